@@ -1,0 +1,111 @@
+"""The one record that flows between stages, and the audit events it carries.
+
+A `Document` is read from an input file, passes every stage, and ends in exactly one place:
+clean output (status "ok"), rejected (status "rejected", with a reason), or quarantine (status
+"quarantined", with the error). Stages never drop a Document; they change its text, append
+`AuditEvent`s, or set its status. Later stages pass rejected and quarantined documents through.
+
+Between Luigi tasks a Document is one JSON line (`to_record` / `from_record`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OK = "ok"
+REJECTED = "rejected"
+QUARANTINED = "quarantined"
+
+
+@dataclass
+class AuditEvent:
+    """One change a stage made: what, where (1-based line of the repaired text), why, by which rule."""
+
+    stage: str
+    action: str
+    rule: str
+    reason: str
+    line: int | None = None
+    text: str = ""
+    after: str | None = None
+
+    def to_record(self, doc_id: str) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "doc": doc_id,
+            "stage": self.stage,
+            "action": self.action,
+            "rule": self.rule,
+        }
+        if self.line is not None:
+            record["line"] = self.line
+        record["text"] = self.text
+        if self.after is not None:
+            record["after"] = self.after
+        record["reason"] = self.reason
+        return record
+
+
+@dataclass
+class Document:
+    """A document and its story so far.
+
+    `lines` holds the current text line by line and `line_numbers` the 1-based number each line
+    had in the repaired input, so events of later stages still point at the input's lines.
+    """
+
+    id: str
+    source: str
+    file: str
+    lines: list[str] = field(default_factory=list)
+    line_numbers: list[int] = field(default_factory=list)
+    status: str = OK
+    reason: str | None = None
+    site: str | None = None
+    url: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    lang_prob: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    chars_in: int = 0
+    lines_in: int = 0
+    events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def active(self) -> bool:
+        """True while stages should still work on it (not rejected, not quarantined)."""
+        return self.status == OK
+
+    def set_text(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.line_numbers = list(range(1, len(self.lines) + 1))
+
+    def keep_lines(self, keep: list[bool]) -> None:
+        """Keep the lines whose flag is True, with their input line numbers."""
+        self.lines = [line for line, k in zip(self.lines, keep, strict=True) if k]
+        self.line_numbers = [n for n, k in zip(self.line_numbers, keep, strict=True) if k]
+
+    def reject(self, reason: str, stage: str, rule: str) -> None:
+        self.status = REJECTED
+        self.reason = reason
+        self.events.append(AuditEvent(stage=stage, action="reject", rule=rule, reason=reason))
+
+    def quarantine(self, error: str, stage: str) -> None:
+        self.status = QUARANTINED
+        self.reason = error
+        self.events.append(AuditEvent(stage=stage, action="quarantine", rule=f"{stage}.unreadable", reason=error))
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["events"] = [asdict(e) for e in self.events]
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Document:
+        events = [AuditEvent(**e) for e in record.get("events", [])]
+        fields_ = {k: v for k, v in record.items() if k != "events"}
+        return cls(**fields_, events=events)

@@ -1,0 +1,79 @@
+"""JSON lines: fast encoding (orjson), streaming reads, and atomic writes.
+
+Every file the pipeline writes appears whole or not at all: it is written to a hidden temporary
+file in the same folder (`.name.tmp-<pid>`, which no `*.jsonl` glob matches) and renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+TMP_MARK = ".tmp-"
+
+
+def dumps(record: Any) -> bytes:
+    """One JSON line, UTF-8, no ASCII escaping, newline-terminated."""
+    return orjson.dumps(record) + b"\n"
+
+
+def loads(line: bytes | str) -> Any:
+    return orjson.loads(line)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path) -> Iterator[IO[bytes]]:
+    """Open a temporary sibling of `path` for binary writing; rename it over `path` on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(tmp, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
+    """Write records atomically; returns how many were written."""
+    n = 0
+    with atomic_open(path) as f:
+        for record in records:
+            f.write(dumps(record))
+            n += 1
+    return n
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    with atomic_open(path) as f:
+        f.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+
+
+def read_jsonl(path: str | Path) -> Iterator[Any]:
+    with open(path, "rb") as f:
+        for line in f:
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def sweep_temporaries(folder: str | Path) -> int:
+    """Remove temporary files left by writers that were killed; returns how many."""
+    removed = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if name.startswith(".") and TMP_MARK in name:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(root, name))
+                    removed += 1
+    return removed

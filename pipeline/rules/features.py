@@ -1,0 +1,82 @@
+"""Line features: what a line looks like, independent of its exact words.
+
+`line_key` is the form every rule pattern is matched against: casefolded, quotes and no-break
+spaces folded, white space collapsed. `LineFeatures` holds the measures that feature rules and
+the context classifier use (length, words, digit share, terminal punctuation, link shape...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Rules never look further than this into a line: chrome is short, and a bounded subject keeps
+# every pattern's worst case bounded too.
+MAX_KEY_CHARS = 1000
+
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ",
+        "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u0421": "c", "\u0441": "c",  # Cyrillic С/с in Latin chrome ("Сomment")
+    }
+)  # fmt: skip
+_WORD = re.compile(r"\w+")
+_TERMINAL = re.compile(r"[.!?…;:][\s\"'»”’)\]]*$")
+_LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
+_DATELINE = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:\s*\([^)]{1,40}\))?,?\s+(?:le\s+)?\d{1,2}(?:er)?\s+\w+\.?"
+    r"(?:\s+\d{4})?\s*(?:\([\w .-]{2,30}\))?\s*[-–—]+"
+    r"|^[A-ZÀ-Ö][\w'’ .-]{1,40}\s*\((?:AFP|Reuters|AP|VNA|VOV\w*|Xinhua|APS|MAP|ATS|Belga)\)\s*[-–—]"
+)
+
+
+def line_key(line: str) -> str:
+    """The normalised form rules match against."""
+    key = line[:MAX_KEY_CHARS].translate(_FOLD)
+    if not key.isascii():
+        key = unicodedata.normalize("NFKC", key)
+    return " ".join(key.split()).casefold()
+
+
+@dataclass
+class LineFeatures:
+    chars: int
+    words: int
+    digit_share: float
+    alpha_share: float
+    upper_share: float
+    terminal: bool
+    link_like: bool
+    dateline: bool
+    pos: float = 0.0  # relative position in the document (0 first line, 1 last), set by the caller
+
+    @classmethod
+    def of(cls, line: str) -> LineFeatures:
+        text = line.strip()
+        n = len(text) or 1
+        digits = sum(c.isdigit() for c in text)
+        letters = [c for c in text if c.isalpha()]
+        upper = sum(c.isupper() for c in letters)
+        return cls(
+            chars=len(text),
+            words=len(_WORD.findall(text)),
+            digit_share=digits / n,
+            alpha_share=len(letters) / n,
+            upper_share=upper / (len(letters) or 1),
+            terminal=bool(_TERMINAL.search(text)),
+            link_like=bool(_LINK.match(text)),
+            dateline=bool(_DATELINE.match(text)),
+        )
+
+    def value(self, name: str) -> float | bool:
+        value: float | bool = getattr(self, name)
+        return value
+
+
+FEATURE_NAMES = (
+    "chars", "words", "digit_share", "alpha_share", "upper_share", "terminal", "link_like", "dateline", "pos",
+)  # fmt: skip

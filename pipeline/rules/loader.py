@@ -1,0 +1,250 @@
+"""Load and validate rule packs. Every error names the pack file and the rule id.
+
+Refused at load: unknown fields, unknown kinds/zones/takes/features, patterns that do not
+compile, patterns or exact strings that match the empty line (they would match everything),
+duplicate rule ids across packs, and patterns too slow on long lines (catastrophic backtracking).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import RuleError
+from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
+from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo
+
+KINDS = ("line", "feature", "block", "context")
+CONTEXT_RULES = ("title", "isolated-short", "repeated-paragraph", "near-duplicate", "foreign-paragraph")
+_RULE_FIELDS = {
+    "id",
+    "kind",
+    "description",
+    "patterns",
+    "exact",
+    "when",
+    "zone",
+    "marker",
+    "take",
+    "count",
+    "sites",
+    "examples",
+}
+_PACK_FIELDS = {"pack", "site", "rule"}
+# A pattern that needs longer than this on an adversarial line of MAX_KEY_CHARS is refused.
+SLOW_PATTERN_SECONDS = 0.05
+_ADVERSARIAL = (
+    "a" * MAX_KEY_CHARS,
+    "1 " * (MAX_KEY_CHARS // 2),
+    "a " * (MAX_KEY_CHARS // 2) + "!",
+    "-" * MAX_KEY_CHARS,
+    ". " * (MAX_KEY_CHARS // 2),
+)
+
+
+@dataclass
+class RuleSet:
+    """All packs of a run: generic packs for every document, site packs by site id, learned rules."""
+
+    generic: list[RulePack] = field(default_factory=list)
+    sites: dict[str, RulePack] = field(default_factory=dict)
+    learned: RulePack | None = None
+
+    def all_packs(self) -> list[RulePack]:
+        packs = [*self.generic, *self.sites.values()]
+        return packs + ([self.learned] if self.learned else [])
+
+    def rule_ids(self) -> set[str]:
+        return {r.id for p in self.all_packs() for r in p.rules}
+
+    def for_site(self, site: str | None) -> list[Rule]:
+        """Rules in the order they are tried: the site's pack, learned rules, generic packs."""
+        rules: list[Rule] = []
+        if site and site in self.sites:
+            rules.extend(self.sites[site].rules)
+        if self.learned:
+            rules.extend(r for r in self.learned.rules if r.sites is None or (site or "") in r.sites)
+        for pack in self.generic:
+            rules.extend(pack.rules)
+        return rules
+
+
+def load_ruleset(generic: Iterable[Path], sites: Iterable[Path], learned: Path | None = None) -> RuleSet:
+    ruleset = RuleSet()
+    seen: dict[str, Path] = {}
+    for path in _pack_files(generic):
+        ruleset.generic.append(_register(load_pack(path), seen))
+    for path in _pack_files(sites):
+        pack = _register(load_pack(path), seen)
+        if pack.site is None:
+            raise RuleError(f"{path}: a site pack needs a [site] table with an id")
+        ruleset.sites[pack.site.id] = pack
+    if learned is not None and learned.exists():
+        ruleset.learned = _register(load_pack(learned), seen)
+    return ruleset
+
+
+def _pack_files(roots: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            files.extend(sorted(root.rglob("*.toml")))
+        elif root.exists():
+            files.append(root)
+        else:
+            raise RuleError(f"rule pack folder not found: {root}")
+    return files
+
+
+def _register(pack: RulePack, seen: dict[str, Path]) -> RulePack:
+    for rule in pack.rules:
+        if rule.id in seen:
+            raise RuleError(f"{pack.path}: rule id {rule.id!r} is already defined in {seen[rule.id]}")
+        seen[rule.id] = pack.path
+    return pack
+
+
+def load_pack(path: Path) -> RulePack:
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise RuleError(f"{path}: not valid TOML: {e}") from None
+    _unknown(data, _PACK_FIELDS, path, "pack file")
+    head = data.get("pack", {})
+    if not isinstance(head, dict) or not isinstance(head.get("id"), str) or not head["id"]:
+        raise RuleError(f"{path}: needs [pack] with a non-empty string id")
+    _unknown(head, {"id", "description"}, path, "[pack]")
+    site = _site(data["site"], path) if "site" in data else None
+    rules = tuple(_rule(raw, head["id"], path) for raw in data.get("rule", []))
+    return RulePack(id=head["id"], path=path, description=head.get("description", ""), site=site, rules=rules)
+
+
+def _unknown(table: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise RuleError(
+            f"{path}: unknown field(s) {', '.join(extra)} in {where} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def _site(raw: dict[str, Any], path: Path) -> SiteInfo:
+    _unknown(raw, {"id", "domains", "detect", "languages"}, path, "[site]")
+    if not isinstance(raw.get("id"), str) or not raw["id"]:
+        raise RuleError(f"{path}: [site] needs a non-empty string id")
+    detect = tuple(_compile(p, path, f"[site] {raw['id']}") for p in _strings(raw, "detect", path, "[site]"))
+    return SiteInfo(
+        id=raw["id"],
+        domains=tuple(_strings(raw, "domains", path, "[site]")),
+        detect=detect,
+        languages=tuple(_strings(raw, "languages", path, "[site]")),
+    )
+
+
+def _strings(raw: dict[str, Any], key: str, path: Path, where: str) -> list[str]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{path}: {where}: {key} must be a string or a list of strings")
+    return value
+
+
+def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
+    local = raw.get("id")
+    if not isinstance(local, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", local):
+        raise RuleError(
+            f"{path}: every rule needs an id of lower-case letters, digits, '-', '_' or '.' (got {local!r})"
+        )
+    rid = f"{pack_id}.{local}"
+    where = f"rule {rid}"
+    _unknown(raw, _RULE_FIELDS, path, where)
+    kind = raw.get("kind", "line")
+    if kind not in KINDS:
+        raise RuleError(f"{path}: {where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    zone = raw.get("zone", "any")
+    if zone not in ZONES:
+        raise RuleError(f"{path}: {where}: zone {zone!r} is not one of {', '.join(ZONES)}")
+    pattern_key = "marker" if kind == "block" else "patterns"
+    if kind == "block" and "patterns" in raw:
+        raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
+    patterns = tuple(_compile(p, path, where) for p in _strings(raw, pattern_key, path, where))
+    exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
+    if "" in exact:
+        raise RuleError(f"{path}: {where}: an empty exact string would match every blank line")
+    when = _conditions(raw.get("when", {}), path, where)
+    take, count = raw.get("take", ""), raw.get("count", 1)
+    if kind == "block" and take not in TAKES:
+        raise RuleError(f"{path}: {where}: a block rule needs take = one of {', '.join(TAKES)}")
+    if kind != "block" and "take" in raw:
+        raise RuleError(f"{path}: {where}: 'take' only applies to block rules")
+    if not isinstance(count, int) or count < 1:
+        raise RuleError(f"{path}: {where}: count must be a whole number >= 1")
+    if kind in ("line", "block") and not (patterns or exact):
+        raise RuleError(f"{path}: {where}: a {kind} rule needs {pattern_key} or exact strings")
+    if kind == "feature" and not when:
+        raise RuleError(f"{path}: {where}: a feature rule needs a 'when' table")
+    if kind == "context" and local not in CONTEXT_RULES:
+        raise RuleError(f"{path}: {where}: context rules are {', '.join(CONTEXT_RULES)}")
+    examples = raw.get("examples", {})
+    if not isinstance(examples, dict):
+        raise RuleError(f"{path}: {where}: examples must be a table with match/keep lists")
+    _unknown(examples, {"match", "keep"}, path, f"{where} examples")
+    sites = raw.get("sites")
+    return Rule(
+        id=rid,
+        kind=kind,
+        description=str(raw.get("description", "")),
+        patterns=patterns,
+        exact=exact,
+        when=when,
+        zone=zone,
+        take=take,
+        count=count,
+        sites=frozenset(_strings(raw, "sites", path, where)) if sites is not None else None,
+        examples_match=tuple(_strings(examples, "match", path, where)),
+        examples_keep=tuple(_strings(examples, "keep", path, where)),
+    )
+
+
+def _compile(pattern: str, path: Path, where: str) -> re.Pattern[str]:
+    if not pattern:
+        raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as e:
+        raise RuleError(f"{path}: {where}: pattern {pattern!r} does not compile: {e}") from None
+    if compiled.search(""):
+        raise RuleError(f"{path}: {where}: pattern {pattern!r} matches the empty line, so it would match everything")
+    for subject in _ADVERSARIAL:
+        start = time.perf_counter()
+        compiled.search(subject)
+        if time.perf_counter() - start > SLOW_PATTERN_SECONDS:
+            raise RuleError(
+                f"{path}: {where}: pattern {pattern!r} is too slow on a long line "
+                "(catastrophic backtracking?); anchor it or remove nested repetition"
+            )
+    return compiled
+
+
+def _conditions(raw: Any, path: Path, where: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: {where}: when must be a table")
+    out = []
+    for key, value in raw.items():
+        op, _, name = key.partition("_")
+        if op in ("min", "max") and name in FEATURE_NAMES and isinstance(value, (int, float)):
+            out.append(Condition(name, op, value))
+        elif key in FEATURE_NAMES and isinstance(value, bool):
+            out.append(Condition(key, "is", value))
+        else:
+            raise RuleError(
+                f"{path}: {where}: unknown condition {key} = {value!r} (use min_/max_ with "
+                f"{', '.join(FEATURE_NAMES)}, or a feature name = true/false)"
+            )
+    return tuple(out)

@@ -1,0 +1,212 @@
+"""Settings: `configs/settings.toml` (the defaults) with an optional user file laid over it.
+
+Each section becomes a frozen dataclass; `Settings.fingerprint(stage)` hashes what a stage
+depends on (its own section, the rule packs for chrome, and the upstream stage's fingerprint),
+so a changed value reruns exactly the stages it affects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+DEFAULT_SETTINGS = CONFIG_DIR / "settings.toml"
+STAGES = ("encoding", "learn", "chrome", "language", "normalise")
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    shard_max_files: int = 2000
+    shard_max_bytes: int = 64 * 1024 * 1024
+    max_record_bytes: int = 32 * 1024 * 1024
+    html_include_tables: bool = False
+    html_include_comments: bool = False
+    html_favor_precision: bool = False
+
+
+@dataclass(frozen=True)
+class EncodingSettings:
+    fallback_encodings: tuple[str, ...] = ("cp1252", "iso8859_15", "latin_1")
+    gate: bool = True
+    quotes: str = "keep"
+    ellipsis: str = "keep"
+    remove_soft_hyphens: bool = True
+    remove_zero_width: bool = True
+
+
+@dataclass(frozen=True)
+class ChromeSettings:
+    generic_packs: tuple[str, ...] = ("rules/generic",)
+    site_packs: tuple[str, ...] = ("rules/sites",)
+    good_min_words: int = 4
+    long_min_words: int = 25
+    headline_max_words: int = 25
+    dedup_min_chars: int = 20
+    near_dup_min_words: int = 8
+    near_dup_containment: float = 0.7
+
+
+@dataclass(frozen=True)
+class LearnSettings:
+    enabled: bool = True
+    min_docs: int = 3
+    min_share: float = 0.3
+    sentence_min_docs: int = 5
+    sentence_min_share: float = 0.6
+    max_docs_per_site: int = 5000
+    max_line_chars: int = 400
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    accept: tuple[str, ...] = ("fr",)
+    backend: str = "langdetect-rs"
+    seed: int = 0
+    sample_chars: int = 1500
+    min_prob: float = 0.80
+    short_doc_chars: int = 200
+    min_doc_chars: int = 40
+    paragraph_check: bool = True
+    paragraph_min_chars: int = 100
+    paragraph_min_prob: float = 0.95
+    paragraph_stopword_share: float = 0.12
+
+    @property
+    def accepts_any(self) -> bool:
+        return "any" in self.accept
+
+
+@dataclass(frozen=True)
+class NormaliseSettings:
+    nbsp: str = "space"
+    min_paragraph_chars: int = 1
+    min_doc_chars: int = 80
+
+
+_CHOICES = {
+    ("encoding", "quotes"): {"keep", "straighten"},
+    ("encoding", "ellipsis"): {"keep", "expand"},
+    ("language", "backend"): {"langdetect-rs", "langdetect"},
+    ("normalise", "nbsp"): {"space", "keep"},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    input: InputSettings = field(default_factory=InputSettings)
+    encoding: EncodingSettings = field(default_factory=EncodingSettings)
+    chrome: ChromeSettings = field(default_factory=ChromeSettings)
+    learn: LearnSettings = field(default_factory=LearnSettings)
+    language: LanguageSettings = field(default_factory=LanguageSettings)
+    normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
+    sources: tuple[str, ...] = ()
+
+    def with_languages(self, languages: str | None) -> Settings:
+        """The same settings with `--languages fr,en|any` applied."""
+        if not languages:
+            return self
+        codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
+        if not codes:
+            raise ConfigError("--languages needs at least one code, or 'any'")
+        return dataclasses.replace(self, language=dataclasses.replace(self.language, accept=codes))
+
+    def pack_paths(self, kind: str) -> list[Path]:
+        entries = self.chrome.generic_packs if kind == "generic" else self.chrome.site_packs
+        return [Path(entry) for entry in entries]
+
+    def fingerprint(self, stage: str) -> str:
+        """A short hash of everything `stage` depends on, upstream stages included."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        parts = [__version__, stage, repr(self.input)]
+        upto = STAGES[: STAGES.index(stage) + 1]
+        for name in upto:
+            parts.append(repr(getattr(self, name)))
+        if "chrome" in upto:
+            parts.append(_rule_pack_digest(self.pack_paths("generic") + self.pack_paths("site")))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _rule_pack_digest(roots: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for root in roots:
+        files = sorted(root.rglob("*.toml")) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.name).encode())
+            digest.update(path.read_bytes() if path.exists() else b"missing")
+    return digest.hexdigest()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+
+
+def _section(cls: type, name: str, values: dict[str, Any], origin: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{origin}: unknown key [{name}] {key} (known: {', '.join(sorted(known))})")
+        default = getattr(cls(), key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{origin}: [{name}] {key} must be a list of strings")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{origin}: [{name}] {key} must be true or false")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{origin}: [{name}] {key} must be a number")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise ConfigError(f"{origin}: [{name}] {key} must be a whole number")
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{origin}: [{name}] {key} must be a string")
+        allowed = _CHOICES.get((name, key))
+        if allowed and value not in allowed:
+            raise ConfigError(f"{origin}: [{name}] {key} = {value!r}; choose one of {sorted(allowed)}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load the defaults, then lay the user file (if any) over them, key by key."""
+    merged: dict[str, dict[str, Any]] = {}
+    origins = [DEFAULT_SETTINGS] + ([Path(path).resolve()] if path else [])
+    for origin in origins:
+        data = _read_toml(origin)
+        for name, values in data.items():
+            if name not in STAGES and name != "input":
+                raise ConfigError(f"{origin}: unknown section [{name}]")
+            if not isinstance(values, dict):
+                raise ConfigError(f"{origin}: [{name}] must be a table")
+            values = dict(values)
+            for key in ("generic_packs", "site_packs"):
+                # Pack folders are relative to the file that names them.
+                if name == "chrome" and isinstance(values.get(key), list):
+                    values[key] = [str((origin.parent / str(v)).resolve()) for v in values[key]]
+            merged.setdefault(name, {}).update(values)
+    classes = {
+        "input": InputSettings,
+        "encoding": EncodingSettings,
+        "chrome": ChromeSettings,
+        "learn": LearnSettings,
+        "language": LanguageSettings,
+        "normalise": NormaliseSettings,
+    }
+    sections = {name: _section(cls, name, merged.get(name, {}), origins[-1]) for name, cls in classes.items()}
+    return Settings(**sections, sources=tuple(str(o) for o in origins))

@@ -1,0 +1,101 @@
+"""Learned boilerplate: lines that recur across many documents of one site become rules.
+
+A line is learned for a site (or for the batch, when the site is unknown) when it appears in at
+least `min_docs` documents and in `min_share` of that site's documents. Sentence-like lines need
+more evidence (`sentence_min_docs`, `sentence_min_share`), because the same agency dispatch is
+syndicated by several sites and a site may run one story more than once: that is content, not
+chrome. What is learned is written as an ordinary rule pack (exact lines), readable and reused
+by the chrome stage, with rule ids `learned.<site>.<hash>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.document import Document
+from pipeline.rules.features import line_key
+from pipeline.settings import ChromeSettings, LearnSettings
+from pipeline.stages.chrome import classify
+
+BATCH = "batch"  # the group of documents whose site is unknown
+
+
+@dataclass(frozen=True)
+class LearnedLine:
+    site: str
+    line: str
+    docs: int
+    site_docs: int
+
+    @property
+    def rule_id(self) -> str:
+        digest = hashlib.blake2b(f"{self.site}\n{line_key(self.line)}".encode(), digest_size=4).hexdigest()
+        return f"{self.site}.{digest}"
+
+
+class BoilerplateCounter:
+    """Counts, per site, in how many documents each line occurs (bounded per site)."""
+
+    def __init__(self, settings: LearnSettings) -> None:
+        self.settings = settings
+        self.docs: Counter[str] = Counter()
+        self.lines: dict[str, Counter[str]] = {}
+        self.example: dict[str, str] = {}
+
+    def add(self, doc: Document, site: str | None) -> None:
+        group = site or BATCH
+        if self.docs[group] >= self.settings.max_docs_per_site:
+            return
+        self.docs[group] += 1
+        counts = self.lines.setdefault(group, Counter())
+        seen = set()
+        for line in doc.lines:
+            if not line.strip() or len(line) > self.settings.max_line_chars:
+                continue
+            key = line_key(line)
+            if key not in seen:
+                seen.add(key)
+                counts[key] += 1
+                self.example.setdefault(key, line.strip())
+
+    def learned(self, chrome: ChromeSettings) -> list[LearnedLine]:
+        s = self.settings
+        out = []
+        for group in sorted(self.lines):
+            total = self.docs[group]
+            for key, n in self.lines[group].items():
+                line = self.example[key]
+                sentence = classify(line, chrome) == "good"
+                need_docs = s.sentence_min_docs if sentence else s.min_docs
+                need_share = s.sentence_min_share if sentence else s.min_share
+                if n >= need_docs and n / total >= need_share:
+                    out.append(LearnedLine(group, line, n, total))
+        return sorted(out, key=lambda x: (x.site, -x.docs, x.line))
+
+
+def render_pack(learned: Iterable[LearnedLine], note: str) -> str:
+    """The learned rules as a TOML rule pack (strings written as JSON, which TOML accepts)."""
+    out = [
+        "# Learned boilerplate: written by the LearnBoilerplate task, do not edit (it is rewritten",
+        f"# whenever the batch or the settings change). {note}",
+        "[pack]",
+        'id = "learned"',
+        'description = "Lines that recur across documents of one site in this batch"',
+        "",
+    ]
+    for item in learned:
+        share = 100 * item.docs / item.site_docs
+        out += [
+            "[[rule]]",
+            f"id = {json.dumps(item.rule_id)}",
+            "description = "
+            + json.dumps(f"seen in {item.docs} of {item.site_docs} {item.site} documents ({share:.0f}%)"),
+            f"exact = [{json.dumps(item.line, ensure_ascii=False)}]",
+            f"sites = [{json.dumps(item.site)}]",
+            "",
+        ]
+    return "\n".join(out)

@@ -1,0 +1,276 @@
+"""Chrome removal: a line classifier one can read top to bottom (after jusText).
+
+Pass 1, rules: each line is tried against the site's pack, the learned rules, then the generic
+packs; the first rule that matches decides (block rules also take the lines after their marker).
+Pass 2, repeats: a paragraph already seen in the document, exactly or nearly, is dropped.
+Pass 3, context: a short line (a headline, a caption, a menu entry) stays only inside the
+article, between sentence-like paragraphs; at the edges or next to chrome it goes.
+
+Every dropped line becomes an AuditEvent naming the rule id, which is always found in a pack.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipeline.document import AuditEvent, Document
+from pipeline.rules.features import LineFeatures, line_key
+from pipeline.rules.loader import RuleSet
+from pipeline.rules.model import Rule
+from pipeline.settings import ChromeSettings
+
+STAGE = "chrome"
+CONTEXT = "generic.context"
+_SITE_SCAN_LINES = 40
+_BULLET = re.compile(r"^\s*(?:[-–—•·▪►*]|\d{1,2}[.)])\s")
+_TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
+_PAIRS = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class Line:
+    """One line under classification: the context-free class, then the decision."""
+
+    text: str
+    key: str
+    feats: LineFeatures
+    cls: str  # "good", "short" or "empty" (context-free)
+    rule: str | None = None  # set when dropped
+    reason: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return self.rule is None and self.cls != "empty"
+
+
+def classify(text: str, settings: ChromeSettings) -> str:
+    """Context-free class: 'good' (sentence-like paragraph), 'short' (anything else) or 'empty'."""
+    feats = LineFeatures.of(text)
+    return _class(feats, settings)
+
+
+def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
+    if feats.chars == 0:
+        return "empty"
+    if feats.words >= settings.long_min_words or (feats.terminal and feats.words >= settings.good_min_words):
+        return "good"
+    return "short"
+
+
+def detect_site(doc: Document, ruleset: RuleSet) -> str | None:
+    """The site pack for a document: given site, URL domain, else the best marker score."""
+    if doc.site:
+        return doc.site
+    if doc.url:
+        host = (urlsplit(doc.url).hostname or "").lower()
+        for site, pack in ruleset.sites.items():
+            if pack.site and any(host == d or host.endswith("." + d) for d in pack.site.domains):
+                return site
+    lines = doc.lines[:_SITE_SCAN_LINES] + doc.lines[-_SITE_SCAN_LINES:]
+    keys = [line_key(line) for line in lines if line.strip()]
+    scores: dict[str, int] = {}
+    for site, pack in ruleset.sites.items():
+        if pack.site:
+            scores[site] = sum(1 for p in pack.site.detect if any(p.search(k) for k in keys))
+    best = max(scores.values(), default=0)
+    winners = [s for s, v in scores.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> Document:
+    """Run the three passes on an active document; drop lines and record why."""
+    if not doc.active:
+        return doc
+    doc.site = detect_site(doc, ruleset)
+    lines = [_line(t, settings) for t in doc.lines]
+    apply_rules(lines, ruleset.for_site(doc.site), settings)
+    drop_repeats(lines, settings)
+    title = apply_context(lines)
+    if title is not None and doc.title is None:
+        doc.title = lines[title].text.strip()
+    for n, line in zip(doc.line_numbers, lines, strict=True):
+        if line.rule is not None:
+            doc.events.append(AuditEvent(STAGE, "drop", line.rule, line.reason, n, line.text))
+    doc.keep_lines([line.rule is None for line in lines])
+    return doc
+
+
+def _line(text: str, settings: ChromeSettings) -> Line:
+    feats = LineFeatures.of(text)
+    return Line(text, line_key(text) if feats.chars else "", feats, _class(feats, settings))
+
+
+def _drop(line: Line, rule: str, reason: str) -> None:
+    if line.rule is None and line.cls != "empty":
+        line.rule, line.reason = rule, reason
+
+
+# Pass 1 ------------------------------------------------------------------------------------
+
+
+def _zones(lines: list[Line]) -> list[str]:
+    good = [i for i, line in enumerate(lines) if line.cls == "good"]
+    if not good:
+        return ["head"] * len(lines)
+    first, last = good[0], good[-1]
+    return ["head" if i < first else "tail" if i > last else "body" for i in range(len(lines))]
+
+
+def apply_rules(lines: list[Line], rules: list[Rule], settings: ChromeSettings) -> None:
+    zones = _zones(lines)
+    last = max(len(lines) - 1, 1)
+    for i, line in enumerate(lines):
+        line.feats.pos = i / last
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.cls == "empty" or line.rule is not None:
+            i += 1
+            continue
+        for rule in rules:
+            if rule.kind == "context" or not rule.matches(line.key, line.feats, zones[i]):
+                continue
+            _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
+            if rule.kind == "block":
+                i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], rules))
+            break
+        i += 1
+
+
+def _claimed(line: Line, zone: str, rules: list[Rule]) -> bool:
+    """Does a line or block rule of its own match this line? (Then a block stops before it.)"""
+    return any(r.kind != "context" and r.matches(line.key, line.feats, zone) for r in rules)
+
+
+def _take_block(
+    lines: list[Line], start: int, rule: Rule, settings: ChromeSettings, claimed: Callable[[int], bool]
+) -> int:
+    """Drop what a block marker governs; return the index of the block's last line."""
+    reason = f"in the block after the marker of {rule.id}"
+    end = start
+    if rule.take == "to_end":
+        for line in lines[start + 1 :]:
+            _drop(line, rule.id, reason)
+        return len(lines) - 1
+    if rule.take == "next":
+        taken = 0
+        for j in range(start + 1, len(lines)):
+            if taken == rule.count:
+                break
+            if lines[j].cls != "empty":
+                _drop(lines[j], rule.id, reason)
+                taken += 1
+            end = j
+        return end
+    headlines = 0
+    for j in range(start + 1, len(lines)):
+        line = lines[j]
+        if line.cls == "empty":
+            continue
+        if line.rule is not None or claimed(j):
+            break
+        if _headline_like(line, settings):
+            _drop(line, rule.id, reason + " (headline)")
+            headlines, end = headlines + 1, j
+            continue
+        if headlines and line.feats.dateline:
+            _drop(line, rule.id, reason + " (teaser lead of another article)")
+            end = j
+        break
+    return end
+
+
+def _headline_like(line: Line, settings: ChromeSettings) -> bool:
+    if line.feats.words > settings.headline_max_words or line.feats.words == 0:
+        return False
+    if _TIME_PREFIX.match(line.text.strip()):
+        return True
+    if line.cls == "short":
+        return True
+    return line.text.rstrip().endswith(("?", "!", "?»", "? »", '?"')) and line.feats.words <= 20
+
+
+# Pass 2 ------------------------------------------------------------------------------------
+
+
+def _pairs(key: str) -> set[tuple[str, str]]:
+    words = _PAIRS.findall(key)
+    return set(itertools.pairwise(words))
+
+
+def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
+    """Keep the first copy of a repeated paragraph; drop later exact or near copies."""
+    seen: set[str] = set()
+    earlier: list[set[tuple[str, str]]] = []
+    for line in lines:
+        if not line.kept or line.feats.chars < settings.dedup_min_chars:
+            continue
+        exact_key = " ".join(_PAIRS.findall(line.key))
+        if exact_key in seen:
+            _drop(line, f"{CONTEXT}.repeated-paragraph", "the same paragraph appears earlier in the document")
+            continue
+        seen.add(exact_key)
+        if line.feats.words < settings.near_dup_min_words:
+            continue
+        pairs = _pairs(line.key)
+        if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
+            _drop(line, f"{CONTEXT}.near-duplicate", "nearly the same paragraph appears earlier in the document")
+            continue
+        earlier.append(pairs)
+
+
+# Pass 3 ------------------------------------------------------------------------------------
+
+
+def apply_context(lines: list[Line]) -> int | None:
+    """Decide short lines from their neighbours; returns the index of the title line, if any."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
+    title = None
+    if not good:
+        for i in visible:
+            _drop(lines[i], f"{CONTEXT}.isolated-short", "no sentence-like paragraph in the document")
+        return None
+    for i in visible:
+        if i < good[0] and lines[i].kept:
+            if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal:
+                title = i
+                _drop(lines[i], f"{CONTEXT}.title", "title line, moved to the record's title field")
+            else:
+                _drop(lines[i], f"{CONTEXT}.isolated-short", "short line before the article starts")
+        elif i > good[-1] and lines[i].kept:
+            _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
+    _decide_runs(lines, visible)
+    return title
+
+
+def _decide_runs(lines: list[Line], visible: list[int]) -> None:
+    """Runs of kept short lines between sentence paragraphs: subheadings and lists stay."""
+    run: list[int] = []
+    before: Line | None = None
+    for i in visible:
+        line = lines[i]
+        if line.kept and line.cls == "short":
+            run.append(i)
+            continue
+        if run:
+            _judge_run(lines, run, before, line)
+            run = []
+        before = line
+    for i in run:
+        _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
+
+
+def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line) -> None:
+    bounded = before is not None and before.kept and after.kept and after.cls == "good"
+    intro = before is not None and before.text.rstrip().endswith(":")
+    bullets = all(_BULLET.match(lines[i].text) for i in run)
+    if bounded and (len(run) == 1 or intro or bullets):
+        return
+    why = "short line next to removed chrome" if bounded is False else "run of short lines inside the article"
+    for i in run:
+        _drop(lines[i], f"{CONTEXT}.isolated-short", why)

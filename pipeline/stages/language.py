@@ -1,0 +1,133 @@
+"""Language checks: document level (accept or reject) and paragraph level (drop foreign blocks).
+
+langdetect is random unless seeded; the seed is set once, so answers are the same across runs,
+processes and worker counts. The default backend, langdetect-rs, gives langdetect's answers bit
+for bit (tests/stages/test_language.py checks it on our sets) about fifty times faster; plain
+langdetect stays available as the reference (`[language] backend = "langdetect"`).
+
+Detection runs on a bounded sample spread over the document, and per paragraph only where the
+paragraph does not already read as the document's language (stopword share), so the cost of
+this stage does not grow with document length.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from types import ModuleType
+
+from pipeline.document import AuditEvent, Document
+from pipeline.settings import CONFIG_DIR, LanguageSettings
+
+STAGE = "language"
+FOREIGN_RULE = "generic.language.foreign-paragraph"
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _backend(name: str, seed: int) -> ModuleType:
+    if name == "langdetect-rs":
+        import langdetect_rs as module
+    else:
+        import langdetect as module
+    module.DetectorFactory.seed = seed
+    return module
+
+
+def detect(text: str, settings: LanguageSettings) -> tuple[str | None, float]:
+    """Most probable language and its probability; (None, 0.0) when the text has no features."""
+    module = _backend(settings.backend, settings.seed)
+    try:
+        best = module.detect_langs(text)[0]
+    except module.LangDetectException:
+        return None, 0.0
+    return best.lang, round(float(best.prob), 4)
+
+
+@functools.cache
+def stopwords(lang: str) -> frozenset[str]:
+    path = CONFIG_DIR / "stopwords" / f"{lang}.txt"
+    if not Path(path).exists():
+        return frozenset()
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").split() if w.strip())
+
+
+def stopword_share(text: str, lang: str) -> float:
+    words = _WORDS.findall(text.lower())
+    if not words:
+        return 0.0
+    stop = stopwords(lang)
+    return sum(w in stop for w in words) / len(words)
+
+
+def sample(lines: list[str], limit: int) -> str:
+    """Up to `limit` characters drawn from paragraphs spread evenly over the document."""
+    paragraphs = [line for line in lines if line.strip()]
+    total = sum(len(p) for p in paragraphs)
+    if total <= limit:
+        return "\n".join(paragraphs)
+    step = total / limit
+    picked: list[str] = []
+    budget, taken, position = limit, 0.0, 0.0
+    for p in paragraphs:
+        if position >= taken and budget > 0:
+            piece = p[:budget]
+            picked.append(piece)
+            budget -= len(piece)
+            taken += len(piece) * step
+        position += len(p)
+    return "\n".join(picked)
+
+
+def accepted(settings: LanguageSettings, site_languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The languages a document may have; None means any."""
+    if settings.accepts_any:
+        return None
+    return tuple(dict.fromkeys(settings.accept + site_languages))
+
+
+def check_language(doc: Document, settings: LanguageSettings, site_languages: tuple[str, ...] = ()) -> Document:
+    """Set lang and lang_prob, drop confidently foreign paragraphs, reject unwanted languages."""
+    if not doc.active:
+        return doc
+    text = sample(doc.lines, settings.sample_chars)
+    if len(text) < settings.min_doc_chars:
+        return doc  # too little text to judge: the normalise stage rejects it as too short
+    doc.lang, doc.lang_prob = detect(text, settings)
+    if doc.lang and settings.paragraph_check:
+        _drop_foreign_paragraphs(doc, settings)
+    allowed = accepted(settings, site_languages)
+    if doc.lang is None:
+        doc.reject("language: no language could be detected (no letters?)", STAGE, "language.undetected")
+    elif allowed is not None and doc.lang not in allowed:
+        doc.reject(
+            f"language: detected {doc.lang} (p={doc.lang_prob:.2f}), accepted: {', '.join(allowed)}",
+            STAGE,
+            "language.not-accepted",
+        )
+    elif len(text) >= settings.short_doc_chars and (doc.lang_prob or 0) < settings.min_prob:
+        doc.reject(
+            f"language: {doc.lang} with p={doc.lang_prob:.2f} is below min_prob {settings.min_prob}",
+            STAGE,
+            "language.low-probability",
+        )
+    return doc
+
+
+def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings) -> None:
+    lang = doc.lang or ""
+    keep = []
+    for n, line in zip(doc.line_numbers, doc.lines, strict=True):
+        foreign = None
+        if len(line) >= settings.paragraph_min_chars and (
+            not stopwords(lang) or stopword_share(line, lang) < settings.paragraph_stopword_share
+        ):
+            other, prob = detect(line[: settings.sample_chars], settings)
+            if other and other != lang and prob >= settings.paragraph_min_prob:
+                foreign = f"paragraph in {other} (p={prob:.2f}) inside a {lang} document"
+        if foreign:
+            doc.events.append(AuditEvent(STAGE, "drop", FOREIGN_RULE, foreign, n, line))
+        keep.append(foreign is None)
+    if not all(keep):
+        doc.keep_lines(keep)

@@ -1,0 +1,373 @@
+"""Luigi tasks: they only move shards of documents between the stage functions of `core`.
+
+    RepairEncoding(shard) ─┬─> RemoveChrome(shard) -> CheckLanguage(shard) -> NormaliseParagraphs(shard)
+    LearnBoilerplate ──────┘        -> WriteOutputs(shard) -> CleanBatch (manifest.json)
+
+Intermediate results are JSON lines under `<output>/work/<stage>/`, one file per shard, named by
+plan id, shard and the stage's settings fingerprint: a changed setting or rule pack reruns the
+stages it affects and nothing else; an unchanged one skips finished work. Every file is written
+atomically (pipeline.jsonl.atomic_open).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import luigi
+
+from pipeline import __version__, jsonl
+from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
+from pipeline.document import OK, QUARANTINED, REJECTED, Document
+from pipeline.inputs import read_input
+from pipeline.outputs import (
+    ShardStats,
+    audit_path,
+    clean_record,
+    quarantine_record,
+    rejected_record,
+    summary_record,
+)
+from pipeline.plan import Plan, load_plan
+from pipeline.settings import Settings, load_settings
+from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.chrome import detect_site
+
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+@functools.lru_cache(maxsize=8)
+def settings_for(config: str, languages: str) -> Settings:
+    return load_settings(config or None).with_languages(languages or None)
+
+
+@functools.lru_cache(maxsize=8)
+def context_for(config: str, languages: str, learned: str) -> Context:
+    return Context.load(settings_for(config, languages), Path(learned) if learned else None)
+
+
+class BatchTask(luigi.Task):
+    """Parameters every task of a batch shares; `fingerprint` makes config versions distinct tasks."""
+
+    output_dir = luigi.Parameter(description="the batch's output folder")
+    plan = luigi.Parameter(description="plan id (hash of the input files and shard limits)")
+    config = luigi.Parameter(default="", description="settings file laid over configs/settings.toml")
+    languages = luigi.Parameter(default="", description="accepted languages override, e.g. fr,en or any")
+    fingerprint = luigi.Parameter(default="", description="settings fingerprint, for the scheduler")
+
+    @property
+    def settings(self) -> Settings:
+        return settings_for(self.config, self.languages)
+
+    @property
+    def work(self) -> Path:
+        return Path(self.output_dir) / "work"
+
+    @property
+    def plan_info(self) -> Plan:
+        return load_plan(self.work / "plans" / self.plan)
+
+    def stage_target(self, stage: str, name: str) -> luigi.LocalTarget:
+        fp = self.settings.fingerprint(stage)
+        return luigi.LocalTarget(str(self.work / stage / f"{self.plan}-{name}-{fp}.jsonl"))
+
+
+class ShardTask(BatchTask):
+    """One stage over one shard: read documents, apply the stage function, write them on."""
+
+    shard = luigi.IntParameter(description="shard number within the plan")
+    stage = ""
+
+    def output(self) -> luigi.LocalTarget:
+        return self.stage_target(self.stage, f"{self.shard:05d}")
+
+    def process(self, doc: Document) -> Document:
+        raise NotImplementedError
+
+    def documents(self) -> Iterator[Document]:
+        for record in jsonl.read_jsonl(self.input_path()):
+            yield Document.from_record(record)
+
+    def input_path(self) -> str:
+        return str(self.input().path)
+
+    def total(self) -> int:
+        with open(self.input_path(), "rb") as f:
+            return sum(1 for _ in f)
+
+    def run(self) -> None:
+        progress = Progress(self, self.total())
+        with jsonl.atomic_open(self.output().path) as out:
+            for doc in self.documents():
+                doc = self.process(doc)
+                out.write(jsonl.dumps(doc.to_record()))
+                progress.step(doc)
+        progress.finish()
+
+
+def report(task: luigi.Task, percent: int | None, message: str) -> None:
+    """Progress for the scheduler; a no-op when the task runs outside a Luigi worker."""
+    if callable(task.set_progress_percentage) and percent is not None:
+        task.set_progress_percentage(percent)
+    if callable(task.set_status_message):
+        task.set_status_message(message)
+
+
+class Progress:
+    """Live counts for the Luigi UI: percentage and a status message, throttled."""
+
+    def __init__(self, task: ShardTask, total: int) -> None:
+        self.task, self.total, self.done = task, max(total, 1), 0
+        self.dropped = self.rejected = self.quarantined = 0
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    def step(self, doc: Document) -> None:
+        self.done += 1
+        self.dropped += sum(1 for e in doc.events if e.action == "drop" and e.stage == self.task.stage)
+        self.rejected += doc.status == REJECTED
+        self.quarantined += doc.status == QUARANTINED
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY_SECONDS:
+            self.last = now
+            self.report()
+
+    def report(self) -> None:
+        t = self.task
+        report(
+            t,
+            min(100, round(100 * self.done / self.total)),
+            f"{t.stage} shard {t.shard}: {self.done}/{self.total} docs, {self.dropped} lines dropped, "
+            f"{self.rejected} rejected, {self.quarantined} quarantined",
+        )
+
+    def finish(self) -> None:
+        self.total = self.done or 1
+        self.report()
+
+
+class RepairEncoding(ShardTask):
+    """Read the shard's input files; decode, extract HTML, repair the text."""
+
+    stage = "encoding"
+
+    def requires(self) -> list[luigi.Task]:
+        return []
+
+    def total(self) -> int:
+        return len(self.plan_info.shard_files(self.shard))
+
+    def documents(self) -> Iterator[Document]:
+        ctx = context_for(self.config, self.languages, "")
+        for f in self.plan_info.shard_files(self.shard):
+            for doc, payload in read_input(f, ctx.settings.input):
+                yield repair_stage(doc, payload, ctx)
+
+    def process(self, doc: Document) -> Document:
+        return doc
+
+    def counts_path(self) -> str:
+        return self.output().path[: -len(".jsonl")] + ".counts.json"
+
+    def run(self) -> None:
+        progress = Progress(self, self.total())
+        read: Counter[str] = Counter()  # documents read per input file, for the accounting check
+        with jsonl.atomic_open(self.output().path) as out:
+            for doc in self.documents():
+                out.write(jsonl.dumps(doc.to_record()))
+                if doc.file not in read:
+                    progress.step(doc)
+                read[doc.file] += 1
+            jsonl.write_json(self.counts_path(), dict(read))  # before the output appears complete
+        progress.finish()
+
+
+class LearnBoilerplate(BatchTask):
+    """Read every shard once; write the lines that recur across a site's documents as a rule pack."""
+
+    stage = "learn"
+
+    def requires(self) -> list[luigi.Task]:
+        return [self.clone(RepairEncoding, shard=i) for i in range(self.plan_info.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        fp = self.settings.fingerprint("learn")
+        return luigi.LocalTarget(str(self.work / "learn" / f"{self.plan}-{fp}.toml"))
+
+    def run(self) -> None:
+        settings = self.settings
+        counter = BoilerplateCounter(settings.learn)
+        ctx = context_for(self.config, self.languages, "")
+        if settings.learn.enabled:
+            for n, target in enumerate(self.input()):
+                for record in jsonl.read_jsonl(target.path):
+                    doc = Document.from_record(record)
+                    if doc.active:
+                        counter.add(doc, detect_site(doc, ctx.rules))
+                report(self, round(100 * (n + 1) / max(1, len(self.input()))), f"learning: shard {n + 1}")
+        learned = counter.learned(settings.chrome) if settings.learn.enabled else []
+        docs = sum(counter.docs.values())
+        note = f"{len(learned)} lines from {docs} documents, plan {self.plan}."
+        with jsonl.atomic_open(self.output().path) as f:
+            f.write(render_pack(learned, note).encode("utf-8"))
+        report(self, 100, f"learned {len(learned)} boilerplate lines from {docs} documents")
+
+
+class RemoveChrome(ShardTask):
+    """Drop site furniture: site, generic and learned rules, repeats, context."""
+
+    stage = "chrome"
+
+    def requires(self) -> dict[str, luigi.Task]:
+        return {"docs": self.clone(RepairEncoding), "learned": self.clone(LearnBoilerplate)}
+
+    def input_path(self) -> str:
+        return str(self.input()["docs"].path)
+
+    def process(self, doc: Document) -> Document:
+        learned = self.input()["learned"].path
+        return chrome_stage(doc, context_for(self.config, self.languages, learned))
+
+
+class CheckLanguage(ShardTask):
+    """Detect the language, drop foreign paragraphs, reject unwanted languages."""
+
+    stage = "language"
+
+    def requires(self) -> luigi.Task:
+        return self.clone(RemoveChrome)
+
+    def process(self, doc: Document) -> Document:
+        return language_stage(doc, context_for(self.config, self.languages, ""))
+
+
+class NormaliseParagraphs(ShardTask):
+    """Tidy paragraphs; reject documents with too little text left."""
+
+    stage = "normalise"
+
+    def requires(self) -> luigi.Task:
+        return self.clone(CheckLanguage)
+
+    def process(self, doc: Document) -> Document:
+        return normalise_stage(doc, context_for(self.config, self.languages, ""))
+
+
+class WriteOutputs(ShardTask):
+    """Route each document to clean/rejected/quarantine and write one audit log per input file."""
+
+    stage = "write"
+
+    def requires(self) -> luigi.Task:
+        return self.clone(NormaliseParagraphs)
+
+    def output(self) -> luigi.LocalTarget:
+        fp = self.settings.fingerprint("normalise")
+        return luigi.LocalTarget(str(self.work / "done" / f"{self.plan}-{self.shard:05d}-{fp}.json"))
+
+    def run(self) -> None:
+        root = Path(self.output_dir)
+        part = f"part-{self.shard:05d}.jsonl"
+        stats = ShardStats()
+        progress = Progress(self, self.total())
+        routes = {OK: ("clean", clean_record), REJECTED: ("rejected", rejected_record),
+                  QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
+        written: Counter[str] = Counter()
+        with AuditWriter(root / "audit") as audit, OutputParts(root, part) as parts:
+            for doc in self.documents():
+                folder, make = routes[doc.status]
+                parts.write(folder, make(doc))
+                written[folder] += 1
+                audit.write(doc)
+                stats.add(doc)
+                progress.step(doc)
+        progress.finish()
+        jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
+
+
+class OutputParts:
+    """clean/, rejected/ and quarantine/ part files of one shard; empty parts are not left behind."""
+
+    FOLDERS = ("clean", "rejected", "quarantine")
+
+    def __init__(self, root: Path, part: str) -> None:
+        self.root, self.part = root, part
+        self.files: dict[str, Any] = {}
+        self.contexts: dict[str, Any] = {}
+
+    def __enter__(self) -> OutputParts:
+        return self
+
+    def write(self, folder: str, record: dict[str, Any]) -> None:
+        if folder not in self.files:
+            ctx = jsonl.atomic_open(self.root / folder / self.part)
+            self.contexts[folder] = ctx
+            self.files[folder] = ctx.__enter__()
+        self.files[folder].write(jsonl.dumps(record))
+
+    def __exit__(self, *exc: Any) -> None:
+        for folder in self.FOLDERS:
+            if folder in self.contexts:
+                self.contexts[folder].__exit__(*exc)
+            elif exc[0] is None:
+                (self.root / folder / self.part).unlink(missing_ok=True)  # stale from an earlier run
+
+
+class AuditWriter:
+    """One audit log per input file; a file's documents arrive together, so logs stream."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.current: str | None = None
+        self.ctx: Any = None
+        self.f: Any = None
+
+    def __enter__(self) -> AuditWriter:
+        return self
+
+    def write(self, doc: Document) -> None:
+        if doc.file != self.current:
+            self._close(None)
+            self.current = doc.file
+            self.ctx = jsonl.atomic_open(audit_path(self.root, doc.file))
+            self.f = self.ctx.__enter__()
+        for event in doc.events:
+            self.f.write(jsonl.dumps(event.to_record(doc.id)))
+        self.f.write(jsonl.dumps(summary_record(doc)))
+
+    def _close(self, exc: Any) -> None:
+        if self.ctx is not None:
+            self.ctx.__exit__(*(exc or (None, None, None)))
+            self.ctx = self.f = None
+
+    def __exit__(self, *exc: Any) -> None:
+        self._close(exc if exc[0] else None)
+
+
+class CleanBatch(BatchTask):
+    """Every shard written; check the accounting and write manifest.json."""
+
+    started = luigi.Parameter(default="", significant=False, description="start time, for the manifest")
+
+    def requires(self) -> list[luigi.Task]:
+        return [self.clone(WriteOutputs, shard=i) for i in range(self.plan_info.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        fp = self.settings.fingerprint("normalise")
+        return luigi.LocalTarget(str(self.work / "batch" / f"{self.plan}-{fp}.json"))
+
+    def run(self) -> None:
+        from pipeline.manifest import build_manifest
+
+        manifest = build_manifest(self)
+        jsonl.write_json(Path(self.output_dir) / "manifest.json", manifest)
+        jsonl.write_json(
+            self.output().path,
+            {"manifest": str(Path(self.output_dir) / "manifest.json"), "version": __version__},
+        )
+        if not manifest["accounting"]["ok"]:
+            raise RuntimeError(f"accounting check failed: {manifest['accounting']['problems'][:5]}")
