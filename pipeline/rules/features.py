@@ -25,7 +25,8 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
-_TERMINAL = re.compile(r"[.!?…;:][\s\"'»”’)\]]*$")
+# Sentence end, allowing an agency end mark glued after it ("... locales. Fin", "... blessés. -VNA").
+_TERMINAL = re.compile(r"[.!?…;:][\s\"'»”’)\]]*(?:Fin|FIN|Enditem|[-–—]\s*[A-Z]{2,6}(?:/[A-Z]{2,6})*)?\s*$")
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 _DATELINE = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:\s*\([^)]{1,40}\))?,?\s+(?:le\s+)?\d{1,2}(?:er)?\s+\w+\.?"

@@ -20,7 +20,7 @@ from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
 from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo
 
 KINDS = ("line", "feature", "block", "context")
-CONTEXT_RULES = ("title", "isolated-short", "repeated-paragraph", "near-duplicate", "foreign-paragraph")
+CONTEXT_RULES = ("title", "isolated-short", "repeated-paragraph", "near-duplicate", "foreign-paragraph", "listing")
 _RULE_FIELDS = {
     "id",
     "kind",

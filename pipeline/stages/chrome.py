@@ -29,6 +29,7 @@ _SITE_SCAN_LINES = 40
 _BULLET = re.compile(r"^\s*(?:[-–—•·▪►*]|\d{1,2}[.)])\s")
 _TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 
 
 @dataclass
@@ -231,6 +232,10 @@ def apply_context(lines: list[Line]) -> int | None:
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
     title = None
+    if is_listing(lines, visible, good):
+        for i in visible:
+            _drop(lines[i], f"{CONTEXT}.listing", "the page is a list of teasers (headline + lead), not an article")
+        return None
     if not good:
         for i in visible:
             _drop(lines[i], f"{CONTEXT}.isolated-short", "no sentence-like paragraph in the document")
@@ -246,6 +251,21 @@ def apply_context(lines: list[Line]) -> int | None:
             _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
     _decide_runs(lines, visible)
     return title
+
+
+def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
+    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline."""
+    if len(good) < 2:
+        return False
+    before = {i: prev for prev, i in zip(visible, visible[1:], strict=False)}
+    for i in good:
+        prev = lines[before[i]] if i in before else None
+        lead = lines[i]
+        if prev is None or prev.cls != "short" or prev.feats.words < 4 or prev.feats.terminal:
+            return False
+        if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
+            return False
+    return True
 
 
 def _decide_runs(lines: list[Line], visible: list[int]) -> None:
