@@ -1,0 +1,105 @@
+"""Chrome removal on small hand-made pages: each test pins one decision of the classifier."""
+
+from __future__ import annotations
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.stages.chrome import remove_chrome
+
+P1 = "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats."
+P2 = "L'opposition a dénoncé une hausse des tarifs de la cantine, que le maire juge inévitable face à l'inflation."
+P3 = "Les travaux de rénovation de l'école commenceront en septembre et dureront au moins deux ans, selon la mairie."
+
+
+def clean(ctx: Context, *lines: str, site: str | None = None) -> Document:
+    doc = Document(id="t", source="t.txt", file="t.txt", site=site)
+    doc.set_text("\n".join(lines))
+    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+
+
+def dropped(doc: Document) -> dict[str, str]:
+    return {e.text: e.rule for e in doc.events if e.action == "drop"}
+
+
+def test_inline_read_also_keeps_the_continuation(ctx: Context) -> None:
+    doc = clean(ctx, P1, "Lire aussi :", "Le maire de Lyon annonce sa candidature", P2, P3)
+    assert doc.lines == [P1, P2, P3]
+    assert dropped(doc)["Le maire de Lyon annonce sa candidature"] == "generic.related.read-also"
+
+
+def test_read_also_block_with_teaser_lead_of_another_article(ctx: Context) -> None:
+    lead = "BRUXELLES, 6 octobre (Xinhua) -- Le secrétaire général a déclaré mardi que la situation restait grave."
+    doc = clean(ctx, P1, P2, "Lire aussi :", "L'OTAN s'inquiète", lead)
+    assert doc.lines == [P1, P2]
+    assert dropped(doc)[lead] == "generic.related.read-also"
+
+
+def test_subheading_between_paragraphs_stays(ctx: Context) -> None:
+    doc = clean(ctx, P1, "Des tarifs en hausse", P2, P3)
+    assert doc.lines == [P1, "Des tarifs en hausse", P2, P3]
+
+
+def test_short_quote_paragraph_stays(ctx: Context) -> None:
+    doc = clean(ctx, P1, "« Nous ne lâcherons rien. »", P2)
+    assert "« Nous ne lâcherons rien. »" in doc.lines
+
+
+def test_content_with_chrome_words_stays(ctx: Context) -> None:
+    content = "Partager les frais de cantine entre communes : c'est la proposition faite par le maire lundi."
+    doc = clean(ctx, P1, content, P2)
+    assert content in doc.lines
+
+
+def test_repeated_article_is_kept_once(ctx: Context) -> None:
+    doc = clean(ctx, "Le budget adopté", P1, P2, P3, "Le budget adopté", P1, P2, P3)
+    assert doc.lines == [P1, P2, P3]
+    assert doc.title == "Le budget adopté"
+    assert set(dropped(doc).values()) >= {"generic.context.repeated-paragraph"}
+
+
+def test_near_duplicate_paragraph_is_kept_once(ctx: Context) -> None:
+    near = P1.replace("lundi soir", "lundi") + " Le vote a été serré."
+    doc = clean(ctx, P1, P2, near)
+    assert doc.lines == [P1, P2]
+    assert dropped(doc)[near] == "generic.context.near-duplicate"
+
+
+def test_header_and_footer_chrome(ctx: Context) -> None:
+    doc = clean(
+        ctx,
+        "Accueil > Société > Éducation",
+        "Temps de lecture : 3 min",
+        "Par Claire Martin",
+        P1,
+        P2,
+        "Partager sur Facebook",
+        "Tags : école, budget, cantine",
+        "12 commentaires",
+        "© 2024 Le Journal. Tous droits réservés.",
+    )
+    assert doc.lines == [P1, P2]
+
+
+def test_listing_page_is_emptied(ctx: Context) -> None:
+    doc = clean(
+        ctx,
+        "En Bolivie, la pénurie de carburant paralyse les bus",
+        "Les files d'attente s'allongent devant les stations-service de La Paz.",
+        "Au Japon, les villages de montagne cherchent des habitants",
+        "Des communes offrent une maison pour un yen symbolique aux nouveaux venus.",
+    )
+    assert doc.lines == []
+    assert set(dropped(doc).values()) == {"generic.context.listing"}
+
+
+def test_site_pack_applies_to_detected_site(ctx: Context) -> None:
+    doc = clean(ctx, "International", "URL courte", "3310010", "S'abonner", P1, P2)
+    assert doc.site == "sputnik"
+    assert dropped(doc)["URL courte"] == "site.sputnik.short-url"
+    assert doc.lines == [P1, P2]
+
+
+def test_every_drop_names_a_rule_of_a_pack(ctx: Context) -> None:
+    doc = clean(ctx, "Publicité", P1, "Lire aussi:", "Un titre", "Tags:", "a, b, c", P2, "Voir plus", "x y z")
+    ids = ctx.rules.rule_ids()
+    assert all(e.rule in ids for e in doc.events if e.action == "drop")

@@ -1,0 +1,98 @@
+"""Each input format, read into Documents; unreadable items become quarantined Documents."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from pipeline.core import Context, clean_document
+from pipeline.document import QUARANTINED
+from pipeline.inputs import InputFile, discover, plan_shards, read_input
+from pipeline.settings import InputSettings
+from pipeline.stages.paragraphs import final_text
+
+ARTICLE = (
+    "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats.\n"
+    "L'opposition a dénoncé une hausse des tarifs de la cantine, que le maire juge inévitable face à l'inflation.\n"
+)
+
+
+def _file(path: Path) -> InputFile:
+    st = path.stat()
+    return InputFile(str(path), path.name, st.st_size, st.st_mtime_ns)
+
+
+def _read(path: Path) -> list:
+    return list(read_input(_file(path), InputSettings()))
+
+
+def test_txt_in_cp1252_is_decoded(tmp_path: Path, ctx: Context) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(("Partager\n" + ARTICLE).encode("cp1252"))
+    [(doc, payload)] = _read(path)
+    doc = clean_document(doc, payload, ctx)
+    assert final_text(doc).startswith("Le conseil municipal")
+    assert any(e.rule == "encoding.decode.cp1252" for e in doc.events)
+
+
+def test_html_page_main_text_is_extracted(tmp_path: Path, ctx: Context) -> None:
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines())
+    html = f"<html><head><title>Budget</title></head><body><nav>Accueil</nav><article>{body}</article></body></html>"
+    path = tmp_path / "a.html.gz"
+    path.write_bytes(gzip.compress(html.encode()))
+    [(doc, payload)] = _read(path)
+    doc = clean_document(doc, payload, ctx)
+    assert doc.status == "ok"
+    assert final_text(doc) == "\n\n".join(ARTICLE.splitlines())
+
+
+def test_jsonl_fields_are_carried_and_bad_lines_quarantined(tmp_path: Path, ctx: Context) -> None:
+    path = tmp_path / "b.jsonl"
+    lines = [
+        json.dumps({"id": "x1", "text": ARTICLE, "url": "https://fr.sputniknews.africa/a", "metadata": {"k": 1}}),
+        "{not json",
+        json.dumps({"text": None}),
+        json.dumps({"text": 42}),
+        json.dumps({"text": ["a"]}),
+        json.dumps({"title": "no text"}),
+        "",
+        json.dumps({"text": ARTICLE}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = [clean_document(d, p, ctx) for d, p in _read(path)]
+    assert [d.source for d in docs] == [f"b.jsonl#{n}" for n in range(1, 8)]
+    first = docs[0]
+    assert (first.id, first.site, first.metadata["input"]) == ("x1", "sputnik", {"k": 1})
+    errors = [d.reason for d in docs if d.status == QUARANTINED]
+    assert errors[0].startswith("invalid JSON")
+    assert errors[1:] == ["'text' is null, not a string", "'text' is int, not a string",
+                          "'text' is list, not a string", "record has no 'text' (or 'html') field"]  # fmt: skip
+    assert docs[-1].status == "ok" and docs[-1].id != docs[0].id
+
+
+def test_truncated_gzip_keeps_the_records_before(tmp_path: Path) -> None:
+    data = gzip.compress(("\n".join(json.dumps({"text": ARTICLE}) for _ in range(50)) + "\n").encode())
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    docs = [d for d, _ in _read(path)]
+    assert docs[-1].status == QUARANTINED and "truncated gzip" in (docs[-1].reason or "")
+    assert all(d.status == "ok" for d in docs[:-1])
+
+
+def test_binary_txt_is_quarantined(tmp_path: Path, ctx: Context) -> None:
+    path = tmp_path / "img.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    [(doc, payload)] = _read(path)
+    doc = clean_document(doc, payload, ctx)
+    assert doc.status == QUARANTINED and "binary content" in (doc.reason or "")
+
+
+def test_walk_is_sorted_and_shards_respect_limits(tmp_path: Path) -> None:
+    for name in ["b/2.txt", "a/1.txt", "a/z.html", "c.jsonl", "skip.pdf", "a/sub/3.txt.gz"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    sources = [f.source for f in discover([str(tmp_path)])]
+    assert sources == ["c.jsonl", "a/1.txt", "a/z.html", "a/sub/3.txt.gz", "b/2.txt"]
+    shards = list(plan_shards([str(tmp_path)], InputSettings(shard_max_files=2)))
+    assert [len(s) for s in shards] == [2, 2, 1]
