@@ -257,7 +257,7 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
     """Every paragraph is a teaser: a one- or two-sentence lead right under a headline."""
     if len(good) < 2:
         return False
-    before = {i: prev for prev, i in zip(visible, visible[1:], strict=False)}
+    before = {i: prev for prev, i in itertools.pairwise(visible)}
     for i in good:
         prev = lines[before[i]] if i in before else None
         lead = lines[i]
