@@ -49,7 +49,7 @@ class ChromeSettings:
     good_min_words: int = 4
     long_min_words: int = 25
     headline_max_words: int = 25
-    dedup_min_chars: int = 20
+    dedup_min_chars: int = 50
     near_dup_min_words: int = 8
     near_dup_containment: float = 0.7
 

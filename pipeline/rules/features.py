@@ -25,14 +25,25 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces: count about one word per two characters.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 # Sentence end, allowing an agency end mark glued after it ("... locales. Fin", "... blessés. -VNA").
-_TERMINAL = re.compile(r"[.!?…;:][\s\"'»”’)\]]*(?:Fin|FIN|Enditem|[-–—]\s*[A-Z]{2,6}(?:/[A-Z]{2,6})*)?\s*$")
+_TERMINAL = re.compile(r"[.!?…;:。！？][\s\"'»”’)\]]*(?:Fin|FIN|Enditem|[-–—]\s*[A-Z]{2,6}(?:/[A-Z]{2,6})*)?\s*$")
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 _DATELINE = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:\s*\([^)]{1,40}\))?,?\s+(?:le\s+)?\d{1,2}(?:er)?\s+\w+\.?"
     r"(?:\s+\d{4})?\s*(?:\([\w .-]{2,30}\))?\s*[-–—]+"
     r"|^[A-ZÀ-Ö][\w'’ .-]{1,40}\s*\((?:AFP|Reuters|AP|VNA|VOV\w*|Xinhua|APS|MAP|ATS|Belga)\)\s*[-–—]"
 )
+
+
+def _count_words(text: str) -> int:
+    words = len(_WORD.findall(text))
+    if not text.isascii():
+        unspaced = len(_UNSPACED.findall(text))
+        if unspaced:
+            words += unspaced // 2
+    return words
 
 
 def line_key(line: str) -> str:
@@ -64,7 +75,7 @@ class LineFeatures:
         upper = sum(c.isupper() for c in letters)
         return cls(
             chars=len(text),
-            words=len(_WORD.findall(text)),
+            words=_count_words(text),
             digit_share=digits / n,
             alpha_share=len(letters) / n,
             upper_share=upper / (len(letters) or 1),

@@ -26,10 +26,9 @@ from pipeline.settings import ChromeSettings
 STAGE = "chrome"
 CONTEXT = "generic.context"
 _SITE_SCAN_LINES = 40
-_BULLET = re.compile(r"^\s*(?:[-–—•·▪►*]|\d{1,2}[.)])\s")
 _TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
-_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 
 
 @dataclass
@@ -286,11 +285,11 @@ def _decide_runs(lines: list[Line], visible: list[int]) -> None:
 
 
 def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line) -> None:
+    # Inside the article (sentence paragraphs on both sides, no removed chrome next to it), a
+    # run of short lines is subheadings, a list or a table: it stays.
     bounded = before is not None and before.kept and after.kept and after.cls == "good"
-    intro = before is not None and before.text.rstrip().endswith(":")
-    bullets = all(_BULLET.match(lines[i].text) for i in run)
-    if bounded and (len(run) == 1 or intro or bullets):
+    if bounded:
         return
-    why = "short line next to removed chrome" if bounded is False else "run of short lines inside the article"
+    why = "short line next to removed chrome"
     for i in run:
         _drop(lines[i], f"{CONTEXT}.isolated-short", why)
