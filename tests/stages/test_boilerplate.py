@@ -1,0 +1,55 @@
+"""Learned boilerplate: recurring lines become an ordinary rule pack; syndicated text does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.rules.loader import load_ruleset
+from pipeline.settings import Settings
+from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.chrome import remove_chrome
+
+CHROME = "Retrouvez toutes nos émissions sur l'appli Radio Demain"
+DISPATCH = "Le Parlement européen a adopté mercredi une directive sur le devoir de vigilance des grandes entreprises."
+
+
+def _doc(n: int, *lines: str) -> Document:
+    doc = Document(id=f"d{n}", source=f"{n}.txt", file=f"{n}.txt")
+    doc.set_text("\n".join(lines))
+    return doc
+
+
+def _article(n: int) -> list[str]:
+    return [
+        f"Le maire de la commune numéro {n} a présenté lundi son budget pour l'année prochaine, en hausse de {n} %.",
+        f"Les élus de l'opposition ont demandé un audit des comptes, estimant la dette à {n} millions d'euros.",
+    ]
+
+
+def test_recurring_line_is_learned_and_syndicated_text_is_not(settings: Settings, tmp_path: Path) -> None:
+    counter = BoilerplateCounter(settings.learn)
+    for n in range(6):
+        extra = [DISPATCH] if n < 2 else []
+        counter.add(_doc(n, *_article(n), *extra, CHROME), "radiodemain")
+    learned = counter.learned(settings.chrome)
+    assert [item.line for item in learned] == [CHROME]
+    assert learned[0].docs == 6 and learned[0].site == "radiodemain"
+
+    pack = tmp_path / "learned.toml"
+    pack.write_text(render_pack(learned, "test"), encoding="utf-8")
+    rules = load_ruleset(settings.pack_paths("generic"), settings.pack_paths("site"), pack)
+    doc = _doc(9, *_article(9), CHROME)
+    doc.site = "radiodemain"
+    remove_chrome(doc, rules, settings.chrome)
+    drops = {e.text: e.rule for e in doc.events if e.action == "drop"}
+    assert drops == {CHROME: f"learned.{learned[0].rule_id}"}
+    assert drops[CHROME] in rules.rule_ids()
+
+
+def test_too_few_documents_learn_nothing(ctx: Context) -> None:
+    counter = BoilerplateCounter(ctx.settings.learn)
+    for n in range(2):
+        counter.add(_doc(n, *_article(n), CHROME), None)
+    assert counter.learned(ctx.settings.chrome) == []
