@@ -50,8 +50,8 @@ class ChromeSettings:
     long_min_words: int = 25
     headline_max_words: int = 25
     dedup_min_chars: int = 50
-    near_dup_min_words: int = 8
-    near_dup_containment: float = 0.7
+    near_dup_min_words: int = 15
+    near_dup_containment: float = 0.8
 
 
 @dataclass(frozen=True)

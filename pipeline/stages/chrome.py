@@ -28,6 +28,7 @@ CONTEXT = "generic.context"
 _SITE_SCAN_LINES = 40
 _TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
+_REPEAT_RULES = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 
 
@@ -89,7 +90,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     lines = [_line(t, settings) for t in doc.lines]
     apply_rules(lines, ruleset.for_site(doc.site), settings)
     drop_repeats(lines, settings)
-    title = apply_context(lines)
+    title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
     for n, line in zip(doc.line_numbers, lines, strict=True):
@@ -203,31 +204,50 @@ def _pairs(key: str) -> set[tuple[str, str]]:
 
 
 def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
-    """Keep the first copy of a repeated paragraph; drop later exact or near copies."""
+    """Keep the first copy of a repeated paragraph; drop later exact or near copies.
+
+    A short exact repeat goes only when it belongs to a repeated block (a neighbour is a repeat
+    too), as when a page carries a second copy of the article; alone, a repeated question or list
+    item is more likely content (interviews, recipes) than chrome.
+    """
     seen: set[str] = set()
     earlier: list[set[tuple[str, str]]] = []
-    for line in lines:
+    repeats: dict[int, str] = {}
+    for i, line in enumerate(lines):
         if not line.kept or line.feats.chars < settings.dedup_min_chars:
             continue
         exact_key = " ".join(_PAIRS.findall(line.key))
         if exact_key in seen:
-            _drop(line, f"{CONTEXT}.repeated-paragraph", "the same paragraph appears earlier in the document")
+            repeats[i] = "repeated-paragraph"
             continue
         seen.add(exact_key)
         if line.feats.words < settings.near_dup_min_words:
             continue
         pairs = _pairs(line.key)
         if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
-            _drop(line, f"{CONTEXT}.near-duplicate", "nearly the same paragraph appears earlier in the document")
+            repeats[i] = "near-duplicate"
             continue
         earlier.append(pairs)
+    order = [i for i, line in enumerate(lines) if line.kept]
+    for pos, i in enumerate(order):
+        if i not in repeats:
+            continue
+        neighbours = order[max(0, pos - 1) : pos + 2]
+        in_block = any(j in repeats for j in neighbours if j != i)
+        if repeats[i] == "near-duplicate" or lines[i].feats.words >= settings.long_min_words or in_block:
+            how = "nearly the same" if repeats[i] == "near-duplicate" else "the same"
+            _drop(lines[i], f"{CONTEXT}.{repeats[i]}", f"{how} paragraph appears earlier in the document")
 
 
 # Pass 3 ------------------------------------------------------------------------------------
 
 
-def apply_context(lines: list[Line]) -> int | None:
-    """Decide short lines from their neighbours; returns the index of the title line, if any."""
+def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
+    """Decide short lines from their neighbours; returns the index of the title line, if any.
+
+    `extracted`: the text comes from an HTML extractor that already removed the page layout, so a
+    list or table that ends the article is content, not a footer menu.
+    """
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
     title = None
@@ -244,11 +264,11 @@ def apply_context(lines: list[Line]) -> int | None:
             if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal:
                 title = i
                 _drop(lines[i], f"{CONTEXT}.title", "title line, moved to the record's title field")
-            else:
+            elif not extracted:
                 _drop(lines[i], f"{CONTEXT}.isolated-short", "short line before the article starts")
-        elif i > good[-1] and lines[i].kept:
+        elif i > good[-1] and lines[i].kept and not extracted:
             _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
-    _decide_runs(lines, visible)
+    _decide_runs(lines, visible, extracted)
     return title
 
 
@@ -267,12 +287,14 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
     return True
 
 
-def _decide_runs(lines: list[Line], visible: list[int]) -> None:
+def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None:
     """Runs of kept short lines between sentence paragraphs: subheadings and lists stay."""
     run: list[int] = []
     before: Line | None = None
     for i in visible:
         line = lines[i]
+        if line.rule in _REPEAT_RULES:
+            continue  # a removed second copy is not chrome next to its neighbours
         if line.kept and line.cls == "short":
             run.append(i)
             continue
@@ -280,6 +302,8 @@ def _decide_runs(lines: list[Line], visible: list[int]) -> None:
             _judge_run(lines, run, before, line)
             run = []
         before = line
+    if run and extracted and before is not None and before.kept and before.cls == "good":
+        return  # a list ending an extracted article
     for i in run:
         _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
 
