@@ -38,7 +38,7 @@ def render(page: str, gold: dict, rng: random.Random, inside: float = 0.33) -> s
     if inside >= 1:
         head = []
     body, tail_inside, tail_outside = [], [], []
-    for i, line in enumerate(lines[first : last + 1], start=first):
+    for line in lines[first : last + 1]:
         s = line.strip()
         if s in keep:
             body.append(_p(line))
