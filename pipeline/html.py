@@ -27,6 +27,7 @@ def extract(html: str, settings: InputSettings) -> tuple[str, str | None, AuditE
         include_images=False,
         include_links=False,
         favor_precision=settings.html_favor_precision,
+        favor_recall=settings.html_favor_recall,
         deduplicate=False,
         fast=False,
     )

@@ -30,6 +30,7 @@ class InputSettings:
     html_include_tables: bool = False
     html_include_comments: bool = False
     html_favor_precision: bool = False
+    html_favor_recall: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,21 @@ def test_precision_recall_and_decisions(name: str, ctx: Context, tmp_path: Path)
     wrong = [d for d in per_doc if not d["ok"] or d.get("precision", 1) < 0.9 or d.get("recall", 1) < 0.9]
     assert summary["precision"] >= 0.98 and summary["recall"] >= 0.98, (summary, wrong)
     assert summary["decisions"] == f"{summary['docs']}/{summary['docs']}", wrong
+
+
+@pytest.mark.parametrize("inside", [0.33, 1.0])
+@pytest.mark.parametrize("name", list(SETS))
+def test_html_path_same_goals(name: str, inside: float, ctx: Context, tmp_path: Path) -> None:
+    """The same pages laid out as HTML, some or all chrome inside <article>, through trafilatura."""
+    from tests.devset.render_html import main as render
+
+    pages, gold = SETS[name]
+    if not gold.exists():
+        pytest.skip(f"{gold} not available")
+    render(pages, gold, tmp_path / "html", inside)
+    clean_folder(tmp_path / "html" / "pages", tmp_path / "out", ctx)
+    summary, per_doc = evaluate(tmp_path / "html" / "gold", tmp_path / "out")
+    print(name, inside, summary)
+    wrong = [d for d in per_doc if not d["ok"] or d.get("precision", 1) < 0.9 or d.get("recall", 1) < 0.9]
+    assert summary["precision"] >= 0.98 and summary["recall"] >= 0.98, (summary, wrong)
+    assert summary["decisions"] == f"{summary['docs']}/{summary['docs']}", wrong

@@ -28,7 +28,9 @@ CONTEXT = "generic.context"
 _SITE_SCAN_LINES = 40
 _TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
-_REPEAT_RULES = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate")
+# Lines removed for these reasons are not chrome: their neighbours are judged as if they were absent.
+_TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
+_COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 
 
@@ -186,6 +188,8 @@ def _take_block(
 
 
 def _headline_like(line: Line, settings: ChromeSettings) -> bool:
+    if _COMMA_LIST.match(line.text):
+        return True  # a list of tags or names, however long
     if line.feats.words > settings.headline_max_words or line.feats.words == 0:
         return False
     if _TIME_PREFIX.match(line.text.strip()):
@@ -293,13 +297,13 @@ def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None
     before: Line | None = None
     for i in visible:
         line = lines[i]
-        if line.rule in _REPEAT_RULES:
-            continue  # a removed second copy is not chrome next to its neighbours
+        if line.rule in _TRANSPARENT:
+            continue
         if line.kept and line.cls == "short":
             run.append(i)
             continue
         if run:
-            _judge_run(lines, run, before, line)
+            _judge_run(lines, run, before, line, extracted)
             run = []
         before = line
     if run and extracted and before is not None and before.kept and before.cls == "good":
@@ -308,12 +312,14 @@ def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None
         _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
 
 
-def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line) -> None:
+def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line, extracted: bool) -> None:
     # Inside the article (sentence paragraphs on both sides, no removed chrome next to it), a
     # run of short lines is subheadings, a list or a table: it stays.
     bounded = before is not None and before.kept and after.kept and after.cls == "good"
     if bounded:
         return
+    if extracted and before is None and after.kept and after.cls == "good":
+        return  # extracted text starts with the article: lines leading into it are content
     why = "short line next to removed chrome"
     for i in run:
         _drop(lines[i], f"{CONTEXT}.isolated-short", why)
