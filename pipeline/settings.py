@@ -89,7 +89,7 @@ class LanguageSettings:
 class NormaliseSettings:
     nbsp: str = "space"
     min_paragraph_chars: int = 1
-    min_doc_chars: int = 80
+    min_doc_chars: int = 200
 
 
 _CHOICES = {
