@@ -18,7 +18,7 @@ from pipeline.settings import STAGES
 if TYPE_CHECKING:
     from pipeline.tasks import CleanBatch
 
-LIBRARIES = ("luigi", "ftfy", "langdetect", "langdetect-rs", "trafilatura", "orjson", "charset-normalizer")
+LIBRARIES = ("luigi", "ftfy", "langdetect", "langdetect-rs", "trafilatura", "orjson")
 
 
 def library_versions() -> dict[str, str]:

@@ -35,7 +35,7 @@ class InputSettings:
 
 @dataclass(frozen=True)
 class EncodingSettings:
-    fallback_encodings: tuple[str, ...] = ("cp1252", "iso8859_15", "latin_1")
+    fallback_encodings: tuple[str, ...] = ("cp1252", "iso8859_15", "latin_1", "cp1251", "koi8_r", "mac_roman")
     gate: bool = True
     quotes: str = "keep"
     ellipsis: str = "keep"

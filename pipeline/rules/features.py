@@ -7,9 +7,9 @@ the context classifier use (length, words, digit share, terminal punctuation, li
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 
 # Rules never look further than this into a line: chrome is short, and a bounded subject keeps
 # every pattern's worst case bounded too.
@@ -25,6 +25,9 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω]")
 # Scripts written without spaces: count about one word per two characters.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 # Sentence end, allowing an agency end mark glued after it ("... locales. Fin", "... blessés. -VNA").
@@ -54,39 +57,54 @@ def line_key(line: str) -> str:
     return " ".join(key.split()).casefold()
 
 
-@dataclass
 class LineFeatures:
-    chars: int
-    words: int
-    digit_share: float
-    alpha_share: float
-    upper_share: float
-    terminal: bool
-    link_like: bool
-    dateline: bool
-    pos: float = 0.0  # relative position in the document (0 first line, 1 last), set by the caller
+    """Measures of one line. Length and words are computed at once (every line needs them); the
+    rest on first use, since most lines are decided before any rule asks for them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.strip()
+        self.chars = len(self.text)
+        self.words = _count_words(self.text)
+        self.pos = 0.0  # relative position in the document (0 first line, 1 last), set by the caller
 
     @classmethod
     def of(cls, line: str) -> LineFeatures:
-        text = line.strip()
-        n = len(text) or 1
-        digits = sum(c.isdigit() for c in text)
-        letters = [c for c in text if c.isalpha()]
-        upper = sum(c.isupper() for c in letters)
-        return cls(
-            chars=len(text),
-            words=_count_words(text),
-            digit_share=digits / n,
-            alpha_share=len(letters) / n,
-            upper_share=upper / (len(letters) or 1),
-            terminal=bool(_TERMINAL.search(text)),
-            link_like=bool(_LINK.match(text)),
-            dateline=bool(_DATELINE.match(text)),
-        )
+        return cls(line)
+
+    @functools.cached_property
+    def digit_share(self) -> float:
+        return len(_DIGIT.findall(self.text)) / (self.chars or 1)
+
+    @functools.cached_property
+    def alpha_share(self) -> float:
+        return self._letters / (self.chars or 1)
+
+    @functools.cached_property
+    def upper_share(self) -> float:
+        return len(_UPPER.findall(self.text)) / (self._letters or 1)
+
+    @functools.cached_property
+    def _letters(self) -> int:
+        return len(_LETTER.findall(self.text))
+
+    @functools.cached_property
+    def terminal(self) -> bool:
+        return bool(_TERMINAL.search(self.text))
+
+    @functools.cached_property
+    def link_like(self) -> bool:
+        return bool(_LINK.match(self.text))
+
+    @functools.cached_property
+    def dateline(self) -> bool:
+        return bool(_DATELINE.match(self.text))
 
     def value(self, name: str) -> float | bool:
         value: float | bool = getattr(self, name)
         return value
+
+    def __repr__(self) -> str:
+        return f"LineFeatures(chars={self.chars}, words={self.words}, pos={self.pos:.2f})"
 
 
 FEATURE_NAMES = (

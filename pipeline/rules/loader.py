@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RuleError
+from pipeline.rules.engine import Matcher
 from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
 from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo
 
+LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
 KINDS = ("line", "feature", "block", "context")
 CONTEXT_RULES = ("title", "isolated-short", "repeated-paragraph", "near-duplicate", "foreign-paragraph", "listing")
 _RULE_FIELDS = {
@@ -51,6 +53,7 @@ class RuleSet:
     generic: list[RulePack] = field(default_factory=list)
     sites: dict[str, RulePack] = field(default_factory=dict)
     learned: RulePack | None = None
+    _matchers: dict[str | None, Matcher] = field(default_factory=dict, repr=False)
 
     def all_packs(self) -> list[RulePack]:
         packs = [*self.generic, *self.sites.values()]
@@ -59,15 +62,23 @@ class RuleSet:
     def rule_ids(self) -> set[str]:
         return {r.id for p in self.all_packs() for r in p.rules}
 
+    def matcher(self, site: str | None) -> Matcher:
+        """The rules for a site, indexed for first-match lookups (built once per site)."""
+        if site not in self._matchers:
+            self._matchers[site] = Matcher(self.for_site(site))
+        return self._matchers[site]
+
     def for_site(self, site: str | None) -> list[Rule]:
-        """Rules in the order they are tried: the site's pack, learned rules, generic packs."""
+        """Rules in the order they are tried: the site's pack, generic packs, then learned rules
+        (learned lines are exact strings, so the order only decides which rule is credited)."""
         rules: list[Rule] = []
         if site and site in self.sites:
             rules.extend(self.sites[site].rules)
-        if self.learned:
-            rules.extend(r for r in self.learned.rules if r.sites is None or (site or "") in r.sites)
         for pack in self.generic:
             rules.extend(pack.rules)
+        if self.learned:
+            group = site or LEARN_BATCH
+            rules.extend(r for r in self.learned.rules if r.sites is None or group in r.sites)
         return rules
 
 
@@ -134,7 +145,8 @@ def _site(raw: dict[str, Any], path: Path) -> SiteInfo:
     _unknown(raw, {"id", "domains", "detect", "languages"}, path, "[site]")
     if not isinstance(raw.get("id"), str) or not raw["id"]:
         raise RuleError(f"{path}: [site] needs a non-empty string id")
-    detect = tuple(_compile(p, path, f"[site] {raw['id']}") for p in _strings(raw, "detect", path, "[site]"))
+    where = f"[site] {raw['id']}"
+    detect = tuple(_compile(p, path, where, re.MULTILINE) for p in _strings(raw, "detect", path, "[site]"))
     return SiteInfo(
         id=raw["id"],
         domains=tuple(_strings(raw, "domains", path, "[site]")),
@@ -209,11 +221,11 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
     )
 
 
-def _compile(pattern: str, path: Path, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern[str]:
     if not pattern:
         raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
     try:
-        compiled = re.compile(pattern, re.IGNORECASE)
+        compiled = re.compile(pattern, re.IGNORECASE | flags)
     except re.error as e:
         raise RuleError(f"{path}: {where}: pattern {pattern!r} does not compile: {e}") from None
     if compiled.search(""):

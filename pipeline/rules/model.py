@@ -10,9 +10,11 @@ Kinds:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]
 
 from pipeline.rules.features import LineFeatures
 
@@ -35,6 +37,14 @@ class Condition:
         return actual == self.value
 
 
+def _anchored(p: re.Pattern[str]) -> bool:
+    """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line."""
+    if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
+        return False
+    parsed = list(_parser.parse(p.pattern, p.flags))
+    return bool(parsed) and parsed[0] == (_constants.AT, _constants.AT_BEGINNING)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -51,14 +61,39 @@ class Rule:
     examples_keep: tuple[str, ...] = ()
 
     def matches(self, key: str, feats: LineFeatures, zone: str) -> bool:
-        """Does this line rule, feature rule or block marker match the line?"""
-        if not self.zone_allows(zone):
+        """Does this line rule, feature rule or block marker match the line?
+
+        Cheapest tests first: zone and word bound, then the patterns, then other conditions.
+        """
+        if self.zone != "any" and not self.zone_allows(zone):
             return False
-        if self.when and not all(c.holds(feats) for c in self.when):
+        if self.max_words is not None and feats.words > self.max_words:
             return False
-        if self.exact or self.patterns:
-            return key in self.exact or any(p.search(key) for p in self.patterns)
-        return bool(self.when)
+        if (self.exact or self.patterns) and not (key in self.exact or self._text_matches(key)):
+            return False
+        return all(c.holds(feats) for c in self.when) if self.when else bool(self.exact or self.patterns)
+
+    def _text_matches(self, key: str) -> bool:
+        anchored, floating = self._compiled
+        return bool((anchored and anchored.match(key)) or (floating and floating.search(key)))
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The patterns as two regexes: the ^-anchored ones, tried at the start of the line only
+        (`match`), and the others (`search`). Same answers as trying each pattern in turn."""
+        anchored = [p.pattern[1:] for p in self.patterns if _anchored(p)]
+        floating = [p.pattern for p in self.patterns if not _anchored(p)]
+        flags = re.IGNORECASE
+
+        def join(parts: list[str]) -> re.Pattern[str] | None:
+            return re.compile("|".join(f"(?:{part})" for part in parts), flags) if parts else None
+
+        return join(anchored), join(floating)
+
+    @functools.cached_property
+    def max_words(self) -> float | None:
+        bounds = [c.value for c in self.when if c.feature == "words" and c.op == "max"]
+        return min(bounds) if bounds else None
 
     def zone_allows(self, zone: str) -> bool:
         if self.zone == "any":

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 from pipeline.document import Document
 from pipeline.rules.features import line_key
+from pipeline.rules.loader import LEARN_BATCH as BATCH  # the group of documents whose site is unknown
 from pipeline.settings import ChromeSettings, LearnSettings
 from pipeline.stages.chrome import classify
-
-BATCH = "batch"  # the group of documents whose site is unknown
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pipeline.document import AuditEvent, Document
+from pipeline.rules.engine import Matcher
 from pipeline.rules.features import LineFeatures, line_key
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
@@ -74,11 +75,11 @@ def detect_site(doc: Document, ruleset: RuleSet) -> str | None:
             if pack.site and any(host == d or host.endswith("." + d) for d in pack.site.domains):
                 return site
     lines = doc.lines[:_SITE_SCAN_LINES] + doc.lines[-_SITE_SCAN_LINES:]
-    keys = [line_key(line) for line in lines if line.strip()]
+    text = "\n".join(line_key(line) for line in lines if line.strip())
     scores: dict[str, int] = {}
     for site, pack in ruleset.sites.items():
-        if pack.site:
-            scores[site] = sum(1 for p in pack.site.detect if any(p.search(k) for k in keys))
+        if pack.site:  # detect patterns are compiled with re.MULTILINE: ^ and $ are line ends
+            scores[site] = sum(1 for p in pack.site.detect if p.search(text))
     best = max(scores.values(), default=0)
     winners = [s for s, v in scores.items() if v == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
@@ -90,7 +91,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
         return doc
     doc.site = detect_site(doc, ruleset)
     lines = [_line(t, settings) for t in doc.lines]
-    apply_rules(lines, ruleset.for_site(doc.site), settings)
+    apply_rules(lines, ruleset.matcher(doc.site), settings)
     drop_repeats(lines, settings)
     title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
     if title is not None and doc.title is None:
@@ -123,7 +124,7 @@ def _zones(lines: list[Line]) -> list[str]:
     return ["head" if i < first else "tail" if i > last else "body" for i in range(len(lines))]
 
 
-def apply_rules(lines: list[Line], rules: list[Rule], settings: ChromeSettings) -> None:
+def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings) -> None:
     zones = _zones(lines)
     last = max(len(lines) - 1, 1)
     for i, line in enumerate(lines):
@@ -131,22 +132,18 @@ def apply_rules(lines: list[Line], rules: list[Rule], settings: ChromeSettings) 
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.cls == "empty" or line.rule is not None:
-            i += 1
-            continue
-        for rule in rules:
-            if rule.kind == "context" or not rule.matches(line.key, line.feats, zones[i]):
-                continue
-            _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
-            if rule.kind == "block":
-                i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], rules))
-            break
+        if line.cls != "empty" and line.rule is None:
+            rule = matcher.first(line.key, line.feats, zones[i])
+            if rule is not None:
+                _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
+                if rule.kind == "block":
+                    i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], matcher))
         i += 1
 
 
-def _claimed(line: Line, zone: str, rules: list[Rule]) -> bool:
+def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:
     """Does a line or block rule of its own match this line? (Then a block stops before it.)"""
-    return any(r.kind != "context" and r.matches(line.key, line.feats, zone) for r in rules)
+    return matcher.first(line.key, line.feats, zone) is not None
 
 
 def _take_block(

@@ -1,8 +1,20 @@
 """Encoding repair: bytes to clean Unicode text, every repair recorded.
 
-Decoding tries, in order: a byte-order mark; strict UTF-8; UTF-16 without a BOM (NUL pattern);
-a charset detector restricted to `[encoding] fallback_encodings`; last, UTF-8 with replacement
-characters, recorded as lossy. Bytes with NULs that are not UTF-16 are binary: InputError.
+Decoding tries, in order: a byte-order mark; UTF-16 without a BOM (NUL bytes at one parity only,
+and the bytes decode); strict UTF-8; then every encoding of `[encoding] fallback_encodings` that
+decodes the bytes strictly, keeping the most plausible text (below); last, UTF-8 with replacement
+characters, recorded as lossy. NUL bytes in input that is neither UTF-16 nor UTF-8 make it binary
+(InputError); in valid UTF-8 they are control characters, which repair removes.
+
+Choosing among the fallbacks: every single-byte code page decodes any Western text without
+error, so "decodes" proves nothing, and a statistical detector guesses poorly on short texts
+(charset-normalizer read one in nine of the non-ASCII lines of our seeds and pages, saved alone in
+Windows-1252, as Windows-1251 or Mac Roman). Instead each candidate's text gets an implausibility
+count of what wrong single-byte decodings produce and real text rarely holds (`implausibility`);
+the lowest count wins and ties go to the earlier encoding in the configured order, so the order
+is the prior and the count the evidence. Known limits, where the order decides: a text in
+capitals only (a headline) cannot tell KOI8-R from Windows-1251, which differ mainly in letter
+case, and a lone sign ("œ" in ISO 8859-15 is "½" in Windows-1252) carries no evidence.
 
 Repair is separate from typography (docs/normalisation.md). ftfy runs with an encoding-only
 configuration (no quote uncurling, no ligature or width folding) and only on lines a cheap
@@ -12,10 +24,12 @@ pre-check flags: mojibake-like pairs, HTML entities, control characters, lone su
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 
 import ftfy
+import ftfy.bad_codecs  # registers the sloppy-windows-1251 codec
 
 from pipeline.document import AuditEvent
 from pipeline.errors import InputError
@@ -48,14 +62,28 @@ _CP1252_HIGH = (
     "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018"
     "\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 )
-# The pre-check: a UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte, an
-# HTML entity, a control character, or a lone surrogate. Lines without any pass untouched.
+# What Windows-1251 shows for the UTF-8 continuation bytes 0x80-0xBF; after "Р" or "С" (lead
+# bytes 0xD0, 0xD1) they are Cyrillic mojibake: "РџСЂРёРІРµС‚" for "Привет".
+_CP1251_CONTINUATION = bytes(range(0x80, 0xC0)).decode("sloppy-windows-1251")
+# The pre-check: "Â" or "Ã" (the UTF-8 lead bytes of U+0080-U+00FF read as Latin-1, rare in real
+# text, and often followed by a space where a no-break space was lost: "voilÃ  tout"), another lead
+# byte read as Latin-1/cp1252 or cp1251 followed by a continuation byte, an HTML entity, a control
+# character ftfy removes, or a lone surrogate. Lines without any pass untouched.
 SUSPECT = re.compile(
-    "[\u00c2\u00c3][\u0080-\u00bf" + _CP1252_HIGH + "]"
+    "[\u00c2\u00c3]"
     "|[\u00c4-\u00ef][\u0080-\u009f\u00a1-\u00bf" + _CP1252_HIGH + "]"
+    "|[\u0420\u0421][" + _CP1251_CONTINUATION + "]"
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u206a-\u206f\ufeff\ufff9-\ufffc]"
 )
+# Decoding: how much of the input the NUL count and the plausibility score look at.
+_SAMPLE_BYTES = 65536
+_SCORE_CHARS = 65536
+_WORD = re.compile(r"[^\W\d_]+")
+# Non-ASCII punctuation and symbols that real text uses; others count against a decoding.
+_TYPOGRAPHY = frozenset("«»‹›“”„‘’‚–—‑…•·°€£¥¢©®™§¶±×÷²³¹½¼¾¡¿№‰′″→")
+# Letters without a script name that Latin text uses: ª º (1ª, nº) and µ (µg).
+_LATIN_EXTRAS = ("FEMININE ORDINAL", "MASCULINE ORDINAL", "MICRO SIGN")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -67,20 +95,21 @@ def decode_bytes(data: bytes, settings: EncodingSettings) -> tuple[str, list[Aud
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name, errors="replace"), [_decoded(name, "byte-order mark")]
+    nuls = data.count(0, 0, _SAMPLE_BYTES)
+    utf16 = _utf16_without_bom(data) if nuls else None
+    if utf16:
+        return data.decode(utf16, errors="replace"), [_decoded(utf16, "UTF-16 pattern of NUL bytes, no BOM")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as e:
         utf8_error = e
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data.decode(utf16, errors="replace"), [_decoded(utf16, "UTF-16 pattern of NUL bytes, no BOM")]
-    nul = data.find(b"\x00", 0, 65536)
-    if nul >= 0:
-        raise InputError(f"binary content: NUL byte at offset {nul}, not a text file")
+    if nuls:
+        raise InputError(f"binary content: NUL byte at offset {data.find(0)}, not a text file")
     detected = _detect(data, settings.fallback_encodings)
     if detected:
-        reason = f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}); detected {detected}"
-        return data.decode(detected), [_decoded(detected, reason)]
+        name, why = detected
+        reason = f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}); {why}"
+        return data.decode(name), [_decoded(name, reason)]
     event = AuditEvent(
         STAGE,
         "decode",
@@ -95,31 +124,99 @@ def _decoded(name: str, reason: str) -> AuditEvent:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of text with some ASCII: NULs at one parity only (the ASCII high bytes), none at the other."""
     sample = data[:4096]
     if len(sample) < 8:
         return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-        return "utf-16-be"
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    for name, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.05 and others <= 0.01 and _decodes(sample, name):
+            return name
     return None
 
 
-def _detect(data: bytes, candidates: tuple[str, ...]) -> str | None:
-    """The most plausible of the allowed encodings that decodes `data` strictly."""
-    from charset_normalizer import from_bytes
+def _decodes(sample: bytes, name: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(name)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    best = from_bytes(data, cp_isolation=list(candidates)).best()
-    if best is not None:
-        return codecs.lookup(best.encoding).name
-    for name in candidates:
+
+def _detect(data: bytes, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+    """The most plausible allowed encoding that decodes `data` strictly, and why it won."""
+    scores: dict[str, int] = {}
+    for candidate in candidates:
+        name = codecs.lookup(candidate).name
+        if name in scores:
+            continue
         try:
-            data.decode(name)
+            text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        return codecs.lookup(name).name
-    return None
+        scores[name] = implausibility(text[:_SCORE_CHARS])
+    if not scores:
+        return None
+    ranked = sorted(scores, key=scores.__getitem__)  # stable: ties keep the configured order
+    best = ranked[0]
+    why = f"{best} is the most plausible of {len(ranked)} fitting encodings (implausibility {scores[best]}"
+    if len(ranked) > 1:
+        why += f"; next {ranked[1]}: {scores[ranked[1]]}"
+    return best, why + ")"
+
+
+def implausibility(text: str) -> int:
+    """How many things in `text` a wrong single-byte decoding produces and real text rarely holds.
+
+    Counted once each: C1 controls, unassigned or private-use characters, and non-ASCII symbols or
+    punctuation outside common typography ("¤" for "€"); and each word with non-ASCII letters that
+    mixes scripts ("Rйcit"), stands in another script than its neighbours ("à" read as Cyrillic
+    "а"), turns upper case after a lower-case letter ("dÈputÈs", Mac Roman), is non-Latin with
+    capitals after its first letter (KOI8-R and Windows-1251 read as each other swap case), or is
+    Latin with mostly accented letters ("Ïðèâåò", Cyrillic read as Windows-1252).
+    """
+    score = sum(1 for ch in text if not ch.isascii() and _odd_character(ch))
+    words = _WORD.findall(text)
+    scripts = [_word_script(w) for w in words]
+    for i, word in enumerate(words):
+        if not word.isascii():
+            neighbours = {scripts[j] for j in (i - 1, i + 1) if 0 <= j < len(words)}
+            score += _odd_word(word, scripts[i], neighbours)
+    return score
+
+
+def _odd_character(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cn", "Co", "Cs") or (category[0] in "SP" and ch not in _TYPOGRAPHY)
+
+
+def _odd_word(word: str, script: str, neighbours: set[str]) -> bool:
+    if script == "mixed":
+        return True
+    if len(word) <= 2 and neighbours and script not in neighbours:
+        return True
+    pairs = itertools.pairwise(word)
+    if any(a.islower() and b.isupper() and not (a.isascii() and b.isascii()) for a, b in pairs):
+        return True
+    if script != "LATIN":
+        return len(word) >= 3 and any(ch.isupper() for ch in word[1:])
+    accented = sum(not ch.isascii() for ch in word)
+    return accented > 2 and 2 * accented > len(word)
+
+
+def _word_script(word: str) -> str:
+    if word.isascii():
+        return "LATIN"
+    scripts = {_script(ch) for ch in word}
+    return scripts.pop() if len(scripts) == 1 else "mixed"
+
+
+def _script(letter: str) -> str:
+    if letter.isascii():
+        return "LATIN"
+    name = unicodedata.name(letter, "")
+    return "LATIN" if name.startswith(_LATIN_EXTRAS) else name.split(" ", 1)[0]
 
 
 def normalise_line_breaks(text: str) -> str:
@@ -143,7 +240,7 @@ def repair_text(text: str, settings: EncodingSettings) -> tuple[str, list[AuditE
             fixed, steps = _fix_line(line)
             if fixed != line:
                 lines[i] = fixed
-                names = ", ".join(dict.fromkeys(name for _, name in steps)) or "surrogates"
+                names = ", ".join(dict.fromkeys(_step(kind, name) for kind, name in steps)) or "surrogates"
                 events.append(AuditEvent(STAGE, "repair", "encoding.ftfy", f"ftfy: {names}", i + 1, line, fixed))
         text = "\n".join(lines)
     text, policy_events = apply_policy(text, settings)
@@ -155,6 +252,11 @@ def _fix_line(line: str) -> tuple[str, list[tuple[str, str]]]:
     if _SURROGATE.search(fixed):  # lone surrogates cannot be written as UTF-8
         fixed = _SURROGATE.sub("\ufffd", fixed)
     return fixed, list(steps or [])
+
+
+def _step(kind: str, name: str) -> str:
+    """One ftfy step, readable: "encode sloppy-windows-1252", "decode utf-8", "unescape_html"."""
+    return name if kind == "apply" else f"{kind} {name}"
 
 
 def apply_policy(text: str, settings: EncodingSettings) -> tuple[str, list[AuditEvent]]:

@@ -6,14 +6,23 @@ for bit (tests/stages/test_language.py checks it on our sets) about fifty times 
 langdetect stays available as the reference (`[language] backend = "langdetect"`).
 
 Detection runs on a bounded sample spread over the document, and per paragraph only where the
-paragraph does not already read as the document's language (stopword share), so the cost of
-this stage does not grow with document length.
+paragraph does not already read as the document's language, so the cost of this stage does not
+grow with document length. A paragraph reads as the document's language when its share of that
+language's stopwords reaches `paragraph_stopword_share` and no other stopword list scores higher
+(French and Spanish share "de", "la", "en", "que": a Spanish cookie notice reaches 0.12 of French
+stopwords, but more of Spanish ones).
+
+Long paragraphs (`paragraph_min_chars`) are dropped when confidently in another language; short
+ones only next to such a paragraph and in the same language (the heading or the buttons of a
+foreign banner), because on a short French headline langdetect is often confidently wrong.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -59,6 +68,28 @@ def stopword_share(text: str, lang: str) -> float:
         return 0.0
     stop = stopwords(lang)
     return sum(w in stop for w in words) / len(words)
+
+
+@functools.cache
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Every stopword of every list, with the languages whose list holds it."""
+    langs = sorted(path.stem for path in (CONFIG_DIR / "stopwords").glob("*.txt"))
+    index: dict[str, tuple[str, ...]] = {}
+    for lang in langs:
+        for word in stopwords(lang):
+            index[word] = (*index.get(word, ()), lang)
+    return index
+
+
+def reads_as(text: str, lang: str, threshold: float) -> bool:
+    """The paragraph's stopwords say `lang`: their share reaches `threshold`, no other list's does better."""
+    words = _WORDS.findall(text.lower())
+    index = _stopword_index()
+    counts = Counter(other for word in words if word in index for other in index[word])
+    own = counts[lang]
+    if not words or own / len(words) < threshold:
+        return False
+    return all(n < own for other, n in counts.items() if other != lang)
 
 
 def sample(lines: list[str], limit: int) -> str:
@@ -117,17 +148,39 @@ def check_language(doc: Document, settings: LanguageSettings, site_languages: tu
 
 def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings) -> None:
     lang = doc.lang or ""
-    keep = []
-    for n, line in zip(doc.line_numbers, doc.lines, strict=True):
-        foreign = None
-        if len(line) >= settings.paragraph_min_chars and (
-            not stopwords(lang) or stopword_share(line, lang) < settings.paragraph_stopword_share
-        ):
-            other, prob = detect(line[: settings.sample_chars], settings)
-            if other and other != lang and prob >= settings.paragraph_min_prob:
-                foreign = f"paragraph in {other} (p={prob:.2f}) inside a {lang} document"
-        if foreign:
-            doc.events.append(AuditEvent(STAGE, "drop", FOREIGN_RULE, foreign, n, line))
-        keep.append(foreign is None)
-    if not all(keep):
-        doc.keep_lines(keep)
+    filled = [i for i, line in enumerate(doc.lines) if line.strip()]
+    long = [i for i in filled if len(doc.lines[i]) >= settings.paragraph_min_chars]
+    found = {i: verdict for i in long if (verdict := _foreign(doc.lines[i], lang, settings))}
+    short = _short_neighbours(doc.lines, filled, lang, settings, found) if found else {}
+    for i, (other, prob) in sorted((found | short).items()):
+        where = ", a short paragraph next to a foreign one" if i in short else ""
+        reason = f"paragraph in {other} (p={prob:.2f}) inside a {lang} document{where}"
+        doc.events.append(AuditEvent(STAGE, "drop", FOREIGN_RULE, reason, doc.line_numbers[i], doc.lines[i]))
+    if found:
+        doc.keep_lines([i not in found and i not in short for i in range(len(doc.lines))])
+
+
+def _foreign(line: str, lang: str, settings: LanguageSettings) -> tuple[str, float] | None:
+    """The other language `line` is confidently in, with its probability; None if it may be `lang`."""
+    if stopwords(lang) and reads_as(line, lang, settings.paragraph_stopword_share):
+        return None
+    other, prob = detect(line[: settings.sample_chars], settings)
+    if other and other != lang and prob >= settings.paragraph_min_prob:
+        return other, prob
+    return None
+
+
+def _short_neighbours(
+    lines: list[str], filled: list[int], lang: str, settings: LanguageSettings, found: dict[int, tuple[str, float]]
+) -> dict[int, tuple[str, float]]:
+    """Short paragraphs next to a foreign one and in its language (a banner's heading, its buttons)."""
+    short: dict[int, tuple[str, float]] = {}
+    for order in (filled, filled[::-1]):  # outwards from each foreign paragraph, both ways
+        for previous, i in itertools.pairwise(order):
+            neighbour = found.get(previous) or short.get(previous)
+            if not neighbour or i in found or i in short or len(lines[i]) >= settings.paragraph_min_chars:
+                continue
+            verdict = _foreign(lines[i], lang, settings)
+            if verdict and verdict[0] == neighbour[0]:
+                short[i] = verdict
+    return short
