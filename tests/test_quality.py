@@ -17,6 +17,7 @@ SETS = {
     "seeds": (SEEDS, SHARED / "gold" / "seeds"),
     "dev": (DEVSET / "pages", DEVSET / "gold"),
     "holdout": (DEVSET / "holdout" / "pages", DEVSET / "holdout" / "gold"),
+    "holdout2": (DEVSET / "holdout2" / "pages", DEVSET / "holdout2" / "gold"),
 }
 
 

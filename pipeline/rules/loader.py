@@ -22,7 +22,15 @@ from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteIn
 
 LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
 KINDS = ("line", "feature", "block", "context")
-CONTEXT_RULES = ("title", "isolated-short", "repeated-paragraph", "near-duplicate", "foreign-paragraph", "listing")
+CONTEXT_RULES = (
+    "title",
+    "isolated-short",
+    "repeated-paragraph",
+    "near-duplicate",
+    "foreign-paragraph",
+    "listing",
+    "teaser-only",
+)
 _RULE_FIELDS = {
     "id",
     "kind",

@@ -26,6 +26,7 @@ from pipeline.settings import ChromeSettings
 
 STAGE = "chrome"
 CONTEXT = "generic.context"
+PAYWALL_RULE = "generic.share.paywall"
 _SITE_SCAN_LINES = 40
 _TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
@@ -94,6 +95,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     apply_rules(lines, ruleset.matcher(doc.site), settings)
     drop_repeats(lines, settings)
     title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
+    drop_paywall_stub(lines)
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
     for n, line in zip(doc.line_numbers, lines, strict=True):
@@ -271,6 +273,15 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
             _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
     _decide_runs(lines, visible, extracted)
     return title
+
+
+def drop_paywall_stub(lines: list[Line]) -> None:
+    """A paywall with at most one paragraph before it: the page holds a teaser, not the article."""
+    if not any(line.rule == PAYWALL_RULE for line in lines):
+        return
+    if sum(1 for line in lines if line.kept and line.cls == "good") <= 1:
+        for line in lines:
+            _drop(line, f"{CONTEXT}.teaser-only", "only a teaser before a paywall: the article is not in the page")
 
 
 def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
