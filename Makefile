@@ -48,5 +48,10 @@ bench-quick: $(STAMP)
 scheduler: $(STAMP)
 	$(PY) -m pipeline scheduler --port $(PORT)
 
+## Only the tests that start a real luigid or drive headless Chromium (see docs/operations.md).
+.PHONY: test-scheduler
+test-scheduler: $(STAMP)
+	$(PY) -m pytest tests/integration -q -m "scheduler or browser"
+
 clean:
 	rm -rf data/out data/eval-seeds bench/out

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import ConfigError, InputError
@@ -57,11 +58,31 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="per-document results as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
 
+    report = sub.add_parser("report", help="rebuild OUTPUT_DIR/report.html from its manifest and audit logs")
+    report.add_argument("output_dir", metavar="OUTPUT_DIR")
+    report.set_defaults(func=cmd_report)
+
     sched = sub.add_parser("scheduler", help="start luigid (the central scheduler and web UI)")
     sched.add_argument("--address", default="127.0.0.1", help="listen address (default loopback only)")
     sched.add_argument("--port", type=int, default=8082)
     sched.add_argument("--state-dir", default="data/luigid", help="state file and logs")
     sched.set_defaults(func=cmd_scheduler)
+
+    daily = sub.add_parser("daily", help="clean one day of input (default: yesterday) or a range of days")
+    daily.add_argument("--input-root", required=True, metavar="DIR", help="days in DIR/YYYY/MM/DD/, closed by _SUCCESS")
+    daily.add_argument("--output-root", required=True, metavar="DIR", help="each day's batch goes to DIR/YYYY-MM-DD/")
+    when = daily.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="one day (default: yesterday)")
+    when.add_argument("--start", metavar="YYYY-MM-DD", help="first day of a backfill (with --stop)")
+    when.add_argument("--last", type=int, metavar="N", help="the N days up to yesterday: picks up days closed late")
+    daily.add_argument("--stop", metavar="YYYY-MM-DD", help="end of the backfill, exclusive (default: today)")
+    daily.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
+    daily.add_argument("--languages", metavar="fr,en|any", help="accepted languages")
+    daily.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default 1)")
+    dwhere = daily.add_mutually_exclusive_group()
+    dwhere.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
+    dwhere.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
+    daily.set_defaults(func=cmd_daily)
     return p
 
 
@@ -118,6 +139,7 @@ def report_run(result: object, task: object, out: Path) -> int:
 
     status = getattr(result, "status", None)
     ok = status in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY)
+    ok = ok or finished_elsewhere(result, task)
     manifest_path = out / "manifest.json"
     if ok and manifest_path.exists():
         m = jsonl.loads(manifest_path.read_bytes())
@@ -139,6 +161,54 @@ def report_run(result: object, task: object, out: Path) -> int:
     return EXIT_FAILED
 
 
+def finished_elsewhere(result: object, task: Any) -> bool:
+    """True when other workers of a shared luigid completed what this worker was not given.
+
+    A worker quits once nothing is left that it may run, even while another worker still runs the
+    batch's last tasks; Luigi then calls the run NOT_RUN ("not granted run permission") although
+    nothing failed. So wait for those workers, then judge by the root task's own complete().
+    """
+    from luigi.execution_summary import LuigiStatusCode
+    from luigi.rpc import RemoteScheduler
+
+    worker = getattr(result, "worker", None)
+    if getattr(result, "status", None) != LuigiStatusCode.NOT_RUN or worker is None:
+        return False
+    scheduler = getattr(worker, "_scheduler", None)
+    if isinstance(scheduler, RemoteScheduler):
+        wait_for_other_workers(scheduler, worker._id, task)
+    return bool(task.complete())
+
+
+def wait_for_other_workers(scheduler: Any, worker_id: str, task: Any, poll: float = 1.0, grace: float = 30.0) -> None:
+    """Poll luigid while tasks of ours run elsewhere; ping so it keeps us registered meanwhile.
+
+    A failed task waiting for its retry on another worker (pending, nothing running) gets `grace`
+    seconds; a task killed with its worker is back to pending after luigid's worker_disconnect_delay.
+    """
+    import time
+
+    idle_since, told = time.monotonic(), False
+    while not task.complete():
+        state = scheduler.count_pending(worker=worker_id)
+        scheduler.ping(worker=worker_id)
+        if state["running_tasks"]:
+            idle_since = time.monotonic()
+            if not told:
+                print(f"waiting: {len(state['running_tasks'])} task(s) of this batch run by other workers", flush=True)
+                told = True
+        elif not state["n_pending_tasks"] or time.monotonic() - idle_since > grace:
+            return
+        time.sleep(poll)
+
+
+def cmd_daily(args: argparse.Namespace) -> int:
+    configure_luigi()
+    from pipeline.daily import run_daily
+
+    return run_daily(args)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from pipeline.explain import explain_file
 
@@ -151,6 +221,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     summary, per_doc = evaluate(Path(args.gold), Path(args.output))
     print(format_report(summary, per_doc, as_json=args.json))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import build_report
+
+    print(f"report: {build_report(Path(args.output_dir))}")
     return 0
 
 

@@ -11,9 +11,12 @@ size of the input tree.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import gzip
 import hashlib
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,12 +25,15 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from pipeline.document import Document
+from pipeline.document import AuditEvent, Document
 from pipeline.errors import InputError
 from pipeline.settings import InputSettings
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 STAGE = "input"
+# HTML larger than this (a page file, or a JSONL record's `html`) is quarantined before parsing,
+# see `_html_size_error`. A constant until settings.py grows `[input] max_html_bytes`.
+MAX_HTML_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,35 @@ class InputFile:
     problem: str | None = None  # a dangling link or a loop: quarantined when the shard is read
 
     def to_record(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
+        """The plan's JSON record. A path that is not valid UTF-8 (bytes from another code page in a
+        file name) cannot be JSON: it is kept as hex in `path_hex`, and `path` holds a readable form."""
+        record = {
+            "path": readable(self.path),
             "source": self.source,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
             "problem": self.problem,
         }
+        if record["path"] != self.path:
+            record["path_hex"] = os.fsencode(self.path).hex()
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> InputFile:
+        fields = dict(record)
+        if "path_hex" in fields:
+            fields["path"] = os.fsdecode(bytes.fromhex(fields.pop("path_hex")))
+        return cls(**fields)
+
+
+def readable(name: str) -> str:
+    """`name` as valid Unicode: bytes of a file name that are not UTF-8 become `\\xNN` (JSON cannot
+    carry the surrogates Python uses for them, so a source name with one would fail every writer)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def input_kind(name: str) -> str | None:
@@ -71,7 +99,7 @@ def discover(inputs: list[str]) -> Iterator[InputFile]:
             yield from _walk(root, label)
         elif root.exists() or root.is_symlink():
             source = "/".join(p for p in (label, root.name) if p) if prefix else root.name
-            yield _entry(root, source)
+            yield _entry(root, readable(source))
         else:
             raise InputError(f"input not found: {arg}")
 
@@ -82,7 +110,14 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
         folder = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as e:
+            # A folder that cannot be listed (permissions, a path longer than PATH_MAX) would hide its
+            # files without a trace: it becomes a quarantined item of its own, so the manifest shows it.
+            if folder == root:
+                raise InputError(f"cannot list input folder {readable(str(root))}: {e.strerror}") from None
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            source = readable(f"{label}/{rel}" if label else rel)
+            yield InputFile(str(folder), source, 0, 0, f"cannot list folder: {e.strerror}")
             continue
         subdirs = []
         for entry in entries:
@@ -90,7 +125,7 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
                 subdirs.append(Path(entry.path))
             elif input_kind(entry.name):
                 rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                yield _entry(Path(entry.path), f"{label}/{rel}" if label else rel)
+                yield _entry(Path(entry.path), readable(f"{label}/{rel}" if label else rel))
         stack.extend(reversed(subdirs))  # depth-first, sorted
 
 
@@ -98,9 +133,16 @@ def _entry(path: Path, source: str) -> InputFile:
     try:
         st = path.stat()
     except OSError as e:
-        kind = "symlink loop" if e.errno == 40 else "dangling symlink" if path.is_symlink() else "unreadable"
+        kind = "symlink loop" if e.errno == errno.ELOOP else "dangling symlink" if path.is_symlink() else "unreadable"
         return InputFile(str(path), source, 0, 0, f"{kind}: {e.strerror}")
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block the reader forever; a folder cannot be read
+        return InputFile(str(path), source, 0, st.st_mtime_ns, _not_regular(st.st_mode))
     return InputFile(str(path), source, st.st_size, st.st_mtime_ns)
+
+
+def _not_regular(mode: int) -> str:
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
+    return f"not a regular file: {kind}"
 
 
 def plan_shards(inputs: list[str], settings: InputSettings) -> Iterator[list[InputFile]]:
@@ -136,6 +178,8 @@ def read_input(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document
             yield from _read_jsonl(f, settings)
             return
         data = _read_whole(f, settings.max_record_bytes)
+        if kind == "html" and (error := _html_size_error(len(data), "bytes")):
+            raise InputError(error)
     except (OSError, EOFError, zlib.error, InputError) as e:
         yield _quarantined(f.source, f.source, _describe(e)), None
         return
@@ -143,9 +187,21 @@ def read_input(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document
     yield doc, data
 
 
+def _html_size_error(size: int, unit: str) -> str | None:
+    """Why a page is too large to parse, or None: such pages are quarantined before parsing.
+
+    lxml and trafilatura need about 40 MB of memory and 2.5 s of CPU per MiB of HTML (measured: an
+    8 MiB page took 370 MB and 20 s, a 20 MiB page 860 MB and 97 s), so `max_record_bytes` (32 MiB)
+    alone does not bound a worker's memory or time on HTML.
+    """
+    if size <= MAX_HTML_BYTES:
+        return None
+    return f"HTML page too large to parse: {size} {unit} (limit {MAX_HTML_BYTES}, see inputs.MAX_HTML_BYTES)"
+
+
 def _describe(e: BaseException) -> str:
     if isinstance(e, PermissionError):
-        return f"cannot read: permission denied ({e.filename})"
+        return f"cannot read: permission denied ({readable(str(e.filename))})"
     if isinstance(e, EOFError):
         return "truncated gzip stream: the file ends before the compressed data does"
     if isinstance(e, (zlib.error, gzip.BadGzipFile)):
@@ -156,21 +212,46 @@ def _describe(e: BaseException) -> str:
 
 
 def _open(f: InputFile) -> BinaryIO:
+    raw = _open_regular(f.path)
     if f.path.lower().endswith(".gz"):
-        return gzip.open(f.path, "rb")  # type: ignore[return-value]
-    return open(f.path, "rb")
+        gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        gz.myfileobj = raw  # type: ignore[assignment]  # so closing the gzip stream closes the file too
+        return gz  # type: ignore[return-value]
+    return raw
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Open for reading, refusing what is not a regular file by now (a FIFO swapped in after the plan).
+
+    O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer that never comes.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(_not_regular(mode))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_whole(f: InputFile, limit: int) -> bytes:
     with _open(f) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"too large: more than {limit} bytes in one document (limit [input] max_record_bytes)")
+        raise InputError(_too_large(limit, "document"))
     return data
+
+
+def _too_large(limit: int, what: str) -> str:
+    return f"too large: more than {limit} bytes in one {what} (limit [input] max_record_bytes)"
 
 
 def _read_jsonl(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document, bytes | str | None]]:
     n = 0
+    first_line: dict[int, int] = {}  # hash of each id -> the record that used it first
     try:
         with _open(f) as stream:
             while True:
@@ -182,16 +263,35 @@ def _read_jsonl(f: InputFile, settings: InputSettings) -> Iterator[tuple[Documen
                 if len(line) > settings.max_record_bytes and not line.endswith(b"\n"):
                     _skip_rest_of_line(stream)
                     yield (
-                        _quarantined(source, f.source, "record too large (limit [input] max_record_bytes)"),
+                        _quarantined(source, f.source, _too_large(settings.max_record_bytes, "record")),
                         None,
                     )
                     continue
+                if n == 1 and line.startswith(codecs.BOM_UTF8):
+                    line = line[len(codecs.BOM_UTF8) :]  # Windows tools start files with one; JSON has none
                 if not line.strip():
                     n -= 1  # blank lines are not records
                     continue
-                yield _jsonl_record(line, source, f.source)
-    except (OSError, EOFError, zlib.error) as e:
+                doc, payload = _jsonl_record(line, source, f.source)
+                _note_duplicate_id(doc, n, first_line)
+                yield doc, payload
+    except (OSError, EOFError, zlib.error, InputError) as e:
         yield _quarantined(f"{f.source}#{n + 1}", f.source, _describe(e) + f" (after {n} lines)"), None
+
+
+def _note_duplicate_id(doc: Document, n: int, first_line: dict[int, int]) -> None:
+    """Duplicate ids within a file: every record is kept (each has its own `source`, file#line), and
+    a later one carries an `input.duplicate-id` note naming the record that used the id first, which
+    the audit log and the manifest's `notes` count show. Ids are hashed to 8 bytes, so memory stays
+    small on files of millions of records. Duplicates across files are not detected.
+    """
+    if not doc.active:
+        return
+    key = int.from_bytes(hashlib.blake2b(doc.id.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+    first = first_line.setdefault(key, n)
+    if first != n:
+        reason = f"id {doc.id!r} was already used by {doc.file}#{first}; both records are kept"
+        doc.events.append(AuditEvent(STAGE, "note", "input.duplicate-id", reason))
 
 
 def _skip_rest_of_line(stream: BinaryIO) -> None:
@@ -215,9 +315,11 @@ def _jsonl_record(line: bytes, source: str, file: str) -> tuple[Document, bytes 
     if not isinstance(payload, str):
         kind = "null" if payload is None else type(payload).__name__
         return _quarantined(source, file, f"'{key}' is {kind}, not a string"), None
+    if key == "html" and (error := _html_size_error(len(payload), "characters")):
+        return _quarantined(source, file, error), None
     given_id = record.get("id")
     doc = Document(
-        id=str(given_id) if isinstance(given_id, (str, int)) and str(given_id) else doc_id(source),
+        id=str(given_id) if _usable_id(given_id) else doc_id(source),
         source=source,
         file=file,
         url=record["url"] if isinstance(record.get("url"), str) else None,
@@ -227,6 +329,11 @@ def _jsonl_record(line: bytes, source: str, file: str) -> tuple[Document, bytes 
     if isinstance(record.get("metadata"), dict):
         doc.metadata["input"] = record["metadata"]
     return doc, payload
+
+
+def _usable_id(value: Any) -> bool:
+    """A non-empty string or an integer (not true/false, which would become "True"); else one is made."""
+    return (isinstance(value, str) and bool(value)) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _quarantined(source: str, file: str, error: str) -> Document:

@@ -36,13 +36,14 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
 
     plan = task.plan_info
     settings = task.settings
-    totals: dict[str, Counter[str]] = {k: Counter() for k in ("rules", "actions", "reasons", "languages", "sites")}
+    keys = ("rules", "actions", "reasons", "notes", "languages", "sites")
+    totals: dict[str, Counter[str]] = {k: Counter() for k in keys}
     outcome: dict[str, Counter[str]] = {}
     chars_in = chars_out = 0
     for target in task.input():
         shard = jsonl.loads(Path(target.path).read_bytes())
         for key, counter in totals.items():
-            counter.update(shard[key])
+            counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
         for file, counts in shard["outcome"].items():
             outcome.setdefault(file, Counter()).update(counts)
         chars_in += shard["chars_in"]
@@ -55,6 +56,7 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         for file in sorted(set(read) | set(outcome))
         if read[file] != sum(outcome.get(file, Counter()).values())
     ]
+    timing = _stage_seconds(task, plan.shards)
     docs: Counter[str] = Counter()
     for counts in outcome.values():
         docs.update(counts)
@@ -71,14 +73,36 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "documents": {"in": sum(read.values()), "clean": docs["clean"], "rejected": docs["rejected"],
                       "quarantined": docs["quarantined"]},
         "chars": {"in": chars_in, "out": chars_out},
+        "timing": timing,
         "stages": dict(sorted(totals["actions"].items())),
         "rules": dict(totals["rules"].most_common()),
         "rejection_reasons": dict(totals["reasons"].most_common()),
+        "notes": dict(totals["notes"].most_common()),
         "languages": dict(totals["languages"].most_common()),
         "sites": dict(totals["sites"].most_common()),
         "accounting": {"ok": not problems, "files": len(read), "problems": problems[:100],
                        "per_file": {f: dict(outcome.get(f, {})) for f in sorted(read)} if len(read) <= 1000 else None},
     }  # fmt: skip
+
+
+def _stage_seconds(task: CleanBatch, shards: int) -> dict[str, float]:
+    """Seconds spent inside each stage's tasks, summed over shards (from work/timing/)."""
+    from pipeline.tasks import (
+        CheckLanguage,
+        NormaliseParagraphs,
+        RemoveChrome,
+        RepairEncoding,
+        WriteOutputs,
+        timing_path,
+    )
+
+    out: dict[str, float] = {}
+    for cls in (RepairEncoding, RemoveChrome, CheckLanguage, NormaliseParagraphs, WriteOutputs):
+        for i in range(shards):
+            path = timing_path(task.clone(cls, shard=i))
+            if path.exists():
+                out[cls.stage] = round(out.get(cls.stage, 0.0) + jsonl.loads(path.read_bytes())["seconds"], 3)
+    return out
 
 
 def _remove_stale_parts(root: Path, shards: int) -> None:

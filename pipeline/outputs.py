@@ -7,6 +7,8 @@ made them, then a summary line per document.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -17,7 +19,11 @@ from typing import Any
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
 from pipeline.stages.paragraphs import final_text
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|~]")
+# Audit log names: a part at most this many bytes (255 minus ~55 for "~hash", ".audit.jsonl" and
+# the temporary name's ".<name>.tmp-<pid>-<8 hex>"), a whole path at most this many.
+MAX_NAME_BYTES = 200
+MAX_PATH_BYTES = 3800
 
 
 def clean_record(doc: Document) -> dict[str, Any]:
@@ -67,6 +73,8 @@ def summary_record(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "decision": decision,
         "reason": doc.reason,
+        "site": doc.site,
+        "lang": doc.lang,
         "chars_in": doc.chars_in,
         "chars_out": chars_out,
         "lines_in": doc.lines_in,
@@ -75,19 +83,38 @@ def summary_record(doc: Document) -> dict[str, Any]:
 
 
 def audit_path(root: Path, file_source: str) -> Path:
-    """`audit/<source>.audit.jsonl`, made safe: never outside `root`, whatever the name holds."""
-    parts = []
-    for part in file_source.replace("\\", "/").split("/"):
-        part = _UNSAFE.sub("_", part).strip()
-        if part in ("", ".", ".."):
-            part = part.replace(".", "_") or "_"
-        parts.append(part[:200])
+    """`audit/<source>.audit.jsonl`, made safe: never outside `root`, whatever the name holds.
+
+    A name that had to change (control characters such as a newline, a backslash, `:*?"<>|~`, `.`
+    or `..` parts, names too long) gets `~<hash of the source>` appended, so two sources never share
+    a log ("a\\nb.txt" and "a_b.txt" would), and `~` is in the unsafe set so no unchanged name can
+    look hashed. Each part is cut to MAX_NAME_BYTES of UTF-8, which leaves room for the suffix and
+    the writer's temporary name within the 255-byte limit; a path that would still be too long for
+    the OS goes flat under `_long/`.
+    """
+    parts = [_safe_part(part) for part in file_source.split("/")]
+    tag = _source_hash(file_source)
+    if "/".join(parts) != file_source:
+        parts[-1] += "~" + tag[:8]
     path = root.joinpath(*parts)
     path = path.with_name(path.name + ".audit.jsonl")
+    if len(os.fsencode(path)) > MAX_PATH_BYTES:
+        path = root / "_long" / f"{tag}.audit.jsonl"
     resolved_root = root.resolve()
     if resolved_root not in path.resolve().parents:
         raise ValueError(f"audit path for {file_source!r} escapes the output folder")
     return path
+
+
+def _safe_part(part: str) -> str:
+    part = _UNSAFE.sub("_", part).strip()
+    if part in ("", ".", ".."):
+        part = part.replace(".", "_") or "_"
+    return part.encode("utf-8", "surrogatepass")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+
+
+def _source_hash(source: str) -> str:
+    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 @dataclass
@@ -99,6 +126,7 @@ class ShardStats:
     rules: Counter[str] = field(default_factory=Counter)
     actions: Counter[str] = field(default_factory=Counter)  # "<stage>.<action>"
     reasons: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)  # rule of each "note" event (input.duplicate-id)
     languages: Counter[str] = field(default_factory=Counter)
     sites: Counter[str] = field(default_factory=Counter)
     chars_in: int = 0
@@ -112,6 +140,8 @@ class ShardStats:
             self.actions[f"{e.stage}.{e.action}"] += 1
             if e.action == "drop":
                 self.rules[e.rule] += 1
+            elif e.action == "note":
+                self.notes[e.rule] += 1
         if doc.status == REJECTED:
             self.reasons[_reason_key(doc)] += 1
         self.languages[doc.lang or "unknown"] += 1
@@ -123,7 +153,7 @@ class ShardStats:
         return {
             "files": dict(self.files), "outcome": {k: dict(v) for k, v in self.outcome.items()},
             "rules": dict(self.rules), "actions": dict(self.actions), "reasons": dict(self.reasons),
-            "languages": dict(self.languages), "sites": dict(self.sites),
+            "notes": dict(self.notes), "languages": dict(self.languages), "sites": dict(self.sites),
             "chars_in": self.chars_in, "chars_out": self.chars_out,
         }  # fmt: skip
 

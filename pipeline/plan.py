@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import jsonl
-from pipeline.inputs import InputFile, plan_shards
+from pipeline.inputs import InputFile, plan_shards, readable
 from pipeline.settings import InputSettings
 
 
@@ -31,7 +31,7 @@ class Plan:
         return self.folder / f"shard-{shard:05d}.jsonl"
 
     def shard_files(self, shard: int) -> list[InputFile]:
-        return [InputFile(**r) for r in jsonl.read_jsonl(self.shard_path(shard))]
+        return [InputFile.from_record(r) for r in jsonl.read_jsonl(self.shard_path(shard))]
 
 
 def make_plan(inputs: list[str], settings: InputSettings, work: Path) -> Plan:
@@ -58,7 +58,7 @@ def make_plan(inputs: list[str], settings: InputSettings, work: Path) -> Plan:
                 "shards": count,
                 "files": files,
                 "bytes": size,
-                "inputs": sorted(os.path.abspath(i) for i in inputs),
+                "inputs": sorted(readable(os.path.abspath(i)) for i in inputs),  # JSON needs valid UTF-8
             },
         )
         final = plans / plan_id

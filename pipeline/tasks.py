@@ -12,6 +12,7 @@ atomically (pipeline.jsonl.atomic_open).
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from pipeline.outputs import (
     summary_record,
 )
 from pipeline.plan import Plan, load_plan
+from pipeline.report import build_report, track
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
 from pipeline.stages.chrome import detect_site
@@ -111,6 +113,7 @@ class ShardTask(BatchTask):
 
 def report(task: luigi.Task, percent: int | None, message: str) -> None:
     """Progress for the scheduler; a no-op when the task runs outside a Luigi worker."""
+    track(task)  # tracking URL: the run report, or this shard's section of it
     if callable(task.set_progress_percentage) and percent is not None:
         task.set_progress_percentage(percent)
     if callable(task.set_status_message):
@@ -148,6 +151,14 @@ class Progress:
     def finish(self) -> None:
         self.total = self.done or 1
         self.report()
+        seconds = round(time.monotonic() - self.started, 3)
+        jsonl.write_json(timing_path(self.task), {"stage": self.task.stage, "shard": self.task.shard,
+                                                   "docs": self.done, "seconds": seconds})  # fmt: skip
+
+
+def timing_path(task: ShardTask) -> Path:
+    """Where a shard task records how long it ran (read into manifest.json's `timing`)."""
+    return task.work / "timing" / (Path(task.output().path).name + ".time.json")
 
 
 class RepairEncoding(ShardTask):
@@ -363,8 +374,13 @@ class CleanBatch(BatchTask):
     def run(self) -> None:
         from pipeline.manifest import build_manifest
 
+        track(self)
+        learned = Path(self.clone(LearnBoilerplate).output().path)
+        if learned.exists():  # the batch's learned rules, where rule authors look for their ids
+            shutil.copyfile(learned, Path(self.output_dir) / "learned-rules.toml")
         manifest = build_manifest(self)
         jsonl.write_json(Path(self.output_dir) / "manifest.json", manifest)
+        build_report(self.output_dir)  # report.html, also when the accounting check below fails
         jsonl.write_json(
             self.output().path,
             {"manifest": str(Path(self.output_dir) / "manifest.json"), "version": __version__},

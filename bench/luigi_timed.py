@@ -1,0 +1,65 @@
+"""`python -m pipeline ...`, plus a record of where Luigi spent the time (for the memory runs).
+
+    python bench/luigi_timed.py TIMINGS.jsonl run --input DIR --output DIR --local-scheduler
+
+Runs the pipeline's own CLI unchanged, with Luigi event handlers that append one JSON line per
+task (family, id, pid, start, seconds inside `run()`) to TIMINGS.jsonl, and one line each for the
+moments `luigi.build` is entered and left. Task processes are forked, so every line is appended
+with one write to a file opened in append mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+T0 = time.time()
+
+
+def append(path: str, record: dict[str, Any]) -> None:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def install(path: str) -> None:
+    import luigi
+
+    starts: dict[str, float] = {}
+
+    @luigi.Task.event_handler(luigi.Event.START)
+    def _start(task: luigi.Task) -> None:
+        starts[task.task_id] = time.time()
+
+    @luigi.Task.event_handler(luigi.Event.PROCESSING_TIME)
+    def _done(task: luigi.Task, seconds: float) -> None:
+        record = {"event": "task", "family": task.task_family, "id": task.task_id, "pid": os.getpid(),
+                  "start": starts.get(task.task_id), "seconds": seconds}  # fmt: skip
+        append(path, record)
+
+    build = luigi.build
+
+    def timed_build(*args: Any, **kwargs: Any) -> Any:
+        append(path, {"event": "build-start", "time": time.time(), "process-start": T0})
+        try:
+            return build(*args, **kwargs)
+        finally:
+            append(path, {"event": "build-end", "time": time.time()})
+
+    luigi.build = timed_build
+
+
+def main() -> int:
+    path, argv = sys.argv[1], sys.argv[2:]
+    install(path)
+    from pipeline.cli import main as pipeline_main
+
+    code = pipeline_main(argv)
+    append(path, {"event": "exit", "time": time.time()})
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,359 @@
+"""Throughput benchmark: the naive loop against the Luigi pipeline, on the same generated pages.
+
+    python bench/run.py [--pages 5000] [--repeat 3] [--profile]   # the table (see bench/README.md)
+    python bench/run.py --quick                                   # a few seconds: does it still run?
+    python bench/run.py --memory [--big-jsonl]                    # peak memory as the input grows
+
+Every variant runs as its own process and is timed whole (start-up included): the naive loop
+(bench/naive.py), the pipeline with one and with two Luigi workers. The per-stage shares come from
+the same stage functions run in one process (bench/stage_profile.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import corpus as corpora
+import measure
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PY = sys.executable
+MB = 1_000_000
+MIB = 1024 * 1024
+FINAL = ("clean", "rejected", "quarantine", "audit")
+
+
+@dataclass
+class Variant:
+    name: str
+    command: Callable[[Path, Path], list[str]]  # (corpus, output) -> argv
+    runs: list[measure.Measured] = field(default_factory=list)
+    luigi: list[dict[str, Any]] = field(default_factory=list)  # luigi_breakdown of each run
+
+    @property
+    def folder(self) -> str:
+        return self.name.replace(" ", "").replace(",", "-")
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(m.seconds for m in self.runs)
+
+
+def timings_path(out: Path) -> Path:
+    return out.with_name(out.name + ".timings.jsonl")
+
+
+def pipeline_cmd(workers: int) -> Callable[[Path, Path], list[str]]:
+    """`python -m pipeline run ...`, through luigi_timed.py: the same CLI, with each task's time recorded."""
+
+    def cmd(corpus: Path, out: Path) -> list[str]:
+        return [PY, str(BENCH / "luigi_timed.py"), str(timings_path(out)), "run", "--input", str(corpus),
+                "--output", str(out), "--local-scheduler", "--workers", str(workers)]  # fmt: skip
+
+    return cmd
+
+
+def naive_cmd(corpus: Path, out: Path) -> list[str]:
+    return [PY, str(BENCH / "naive.py"), "--input", str(corpus), "--output", str(out / "naive.jsonl")]
+
+
+def measured(cmd: list[str]) -> measure.Measured:
+    result = measure.run(cmd, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr[-3000:]}")
+    return result
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    timings_path(folder).unlink(missing_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def warm(folder: Path) -> None:
+    """Read the corpus once so every variant starts from a warm page cache."""
+    for p in folder.iterdir():
+        p.read_bytes()
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def tree_digest(out: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in FINAL:
+        for p in sorted((out / folder).rglob("*")):
+            if p.is_file():
+                digest.update(str(p.relative_to(out)).encode() + p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# The throughput table ----------------------------------------------------------------------------
+
+
+def stage_run(corpus: Path, out: Path, profile: bool) -> dict[str, Any]:
+    cmd = [PY, str(BENCH / "stage_profile.py"), "--corpus", str(corpus), "--json", str(out / "stages.json")]
+    if profile:
+        cmd += ["--profile", str(out / "profile.txt")]
+    out.mkdir(parents=True, exist_ok=True)
+    measured(cmd)
+    result: dict[str, Any] = json.loads((out / "stages.json").read_text())
+    return result
+
+
+def throughput(args: argparse.Namespace) -> int:
+    pages = 40 if args.quick else args.pages
+    repeat = 1 if args.quick else args.repeat
+    built = corpora.build_txt(pages, args.seed, out=args.out)
+    runs = args.out / ("quick" if args.quick else "runs")
+    variants = [Variant("naive loop", naive_cmd), Variant("pipeline, 1 worker", pipeline_cmd(1)),
+                Variant("pipeline, 2 workers", pipeline_cmd(2))]  # fmt: skip
+    stages: list[dict[str, Any]] = []
+    warm(built.path)
+    for r in range(repeat):
+        for v in variants:
+            out = fresh(runs / v.folder)
+            v.runs.append(measured(v.command(built.path, out)))
+            if timings_path(out).exists():
+                v.luigi.append(luigi_breakdown(timings_path(out), v.runs[-1].seconds))
+            print(f"  run {r + 1}/{repeat}: {v.name}: {v.runs[-1].seconds:.2f} s", file=sys.stderr, flush=True)
+        stages.append(stage_run(built.path, fresh(runs / "stages"), False))
+    profile = stage_run(built.path, fresh(runs / "profile"), True) if args.profile and not args.quick else None
+    same = tree_digest(runs / variants[1].folder) == tree_digest(runs / variants[2].folder)
+    manifest = json.loads((runs / variants[1].folder / "manifest.json").read_text())
+    print_table(built, variants, stages, same, manifest["documents"], repeat)
+    if profile:
+        print_profile(profile, runs / "profile" / "profile.txt")
+    return 0
+
+
+def header(built: corpora.Corpus, repeat: int) -> list[str]:
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    return [
+        f"webclean benchmark: {built.files:,} pages, {built.bytes / MB:.1f} MB, {built.damaged:,} damaged "
+        f"({100 * built.damaged / max(built.files, 1):.0f}%), corpus {shown(built.path)}",
+        f"machine: {cores} cores ({usable} usable), Python {platform.python_version()}, "
+        f"code {code_version()}; median of {repeat} run(s), whole processes",
+    ]
+
+
+def code_version() -> str:
+    def git(*a: str) -> str:
+        done = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    diff = git("diff", "HEAD", "--", "pipeline", "configs")
+    return f"{head}+dirty-{hashlib.sha256(diff.encode()).hexdigest()[:8]}" if diff else head
+
+
+def variant_rows(built: corpora.Corpus, variants: list[Variant]) -> list[list[str]]:
+    rows = [["variant", "wall s", "best s", "pages/s", "MB/s", "ms/page", "peak RSS tree", "max 1 process"]]
+    for v in variants:
+        s, fastest = v.seconds, best(v)
+        rows.append([v.name, f"{s:.2f}", f"{fastest:.2f}", f"{built.files / s:,.0f}", f"{built.bytes / MB / s:.2f}",
+                     f"{1000 * s / built.files:.2f}", f"{max(m.rss_tree for m in v.runs) / MIB:.0f} MiB",
+                     f"{max(m.rss_max for m in v.runs) / MIB:.0f} MiB"])  # fmt: skip
+    return rows
+
+
+def stage_rows(built: corpora.Corpus, stages: list[dict[str, Any]]) -> tuple[list[list[str]], float]:
+    names = [n for n in stage_order() if any(n in s["seconds"] for s in stages)]
+    seconds = {n: statistics.median(s["seconds"].get(n, 0.0) for s in stages) for n in names}
+    total = sum(seconds.values()) or 1e-9
+    rows = [["stage (in-process)", "s", "share", "µs/page"]]
+    for n in names:
+        rows.append(
+            [n, f"{seconds[n]:.2f}", f"{100 * seconds[n] / total:.1f}%", f"{1e6 * seconds[n] / built.files:,.0f}"]
+        )
+    rows.append(["total", f"{total:.2f}", "100%", f"{1e6 * total / built.files:,.0f}"])
+    return rows, total
+
+
+def stage_order() -> tuple[str, ...]:
+    return ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
+
+
+FAMILIES = ("RepairEncoding", "LearnBoilerplate", "RemoveChrome", "CheckLanguage", "NormaliseParagraphs",
+            "WriteOutputs", "CleanBatch")  # fmt: skip
+
+
+def best(v: Variant) -> float:
+    return min(m.seconds for m in v.runs)
+
+
+def luigi_rows(v: Variant) -> list[list[str]]:
+    """Where the wall time of a pipeline run goes: each task family, Luigi itself, start-up, exit."""
+    wall = v.seconds
+    parts = [(f, "families", f) for f in FAMILIES] + [
+        ("Luigi outside run(): scheduling, forks, complete()", "luigi", None),
+        ("start-up: imports, rule packs, plan", "startup", None),
+        ("interpreter start and exit", "after", None),
+    ]
+    rows = [[f"{v.name}: where the wall time goes", "tasks", "s", "share of wall"]]
+    for label, key, family in parts:
+        values = [b[key].get(family, 0.0) if family else b[key] for b in v.luigi]
+        seconds = statistics.median(values)
+        tasks = str(max(b["count"].get(family, 0) for b in v.luigi)) if family else ""
+        rows.append([label, tasks, f"{seconds:.2f}", f"{100 * seconds / wall:.1f}%"])
+    rows.append(["wall", str(max(b["tasks"] for b in v.luigi)), f"{wall:.2f}", "100%"])
+    return rows
+
+
+def print_table(built: corpora.Corpus, variants: list[Variant], stages: list[dict[str, Any]], same: bool,
+                docs: dict[str, int], repeat: int) -> None:  # fmt: skip
+    naive, one, two = variants
+    lines = [*header(built, repeat), "", *render(variant_rows(built, variants)), ""]
+    lines += [
+        f"ratios (throughput): pipeline 1 worker / naive = {naive.seconds / one.seconds:.2f}x; "
+        f"2 workers / 1 worker = {one.seconds / two.seconds:.2f}x (on {os.cpu_count()} cores); best runs: "
+        f"{best(naive) / best(one):.2f}x, {best(one) / best(two):.2f}x",
+        f"pipeline output: {docs['clean']:,} clean, {docs['rejected']:,} rejected, {docs['quarantined']:,} "
+        f"quarantined; 1 and 2 workers byte-identical: {'yes' if same else 'NO'}",
+        "",
+    ]
+    if one.luigi:
+        lines += [*render(luigi_rows(one)), ""]
+    if two.luigi:
+        busy = statistics.median(b["in_tasks"] for b in two.luigi)
+        lines += [f"2 workers: {busy:.2f} s inside tasks in {two.seconds:.2f} s of wall time "
+                  f"(on average {busy / two.seconds:.2f} tasks running)", ""]  # fmt: skip
+    rows, total = stage_rows(built, stages)
+    lines += render(rows)
+    lines += [
+        f"in-process stages: {built.files / total:,.0f} pages/s",
+        "serde = JSON round trip between tasks (to_record/dumps, loads/from_record); "
+        "write = outputs and audit logs, atomic with fsync",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def render(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def print_profile(profile: dict[str, Any], tree: Path) -> None:
+    print(f"\npyinstrument, stage functions in-process (flat, self time; call tree in {shown(tree)}):")
+    print(profile["profile_flat"])
+
+
+# Memory scaling ----------------------------------------------------------------------------------
+
+
+def luigi_breakdown(timings: Path, wall: float) -> dict[str, Any]:
+    """Task count and seconds per family, Luigi's own time, start-up and exit, from luigi_timed.py's records."""
+    events = [json.loads(line) for line in timings.read_text().splitlines() if line.strip()]
+    tasks = [e for e in events if e["event"] == "task"]
+    start = next(e for e in events if e["event"] == "build-start")
+    end = next(e for e in events if e["event"] == "build-end")
+    in_tasks = sum(e["seconds"] for e in tasks)
+    families: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for e in tasks:
+        families[e["family"]] = families.get(e["family"], 0.0) + e["seconds"]
+        count[e["family"]] = count.get(e["family"], 0) + 1
+    startup = start["time"] - start["process-start"]
+    build = end["time"] - start["time"]
+    return {"tasks": len(tasks), "in_tasks": in_tasks, "luigi": build - in_tasks, "startup": startup,
+            "after": wall - startup - build, "families": families, "count": count}  # fmt: skip
+
+
+def memory_case(label: str, built: corpora.Corpus, out: Path) -> tuple[list[str], dict[str, Any]]:
+    out = fresh(out)
+    timings = out.with_name(out.name + ".timings.jsonl")
+    timings.unlink(missing_ok=True)
+    cmd = [PY, str(BENCH / "luigi_timed.py"), str(timings), "run", "--input", str(built.path), "--output", str(out),
+           "--local-scheduler", "--workers", "1"]  # fmt: skip
+    m = measured(cmd)
+    b = luigi_breakdown(timings, m.seconds)
+    print(f"  {label}: {m.seconds:.1f} s", file=sys.stderr, flush=True)
+    share = 100 * b["luigi"] / m.seconds
+    row = [
+        label,
+        f"{built.files:,}",
+        f"{built.bytes / MB:,.0f}",
+        f"{m.seconds:.1f}",
+        f"{built.files / m.seconds:,.0f}",
+        f"{m.rss_tree / MIB:.0f} MiB",
+        f"{m.rss_max / MIB:.0f} MiB",
+        f"{b['tasks']:.0f}",
+        f"{b['in_tasks']:.1f}",
+        f"{b['luigi']:.1f} ({share:.0f}%)",
+        f"{b['startup']:.1f}",
+    ]
+    return row, b
+
+
+def memory(args: argparse.Namespace) -> int:
+    sizes = [int(n) for n in args.memory_files.split(",") if n]
+    cases = [(f"{n:,} small files", corpora.build_txt(n, args.seed, 2, args.out)) for n in sizes]
+    mb = 1000 if args.big_jsonl else args.jsonl_mb
+    if mb:
+        cases.append((f"one JSONL, {mb} MB", corpora.build_jsonl(mb, args.seed, args.out)))
+    rows = [["input", "docs", "MB", "wall s", "docs/s", "peak RSS tree", "max 1 process", "Luigi tasks",
+             "in tasks s", "Luigi s (share)", "start-up s"]]  # fmt: skip
+    families = []
+    for label, built in cases:
+        row, b = memory_case(label, built, args.out / "memory" / label.split(",")[0].replace(" ", "-"))
+        rows.append(row)
+        tasks = ", ".join(f"{f} {b['families'][f]:.1f}" for f in FAMILIES if f in b["families"])
+        families.append(f"{label}, seconds inside tasks: {tasks}")
+    lines = [
+        f"memory scaling: pipeline, 1 worker, local scheduler; {os.cpu_count()} cores; code {code_version()}",
+        "",
+        *render(rows),
+        "",
+        *families,
+        "",
+        "in tasks = sum of Luigi's PROCESSING_TIME over tasks (inside run()); Luigi = luigi.build time outside "
+        "run() (scheduling, complete() checks, forks); start-up = imports, rule packs, plan",
+    ]
+    print("\n".join(lines), flush=True)
+    return 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=5000, help="pages in the corpus (default 5000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per variant; the table shows medians (default 3)")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    ap.add_argument("--out", type=Path, default=corpora.OUT, help="corpora and run outputs (default bench/out)")
+    ap.add_argument("--quick", action="store_true", help="40 pages, one run: checks that it runs, not its figures")
+    ap.add_argument("--profile", action="store_true", help="also profile the stages with pyinstrument")
+    ap.add_argument("--memory", action="store_true", help="memory scaling instead of the throughput table")
+    ap.add_argument("--memory-files", default="10000,100000", help="small-file corpus sizes for --memory")
+    ap.add_argument("--jsonl-mb", type=int, default=200, help="size of the one-JSONL case of --memory (0: none)")
+    ap.add_argument("--big-jsonl", action="store_true", help="--memory with a ~1 GB JSONL instead")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return memory(args) if args.memory else throughput(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

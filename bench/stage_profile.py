@@ -1,0 +1,171 @@
+"""The pipeline's stages in one process, timed one by one, optionally under pyinstrument.
+
+    python bench/stage_profile.py --corpus DIR --json OUT.json [--profile OUT.txt] [--top 30]
+
+The run mirrors the Luigi chain shard-less: read and repair every file, serialise; learn the
+boilerplate pack from the repaired documents; then chrome, language and normalise, each over
+every document with the JSON round trip a task does (`Document.from_record(loads(line))` in,
+`dumps(doc.to_record())` out); last, the outputs and audit logs written as WriteOutputs writes
+them (atomic files, fsync), into a temporary folder. What Luigi itself costs (scheduling, forked
+task processes, interpreter start-up) is what the subprocess run takes beyond this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipeline import jsonl
+from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
+from pipeline.document import OK, QUARANTINED, REJECTED, Document
+from pipeline.inputs import discover, read_input
+from pipeline.outputs import ShardStats, clean_record, quarantine_record, rejected_record
+from pipeline.settings import Settings, load_settings
+from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.chrome import detect_site
+from pipeline.tasks import AuditWriter, OutputParts
+
+ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
+Stage = Callable[[Document, Context], Document]
+
+
+class Clock:
+    """Seconds per named part; `part(name)` is a context manager, `add` takes a measured span."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def part(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - t
+
+    def add(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[name] += now - since
+        return now
+
+
+def encode_all(corpus: Path, ctx: Context, clock: Clock) -> list[bytes]:
+    records = []
+    for f in discover([str(corpus)]):
+        t = time.perf_counter()
+        items = list(read_input(f, ctx.settings.input))
+        t = clock.add("read", t)
+        for doc, payload in items:
+            doc = repair_stage(doc, payload, ctx)
+            t = clock.add("encoding", t)
+            records.append(jsonl.dumps(doc.to_record()))
+            t = clock.add("serde", t)
+    return records
+
+
+def learn(records: list[bytes], ctx: Context, folder: Path, clock: Clock) -> Path:
+    counter = BoilerplateCounter(ctx.settings.learn)
+    for line in records:
+        t = time.perf_counter()
+        doc = Document.from_record(jsonl.loads(line))
+        t = clock.add("serde", t)
+        if doc.active and ctx.settings.learn.enabled:
+            counter.add(doc, detect_site(doc, ctx.rules))
+        clock.add("learn", t)
+    with clock.part("learn"):
+        path = folder / "learned.toml"
+        path.write_text(render_pack(counter.learned(ctx.settings.chrome), "benchmark"), encoding="utf-8")
+    return path
+
+
+def apply(records: list[bytes], name: str, stage: Stage, ctx: Context, clock: Clock) -> list[bytes]:
+    out = []
+    for line in records:
+        t = time.perf_counter()
+        doc = Document.from_record(jsonl.loads(line))
+        t = clock.add("serde", t)
+        doc = stage(doc, ctx)
+        t = clock.add(name, t)
+        out.append(jsonl.dumps(doc.to_record()))
+        clock.add("serde", t)
+    return out
+
+
+def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
+    routes = {OK: ("clean", clean_record), REJECTED: ("rejected", rejected_record),
+              QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
+    stats, written = ShardStats(), {"clean": 0, "rejected": 0, "quarantine": 0}
+    with AuditWriter(folder / "audit") as audit, OutputParts(folder, "part-00000.jsonl") as parts:
+        for line in records:
+            t = time.perf_counter()
+            doc = Document.from_record(jsonl.loads(line))
+            t = clock.add("serde", t)
+            where, make = routes[doc.status]
+            parts.write(where, make(doc))
+            audit.write(doc)
+            stats.add(doc)
+            written[where] += 1
+            clock.add("write", t)
+    return written
+
+
+def run_stages(corpus: Path, settings: Settings, clock: Clock) -> dict[str, int]:
+    with clock.part("setup"):
+        base = Context.load(settings)
+    records = encode_all(corpus, base, clock)
+    with tempfile.TemporaryDirectory(prefix="webclean-bench-") as tmp:
+        learned = learn(records, base, Path(tmp), clock)
+        with clock.part("setup"):
+            chrome_ctx = Context.load(settings, learned)
+        records = apply(records, "chrome", chrome_stage, chrome_ctx, clock)
+        records = apply(records, "language", language_stage, base, clock)
+        records = apply(records, "normalise", normalise_stage, base, clock)
+        written = write(records, Path(tmp), clock)
+    return {"documents": len(records), **written}
+
+
+def profiled(corpus: Path, settings: Settings, top: int) -> tuple[dict[str, int], str, str]:
+    """The same run under pyinstrument: (counts, flat self-time list, call tree)."""
+    from pyinstrument import Profiler
+    from pyinstrument.renderers import ConsoleRenderer
+
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        counts = run_stages(corpus, settings, Clock())
+    session = profiler.last_session
+    assert session is not None
+    flat = ConsoleRenderer(flat=True, flat_time="self", short_mode=True).render(session)
+    tree = ConsoleRenderer(unicode=True, show_all=False).render(session)
+    return counts, "\n".join(flat.splitlines()[: top + 6]), tree
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True, type=Path)
+    ap.add_argument("--json", required=True, type=Path, help="where the per-stage seconds go")
+    ap.add_argument("--profile", type=Path, help="also profile with pyinstrument; the call tree goes here")
+    ap.add_argument("--top", type=int, default=30, help="lines of the flat profile to keep")
+    args = ap.parse_args(argv)
+    settings = load_settings()
+    clock = Clock()
+    t = time.perf_counter()
+    counts = run_stages(args.corpus, settings, clock)
+    result: dict[str, Any] = {"seconds": dict(clock.seconds), "total": time.perf_counter() - t, "counts": counts}
+    if args.profile:
+        _, flat, tree = profiled(args.corpus, settings, args.top)
+        args.profile.write_text(tree, encoding="utf-8")
+        result["profile_flat"] = flat
+    args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Against a real luigid: progress in the scheduler, two processes sharing a batch, --workers 2, busy runs.
+
+The pipeline runs as users run it (`python -m pipeline run ... --scheduler-url URL` in a
+subprocess); what it reported is read back from luigid's JSON API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.locking import BatchLock
+from tests.conftest import ROOT, SEEDS
+from tests.integration.luigid import (
+    FAMILIES,
+    LUIGI_CFG,
+    SHARD_FAMILIES,
+    Luigid,
+    luigi_env,
+    pipeline,
+    running_luigid,
+    worker_pid,
+)
+
+pytestmark = pytest.mark.scheduler
+
+FINAL = ("clean", "rejected", "quarantine", "audit")
+COPIES = 8  # x 5 seed files = 40 files; 2 files per shard = 20 shards, 102 tasks
+LIVE_COUNTS = re.compile(r"shard 0: 5/5 docs, \d+ lines dropped, \d+ rejected, \d+ quarantined")
+RAN = re.compile(r"\) running\s+(\w+\(.*\))\s*$")  # Luigi's INFO line when a worker starts a task
+
+
+def tree_digest(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in FINAL
+        for p in sorted((out / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def luigid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Luigid]:
+    with running_luigid(tmp_path_factory.mktemp("luigid")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """40 input files and a settings file with 2 files per shard, so a batch has 20 shards."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "in").mkdir()
+    for i in range(COPIES):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            shutil.copyfile(seed, root / "in" / f"{i:02d}_{seed.name}")
+    config = root / "small-shards.toml"
+    config.write_text("[input]\nshard_max_files = 2\n")
+    return root / "in", config
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus cleaned by one local worker: what every shared run must reproduce byte for byte."""
+    inputs, config = corpus
+    out = tmp_path_factory.mktemp("reference") / "out"
+    result = pipeline("run", "--input", str(inputs), "--output", str(out), "--config", str(config), "--local-scheduler")
+    assert result.returncode == 0, result.stderr
+    assert "40 files, 20 shards" in result.stdout
+    return out
+
+
+def test_run_reports_every_stage_to_luigid(luigid: Luigid, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--scheduler-url", luigid.url)
+    assert result.returncode == 0, result.stderr
+    assert "5 documents in" in result.stdout
+    tasks = luigid.tasks(out)
+    assert sorted(t["name"] for t in tasks.values()) == sorted(FAMILIES)  # one shard: one task per stage
+    assert {t["status"] for t in tasks.values()} == {"DONE"}
+    assert tasks == luigid.tasks(out, status="DONE")
+    for t in tasks.values():
+        if t["name"] in SHARD_FAMILIES:  # live counts, kept by luigid after the task is done
+            assert t["progress_percentage"] == 100, t
+            assert LIVE_COUNTS.search(t["status_message"]), t["status_message"]
+        elif t["name"] == "LearnBoilerplate":
+            assert t["progress_percentage"] == 100
+            assert re.fullmatch(r"learned \d+ boilerplate lines from 5 documents", t["status_message"])
+        # CleanBatch (manifest + report) reports neither progress nor a message yet: only DONE is checked.
+
+
+def test_two_processes_share_one_batch(luigid: Luigid, corpus: tuple[Path, Path], reference: Path,
+                                       tmp_path: Path) -> None:  # fmt: skip
+    """The same command in two processes at once: each runs shards, none twice, the output is the local one."""
+    inputs, config = corpus
+    out = tmp_path / "out"
+    worker_cfg = tmp_path / "luigi-info.cfg"  # configs/luigi.cfg with Luigi's INFO lines, to count task runs
+    text = LUIGI_CFG.read_text()
+    assert "log_level = WARNING" in text
+    worker_cfg.write_text(text.replace("log_level = WARNING", "log_level = INFO"))
+    cmd = [sys.executable, "-m", "pipeline", "run", "--input", str(inputs), "--output", str(out),
+           "--config", str(config), "--scheduler-url", luigid.url]  # fmt: skip
+    procs, logs = [], []
+    for n in range(2):
+        logs.append((tmp_path / f"worker{n}.out", tmp_path / f"worker{n}.err"))
+        with open(logs[n][0], "w") as so, open(logs[n][1], "w") as se:
+            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=luigi_env(worker_cfg), stdout=so, stderr=se))
+    try:
+        codes = [p.wait(timeout=240) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    stdout = [o.read_text() for o, _ in logs]
+    stderr = [e.read_text() for _, e in logs]
+    assert codes == [0, 0], stderr
+    for text in stdout:
+        assert "done: 40 documents in" in text and "(40 files, 20 shards)" in text
+
+    # no task ran twice: Luigi logs every start; 102 distinct tasks, each started once, by one of the two
+    runs = [[m.group(1) for line in err.splitlines() if (m := RAN.search(line))] for err in stderr]
+    started = Counter(task for ran in runs for task in ran)
+    assert len(started) == 1 + 5 * 20 + 1 and set(started.values()) == {1}, started.most_common(3)
+    shards_per_process = [sum(task.startswith("WriteOutputs(") for task in ran) for ran in runs]
+    assert sum(shards_per_process) == 20 and min(shards_per_process) >= 1, shards_per_process
+
+    # the scheduler agrees: every task DONE, shard tasks run by both processes
+    tasks = luigid.tasks(out)
+    assert len(tasks) == 102 and {t["status"] for t in tasks.values()} == {"DONE"}
+    ran_shards = {worker_pid(t["worker_running"]) for t in tasks.values() if "shard" in t["params"]}
+    assert ran_shards == {p.pid for p in procs}
+
+    assert tree_digest(out) == tree_digest(reference)
+
+
+def test_workers_2_against_luigid(luigid: Luigid, corpus: tuple[Path, Path], reference: Path, tmp_path: Path) -> None:
+    inputs, config = corpus
+    out = tmp_path / "out"
+    result = pipeline("run", "--input", str(inputs), "--output", str(out), "--config", str(config),
+                      "--workers", "2", "--scheduler-url", luigid.url)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    tasks = luigid.tasks(out)
+    assert len(tasks) == 102 and {t["status"] for t in tasks.values()} == {"DONE"}
+    assert {t["worker_running"] for t in tasks.values()} == {next(iter(tasks.values()))["worker_running"]}
+    assert "workers=2" in next(iter(tasks.values()))["worker_running"]
+    assert tree_digest(out) == tree_digest(reference)
+
+
+def test_second_local_run_of_a_batch_exits_busy(tmp_path: Path) -> None:
+    """With the local scheduler, a run into a folder another run is writing to stops at once (exit 3)."""
+    out = tmp_path / "out"
+    with BatchLock(out):
+        t0 = time.monotonic()
+        result = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler", timeout=60)
+        elapsed = time.monotonic() - t0
+    assert result.returncode == 3, result.stderr
+    assert f"another run is already writing to {out} (pid {os.getpid()})" in result.stderr
+    assert "--scheduler-url" in result.stderr
+    assert not (out / "clean").exists() and elapsed < 30
+    after = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
+    assert after.returncode == 0, after.stderr  # the lock went with its holder

@@ -1,0 +1,184 @@
+"""Properties of cleaning, over generated input: it never raises, and it is idempotent.
+
+Documents are drawn from real French paragraphs, chrome-like lines (share buttons, bylines,
+related links), arbitrary Unicode, and the characters web text arrives broken with (controls,
+invisible characters, entities, mojibake, odd line breaks), so that many of them come out clean
+and the idempotence check (clean the clean text again: nothing changes) has something to bite on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from pipeline.core import Context, clean_document
+from pipeline.document import OK, QUARANTINED, Document
+from pipeline.errors import InputError
+from pipeline.rules.features import line_key
+from pipeline.settings import Settings
+from pipeline.stages import encoding
+from pipeline.stages.paragraphs import final_text
+from tests.reliability.corpus import good_texts
+
+PARAGRAPHS = sorted({line for text in good_texts() for line in text.splitlines() if line.strip()})
+CHROME = [
+    "Partager", "Facebook Twitter WhatsApp", "Lire aussi : Le budget adopté", "Publié le 13/10/2015 à 10h32",
+    "Abonnez-vous à notre newsletter", "© 2015 Tous droits réservés", "Accueil > Monde > Europe", "Tags : Syrie",
+    "Commentaires (12)", "Ces articles peuvent vous intéresser", "Mis à jour le 14 octobre", "Photo : AFP",
+]  # fmt: skip
+BROKEN = "\x00\x07\x1b\x7f\x85\u00a0\u00ad\u200b\u2028\u2029\ufeff\ufffd\r\t &;#éÃ©â€™€œ«»…’"
+LINE_BREAKS = ("\n", "\r\n", "\r", "\u2028")
+EXAMPLES = settings(
+    deadline=None,
+    max_examples=int(os.environ.get("WEBCLEAN_EXAMPLES", 200)),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+lines = st.one_of(
+    st.sampled_from(PARAGRAPHS),
+    st.sampled_from(CHROME),
+    st.text(max_size=120),
+    st.text(alphabet=BROKEN + "abcdefghij ", max_size=60),
+    st.sampled_from(PARAGRAPHS).map(lambda p: p.replace("é", "Ã©").replace("’", "â€™")),  # mojibake
+    st.sampled_from(PARAGRAPHS).map(lambda p: p.replace("é", "&eacute;").replace(" ", "&nbsp;", 3)),
+)
+documents = st.builds(lambda ls, br: br.join(ls), st.lists(lines, max_size=20), st.sampled_from(LINE_BREAKS))
+
+
+# Known gaps: three ways cleaning is not idempotent today, each pinned by a strict xfail below with
+# its minimal example and excluded from the property until it is fixed (docs/reliability.md).
+# (a) stages/encoding.py: ftfy judges a line before invisible characters go (policy) and before white
+#     space is collapsed and stripped (normalise), so "Â\t0", "Â\u200b€", "Ü\u200b\x86" or "\xa0ßŒ"
+#     pass repair and come out as "Â 0", "Â€", "Ü†", "ßŒ": mojibake, which a second pass repairs.
+LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
+CHANGED_LATER = re.compile("[^\\S \\n]|[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def mojibake_after_repair(text: str) -> bool:
+    return any(LATIN1_LETTER.search(line) and CHANGED_LATER.search(line) for line in text.splitlines())
+
+
+def repeats_around_short_lines(text: str) -> bool:
+    """(b) stages/chrome.py drop_repeats: whether copies of a short paragraph form a block depends on
+    short lines between them that a later pass removes, so a second pass drops copies the first kept."""
+    paragraphs = [line.strip() for line in encoding.normalise_line_breaks(text).split("\n") if line.strip()]
+    for p in {p for p in paragraphs if len(p) >= 50 and paragraphs.count(p) > 1}:
+        where = [i for i, q in enumerate(paragraphs) if q == p]
+        if any(len(q) < 50 for q in paragraphs[where[0] : where[-1]]):
+            return True
+    return False
+
+
+def markers_of_two_sites(text: str, ctx: Context) -> bool:
+    """(c) stages/chrome.py detect_site: markers of two sites tie (no site); if chrome removes one of them
+    (a "Selon VOV" credit), the second pass detects the other site and applies its rules."""
+    repaired, _ = encoding.repair_text(encoding.normalise_line_breaks(text), ctx.settings.encoding)
+    keys = [line_key(line) for line in repaired.split("\n") if line.strip()]
+    found = [
+        s
+        for s, pack in ctx.rules.sites.items()
+        if pack.site and any(p.search(k) for p in pack.site.detect for k in keys)
+    ]
+    return len(found) > 1
+
+
+def known_gap(text: str, ctx: Context) -> bool:
+    return mojibake_after_repair(text) or repeats_around_short_lines(text) or markers_of_two_sites(text, ctx)
+
+
+@pytest.fixture(scope="module", params=["fr", "any"])
+def context(request: pytest.FixtureRequest, settings: Settings) -> Context:
+    return Context.load(settings.with_languages(request.param))
+
+
+def clean(payload: str | bytes, ctx: Context, fmt: str = "txt") -> Document:
+    doc = Document(id="p", source="p.txt", file="p.txt", metadata={"format": fmt})
+    return clean_document(doc, payload, ctx)
+
+
+@EXAMPLES
+@given(text=documents)
+def test_cleaning_text_never_raises_and_is_idempotent(text: str, context: Context) -> None:
+    first = clean(text, context)
+    assert first.status in (OK, "rejected")
+    event(f"first pass: {first.status}" + (" (known gap, not checked)" if known_gap(text, context) else ""))
+    if first.status == OK and not known_gap(text, context):
+        again = clean(final_text(first), context)
+        assert (again.status, final_text(again)) == (OK, final_text(first)), again.reason
+
+
+@EXAMPLES
+@given(data=st.one_of(st.binary(max_size=3000), documents.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_cleaning_bytes_never_raises(data: bytes, context: Context) -> None:
+    doc = clean(data, context)
+    assert doc.status in (OK, "rejected", QUARANTINED)
+    if doc.status == QUARANTINED:
+        assert doc.reason and doc.reason.startswith("binary content")
+
+
+@EXAMPLES
+@given(text=documents, codec=st.sampled_from(["utf-8", "utf-16-le", "utf-16", "cp1252", "latin-1", "koi8_r"]))
+def test_decoding_never_raises_except_on_binary(text: str, codec: str, settings: Settings) -> None:
+    data = text.encode(codec, errors="replace")
+    try:
+        decoded, _ = encoding.decode_bytes(data, settings.encoding)
+    except InputError as e:
+        assert str(e).startswith("binary content")
+        return
+    repaired, _ = encoding.repair_text(encoding.normalise_line_breaks(decoded), settings.encoding)
+    again, _ = encoding.repair_text(repaired, settings.encoding)
+    assert again == repaired  # repair is idempotent
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.lists(st.one_of(lines, st.sampled_from(["<p>", "</p>", "<div>", "<br>", "<script>", "<!--", "&"])),
+                     max_size=30).map("".join))  # fmt: skip
+def test_cleaning_html_never_raises(body: str, context: Context) -> None:
+    doc = clean(f"<html><body><article>{body}</article></body></html>", context, fmt="html")
+    assert doc.status in (OK, "rejected")
+
+
+def test_typography_policy_is_idempotent_too(settings: Settings) -> None:
+    straighten = dataclasses.replace(settings.encoding, quotes="straighten", ellipsis="expand")
+    text = "« Oui » … l’État a dit “non”\u00ad\u200b."
+    once, _ = encoding.repair_text(text, straighten)
+    assert encoding.repair_text(once, straighten)[0] == once
+
+
+# --- the known gaps, minimal examples (strict: they fail loudly once fixed, then drop the filter) ---
+
+QUOTE = (
+    '"Les actions de nos forces aériennes soutiendront ainsi efficacement les opérations offensives de '
+    'l’armée syrienne", a-t-il poursuivi.'
+)
+LONG = (
+    "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats "
+    "animés et un vote serré. L'opposition a dénoncé une hausse des tarifs de la cantine scolaire, que le "
+    "maire juge inévitable face à l'inflation et à la baisse des dotations de l'État."
+)
+GAPS = {
+    "a: tab after Â": f"{LONG}\nÂ\t0\n{QUOTE}",
+    "a: zero-width between Â and €": f"{LONG}\nÂ\u200b€\n{QUOTE}",
+    "a: zero-width and a C1 control": f"{LONG}\nÜ\u200b\x86\n{QUOTE}",
+    "a: no-break space before a pair": f"{LONG}\n\u00a0ßŒ\n{QUOTE}",
+    "b: repeats around removed lines": "\n".join([QUOTE, QUOTE, "0<", "![]() |", QUOTE]),
+    "c: markers of two sites": "\n".join([QUOTE, "URL courte", QUOTE, "Selon VOV"]),
+}
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="known gaps (a) encoding and (b, c) chrome, see docs/reliability.md"
+)
+@pytest.mark.parametrize("name", sorted(GAPS))
+def test_known_idempotence_gaps(name: str, settings: Settings) -> None:
+    ctx = Context.load(settings.with_languages("any"))
+    first = clean(GAPS[name], ctx)
+    if first.status != OK:  # the example no longer shows the gap: fail for real, not as an expected failure
+        pytest.fail(f"the example is not clean any more: {first.reason}", pytrace=False)
+    again = clean(final_text(first), ctx)
+    assert (again.status, final_text(again)) == (OK, final_text(first))
