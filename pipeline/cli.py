@@ -98,15 +98,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_luigi()
     import luigi
 
-    from pipeline.core import Context
     from pipeline.locking import BatchBusy, BatchLock
     from pipeline.plan import make_plan
     from pipeline.settings import load_settings
-    from pipeline.tasks import CleanBatch
+    from pipeline.tasks import CleanBatch, context_for
 
     config = str(Path(args.config).resolve()) if args.config else ""
     settings = load_settings(config or None).with_languages(args.languages)
-    Context.load(settings)  # validates every rule pack before any task starts
+    # Validate every rule pack before any task starts, and keep the loaded packs in the cache the
+    # tasks use: worker processes are forked from this one and share it instead of reloading.
+    context_for(config, args.languages or "", "")
     out = Path(args.output).resolve()
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     try:
@@ -158,7 +159,20 @@ def report_run(result: object, task: object, out: Path) -> int:
         file=sys.stderr,
     )
     print(getattr(result, "summary_text", ""), file=sys.stderr)
+    for line in failed_tasks(result):
+        print(line, file=sys.stderr)
     return EXIT_FAILED
+
+
+def failed_tasks(result: object) -> list[str]:
+    """One line per failed task, naming its stage and shard (Luigi's summary shortens long ones)."""
+    from luigi.execution_summary import _summary_dict
+
+    worker = getattr(result, "worker", None)
+    if worker is None:
+        return []
+    failed = _summary_dict(worker).get("failed", set())
+    return sorted(f"failed: {t.task_family} shard {getattr(t, 'shard', '-')} ({t.task_id})" for t in failed)
 
 
 def finished_elsewhere(result: object, task: Any) -> bool:

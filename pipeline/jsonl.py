@@ -28,8 +28,12 @@ def loads(line: bytes | str) -> Any:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path) -> Iterator[IO[bytes]]:
-    """Open a temporary sibling of `path` for binary writing; rename it over `path` on success."""
+def atomic_open(path: str | Path, sync: bool = True) -> Iterator[IO[bytes]]:
+    """Open a temporary sibling of `path` for binary writing; rename it over `path` on success.
+
+    `sync=False` skips the per-file fsync; the caller then syncs once for a whole group of files
+    (WriteOutputs does, before its done marker), which matters when a shard has thousands of logs.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
@@ -37,7 +41,8 @@ def atomic_open(path: str | Path) -> Iterator[IO[bytes]]:
         with open(tmp, "wb") as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

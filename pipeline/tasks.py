@@ -12,6 +12,7 @@ atomically (pipeline.jsonl.atomic_open).
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import time
 from collections import Counter
@@ -240,8 +241,11 @@ class RemoveChrome(ShardTask):
         return str(self.input()["docs"].path)
 
     def process(self, doc: Document) -> Document:
-        learned = self.input()["learned"].path
-        return chrome_stage(doc, context_for(self.config, self.languages, learned))
+        return chrome_stage(doc, context_for(self.config, self.languages, self.learned_path))
+
+    @functools.cached_property
+    def learned_path(self) -> str:
+        return str(self.input()["learned"].path)  # input() rebuilds upstream tasks: once per shard
 
 
 class CheckLanguage(ShardTask):
@@ -297,6 +301,7 @@ class WriteOutputs(ShardTask):
                 stats.add(doc)
                 progress.step(doc)
         progress.finish()
+        os.sync()  # the audit logs were written without a per-file fsync: flush them before the marker
         jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
 
 
@@ -344,7 +349,7 @@ class AuditWriter:
         if doc.file != self.current:
             self._close(None)
             self.current = doc.file
-            self.ctx = jsonl.atomic_open(audit_path(self.root, doc.file))
+            self.ctx = jsonl.atomic_open(audit_path(self.root, doc.file), sync=False)
             self.f = self.ctx.__enter__()
         for event in doc.events:
             self.f.write(jsonl.dumps(event.to_record(doc.id)))
@@ -385,5 +390,8 @@ class CleanBatch(BatchTask):
             self.output().path,
             {"manifest": str(Path(self.output_dir) / "manifest.json"), "version": __version__},
         )
+        d = manifest["documents"]
+        report(self, 100, f"manifest: {d['in']} in, {d['clean']} clean, {d['rejected']} rejected, "
+               f"{d['quarantined']} quarantined")  # fmt: skip
         if not manifest["accounting"]["ok"]:
             raise RuntimeError(f"accounting check failed: {manifest['accounting']['problems'][:5]}")

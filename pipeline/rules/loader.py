@@ -246,13 +246,23 @@ def _check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
     for unit in _PROBE_UNITS:
         for n in _PROBE_LENGTHS:
             subject = (unit * n)[: MAX_KEY_CHARS - 1] + "!"
-            start = time.perf_counter()
-            compiled.search(subject)
-            if time.perf_counter() - start > SLOW_PATTERN_SECONDS:
+            if _best_of_three(compiled, subject) > SLOW_PATTERN_SECONDS:
                 raise RuleError(
                     f"{path}: {where}: pattern {compiled.pattern!r} is too slow on a {len(subject)}-character "
                     "line (catastrophic backtracking?); anchor it or remove nested repetition"
                 )
+
+
+def _best_of_three(compiled: re.Pattern[str], subject: str) -> float:
+    """CPU time of one search, best of three: a busy machine must not refuse a fast pattern."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        compiled.search(subject)
+        best = min(best, time.thread_time() - start)
+        if best <= SLOW_PATTERN_SECONDS:
+            break
+    return best
 
 
 def _conditions(raw: Any, path: Path, where: str) -> tuple[Condition, ...]:

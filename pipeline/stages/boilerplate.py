@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ class LearnedLine:
     @property
     def rule_id(self) -> str:
         digest = hashlib.blake2b(f"{self.site}\n{line_key(self.line)}".encode(), digest_size=4).hexdigest()
-        return f"{self.site}.{digest}"
+        # Rule ids allow [a-z0-9_.-] only; a given site may be "Le Monde" or carry an emoji.
+        site = re.sub(r"[^a-z0-9_.-]+", "-", self.site.lower()).strip("-._") or "site"
+        return f"{site}.{digest}"
 
 
 class BoilerplateCounter:
@@ -92,9 +95,14 @@ def render_pack(learned: Iterable[LearnedLine], note: str) -> str:
             "[[rule]]",
             f"id = {json.dumps(item.rule_id)}",
             "description = "
-            + json.dumps(f"seen in {item.docs} of {item.site_docs} {item.site} documents ({share:.0f}%)"),
-            f"exact = [{json.dumps(item.line, ensure_ascii=False)}]",
-            f"sites = [{json.dumps(item.site)}]",
+            + _toml_string(f"seen in {item.docs} of {item.site_docs} {item.site} documents ({share:.0f}%)"),
+            f"exact = [{_toml_string(item.line)}]",
+            f"sites = [{_toml_string(item.site)}]",
             "",
         ]
     return "\n".join(out)
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes, minus the surrogate pairs TOML refuses, plus DEL."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")

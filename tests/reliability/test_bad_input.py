@@ -196,13 +196,6 @@ def test_huge_inputs_are_quarantined_with_bounded_memory(tmp_path: Path) -> None
     print(f"peak RSS {peak_kb // 1024} MB")  # shown with -s; goes into docs/reliability.md
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug in stages/boilerplate.py: a JSONL 'site' that is not an id (spaces, capitals, emoji) is written "
-    "into the learned pack's rule ids and as JSON \\ud83d surrogate escapes, the pack does not load, "
-    "and RemoveChrome fails for every shard (see docs/reliability.md, 'Known gaps')",
-)
 def test_site_names_from_jsonl_do_not_break_learned_rules(tmp_path: Path) -> None:
     good = good_texts()
     inp = tmp_path / "in"

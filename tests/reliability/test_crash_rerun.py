@@ -212,12 +212,6 @@ def test_failing_shard_is_retried_and_the_others_finish(failed_run: tuple[Path, 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="cli.report_run prints Luigi's summary, which shortens a task to 'WriteOutputs(...)' once its "
-    "parameters pass 200 characters (long output paths): the failed shard should be listed by the CLI",
-)
 def test_failure_summary_names_the_failed_shard(failed_run: tuple[Path, Any]) -> None:
     _, failed = failed_run
     summary = failed.stderr[failed.stderr.index("FAILED (") :]
