@@ -36,6 +36,7 @@ from pipeline.outputs import (
 )
 from pipeline.plan import Plan, load_plan
 from pipeline.report import build_report, track
+from pipeline.rules.features import line_key
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
 from pipeline.stages.chrome import detect_site
@@ -219,7 +220,8 @@ class LearnBoilerplate(BatchTask):
                 for record in jsonl.read_jsonl(target.path):
                     doc = Document.from_record(record)
                     if doc.active:
-                        counter.add(doc, detect_site(doc, ctx.rules))
+                        keys = [line_key(line) if line.strip() else "" for line in doc.lines]
+                        counter.add(doc, detect_site(doc, ctx.rules, keys), keys)
                 report(self, round(100 * (n + 1) / max(1, len(self.input()))), f"learning: shard {n + 1}")
         learned = counter.learned(settings.chrome) if settings.learn.enabled else []
         docs = sum(counter.docs.values())

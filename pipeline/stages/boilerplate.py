@@ -48,17 +48,17 @@ class BoilerplateCounter:
         self.lines: dict[str, Counter[str]] = {}
         self.example: dict[str, str] = {}
 
-    def add(self, doc: Document, site: str | None) -> None:
+    def add(self, doc: Document, site: str | None, keys: list[str] | None = None) -> None:
         group = site or BATCH
         if self.docs[group] >= self.settings.max_docs_per_site:
             return
         self.docs[group] += 1
         counts = self.lines.setdefault(group, Counter())
         seen = set()
-        for line in doc.lines:
+        for i, line in enumerate(doc.lines):
             if not line.strip() or len(line) > self.settings.max_line_chars:
                 continue
-            key = line_key(line)
+            key = keys[i] if keys is not None else line_key(line)
             if key not in seen:
                 seen.add(key)
                 counts[key] += 1

@@ -66,8 +66,11 @@ def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
     return "short"
 
 
-def detect_site(doc: Document, ruleset: RuleSet) -> str | None:
-    """The site pack for a document: given site, URL domain, else the best marker score."""
+def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
+    """The site pack for a document: given site, URL domain, else the best marker score.
+
+    `keys`: the lines' keys when the caller already has them (they are not computed twice).
+    """
     if doc.site:
         return doc.site
     if doc.url:
@@ -75,8 +78,11 @@ def detect_site(doc: Document, ruleset: RuleSet) -> str | None:
         for site, pack in ruleset.sites.items():
             if pack.site and any(host == d or host.endswith("." + d) for d in pack.site.domains):
                 return site
-    lines = doc.lines[:_SITE_SCAN_LINES] + doc.lines[-_SITE_SCAN_LINES:]
-    text = "\n".join(line_key(line) for line in lines if line.strip())
+    n = len(doc.lines)
+    window = [*range(min(n, _SITE_SCAN_LINES)), *range(max(_SITE_SCAN_LINES, n - _SITE_SCAN_LINES), n)]
+    if keys is None:
+        keys = [line_key(doc.lines[i]) if doc.lines[i].strip() else "" for i in range(n)]
+    text = "\n".join(keys[i] for i in window if keys[i])
     scores: dict[str, int] = {}
     for site, pack in ruleset.sites.items():
         if pack.site:  # detect patterns are compiled with re.MULTILINE: ^ and $ are line ends
@@ -90,8 +96,8 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     """Run the three passes on an active document; drop lines and record why."""
     if not doc.active:
         return doc
-    doc.site = detect_site(doc, ruleset)
     lines = [_line(t, settings) for t in doc.lines]
+    doc.site = detect_site(doc, ruleset, [line.key for line in lines])
     apply_rules(lines, ruleset.matcher(doc.site), settings)
     drop_repeats(lines, settings)
     title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
