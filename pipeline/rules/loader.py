@@ -243,14 +243,55 @@ def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern
 
 
 def _check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
-    for unit in _PROBE_UNITS:
-        for n in _PROBE_LENGTHS:
+    # Fixed probe lines, then lines made of the pattern's own characters: nested repetition
+    # explodes only on what it repeats ("(x+x+)+y" on "xxxx…!"), and does so at short lengths.
+    probes: list[tuple[str, tuple[int, ...]]] = [(unit, _PROBE_LENGTHS) for unit in _PROBE_UNITS]
+    probes += [(unit, _PROBE_LENGTHS[:6]) for unit in sorted(_own_characters(compiled))[:24]]
+    for unit, lengths in probes:
+        for n in lengths:
             subject = (unit * n)[: MAX_KEY_CHARS - 1] + "!"
             if _best_of_three(compiled, subject) > SLOW_PATTERN_SECONDS:
                 raise RuleError(
                     f"{path}: {where}: pattern {compiled.pattern!r} is too slow on a {len(subject)}-character "
                     "line (catastrophic backtracking?); anchor it or remove nested repetition"
                 )
+
+
+def _own_characters(compiled: re.Pattern[str]) -> set[str]:
+    """One character for each literal, class and category the pattern repeats or matches."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    found: set[str] = set()
+
+    def walk(items: Any) -> None:
+        for op, arg in items:
+            if op == C.LITERAL:
+                found.add(chr(arg))
+            elif op == C.IN:
+                for sub_op, sub_arg in arg:
+                    if sub_op == C.LITERAL:
+                        found.add(chr(sub_arg))
+                    elif sub_op == C.RANGE:
+                        found.add(chr(sub_arg[0]))
+                    elif sub_op == C.CATEGORY:
+                        found.add("1" if sub_arg == C.CATEGORY_DIGIT else " " if sub_arg == C.CATEGORY_SPACE else "a")
+            elif op == C.CATEGORY:
+                found.add("1" if arg == C.CATEGORY_DIGIT else " " if arg == C.CATEGORY_SPACE else "a")
+            elif op == C.ANY:
+                found.add("a")
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                walk(arg[2])
+            elif op == C.SUBPATTERN:
+                walk(arg[-1])
+            elif op == C.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                walk(arg[1])
+
+    walk(_parser.parse(compiled.pattern, compiled.flags))
+    return found
 
 
 def _best_of_three(compiled: re.Pattern[str], subject: str) -> float:
