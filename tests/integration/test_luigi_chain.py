@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -10,23 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS, SHARED
-
-FINAL = ("clean", "rejected", "quarantine", "audit")
+from tests.conftest import ROOT, SEEDS, SHARED, tree_digest
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300)  # fmt: skip
-
-
-def tree_digest(out: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for folder in FINAL
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ subprocess); what it reported is read back from luigid's JSON API.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.locking import BatchLock
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, tree_digest
 from tests.integration.luigid import (
     FAMILIES,
     LUIGI_CFG,
@@ -34,19 +33,9 @@ from tests.integration.luigid import (
 
 pytestmark = pytest.mark.scheduler
 
-FINAL = ("clean", "rejected", "quarantine", "audit")
 COPIES = 8  # x 5 seed files = 40 files; 2 files per shard = 20 shards, 102 tasks
 LIVE_COUNTS = re.compile(r"shard 0: 5/5 docs, \d+ lines dropped, \d+ rejected, \d+ quarantined")
 RAN = re.compile(r"\) running\s+(\w+\(.*\))\s*$")  # Luigi's INFO line when a worker starts a task
-
-
-def tree_digest(out: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for folder in FINAL
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import signal
@@ -18,7 +17,6 @@ from pipeline.jsonl import TMP_MARK
 from pipeline.outputs import audit_path
 from tests.conftest import ROOT
 
-FINAL = ("clean", "rejected", "quarantine", "audit")
 ROUTES = {"clean": "clean", "rejected": "rejected", "quarantine": "quarantined"}
 # Prints the peak RSS of the pipeline (the wrapper's only child) once it ends: RUSAGE_CHILDREN of a
 # fresh process counts that child alone, not the other subprocesses the test session ran.
@@ -83,16 +81,6 @@ def audit_events(out: Path, file_source: str) -> list[dict[str, Any]]:
 
 def manifest(out: Path) -> dict[str, Any]:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-
-
-def tree_digest(out: Path) -> dict[str, str]:
-    """sha256 of every file of the final folders, by relative path."""
-    return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for folder in FINAL
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 def temporaries(folder: Path) -> list[str]:

@@ -25,17 +25,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import FINAL, ROOT, tree_digest
 from tests.reliability.corpus import good_texts
 from tests.reliability.helpers import (
-    FINAL,
     kill_group,
     manifest,
     pipeline_cmd,
     records,
     run_pipeline,
     temporaries,
-    tree_digest,
 )
 
 FILES, SHARD_FILES, SHARDS = 60, 3, 20
