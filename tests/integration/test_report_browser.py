@@ -7,7 +7,6 @@ background networking, no component updates; the report needs nothing from the n
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
@@ -18,22 +17,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS
+from tests.integration.chromium import OFFLINE_FLAGS, find_chromium
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT_COPY = ROOT / "data" / "screenshots" / "report-seeds.png"
 WINDOW = (1400, 2000)
-OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+OFFLINE = OFFLINE_FLAGS
 
 
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed (CI installs it in .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium)")
+    return find_chromium()
 
 
 def browse(tmp_path: Path, url: str, *options: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ so they can be quoted.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,14 +18,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS
+from tests.integration.chromium import OFFLINE_FLAGS, find_chromium
 from tests.integration.luigid import FAMILIES, SHARD_FAMILIES, Luigid, pipeline, running_luigid
 
 pytestmark = [pytest.mark.browser, pytest.mark.scheduler]
 
 SCREENSHOTS = ROOT / "data" / "screenshots"
 SHARDS = 3
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = OFFLINE_FLAGS
 ROW = re.compile(r"</span>\s*(DONE|FAILED|PENDING|RUNNING|DISABLED)\s*</td>\s*<td>(\w+)</td>")
 FAMILY_BADGE = re.compile(r'<li data-task="(\w+)"><a href="#"><span class="badge">(\d+)</span>')
 DONE_COUNT = re.compile(r'id="DONE_info".*?info-box-number">(\d+)<', re.S)
@@ -34,12 +33,7 @@ DONE_COUNT = re.compile(r'id="DONE_info".*?info-box-number">(\d+)<', re.S)
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium not found in CI: .ci/run installs Debian's chromium package")
-    pytest.skip("chromium not installed (apt-get install chromium)")
+    return find_chromium()
 
 
 @pytest.fixture(scope="module")
