@@ -237,7 +237,9 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
             repeats[i] = "near-duplicate"
             continue
         earlier.append(pairs)
-    order = [i for i, line in enumerate(lines) if line.kept]
+    # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
+    # pass removes must not break up a repeated block (cleaning twice must give what once gives).
+    order = [i for i, line in enumerate(lines) if line.kept and line.feats.chars >= settings.dedup_min_chars]
     for pos, i in enumerate(order):
         if i not in repeats:
             continue
