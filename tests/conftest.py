@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,12 @@ DEVSET = ROOT / "tests" / "devset"
 
 
 FINAL = ("clean", "rejected", "quarantine", "audit")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m pipeline ARGS` in a real subprocess from the repo root, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
 
 
 def tree_digest(out: Path) -> dict[str, str]:

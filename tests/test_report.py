@@ -28,21 +28,16 @@ import pytest
 from pipeline import jsonl
 from pipeline.outputs import audit_path
 from pipeline.report import SAMPLE, build_report, report_url, track
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, run_cli
 
 STRUCK_SHORT_URL = re.compile(r'<del>URL courte</del><span class="rule"[^>]*>site\.sputnik\.short-url</span>')
 NETWORK_REF = re.compile(r"""\b(?:src|href|action|poster|data|srcset)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
 
-def pipeline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "out"
-    result = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -99,7 +94,7 @@ def test_report_command_rebuilds_the_same_file(seeds_out: Path, seeds_html: str,
     copy = tmp_path / "out"
     shutil.copytree(seeds_out, copy)
     (copy / "report.html").unlink()
-    result = pipeline("report", str(copy))
+    result = run_cli("report", str(copy))
     assert result.returncode == 0, result.stderr
     rebuilt = (copy / "report.html").read_text(encoding="utf-8")
     assert STRUCK_SHORT_URL.search(rebuilt)
@@ -117,7 +112,7 @@ def test_rebuilds_without_the_work_folder(seeds_out: Path, tmp_path: Path) -> No
 
 
 def test_report_command_without_a_run(tmp_path: Path) -> None:
-    result = pipeline("report", str(tmp_path))
+    result = run_cli("report", str(tmp_path))
     assert result.returncode == 2 and "manifest.json not found" in result.stderr
 
 
@@ -352,7 +347,7 @@ def test_luigi_ui_links_to_the_report(tmp_path: Path) -> None:
             time.sleep(0.1)
         out = tmp_path / "out"
         scheduler = f"http://127.0.0.1:{port}/"
-        result = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--scheduler-url", scheduler)
+        result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--scheduler-url", scheduler)
         assert result.returncode == 0, result.stderr
         with urllib.request.urlopen(api, timeout=5) as response:
             tasks = json.loads(response.read())["response"]

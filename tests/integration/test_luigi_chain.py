@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS, SHARED, tree_digest
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
+from tests.conftest import SEEDS, SHARED, run_cli, tree_digest
 
 
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("seeds") / "out"
-    result = run("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
     assert result.returncode == 0, result.stderr
     assert "5 documents in, 5 clean" in result.stdout
     return out
@@ -60,18 +55,18 @@ def test_seed_quality_and_every_gold_drop_is_audited(seeds_run: Path) -> None:
 
 def test_rerun_does_nothing_and_changes_nothing(seeds_run: Path) -> None:
     before = tree_digest(seeds_run)
-    result = run("run", "--input", str(SEEDS), "--output", str(seeds_run))
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(seeds_run))
     assert result.returncode == 0 and "nothing to do" in result.stdout
     assert tree_digest(seeds_run) == before
 
 
 def test_changed_setting_reruns_only_affected_stages(seeds_run: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run("run", "--input", str(SEEDS), "--output", str(out)).returncode == 0
+    assert run_cli("run", "--input", str(SEEDS), "--output", str(out)).returncode == 0
     encoding_files = {p: p.stat().st_mtime_ns for p in (out / "work" / "encoding").iterdir()}
     config = tmp_path / "more.toml"
     config.write_text("[normalise]\nmin_doc_chars = 100\n")
-    result = run("run", "--input", str(SEEDS), "--output", str(out), "--config", str(config))
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--config", str(config))
     assert result.returncode == 0, result.stderr
     assert {p: p.stat().st_mtime_ns for p in (out / "work" / "encoding").iterdir()} == encoding_files
     assert len(list((out / "work" / "normalise").glob("*.jsonl"))) == 2  # old and new fingerprint
@@ -81,7 +76,7 @@ def test_changed_setting_reruns_only_affected_stages(seeds_run: Path, tmp_path: 
 
 def test_two_workers_give_identical_output(seeds_run: Path, tmp_path: Path) -> None:
     out = tmp_path / "w2"
-    result = run("run", "--input", str(SEEDS), "--output", str(out), "--workers", "2")
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--workers", "2")
     assert result.returncode == 0, result.stderr
     assert tree_digest(out) == tree_digest(seeds_run)
 
@@ -89,8 +84,8 @@ def test_two_workers_give_identical_output(seeds_run: Path, tmp_path: Path) -> N
 def test_configuration_errors_are_clear(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[chrome]\ngood_min_wordz = 3\n")
-    result = run("run", "--input", str(SEEDS), "--output", str(tmp_path / "o"), "--config", str(config))
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(tmp_path / "o"), "--config", str(config))
     assert result.returncode == 2
     assert "unknown key [chrome] good_min_wordz" in result.stderr
-    missing = run("run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "o"))
+    missing = run_cli("run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "o"))
     assert missing.returncode == 2 and "input not found" in missing.stderr
