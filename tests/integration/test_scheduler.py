@@ -119,8 +119,10 @@ def test_two_processes_share_one_batch(luigid: Luigid, corpus: tuple[Path, Path]
     runs = [[m.group(1) for line in err.splitlines() if (m := RAN.search(line))] for err in stderr]
     started = Counter(task for ran in runs for task in ran)
     assert len(started) == 1 + 5 * 20 + 1 and set(started.values()) == {1}, started.most_common(3)
-    shards_per_process = [sum(task.startswith("WriteOutputs(") for task in ran) for ran in runs]
-    assert sum(shards_per_process) == 20 and min(shards_per_process) >= 1, shards_per_process
+    assert sum(task.startswith("WriteOutputs(") for ran in runs for task in ran) == 20
+    # each process ran shard tasks (of any stage: a fast process may well write every shard itself)
+    shard_tasks_per_process = [sum("shard=" in task for task in ran) for ran in runs]
+    assert min(shard_tasks_per_process) >= 1, shard_tasks_per_process
 
     # the scheduler agrees: every task DONE, shard tasks run by both processes
     tasks = luigid.tasks(out)
