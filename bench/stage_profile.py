@@ -2,8 +2,9 @@
 
     python bench/stage_profile.py --corpus DIR --json OUT.json [--profile OUT.txt] [--top 30]
 
-The run mirrors the Luigi chain shard-less: read and repair every file, serialise; learn the
-boilerplate pack from the repaired documents; then chrome, language and normalise, each over
+The run mirrors the Luigi chain shard-less: read and repair every file, detect its site and
+count its lines for learning (as RepairEncoding does), serialise; learn the boilerplate pack from
+the counts (LearnBoilerplate); then chrome, language and normalise, each over
 every document with the JSON round trip a task does (`Document.from_record(loads(line))` in,
 `dumps(doc.to_record())` out); last, the outputs and audit logs written as WriteOutputs writes
 them (atomic files, fsync), into a temporary folder. What Luigi itself costs (scheduling, forked
@@ -30,7 +31,6 @@ from pipeline.inputs import discover, read_input
 from pipeline.outputs import ShardStats, clean_record, quarantine_record, rejected_record
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
-from pipeline.stages.chrome import detect_site
 from pipeline.tasks import AuditWriter, OutputParts
 
 ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
@@ -57,8 +57,10 @@ class Clock:
         return now
 
 
-def encode_all(corpus: Path, ctx: Context, clock: Clock) -> list[bytes]:
+def encode_all(corpus: Path, ctx: Context, clock: Clock) -> tuple[list[bytes], BoilerplateCounter]:
+    """Read and repair every file; count lines for learning as RepairEncoding does."""
     records = []
+    counter = BoilerplateCounter(ctx.settings.learn)
     for f in discover([str(corpus)]):
         t = time.perf_counter()
         items = list(read_input(f, ctx.settings.input))
@@ -66,23 +68,21 @@ def encode_all(corpus: Path, ctx: Context, clock: Clock) -> list[bytes]:
         for doc, payload in items:
             doc = repair_stage(doc, payload, ctx)
             t = clock.add("encoding", t)
+            if ctx.settings.learn.enabled:
+                counter.observe(doc, ctx.rules)
+            t = clock.add("learn", t)
             records.append(jsonl.dumps(doc.to_record()))
             t = clock.add("serde", t)
-    return records
+    return records, counter
 
 
-def learn(records: list[bytes], ctx: Context, folder: Path, clock: Clock) -> Path:
-    counter = BoilerplateCounter(ctx.settings.learn)
-    for line in records:
-        t = time.perf_counter()
-        doc = Document.from_record(jsonl.loads(line))
-        t = clock.add("serde", t)
-        if doc.active and ctx.settings.learn.enabled:
-            counter.add(doc, detect_site(doc, ctx.rules))
-        clock.add("learn", t)
+def learn(counter: BoilerplateCounter, ctx: Context, folder: Path, clock: Clock) -> Path:
+    """What LearnBoilerplate does once the shards are counted: merge (one shard here) and decide."""
     with clock.part("learn"):
+        merged = BoilerplateCounter(ctx.settings.learn)
+        merged.merge(jsonl.loads(jsonl.dumps(counter.to_record())))
         path = folder / "learned.toml"
-        path.write_text(render_pack(counter.learned(ctx.settings.chrome), "benchmark"), encoding="utf-8")
+        path.write_text(render_pack(merged.learned(ctx.settings.chrome), "benchmark"), encoding="utf-8")
     return path
 
 
@@ -120,9 +120,9 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
 def run_stages(corpus: Path, settings: Settings, clock: Clock) -> dict[str, int]:
     with clock.part("setup"):
         base = Context.load(settings)
-    records = encode_all(corpus, base, clock)
+    records, counter = encode_all(corpus, base, clock)
     with tempfile.TemporaryDirectory(prefix="webclean-bench-") as tmp:
-        learned = learn(records, base, Path(tmp), clock)
+        learned = learn(counter, base, Path(tmp), clock)
         with clock.part("setup"):
             chrome_ctx = Context.load(settings, learned)
         records = apply(records, "chrome", chrome_stage, chrome_ctx, clock)

@@ -131,9 +131,26 @@ class Settings:
         upto = STAGES[: STAGES.index(stage) + 1]
         for name in upto:
             parts.append(repr(getattr(self, name)))
+        # The encoding task also detects each document's site and counts its lines for learning.
+        learn = self.learn
+        parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
+        parts.append(_site_detection_digest(self.pack_paths("site")))
         if "chrome" in upto:
             parts.append(_rule_pack_digest(self.pack_paths("generic") + self.pack_paths("site")))
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _site_detection_digest(roots: list[Path]) -> str:
+    """The `[site]` tables of the site packs (domains, detect patterns): what site detection reads."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*.toml")) if root.is_dir() else [root]:
+            try:
+                table = tomllib.loads(path.read_text(encoding="utf-8")).get("site")
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                table = "unreadable"  # the rule loader reports it with the pack's name
+            digest.update(f"{path.name}\n{table!r}\n".encode())
+    return digest.hexdigest()
 
 
 def _rule_pack_digest(roots: list[Path]) -> str:

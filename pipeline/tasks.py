@@ -3,6 +3,9 @@
     RepairEncoding(shard) ─┬─> RemoveChrome(shard) -> CheckLanguage(shard) -> NormaliseParagraphs(shard)
     LearnBoilerplate ──────┘        -> WriteOutputs(shard) -> CleanBatch (manifest.json)
 
+RepairEncoding also detects each document's site and counts its lines for learning; the one
+LearnBoilerplate task only adds the shards' counts up, so nothing heavy runs alone.
+
 Intermediate results are JSON lines under `<output>/work/<stage>/`, one file per shard, named by
 plan id, shard and the stage's settings fingerprint: a changed setting or rule pack reruns the
 stages it affects and nothing else; an unchanged one skips finished work. Every file is written
@@ -36,10 +39,8 @@ from pipeline.outputs import (
 )
 from pipeline.plan import Plan, load_plan
 from pipeline.report import build_report, track
-from pipeline.rules.features import line_key
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
-from pipeline.stages.chrome import detect_site
 
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -51,7 +52,13 @@ def settings_for(config: str, languages: str) -> Settings:
 
 @functools.lru_cache(maxsize=8)
 def context_for(config: str, languages: str, learned: str) -> Context:
-    return Context.load(settings_for(config, languages), Path(learned) if learned else None)
+    """The settings and rule packs of a run; the CLI loads the base one before Luigi forks any task."""
+    if learned:
+        base = context_for(config, languages, "")
+        return Context(base.settings, base.rules.with_learned(Path(learned)))
+    ctx = Context.load(settings_for(config, languages))
+    ctx.rules.prepare()
+    return ctx
 
 
 class BatchTask(luigi.Task):
@@ -186,21 +193,32 @@ class RepairEncoding(ShardTask):
     def counts_path(self) -> str:
         return self.output().path[: -len(".jsonl")] + ".counts.json"
 
+    def lines_path(self) -> str:
+        return self.output().path[: -len(".jsonl")] + ".lines.json"
+
     def run(self) -> None:
         progress = Progress(self, self.total())
         read: Counter[str] = Counter()  # documents read per input file, for the accounting check
+        # Lines counted per site here, shard by shard in parallel; LearnBoilerplate only adds them up.
+        lines = BoilerplateCounter(self.settings.learn)
+        rules = context_for(self.config, self.languages, "").rules
         with jsonl.atomic_open(self.output().path) as out:
             for doc in self.documents():
+                if self.settings.learn.enabled:
+                    lines.observe(doc, rules)
                 out.write(jsonl.dumps(doc.to_record()))
                 if doc.file not in read:
                     progress.step(doc)
                 read[doc.file] += 1
-            jsonl.write_json(self.counts_path(), dict(read))  # before the output appears complete
+            # Both before the output appears complete.
+            jsonl.write_json(self.counts_path(), dict(read))
+            with jsonl.atomic_open(self.lines_path()) as f:
+                f.write(jsonl.dumps(lines.to_record()))
         progress.finish()
 
 
 class LearnBoilerplate(BatchTask):
-    """Read every shard once; write the lines that recur across a site's documents as a rule pack."""
+    """Add up the shards' line counts; write the lines that recur across a site's documents as a rule pack."""
 
     stage = "learn"
 
@@ -214,15 +232,12 @@ class LearnBoilerplate(BatchTask):
     def run(self) -> None:
         settings = self.settings
         counter = BoilerplateCounter(settings.learn)
-        ctx = context_for(self.config, self.languages, "")
         if settings.learn.enabled:
-            for n, target in enumerate(self.input()):
-                for record in jsonl.read_jsonl(target.path):
-                    doc = Document.from_record(record)
-                    if doc.active:
-                        keys = [line_key(line) if line.strip() else "" for line in doc.lines]
-                        counter.add(doc, detect_site(doc, ctx.rules, keys), keys)
-                report(self, round(100 * (n + 1) / max(1, len(self.input()))), f"learning: shard {n + 1}")
+            shards = [self.clone(RepairEncoding, shard=i) for i in range(self.plan_info.shards)]
+            for n, shard in enumerate(shards):
+                with open(shard.lines_path(), "rb") as f:
+                    counter.merge(jsonl.loads(f.read()))
+                report(self, round(100 * (n + 1) / max(1, len(shards))), f"learning: shard {n + 1}")
         learned = counter.learned(settings.chrome) if settings.learn.enabled else []
         docs = sum(counter.docs.values())
         note = f"{len(learned)} lines from {docs} documents, plan {self.plan}."

@@ -1,91 +1,28 @@
 """First-match lookup over an ordered list of rules, fast enough to run on every line.
 
-Two shortcuts keep the answer identical to trying every rule in order:
-- exact-string rules are found with one dictionary lookup;
-- most patterns are anchored (`^(partager|facebook|...)`), so they can only match a line whose
-  key starts with one of a few characters. Each rule's possible first characters are worked out
-  once from the parsed pattern; a line is tried only against the rules that can start with its
-  first character, and the rules that can start with anything.
+The answer is always the one of trying every rule in order (`first_slowly`, the tests' reference);
+shortcuts only skip rules that cannot match:
+- exact-string rules (the learned ones, mostly) are found with one dictionary lookup;
+- an anchored pattern (`^(partager|facebook|...)`) can only match a line whose key starts with one
+  of a few characters (rules/prefilter.py works them out), and a rule's zone and word bound rule
+  out whole classes of lines. So for each first character, zone and line length the rules worth
+  trying are listed once, in order, and a line is tried against that list only;
+- inside a rule, patterns that would scan the whole line are skipped when none of the strings
+  they require is in it (Rule.matches, rules/prefilter.py).
 """
 
 from __future__ import annotations
 
-import re
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
+import bisect
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
+from pipeline.rules.prefilter import first_chars
 
-_ANY = None  # "can start with any character"
-_MAX_SET = 400
-
-
-def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Characters a match of an anchored pattern can start with; None when it could be anything."""
-    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
-    if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
-        return _ANY
-    chars, nullable = _sequence(parsed[1:])
-    if chars is _ANY or nullable:
-        return _ANY
-    return frozenset(c for ch in chars for c in {ch, ch.lower(), ch.upper(), ch.casefold()})
-
-
-def _sequence(items: list[Any]) -> tuple[set[str] | None, bool]:
-    """First characters of a sequence of parsed items, and whether it can match nothing."""
-    out: set[str] = set()
-    for op, arg in items:
-        chars, nullable = _item(op, arg)
-        if chars is _ANY:
-            return _ANY, False
-        out |= chars
-        if not nullable:
-            return out, False
-    return out, True
-
-
-def _item(op: Any, arg: Any) -> tuple[set[str] | None, bool]:
-    if op == C.LITERAL:
-        return {chr(arg)}, False
-    if op == C.IN:
-        return _in_set(arg), False
-    if op == C.SUBPATTERN:
-        return _sequence(list(arg[-1]))
-    if op == C.BRANCH:
-        out: set[str] = set()
-        nullable = False
-        for branch in arg[1]:
-            chars, empty = _sequence(list(branch))
-            if chars is _ANY:
-                return _ANY, False
-            out |= chars
-            nullable = nullable or empty
-        return out, nullable
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        low, _, item = arg
-        chars, nullable = _sequence(list(item))
-        return chars, nullable or low == 0
-    if op == C.AT:
-        return set(), True  # \b and the like match no character
-    return _ANY, False
-
-
-def _in_set(items: list[Any]) -> set[str] | None:
-    out: set[str] = set()
-    for op, arg in items:
-        if op == C.LITERAL:
-            out.add(chr(arg))
-        elif op == C.RANGE and arg[1] - arg[0] < _MAX_SET:
-            out.update(chr(c) for c in range(arg[0], arg[1] + 1))
-        elif op == C.CATEGORY and arg == C.CATEGORY_DIGIT:
-            out.update("0123456789")
-        elif op == C.CATEGORY and arg == C.CATEGORY_SPACE:
-            out.add(" ")  # keys are stripped and collapsed: a space never starts one anyway
-        else:
-            return _ANY
-    return out
+Candidates = list[tuple[int, Rule]]
+MEMO_MAX_CHARS = 160
+MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
+_MISSING = object()
 
 
 class Matcher:
@@ -95,50 +32,70 @@ class Matcher:
         for i, rule in enumerate(self.rules):
             for key in rule.exact:
                 self.exact.setdefault(key, i)
-        self.anywhere: list[tuple[int, Rule]] = []
-        self.by_char: dict[str, list[tuple[int, Rule]]] = {}
-        for i, rule in enumerate(self.rules):
-            if rule.exact and not rule.patterns:
-                continue
-            starts = self._starts(rule)
-            if starts is _ANY:
-                self.anywhere.append((i, rule))
-            else:
-                for ch in starts:
-                    self.by_char.setdefault(ch, []).append((i, rule))
-        self._merged: dict[str, list[tuple[int, Rule]]] = {}
-
-    @staticmethod
-    def _starts(rule: Rule) -> frozenset[str] | None:
-        if not rule.patterns:
-            return _ANY  # feature rules look at shape, not text
-        out: set[str] = set()
-        for p in rule.patterns:
-            chars = first_chars(p)
-            if chars is _ANY:
-                return _ANY
-            out |= chars
-        return frozenset(out)
-
-    def candidates(self, key: str) -> list[tuple[int, Rule]]:
-        ch = key[:1]
-        if ch not in self._merged:
-            self._merged[ch] = sorted(self.anywhere + self.by_char.get(ch, []), key=lambda x: x[0])
-        return self._merged[ch]
+        # Rules that only list exact strings are found through `exact`; the others are candidates.
+        self.tried = [(i, r) for i, r in enumerate(self.rules) if r.patterns or not r.exact]
+        self.starts = [_starts(r) for _, r in self.tried]
+        # Lines with the same number of words between two consecutive word bounds share a list.
+        self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
+        self._lists: dict[tuple[str, str, int], Candidates] = {}
+        self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
+        self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
 
     def first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
-        """The first rule, in order, that matches the line; None if none does."""
+        """The first rule, in order, that matches the line; None if none does.
+
+        Short lines (chrome: the same few hundred per site, again and again) are answered from a
+        bounded memo: the answer depends only on the line, its zone and which position
+        conditions it meets."""
+        if feats.chars > MEMO_MAX_CHARS:
+            return self._first(key, feats, zone)
+        slot = (key, feats.text, zone, tuple(c.holds(feats) for c in self.position_conditions))
+        found = self._memo.get(slot, _MISSING)
+        if found is _MISSING:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[slot] = self._first(key, feats, zone)
+        return found  # type: ignore[return-value]
+
+    def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        for i, rule in self.candidates(key):
+        for i, rule in self.candidates(key[:1], zone, feats.words):
             if i >= hit:
                 break
             if rule.matches(key, feats, zone):
                 return rule
-        for rule in self.rules[hit:]:  # the exact hit may fail its zone or conditions: go on in order
+        for rule in self.rules[hit:]:  # the hit may fail its zone or conditions: go on in order
             if rule.matches(key, feats, zone):
                 return rule
         return None
 
+    def candidates(self, first: str, zone: str, words: int) -> Candidates:
+        """The rules, in order, that can match a line starting with `first` in `zone` with `words` words."""
+        slot = (first, zone, bisect.bisect_left(self.bounds, words))
+        found = self._lists.get(slot)
+        if found is None:
+            found = self._lists[slot] = [
+                (i, r)
+                for (i, r), starts in zip(self.tried, self.starts, strict=True)
+                if (starts is None or first in starts)
+                and r.zone_allows(zone)
+                and (r.max_words is None or words <= r.max_words)
+            ]
+        return found
+
     def first_slowly(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         """The same answer by trying every rule in order (the reference for the tests)."""
         return next((r for r in self.rules if r.matches(key, feats, zone)), None)
+
+
+def _starts(rule: Rule) -> frozenset[str] | None:
+    """Characters a line must start with for the rule's text to match; None: any (or no pattern)."""
+    if not rule.patterns:
+        return None  # feature rules look at shape, not text
+    out: set[str] = set()
+    for p in rule.patterns:
+        chars = first_chars(p)
+        if chars is None:
+            return None
+        out |= chars
+    return frozenset(out)

@@ -67,8 +67,27 @@ class RuleSet:
         packs = [*self.generic, *self.sites.values()]
         return packs + ([self.learned] if self.learned else [])
 
+    def with_learned(self, learned: Path) -> RuleSet:
+        """These packs plus a learned pack: the loaded and checked packs are shared, not reloaded."""
+        if not learned.exists():
+            return self
+        seen = {r.id: p.path for p in self.all_packs() for r in p.rules}
+        return RuleSet(self.generic, self.sites, _register(load_pack(learned), seen))
+
     def rule_ids(self) -> set[str]:
         return {r.id for p in self.all_packs() for r in p.rules}
+
+    def prepare(self) -> RuleSet:
+        """Compile and index everything lookups need now: processes forked later (Luigi forks one
+        per task) then share it instead of each building it again."""
+        for site in [None, *self.sites]:
+            self.matcher(site)
+        for pack in self.all_packs():
+            for rule in pack.rules:
+                rule.prepare()
+            if pack.site:
+                pack.site.markers_found("")
+        return self
 
     def matcher(self, site: str | None) -> Matcher:
         """The rules for a site, indexed for first-match lookups (built once per site)."""

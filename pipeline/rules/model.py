@@ -17,9 +17,11 @@ from pathlib import Path
 from re import _constants, _parser  # type: ignore[attr-defined]
 
 from pipeline.rules.features import LineFeatures
+from pipeline.rules.prefilter import first_chars, required_literals
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
+MAX_RULE_LITERALS = 32  # more strings to test than this and the regex itself is as quick
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Condition:
         return actual == self.value
 
 
-def _anchored(p: re.Pattern[str]) -> bool:
+def anchored(p: re.Pattern[str]) -> bool:
     """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line."""
     if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
         return False
@@ -73,22 +75,47 @@ class Rule:
             return False
         return all(c.holds(feats) for c in self.when) if self.when else bool(self.exact or self.patterns)
 
+    def prepare(self) -> None:
+        """Compute the cached parts now (see RuleSet.prepare)."""
+        _ = self._compiled, self._needs, self.max_words
+
     def _text_matches(self, key: str) -> bool:
-        anchored, floating = self._compiled
-        return bool((anchored and anchored.match(key)) or (floating and floating.search(key)))
+        needs = self._needs
+        if needs is not None:
+            for s in needs:
+                if s in key:
+                    break
+            else:
+                return False
+        at_start, floating = self._compiled
+        return bool((at_start and at_start.match(key)) or (floating and floating.search(key)))
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         """The patterns as two regexes: the ^-anchored ones, tried at the start of the line only
         (`match`), and the others (`search`). Same answers as trying each pattern in turn."""
-        anchored = [p.pattern[1:] for p in self.patterns if _anchored(p)]
-        floating = [p.pattern for p in self.patterns if not _anchored(p)]
+        at_start = [p.pattern[1:] for p in self.patterns if anchored(p)]
+        floating = [p.pattern for p in self.patterns if not anchored(p)]
         flags = re.IGNORECASE
 
         def join(parts: list[str]) -> re.Pattern[str] | None:
             return re.compile("|".join(f"(?:{part})" for part in parts), flags) if parts else None
 
-        return join(anchored), join(floating)
+        return join(at_start), join(floating)
+
+    @functools.cached_property
+    def _needs(self) -> tuple[str, ...] | None:
+        """Strings one of which is in every line the patterns match (None: not known, or not
+        worth testing: patterns anchored on known first characters fail fast on their own)."""
+        if all(first_chars(p) is not None for p in self.patterns):
+            return None
+        found: set[str] = set()
+        for p in self.patterns:
+            literals = required_literals(p)
+            if literals is None:
+                return None
+            found |= literals
+        return tuple(sorted(found)) if found and len(found) <= MAX_RULE_LITERALS else None
 
     @functools.cached_property
     def max_words(self) -> float | None:
@@ -109,6 +136,19 @@ class SiteInfo:
     domains: tuple[str, ...] = ()
     detect: tuple[re.Pattern[str], ...] = ()
     languages: tuple[str, ...] = ()
+
+    def markers_found(self, text: str) -> int:
+        """How many of the detect patterns match `text` (keys, one per line). A pattern whose
+        required strings are all absent is not run: most pages carry no marker of most sites."""
+        found = 0
+        for pattern, needs in self._detect_needs:
+            if needs is None or any(s in text for s in needs):
+                found += pattern.search(text) is not None
+        return found
+
+    @functools.cached_property
+    def _detect_needs(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+        return tuple((p, required_literals(p)) for p in self.detect)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ more evidence (`sentence_min_docs`, `sentence_min_share`), because the same agen
 syndicated by several sites and a site may run one story more than once: that is content, not
 chrome. What is learned is written as an ordinary rule pack (exact lines), readable and reused
 by the chrome stage, with rule ids `learned.<site>.<hash>`.
+
+Counting is spread over shards: each RepairEncoding task counts its own documents (`observe`,
+written with `to_record`), and LearnBoilerplate only adds the shards' counts up (`merge`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.document import Document
 from pipeline.rules.features import line_key
 from pipeline.rules.loader import LEARN_BATCH as BATCH  # the group of documents whose site is unknown
+from pipeline.rules.loader import RuleSet
 from pipeline.settings import ChromeSettings, LearnSettings
-from pipeline.stages.chrome import classify
+from pipeline.stages.chrome import classify, detect_site
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,34 @@ class BoilerplateCounter:
                 seen.add(key)
                 counts[key] += 1
                 self.example.setdefault(key, line.strip())
+
+    def observe(self, doc: Document, ruleset: RuleSet) -> None:
+        """Count an active document's lines under its site (detected here, and kept on the
+        document so the chrome stage does not detect it again)."""
+        if not doc.active:
+            return
+        keys = [line_key(line) if line.strip() else "" for line in doc.lines]
+        doc.site = detect_site(doc, ruleset, keys)
+        self.add(doc, doc.site, keys)
+
+    def to_record(self) -> dict[str, Any]:
+        """The counts as JSON: per group, documents read and [documents, example line] per key."""
+        return {
+            "docs": dict(self.docs),
+            "lines": {g: {k: [n, self.example[k]] for k, n in c.items()} for g, c in self.lines.items()},
+        }
+
+    def merge(self, record: dict[str, Any]) -> None:
+        """Add one shard's counts. A group that has reached `max_docs_per_site` takes no more
+        shards, so learning reads about that many documents per site, whatever the batch size."""
+        for group, docs in record["docs"].items():
+            if self.docs[group] >= self.settings.max_docs_per_site:
+                continue
+            self.docs[group] += docs
+            counts = self.lines.setdefault(group, Counter())
+            for key, (n, example) in record["lines"].get(group, {}).items():
+                counts[key] += n
+                self.example.setdefault(key, example)
 
     def learned(self, chrome: ChromeSettings) -> list[LearnedLine]:
         s = self.settings

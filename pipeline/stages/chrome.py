@@ -86,7 +86,7 @@ def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) 
     scores: dict[str, int] = {}
     for site, pack in ruleset.sites.items():
         if pack.site:  # detect patterns are compiled with re.MULTILINE: ^ and $ are line ends
-            scores[site] = sum(1 for p in pack.site.detect if p.search(text))
+            scores[site] = pack.site.markers_found(text)
     best = max(scores.values(), default=0)
     winners = [s for s, v in scores.items() if v == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
@@ -207,11 +207,6 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-def _pairs(key: str) -> set[tuple[str, str]]:
-    words = _PAIRS.findall(key)
-    return set(itertools.pairwise(words))
-
-
 def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
     """Keep the first copy of a repeated paragraph; drop later exact or near copies.
 
@@ -225,14 +220,15 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
     for i, line in enumerate(lines):
         if not line.kept or line.feats.chars < settings.dedup_min_chars:
             continue
-        exact_key = " ".join(_PAIRS.findall(line.key))
+        words = _PAIRS.findall(line.key)
+        exact_key = " ".join(words)
         if exact_key in seen:
             repeats[i] = "repeated-paragraph"
             continue
         seen.add(exact_key)
         if line.feats.words < settings.near_dup_min_words:
             continue
-        pairs = _pairs(line.key)
+        pairs = set(itertools.pairwise(words))
         if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
             repeats[i] = "near-duplicate"
             continue

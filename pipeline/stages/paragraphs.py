@@ -12,12 +12,10 @@ from pipeline.document import Document
 from pipeline.settings import NormaliseSettings
 
 STAGE = "normalise"
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u200a": " "})
 
 
 def normalise_line(line: str, settings: NormaliseSettings) -> str:
-    if settings.nbsp == "space" and not line.isascii():
-        line = line.translate(_SPACES)
+    # str.split() splits on every Unicode space, no-break and thin spaces included.
     return " ".join(line.split()) if settings.nbsp == "space" else _collapse_keeping_nbsp(line)
 
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pipeline.core import Context
-from pipeline.rules.engine import first_chars
 from pipeline.rules.features import LineFeatures, line_key
+from pipeline.rules.prefilter import first_chars
 from tests.conftest import DEVSET, SEEDS
 
 

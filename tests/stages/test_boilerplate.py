@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from pipeline import jsonl
 from pipeline.core import Context
 from pipeline.document import Document
 from pipeline.rules.loader import load_ruleset
@@ -53,3 +55,35 @@ def test_too_few_documents_learn_nothing(ctx: Context) -> None:
     for n in range(2):
         counter.add(_doc(n, *_article(n), CHROME), None)
     assert counter.learned(ctx.settings.chrome) == []
+
+
+def test_shards_counted_apart_and_merged_learn_what_one_count_learns(ctx: Context) -> None:
+    """RepairEncoding counts each shard; LearnBoilerplate merges the counts (as JSON)."""
+    docs = [_doc(n, *_article(n), CHROME if n % 3 else "Écoutez le direct", "Partager") for n in range(12)]
+    whole = BoilerplateCounter(ctx.settings.learn)
+    shards = [BoilerplateCounter(ctx.settings.learn) for _ in range(3)]
+    for n, doc in enumerate(docs):
+        whole.observe(doc, ctx.rules)
+        shards[n % 3].observe(doc, ctx.rules)
+    merged = BoilerplateCounter(ctx.settings.learn)
+    for shard in shards:
+        merged.merge(jsonl.loads(jsonl.dumps(shard.to_record())))
+    assert merged.learned(ctx.settings.chrome) == whole.learned(ctx.settings.chrome)
+    assert {item.line for item in whole.learned(ctx.settings.chrome)} == {CHROME, "Écoutez le direct", "Partager"}
+
+
+def test_merge_stops_taking_shards_for_a_site_at_its_limit(settings: Settings) -> None:
+    limited = dataclasses.replace(settings.learn, max_docs_per_site=4)
+    merged = BoilerplateCounter(limited)
+    for start in (0, 3, 6):
+        shard = BoilerplateCounter(limited)
+        for n in range(start, start + 3):
+            shard.add(_doc(n, *_article(n), CHROME), "radiodemain")
+        merged.merge(shard.to_record())
+    assert merged.docs["radiodemain"] == 6  # 3, then 3 more (under 4 before), then no more
+
+
+def test_observe_sets_the_detected_site(ctx: Context) -> None:
+    doc = _doc(1, *_article(1), "URL courte", "Partager")
+    BoilerplateCounter(ctx.settings.learn).observe(doc, ctx.rules)
+    assert doc.site == "sputnik"

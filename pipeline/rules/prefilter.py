@@ -1,0 +1,148 @@
+"""What a pattern tells before it runs, worked out once from its parse tree.
+
+- `first_chars`: the characters a match of an anchored pattern can start with, so a line is
+  tried only against the rules that can start with its first character;
+- `required_literals`: strings one of which every match contains ("cookie" for
+  `^(?=.*\\bcookies?\\b)...`), so a pattern that would scan a whole line is skipped with a few
+  substring tests when none of them is in the line.
+
+Both are conservative: when in doubt they answer None ("could be anything"), never a wrong bound.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+_MAX_SET = 400
+# A requirement is worth testing only if its strings are long enough to be rare in text and
+# few enough to test quickly.
+MIN_LITERAL = 3
+MAX_LITERALS = 16
+
+
+@functools.lru_cache(maxsize=4096)
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters a match of an anchored pattern can start with; None when it could be anything."""
+    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
+        return None
+    chars, nullable = _sequence(parsed[1:])
+    if chars is None or nullable:
+        return None
+    return frozenset(c for ch in chars for c in {ch, ch.lower(), ch.upper(), ch.casefold()})
+
+
+def _sequence(items: list[Any]) -> tuple[set[str] | None, bool]:
+    """First characters of a sequence of parsed items, and whether it can match nothing."""
+    out: set[str] = set()
+    for op, arg in items:
+        chars, nullable = _item(op, arg)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _item(op: Any, arg: Any) -> tuple[set[str] | None, bool]:
+    if op == C.LITERAL:
+        return {chr(arg)}, False
+    if op == C.IN:
+        return _in_set(arg), False
+    if op == C.SUBPATTERN:
+        return _sequence(list(arg[-1]))
+    if op == C.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for branch in arg[1]:
+            chars, empty = _sequence(list(branch))
+            if chars is None:
+                return None, False
+            out |= chars
+            nullable = nullable or empty
+        return out, nullable
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, _, item = arg
+        chars, nullable = _sequence(list(item))
+        return chars, nullable or low == 0
+    if op == C.AT:
+        return set(), True  # \b and the like match no character
+    return None, False
+
+
+def _in_set(items: list[Any]) -> set[str] | None:
+    out: set[str] = set()
+    for op, arg in items:
+        if op == C.LITERAL:
+            out.add(chr(arg))
+        elif op == C.RANGE and arg[1] - arg[0] < _MAX_SET:
+            out.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        elif op == C.CATEGORY and arg == C.CATEGORY_DIGIT:
+            out.update("0123456789")
+        elif op == C.CATEGORY and arg == C.CATEGORY_SPACE:
+            out.add(" ")  # keys are stripped and collapsed: a space never starts one anyway
+        else:
+            return None
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which is in every line (key) the pattern matches; None if unknown.
+
+    Keys are casefolded, so a literal is kept only where lower case and case folding agree and
+    case-insensitive matching cannot reach a different letter (ASCII and Latin-1/Latin-A letters).
+    """
+    found = _requirement(list(_parser.parse(pattern.pattern, pattern.flags)))
+    if found is None or len(found) > MAX_LITERALS or min(map(len, found)) < MIN_LITERAL:
+        return None
+    return found
+
+
+def _requirement(items: list[Any]) -> frozenset[str] | None:
+    """The best requirement a sequence offers: a run of literals, or one of its parts'."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _strength(candidate) > _strength(best)):
+            best = candidate
+
+    for op, arg in items:
+        if op == C.LITERAL and _safe(chr(arg)):
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            consider(frozenset({"".join(run)}))
+            run = []
+        if op == C.SUBPATTERN:
+            consider(_requirement(list(arg[-1])))
+        elif op == C.BRANCH:
+            branches = [_requirement(list(b)) for b in arg[1]]
+            if all(b is not None for b in branches):
+                consider(frozenset().union(*branches))  # type: ignore[arg-type]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            consider(_requirement(list(arg[2])))
+        elif op == C.ASSERT and arg[0] == 1:  # a lookahead's text is in the line too
+            consider(_requirement(list(arg[1])))
+    if run:
+        consider(frozenset({"".join(run)}))
+    return best
+
+
+def _strength(strings: frozenset[str]) -> tuple[int, int]:
+    return min(map(len, strings)), -len(strings)
+
+
+def _safe(c: str) -> bool:
+    low = c.lower()
+    if len(low) != 1 or low != c.casefold() or low == "ı" or unicodedata.normalize("NFKC", low) != low:
+        return False
+    return c.isascii() or "\u00e0" <= low <= "\u017e"
