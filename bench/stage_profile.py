@@ -106,7 +106,7 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
     with AuditWriter(folder / "audit") as audit, OutputParts(folder, "part-00000.jsonl") as parts:
         for line in records:
             t = time.perf_counter()
-            doc = Document.from_record(jsonl.loads(line))
+            doc = Document.from_record(jsonl.loads(line), expand=True)
             t = clock.add("serde", t)
             where, make = routes[doc.status]
             parts.write(where, make(doc))

@@ -5,13 +5,17 @@ clean output (status "ok"), rejected (status "rejected", with a reason), or quar
 "quarantined", with the error). Stages never drop a Document; they change its text, append
 `AuditEvent`s, or set its status. Later stages pass rejected and quarantined documents through.
 
-Between Luigi tasks a Document is one JSON line (`to_record` / `from_record`).
+Between Luigi tasks a Document is one JSON line (`to_record` / `from_record`). Its events travel
+as one JSON string (`events_json`): a stage appends its own events without parsing and rebuilding
+the earlier ones (they were most of the bytes a stage read and wrote); WriteOutputs expands them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import orjson
 
 OK = "ok"
 REJECTED = "rejected"
@@ -70,6 +74,8 @@ class Document:
     chars_in: int = 0
     lines_in: int = 0
     events: list[AuditEvent] = field(default_factory=list)
+    # Events of earlier stages as a JSON array, not parsed (see from_record); "" when none.
+    carried: str = field(default="", repr=False)
 
     @property
     def text(self) -> str:
@@ -101,15 +107,33 @@ class Document:
 
     def to_record(self) -> dict[str, Any]:
         # Built field by field: dataclasses.asdict deep-copies everything and was a tenth of a run.
-        record = {f.name: getattr(self, f.name) for f in fields(self)}
-        record["events"] = [{f.name: getattr(e, f.name) for f in _EVENT_FIELDS} for e in self.events]
+        record = {f.name: getattr(self, f.name) for f in _RECORD_FIELDS}
+        new = [{f.name: getattr(e, f.name) for f in _EVENT_FIELDS} for e in self.events]
+        record["events_json"] = _join_json_arrays(self.carried, orjson.dumps(new).decode() if new else "")
         return record
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Document:
-        events = [AuditEvent(**e) for e in record.get("events", [])]
-        fields_ = {k: v for k, v in record.items() if k != "events"}
-        return cls(**fields_, events=events)
+    def from_record(cls, record: dict[str, Any], expand: bool = False) -> Document:
+        """`expand`: parse the carried events into `events` (to write audit logs); otherwise they
+        stay a string and `events` holds only what the next stage adds."""
+        fields_ = {k: v for k, v in record.items() if k != "events_json"}
+        carried = record.get("events_json", "")
+        if expand:
+            return cls(**fields_, events=[AuditEvent(**e) for e in orjson.loads(carried or "[]")])
+        return cls(**fields_, carried=carried)
+
+    def all_events(self) -> list[AuditEvent]:
+        """The carried events and the new ones, in order."""
+        return [AuditEvent(**e) for e in orjson.loads(self.carried or "[]")] + self.events
+
+
+def _join_json_arrays(a: str, b: str) -> str:
+    """Two JSON arrays' texts as one array's text, without parsing them."""
+    a, b = ("" if x == "[]" else x for x in (a, b))
+    if not a or not b:
+        return a or b or "[]"
+    return a[:-1] + "," + b[1:]
 
 
 _EVENT_FIELDS = fields(AuditEvent)
+_RECORD_FIELDS = [f for f in fields(Document) if f.name not in ("events", "carried")]

@@ -7,6 +7,7 @@ made them, then a summary line per document.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -100,10 +101,15 @@ def audit_path(root: Path, file_source: str) -> Path:
     path = path.with_name(path.name + ".audit.jsonl")
     if len(os.fsencode(path)) > MAX_PATH_BYTES:
         path = root / "_long" / f"{tag}.audit.jsonl"
-    resolved_root = root.resolve()
-    if resolved_root not in path.resolve().parents:
+    if _resolved(root) not in (_resolved(path.parent) / path.name).parents:
         raise ValueError(f"audit path for {file_source!r} escapes the output folder")
     return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(folder: Path) -> Path:
+    """A folder's real path; cached, as a shard's logs mostly share a few folders."""
+    return folder.resolve()
 
 
 def _safe_part(part: str) -> str:

@@ -99,9 +99,11 @@ class ShardTask(BatchTask):
     def process(self, doc: Document) -> Document:
         raise NotImplementedError
 
+    expand_events = False  # parse the events of earlier stages (only to write audit logs)
+
     def documents(self) -> Iterator[Document]:
         for record in jsonl.read_jsonl(self.input_path()):
-            yield Document.from_record(record)
+            yield Document.from_record(record, expand=self.expand_events)
 
     def input_path(self) -> str:
         return str(self.input().path)
@@ -293,6 +295,7 @@ class WriteOutputs(ShardTask):
     """Route each document to clean/rejected/quarantine and write one audit log per input file."""
 
     stage = "write"
+    expand_events = True
 
     def requires(self) -> luigi.Task:
         return self.clone(NormaliseParagraphs)

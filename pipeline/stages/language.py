@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -85,8 +84,11 @@ def reads_as(text: str, lang: str, threshold: float) -> bool:
     """The paragraph's stopwords say `lang`: their share reaches `threshold`, no other list's does better."""
     words = _WORDS.findall(text.lower())
     index = _stopword_index()
-    counts = Counter(other for word in words if word in index for other in index[word])
-    own = counts[lang]
+    counts: dict[str, int] = {}
+    for word in words:  # a plain loop: a Counter over a generator was a third of this stage
+        for other in index.get(word, ()):
+            counts[other] = counts.get(other, 0) + 1
+    own = counts.get(lang, 0)
     if not words or own / len(words) < threshold:
         return False
     return all(n < own for other, n in counts.items() if other != lang)
