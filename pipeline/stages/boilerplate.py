@@ -70,13 +70,12 @@ class BoilerplateCounter:
                 self.example.setdefault(key, line.strip())
 
     def observe(self, doc: Document, ruleset: RuleSet) -> None:
-        """Count an active document's lines under its site (detected here, and kept on the
-        document so the chrome stage does not detect it again)."""
+        """Count an active document's lines under its site (the chrome stage detects it again:
+        a document with markers of two sites is settled only there, see remove_chrome)."""
         if not doc.active:
             return
         keys = [line_key(line) if line.strip() else "" for line in doc.lines]
-        doc.site = detect_site(doc, ruleset, keys)
-        self.add(doc, doc.site, keys)
+        self.add(doc, detect_site(doc, ruleset, keys), keys)
 
     def to_record(self) -> dict[str, Any]:
         """The counts as JSON: per group, documents read and [documents, example line] per key."""

@@ -66,18 +66,35 @@ def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
     return "short"
 
 
-def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
+def detect_site(
+    doc: Document, ruleset: RuleSet, keys: list[str] | None = None, scores: dict[str, int] | None = None
+) -> str | None:
     """The site pack for a document: given site, URL domain, else the best marker score.
 
-    `keys`: the lines' keys when the caller already has them (they are not computed twice).
+    `keys`, `scores`: the lines' keys and marker scores when the caller already has them.
     """
     if doc.site:
         return doc.site
+    if by_domain := site_by_domain(doc, ruleset):
+        return by_domain
+    if scores is None:
+        scores = marker_scores(doc, ruleset, keys)
+    best = max(scores.values(), default=0)
+    winners = [s for s, v in scores.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def site_by_domain(doc: Document, ruleset: RuleSet) -> str | None:
     if doc.url:
         host = (urlsplit(doc.url).hostname or "").lower()
         for site, pack in ruleset.sites.items():
             if pack.site and any(host == d or host.endswith("." + d) for d in pack.site.domains):
                 return site
+    return None
+
+
+def marker_scores(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> dict[str, int]:
+    """Per site, how many of its detect patterns the document's first and last lines match."""
     n = len(doc.lines)
     window = [*range(min(n, _SITE_SCAN_LINES)), *range(max(_SITE_SCAN_LINES, n - _SITE_SCAN_LINES), n)]
     if keys is None:
@@ -87,17 +104,40 @@ def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) 
     for site, pack in ruleset.sites.items():
         if pack.site:  # detect patterns are compiled with re.MULTILINE: ^ and $ are line ends
             scores[site] = pack.site.markers_found(text)
-    best = max(scores.values(), default=0)
-    winners = [s for s, v in scores.items() if v == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None
+    return scores
 
 
 def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> Document:
-    """Run the three passes on an active document; drop lines and record why."""
+    """Run the three passes on an active document; drop lines and record why.
+
+    A page may carry markers of two sites (a Sputnik page quoting "Selon VOV"). Cleaning can
+    remove one site's markers, so the cleaned text could point to the other site, and cleaning
+    it again would apply other rules. So when markers of several sites are found, the kept
+    lines are cleaned again under the site they now point to, until that site stays the same
+    or nothing more goes: what comes out is what cleaning it once more would give. The record
+    keeps the site the whole page pointed to.
+    """
     if not doc.active:
         return doc
+    if _clean_once(doc, ruleset, settings) > 1:
+        detected = doc.site  # what the whole page says stays the record's site
+        for _ in ruleset.sites:
+            site, before = doc.site, len(doc.lines)
+            doc.site = None
+            _clean_once(doc, ruleset, settings)
+            if doc.site == site or len(doc.lines) == before:
+                break
+        doc.site = detected
+    return doc
+
+
+def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> int:
+    """One run of the three passes; returns how many sites' markers were found (0 if the site was given)."""
     lines = [_line(t, settings) for t in doc.lines]
-    doc.site = detect_site(doc, ruleset, [line.key for line in lines])
+    keys = [line.key for line in lines]
+    given = doc.site or site_by_domain(doc, ruleset)
+    scores = {} if given else marker_scores(doc, ruleset, keys)
+    doc.site = given or detect_site(doc, ruleset, keys, scores)
     apply_rules(lines, ruleset.matcher(doc.site), settings)
     drop_repeats(lines, settings)
     title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
@@ -108,7 +148,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
         if line.rule is not None:
             doc.events.append(AuditEvent(STAGE, "drop", line.rule, line.reason, n, line.text))
     doc.keep_lines([line.rule is None for line in lines])
-    return doc
+    return sum(1 for v in scores.values() if v)
 
 
 def _line(text: str, settings: ChromeSettings) -> Line:

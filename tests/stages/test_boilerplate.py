@@ -83,7 +83,7 @@ def test_merge_stops_taking_shards_for_a_site_at_its_limit(settings: Settings) -
     assert merged.docs["radiodemain"] == 6  # 3, then 3 more (under 4 before), then no more
 
 
-def test_observe_sets_the_detected_site(ctx: Context) -> None:
-    doc = _doc(1, *_article(1), "URL courte", "Partager")
-    BoilerplateCounter(ctx.settings.learn).observe(doc, ctx.rules)
-    assert doc.site == "sputnik"
+def test_observe_counts_under_the_detected_site(ctx: Context) -> None:
+    counter = BoilerplateCounter(ctx.settings.learn)
+    counter.observe(_doc(1, *_article(1), "URL courte", "Partager"), ctx.rules)
+    assert dict(counter.docs) == {"sputnik": 1}

@@ -99,6 +99,21 @@ def test_site_pack_applies_to_detected_site(ctx: Context) -> None:
     assert doc.lines == [P1, P2]
 
 
+def test_markers_of_two_sites_settle_in_one_cleaning(ctx: Context) -> None:
+    """Sputnik and VOV markers tie (no site); the generic rules drop "Selon VOV", after which the
+    page points to Sputnik: its rules apply in the same cleaning, so cleaning again changes nothing."""
+    doc = clean(ctx, P1, "URL courte", P2, "Selon VOV")
+    assert dropped(doc) == {"Selon VOV": "generic.meta.source-line", "URL courte": "site.sputnik.short-url"}
+    assert doc.lines == [P1, P2]
+    again = clean(ctx, *doc.lines)
+    assert again.lines == doc.lines and not again.events
+
+
+def test_a_given_site_is_not_second_guessed(ctx: Context) -> None:
+    doc = clean(ctx, P1, "URL courte", P2, "Selon VOV", site="vov")
+    assert doc.site == "vov" and "URL courte" in doc.lines
+
+
 def test_every_drop_names_a_rule_of_a_pack(ctx: Context) -> None:
     doc = clean(ctx, "Publicité", P1, "Lire aussi:", "Un titre", "Tags:", "a, b, c", P2, "Voir plus", "x y z")
     ids = ctx.rules.rule_ids()
