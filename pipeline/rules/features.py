@@ -43,6 +43,15 @@ _DATELINE = re.compile(
 
 
 def _count_words(text: str) -> int:
+    return _count_short(text) if len(text) <= _CACHED_CHARS else _count(text)
+
+
+@functools.lru_cache(maxsize=32_768)
+def _count_short(text: str) -> int:
+    return _count(text)
+
+
+def _count(text: str) -> int:
     words = len(_WORD.findall(text))
     if not text.isascii():
         unspaced = len(_UNSPACED.findall(text))

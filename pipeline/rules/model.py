@@ -148,7 +148,8 @@ class SiteInfo:
 
     @functools.cached_property
     def _detect_needs(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
-        return tuple((p, required_literals(p)) for p in self.detect)
+        # Two characters are worth a test here: the text is a whole page's edges, not one line.
+        return tuple((p, required_literals(p, shortest=2)) for p in self.detect)
 
 
 @dataclass(frozen=True)

@@ -93,14 +93,15 @@ def _in_set(items: list[Any]) -> set[str] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def required_literals(pattern: re.Pattern[str], shortest: int = MIN_LITERAL) -> frozenset[str] | None:
     """Lower-case strings one of which is in every line (key) the pattern matches; None if unknown.
+    `shortest`: the length under which a string is too common to be worth testing.
 
     Keys are casefolded, so a literal is kept only where lower case and case folding agree and
     case-insensitive matching cannot reach a different letter (ASCII and Latin-1/Latin-A letters).
     """
     found = _requirement(list(_parser.parse(pattern.pattern, pattern.flags)))
-    if found is None or len(found) > MAX_LITERALS or min(map(len, found)) < MIN_LITERAL:
+    if found is None or len(found) > MAX_LITERALS or min(map(len, found)) < shortest:
         return None
     return found
 
