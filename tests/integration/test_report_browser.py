@@ -7,6 +7,7 @@ background networking, no component updates; the report needs nothing from the n
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -50,8 +51,14 @@ def test_plots_and_struck_lines_in_the_dom(report: Path, tmp_path: Path) -> None
     result = browse(tmp_path, report.as_uri(), "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
-    svgs = re.findall(r"<svg\b.*?</svg>", dom, re.S)
-    assert len(svgs) >= 4 and all("<path" in svg for svg in svgs)
+    svgs = {name: svg for svg, name in re.findall(r'(<svg\b[^>]*data-plot="(\w+)".*?</svg>)', dom, re.S)}
+    assert sorted(svgs) == ["languages", "removed", "rules", "sites"]  # no rejections: nothing to plot
+    for svg in svgs.values():  # bars drawn (rects with a tooltip), axes and labels as text
+        assert re.search(r"<rect [^>]*width=\"[1-9][^>]*><title>", svg) and "<line " in svg and "<text " in svg
+    rules = re.findall(r"<rect [^>]*><title>([^<]*): \d+</title>", svgs["rules"])
+    manifest = json.loads((report.parent / "manifest.json").read_text())
+    assert sorted(rules) == sorted(manifest["rules"])  # one bar per rule
+    assert ">site.sputnik.short-url</text>" in svgs["rules"]  # labelled with its id
     assert re.search(r"<del>URL courte</del><span [^>]*>site\.sputnik\.short-url</span>", dom)
     assert 'id="shard-00000"' in dom
 
