@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import heapq
 import html
 import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ SHARD_LINKS = 3  # audit logs linked per shard
 SAMPLE_LINES = 150  # rows per before/after view...
 DOC_CHARS = 20_000  # ...and input characters: the sample stays under about 1 MB whatever the documents
 LINE_CHARS = 600  # characters per row before it is cut
+REFINE_CHARS = 200  # a changed run this short (both sides together) is diffed again, character by character
 CONTEXT_PREFIX = "generic.context."
+_TOKEN = re.compile(r"\w+\s*|\W\s*")  # the before/after diff's tokens: a word or another character, then spaces
 _FULL_STOP = re.compile(r"\.[\"'»”’)\]]*$")
 
 
@@ -670,14 +673,46 @@ def _before_after(line: str, repair: dict[str, Any] | None) -> tuple[str, str]:
     if repair is None or repair.get("after") is None:
         text = esc(_cut(line, LINE_CHARS))
         return text, text
-    old, new = _cut(str(repair.get("text") or ""), LINE_CHARS), _cut(str(repair["after"]), LINE_CHARS)
+    old, new = marked_diff(_cut(str(repair.get("text") or ""), LINE_CHARS), _cut(str(repair["after"]), LINE_CHARS))
+    title = esc(f"{repair.get('rule')}: {repair.get('reason')}")
+    return f'<span title="{title}">{old}</span>', f'<span title="{title}">{new}</span>'
+
+
+def marked_diff(old: str, new: str) -> tuple[str, str]:
+    """Both sides escaped, what differs in `<mark>`. Diffed as tokens (a word or a single other character, with
+    the spaces after it: few repeat, so this is cheap on long lines); a short changed run is diffed again by
+    character, so a repair shows as the few characters it changed."""
+    return _marked(_TOKEN.findall(old), _TOKEN.findall(new), refine=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked_chars(old: str, new: str) -> tuple[str, str]:
+    """A changed run diffed by character, its common start and end set aside first (so "ann&eacute;e" against
+    "année" marks "&eacute;" and "é"); repairs repeat, so runs are cached."""
+    start = _common_start(old, new)
+    end = _common_start(old[start:][::-1], new[start:][::-1])
+    middle_old, middle_new = _marked(old[start : len(old) - end], new[start : len(new) - end], refine=False)
+    head, tail = esc(old[:start]), esc(old[len(old) - end :])
+    return head + middle_old + tail, head + middle_new + tail
+
+
+def _common_start(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _marked(old: Sequence[str], new: Sequence[str], refine: bool) -> tuple[str, str]:
     out_old, out_new = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        a, b = esc(old[i1:i2]), esc(new[j1:j2])
-        out_old.append(a if op == "equal" else f"<mark>{a}</mark>" if a else "")
-        out_new.append(b if op == "equal" else f"<mark>{b}</mark>" if b else "")
-    title = esc(f"{repair.get('rule')}: {repair.get('reason')}")
-    return f'<span title="{title}">{"".join(out_old)}</span>', f'<span title="{title}">{"".join(out_new)}</span>'
+        a, b = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if op == "equal":
+            a, b = esc(a), esc(b)
+        elif refine and op == "replace" and len(a) + len(b) <= REFINE_CHARS:
+            a, b = _marked_chars(a, b)
+        else:
+            a, b = (f"<mark>{esc(a)}</mark>" if a else ""), (f"<mark>{esc(b)}</mark>" if b else "")
+        out_old.append(a)
+        out_new.append(b)
+    return "".join(out_old), "".join(out_new)
 
 
 def _kept_paragraphs(doc: Doc, lines: list[str], drops: dict[int, Any]) -> dict[int, str]:

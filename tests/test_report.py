@@ -29,7 +29,7 @@ import pytest
 from pipeline import jsonl
 from pipeline import report_plots as plot_colors
 from pipeline.outputs import audit_path
-from pipeline.report import SAMPLE, build_report, ranked, report_url, rule_color, track
+from pipeline.report import SAMPLE, build_report, marked_diff, ranked, report_url, rule_color, track
 from tests.conftest import ROOT, SEEDS, run_cli
 
 STRUCK_SHORT_URL = re.compile(r'<del>URL courte</del><span class="rule"[^>]*>site\.sputnik\.short-url</span>')
@@ -386,6 +386,14 @@ def test_suspicious_rules_are_flagged(synthetic: tuple[Path, str]) -> None:
 def test_repairs_are_highlighted(synthetic: tuple[Path, str]) -> None:
     _, html = synthetic
     assert re.search(r"<mark>Ã©</mark>", html) and re.search(r"<mark>é</mark>", html)
+
+
+def test_repair_diff_marks_only_what_changed() -> None:
+    old, new = marked_diff("cette ann&eacute;e <b>", "cette année <b>")  # escaped, marked on both sides
+    assert (old, new) == ("cette ann<mark>&amp;eacute;</mark>e &lt;b&gt;", "cette ann<mark>é</mark>e &lt;b&gt;")
+    old, new = marked_diff("Le conseil a Ã©tÃ© rÃ©uni. " * 40, "Le conseil a été réuni. " * 40)  # a long line
+    assert old.count("<mark>Ã©</mark>") == new.count("<mark>é</mark>") == 120 and old.count("<mark>") == 120
+    assert re.sub(r"</?mark>", "", new) == "Le conseil a été réuni. " * 40
 
 
 def test_sample_is_deterministic(synthetic: tuple[Path, str]) -> None:
