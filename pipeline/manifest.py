@@ -32,34 +32,20 @@ def library_versions() -> dict[str, str]:
 
 
 def build_manifest(task: CleanBatch) -> dict[str, Any]:
-    from pipeline.tasks import RepairEncoding
-
     plan = task.plan_info
     settings = task.settings
-    keys = ("rules", "actions", "reasons", "notes", "languages", "sites")
-    totals: dict[str, Counter[str]] = {k: Counter() for k in keys}
-    outcome: dict[str, Counter[str]] = {}
-    chars_in = chars_out = 0
-    for target in task.input():
-        shard = jsonl.loads(Path(target.path).read_bytes())
-        for key, counter in totals.items():
-            counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
-        for file, counts in shard["outcome"].items():
-            outcome.setdefault(file, Counter()).update(counts)
-        chars_in += shard["chars_in"]
-        chars_out += shard["chars_out"]
-    read: Counter[str] = Counter()
-    for i in range(plan.shards):
-        read.update(jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes()))
+    totals, outcome, chars = _written(task)
+    read = _read(task, plan.shards)
+    written = {file: sum(counts.values()) for file, counts in outcome.items()}
     problems = [
-        f"{file}: read {read[file]}, written {sum(outcome.get(file, Counter()).values())}"
-        for file in sorted(set(read) | set(outcome))
-        if read[file] != sum(outcome.get(file, Counter()).values())
+        f"{file}: read {read.get(file, 0)}, written {written.get(file, 0)}"
+        for file in sorted(read.keys() | written.keys())
+        if read.get(file, 0) != written.get(file, 0)
     ]
     timing = _stage_seconds(task, plan.shards)
-    docs: Counter[str] = Counter()
+    docs: dict[str, int] = {}
     for counts in outcome.values():
-        docs.update(counts)
+        _add(docs, counts)
     root = Path(task.output_dir)
     _remove_stale_parts(root, plan.shards)
     jsonl.sweep_temporaries(root)
@@ -70,9 +56,9 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "plan": {"id": plan.id, "shards": plan.shards, "files": plan.files, "bytes": plan.bytes},
         "started": task.started or None,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "documents": {"in": sum(read.values()), "clean": docs["clean"], "rejected": docs["rejected"],
-                      "quarantined": docs["quarantined"]},
-        "chars": {"in": chars_in, "out": chars_out},
+        "documents": {"in": sum(read.values()), "clean": docs.get("clean", 0), "rejected": docs.get("rejected", 0),
+                      "quarantined": docs.get("quarantined", 0)},
+        "chars": chars,
         "timing": timing,
         "stages": dict(sorted(totals["actions"].items())),
         "rules": dict(totals["rules"].most_common()),
@@ -81,8 +67,46 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "languages": dict(totals["languages"].most_common()),
         "sites": dict(totals["sites"].most_common()),
         "accounting": {"ok": not problems, "files": len(read), "problems": problems[:100],
-                       "per_file": {f: dict(outcome.get(f, {})) for f in sorted(read)} if len(read) <= 1000 else None},
+                       "per_file": {f: outcome.get(f, {}) for f in sorted(read)} if len(read) <= 1000 else None},
     }  # fmt: skip
+
+
+def _written(task: CleanBatch) -> tuple[dict[str, Counter[str]], dict[str, dict[str, int]], dict[str, int]]:
+    """From the shards' stats: totals per key, documents per input file and outcome, characters in and out."""
+    keys = ("rules", "actions", "reasons", "notes", "languages", "sites")
+    totals: dict[str, Counter[str]] = {k: Counter() for k in keys}
+    outcome: dict[str, dict[str, int]] = {}
+    chars = {"in": 0, "out": 0}
+    for target in task.input():
+        shard = jsonl.loads(Path(target.path).read_bytes())
+        for key, counter in totals.items():
+            counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
+        for file, counts in shard["outcome"].items():  # a file is in one shard: no per-file Counter needed
+            if file in outcome:
+                _add(outcome[file], counts)
+            else:
+                outcome[file] = counts
+        chars["in"] += shard["chars_in"]
+        chars["out"] += shard["chars_out"]
+    return totals, outcome, chars
+
+
+def _read(task: CleanBatch, shards: int) -> dict[str, int]:
+    """Documents the encoding stage read, per input file."""
+    from pipeline.tasks import RepairEncoding
+
+    read: dict[str, int] = {}
+    for i in range(shards):
+        _add(read, jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes()))
+    return read
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    if not total:
+        total.update(counts)
+        return
+    for key, n in counts.items():
+        total[key] = total.get(key, 0) + n
 
 
 def _stage_seconds(task: CleanBatch, shards: int) -> dict[str, float]:

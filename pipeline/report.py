@@ -17,16 +17,20 @@ import heapq
 import html
 import os
 import re
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from pipeline import jsonl
 from pipeline.errors import InputError, PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.core import Context
 
 REPORT = "report.html"
 SAMPLE = 20  # documents shown before/after
@@ -34,17 +38,19 @@ SAMPLE_FLAGGED = 4  # of which at most this many chosen for a review flag...
 SAMPLE_REJECTED = 2  # ...and this many rejected documents
 EXAMPLES = 3  # examples per flagged rule
 LONG_WORDS = 25  # a dropped line this long, ending with a full stop, looks like article text
+SENTENCE_CHARS = 2 * LONG_WORDS - 1  # the fewest characters LONG_WORDS words take
 LARGE_SHARE = 0.5  # a rule removing more than this share of a document's characters
 TOP = 30  # bars in the rule and site charts
 AUDIT_LINKS = 200  # audit logs linked in the list; the rest are counted
 SHARD_LINKS = 3  # audit logs linked per shard
+BATCH_BYTES = 1 << 20  # JSON lines parsed at once
 SAMPLE_LINES = 150  # rows per before/after view...
 DOC_CHARS = 20_000  # ...and input characters: the sample stays under about 1 MB whatever the documents
 LINE_CHARS = 600  # characters per row before it is cut
 REFINE_CHARS = 200  # a changed run this short (both sides together) is diffed again, character by character
 CONTEXT_PREFIX = "generic.context."
 _TOKEN = re.compile(r"\w+\s*|\W\s*")  # the before/after diff's tokens: a word or another character, then spaces
-_FULL_STOP = re.compile(r"\.[\"'»”’)\]]*$")
+_CLOSERS = "\"'»”’)]"  # may follow a sentence's full stop
 
 
 # ---------------------------------------------------------------- tracking URLs (Luigi UI)
@@ -142,12 +148,12 @@ class AuditScan:
     flagged: TopK = field(default_factory=lambda: TopK(SAMPLE_FLAGGED))
     rejected: TopK = field(default_factory=lambda: TopK(SAMPLE_REJECTED))
 
-    def add_log(self, path: Path, rel: str) -> None:
+    def add_log(self, path: str, rel: str) -> None:
         self.logs += 1
         if len(self.links) < AUDIT_LINKS:
             self.links.append(rel)
         events: list[dict[str, Any]] = []
-        for record in jsonl.read_jsonl(path):
+        for record in read_records(path):
             if record.get("action") == "summary":
                 self.add_doc(rel, record, events)
                 events = []
@@ -155,17 +161,16 @@ class AuditScan:
                 events.append(record)
 
     def add_doc(self, log: str, summary: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        chars_in = int(summary.get("chars_in") or 0)
+        doc, chars_in = str(summary.get("doc")), int(summary.get("chars_in") or 0)
         if summary.get("decision") == "clean":
             removed = chars_in - int(summary.get("chars_out") or 0)
             self.removed.append(removed)
             self.shares.append(removed / chars_in if chars_in else 0.0)
-        flags = self._flags(str(summary.get("doc")), log, chars_in, events)
-        drops = sum(1 for e in events if e.get("action") in ("drop", "repair"))
-        key = (drops, str(summary.get("doc")), log)
+        changes, flags = self._flags(doc, log, chars_in, events)
+        key = (changes, doc, log)
 
         def make() -> Doc:
-            return Doc(str(summary.get("doc")), log, summary, events, flags)
+            return Doc(doc, log, summary, events, flags)
 
         self.top.offer(key, make)
         if flags:
@@ -173,29 +178,34 @@ class AuditScan:
         if summary.get("decision") != "clean":
             self.rejected.offer(key, make)
 
-    def _flags(self, doc: str, log: str, chars_in: int, events: list[dict[str, Any]]) -> list[str]:
-        flags: list[str] = []
-        dropped: Counter[str] = Counter()
-        long_lines: Counter[str] = Counter()
+    def _flags(self, doc: str, log: str, chars_in: int, events: list[dict[str, Any]]) -> tuple[int, list[str]]:
+        """Counts the document's events into the scan; returns its drops and repairs, and its review flags."""
+        dropped: dict[str, int] = {}
+        long_lines: dict[str, int] = {}
+        drops = repairs = 0
         for e in events:
             rule, action = str(e.get("rule")), e.get("action")
             self.fired.add(rule)
             if action != "drop":
-                self.repairs += action == "repair"
+                repairs += action == "repair"
                 continue
+            drops += 1
             text = str(e.get("text") or "")
-            dropped[rule] += len(text)
-            if rule not in self.context_rules and looks_like_a_sentence(text):
+            dropped[rule] = dropped.get(rule, 0) + len(text)
+            if len(text) >= SENTENCE_CHARS and rule not in self.context_rules and looks_like_a_sentence(text):
                 self.long_lines.setdefault(rule, Flag()).add(doc, log, text)
-                long_lines[rule] += 1
-        for rule, n in sorted(long_lines.items()):
-            flags.append(f"{rule} dropped {n} long sentence-like line{'s' if n > 1 else ''}")
+                long_lines[rule] = long_lines.get(rule, 0) + 1
+        self.repairs += repairs
+        flags = [
+            f"{rule} dropped {n} long sentence-like line{'s' if n > 1 else ''}"
+            for rule, n in sorted(long_lines.items())
+        ]
         for rule, chars in dropped.items():
             if chars_in and chars > LARGE_SHARE * chars_in:
                 share = f"{chars / chars_in:.0%} of {chars_in:,} characters"
                 self.large_share.setdefault(rule, Flag()).add(doc, log, share)
                 flags.append(f"{rule} removed {share}")
-        return flags
+        return drops + repairs, flags
 
     def sample(self) -> list[Doc]:
         """Flagged and rejected documents first (a few), then those with the most removals; no repeats."""
@@ -207,25 +217,36 @@ class AuditScan:
         return sorted(chosen.values(), key=lambda d: (-len(d.events), d.id))
 
 
+def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """A JSON-lines file's records, parsed about a megabyte of lines at a time: one orjson call per batch is
+    cheaper than one per line, and memory stays bounded whatever the file's size."""
+    with open(path, "rb") as f:
+        while lines := f.readlines(BATCH_BYTES):
+            yield from jsonl.loads(b"[" + b",".join([line for line in lines if line.strip()]) + b"]")
+
+
 def looks_like_a_sentence(text: str) -> bool:
+    """At least LONG_WORDS words, ending with a full stop (then maybe closing quotes or brackets)."""
     text = text.strip()
-    return len(text.split()) >= LONG_WORDS and bool(_FULL_STOP.search(text))
+    return len(text) >= SENTENCE_CHARS and text.rstrip(_CLOSERS).endswith(".") and len(text.split()) >= LONG_WORDS
 
 
 def scan_audit(root: Path, context_rules: set[str]) -> AuditScan:
     scan = AuditScan(context_rules)
-    for path in walk_sorted(root / "audit", ".audit.jsonl"):
-        scan.add_log(path, path.relative_to(root).as_posix())
+    folder = root / "audit"
+    start = len(str(folder))
+    for path in walk_sorted(folder, ".audit.jsonl"):
+        scan.add_log(path, "audit" + path[start:].replace(os.sep, "/"))  # relative to root, without Path objects
     return scan
 
 
-def walk_sorted(folder: Path, suffix: str) -> Iterator[Path]:
+def walk_sorted(folder: Path, suffix: str) -> Iterator[str]:
     """Files under `folder` ending with `suffix`, in a stable order, streamed (no full listing kept)."""
     for top, dirs, files in os.walk(folder):
         dirs.sort()
         for name in sorted(files):
             if name.endswith(suffix) and not name.startswith("."):
-                yield Path(top) / name
+                yield os.path.join(top, name)
 
 
 @dataclass
@@ -245,7 +266,7 @@ def scan_parts(root: Path, sample: dict[str, Doc]) -> PartsScan:
         for path in sorted((root / folder).glob("part-*.jsonl")):
             shard = part_number(path)
             counts = scan.shards.setdefault(shard, Counter()) if shard is not None else Counter()
-            for record in jsonl.read_jsonl(path):
+            for record in read_records(path):
                 counts[outcome] += 1
                 _count_site(scan, record, outcome)
                 doc = sample.get(str(record.get("id")))
@@ -355,20 +376,29 @@ class Rules:
 
 def load_rules(manifest: dict[str, Any]) -> Rules:
     """The run's rule packs (its settings file, as named in the manifest); a note if they changed since."""
-    from pipeline.core import Context
-    from pipeline.settings import load_settings
-
     files = manifest.get("config", {}).get("files") or []
     try:
-        settings = load_settings(files[-1] if len(files) > 1 else None)
-        ruleset = Context.load(settings).rules
+        context = _context(files[-1] if len(files) > 1 else "")
     except (PipelineError, OSError) as e:
         return Rules(set(), set(), f"the rule packs could not be loaded ({e}): no never-fired check")
-    context = {r.id for p in ruleset.all_packs() for r in p.rules if r.kind == "context"}
+    ruleset, settings = context.rules, context.settings
+    decisions = {r.id for p in ruleset.all_packs() for r in p.rules if r.kind == "context"}
     note = ""
     if settings.fingerprint("chrome") != manifest.get("config", {}).get("fingerprints", {}).get("chrome"):
         note = "the settings or rule packs changed since this run: the never-fired list reflects the current packs"
-    return Rules(ruleset.rule_ids(), context, note)
+    return Rules(ruleset.rule_ids(), decisions, note)
+
+
+def _context(config: str) -> Context:
+    """The packs of settings file `config` ("": the defaults). Inside a batch, the tasks' copy: pipeline.tasks
+    caches it per process, and CleanBatch runs in a worker forked after the command line loaded it."""
+    from pipeline.core import Context
+    from pipeline.settings import load_settings
+
+    tasks = sys.modules.get("pipeline.tasks")
+    if tasks is not None:
+        return cast(Context, tasks.context_for(config, "", ""))
+    return Context.load(load_settings(config or None))
 
 
 # ---------------------------------------------------------------- the report

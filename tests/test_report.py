@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -28,7 +29,7 @@ import pytest
 
 from pipeline import jsonl
 from pipeline import report_plots as plot_colors
-from pipeline.outputs import audit_path
+from pipeline.outputs import ShardStats, audit_path
 from pipeline.report import SAMPLE, build_report, marked_diff, ranked, report_url, rule_color, track
 from tests.conftest import ROOT, SEEDS, run_cli
 
@@ -263,96 +264,126 @@ def synthetic_doc(rng: random.Random, n: int, source: str) -> tuple[dict[str, An
     return record, events, kept
 
 
+PLAN = "5e5e5e5e5e5e"
+
+
 def synthesise_output(root: Path, docs: int, per_file: int = 100, files_per_shard: int = 100) -> None:
-    """An output folder in the pipeline's formats for `docs` documents, written without running it."""
+    """An output folder in the pipeline's formats for `docs` documents, written without running it: the outputs,
+    audit logs, work files (plan, encoding records and counts, shard stats) and manifest.json."""
     from pipeline.settings import STAGES, load_settings
 
     settings = load_settings()
     fps = {s: settings.fingerprint(s) for s in STAGES}
-    rng, plan = random.Random(8), "5e5e5e5e5e5e"
-    files = math.ceil(docs / per_file)
+    rng, files = random.Random(8), math.ceil(docs / per_file)
     shards = math.ceil(files / files_per_shard)
-    totals: dict[str, Counter[str]] = {k: Counter() for k in ("rules", "reasons", "docs", "sites", "stages")}
-    chars = Counter[str]()
+    total = ShardStats()
     for shard in range(shards):
         first, last = shard * files_per_shard, min(files, (shard + 1) * files_per_shard)
-        _write_shard(root, rng, plan, fps, shard, range(first, last), docs, per_file, totals, chars)
+        stats = _write_shard(root, rng, fps, shard, range(first, last), docs, per_file)
+        for key in ("files", "rules", "actions", "reasons", "languages", "sites"):
+            getattr(total, key).update(getattr(stats, key))
+        total.outcome.update(stats.outcome)
+        total.chars_in, total.chars_out = total.chars_in + stats.chars_in, total.chars_out + stats.chars_out
+    plan = {"plan": PLAN, "shards": shards, "files": files, "bytes": total.chars_in, "inputs": []}
+    jsonl.write_json(root / "work" / "plans" / PLAN / "plan.json", plan)
+    decisions = Counter(d for counts in total.outcome.values() for d in counts.elements())
     manifest = {
         "pipeline": {"version": "0.1.0", "libraries": {}},
         "config": {"files": [str(ROOT / "configs" / "settings.toml")], "languages": ["fr"], "fingerprints": fps},
-        "plan": {"id": plan, "shards": shards, "files": files, "bytes": chars["in"]},
+        "plan": {"id": PLAN, "shards": shards, "files": files, "bytes": total.chars_in},
         "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:10:00+00:00",
-        "documents": {"in": docs, "clean": totals["docs"]["clean"], "rejected": totals["docs"]["rejected"],
-                      "quarantined": 0},
-        "chars": {"in": chars["in"], "out": chars["out"]},
-        "stages": dict(totals["stages"]), "rules": dict(totals["rules"]), "rejection_reasons": dict(totals["reasons"]),
-        "languages": {"fr": docs}, "sites": dict(totals["sites"]),
+        "documents": {"in": docs, "clean": decisions["clean"], "rejected": decisions["rejected"], "quarantined": 0},
+        "chars": {"in": total.chars_in, "out": total.chars_out},
+        "stages": dict(total.actions), "rules": dict(total.rules), "rejection_reasons": dict(total.reasons),
+        "languages": dict(total.languages), "sites": dict(total.sites),
         "accounting": {"ok": True, "files": files, "problems": [], "per_file": None},
     }  # fmt: skip
     jsonl.write_json(root / "manifest.json", manifest)
 
 
-def _write_shard(root: Path, rng: random.Random, plan: str, fps: dict[str, str], shard: int, files: range,
-                 docs: int, per_file: int, totals: dict[str, Counter[str]], chars: Counter[str]) -> None:  # fmt: skip
-    part = f"part-{shard:05d}.jsonl"
+def _write_shard(root: Path, rng: random.Random, fps: dict[str, str], shard: int, files: range, docs: int,
+                 per_file: int) -> ShardStats:  # fmt: skip
+    part, stats = f"part-{shard:05d}.jsonl", ShardStats()
+    work = root / "work"
     with contextlib.ExitStack() as stack:
         out = {name: stack.enter_context(jsonl.atomic_open(path)) for name, path in (
             ("clean", root / "clean" / part), ("rejected", root / "rejected" / part),
-            ("encoding", root / "work" / "encoding" / f"{plan}-{shard:05d}-{fps['encoding']}.jsonl"),
-            ("plan", root / "work" / "plans" / plan / f"shard-{shard:05d}.jsonl"))}  # fmt: skip
+            ("encoding", work / "encoding" / f"{PLAN}-{shard:05d}-{fps['encoding']}.jsonl"),
+            ("plan", work / "plans" / PLAN / f"shard-{shard:05d}.jsonl"))}  # fmt: skip
         for f in files:
             source = f"batch/{f:06d}.jsonl"
             planned = {"path": source, "source": source, "size": 0, "mtime_ns": 0, "problem": None}
             out["plan"].write(jsonl.dumps(planned))
             with jsonl.atomic_open(audit_path(root / "audit", source)) as audit:
                 for n in range(f * per_file, min(docs, (f + 1) * per_file)):
-                    _write_doc(rng, n, source, out, audit, totals, chars)
+                    _write_doc(rng, n, source, out, audit, stats)
+    jsonl.write_json(work / "encoding" / f"{PLAN}-{shard:05d}-{fps['encoding']}.counts.json", dict(stats.files))
+    written = Counter(d for counts in stats.outcome.values() for d in counts.elements())
+    done = {"shard": shard, "written": dict(written), **stats.to_record()}
+    jsonl.write_json(work / "done" / f"{PLAN}-{shard:05d}-{fps['normalise']}.json", done)
+    return stats
 
 
-def _write_doc(rng: random.Random, n: int, source: str, out: dict[str, Any], audit: Any,
-               totals: dict[str, Counter[str]], chars: Counter[str]) -> None:  # fmt: skip
+def _write_doc(rng: random.Random, n: int, source: str, out: dict[str, Any], audit: Any, stats: ShardStats) -> None:
     record, events, kept = synthetic_doc(rng, n, source)
     doc, site = record["id"], ("sputnik", "vov", "xinhua", None)[n % 4]
     chars_in, text = len("\n".join(record["lines"])), "\n\n".join(kept)
     rejected = len(text) < 80
     out["encoding"].write(jsonl.dumps(record))
-    for e in events:
-        audit.write(jsonl.dumps({"doc": doc, **e, "reason": e.get("reason", "synthetic")}))
-        totals["stages"][f"{e['stage']}.{e['action']}"] += 1
-        totals["rules"][e["rule"]] += e["action"] == "drop"
     if rejected:
-        audit.write(jsonl.dumps({"doc": doc, "stage": "normalise", "action": "reject", "rule": "normalise.too-short",
-                                 "text": "", "reason": "too short"}))  # fmt: skip
-        totals["reasons"]["normalise.too-short"] += 1
+        events.append({"stage": "normalise", "action": "reject", "rule": "normalise.too-short", "text": "",
+                       "reason": "too short"})  # fmt: skip
+        stats.reasons["normalise.too-short"] += 1
         out["rejected"].write(jsonl.dumps({"id": doc, "source": source, "reason": "too short", "stage": "normalise",
                                            "lang": "fr", "lang_prob": 0.99, "site": site}))  # fmt: skip
     else:
         meta = {"chars_in": chars_in, "chars_out": len(text), "lines_in": len(record["lines"])}
         out["clean"].write(jsonl.dumps({"id": doc, "source": source, "text": text, "lang": "fr", "lang_prob": 0.99,
                                         "site": site, "title": None, "metadata": meta}))  # fmt: skip
+    for e in events:
+        audit.write(jsonl.dumps({"doc": doc, **e, "reason": e.get("reason", "synthetic")}))
+        stats.actions[f"{e['stage']}.{e['action']}"] += 1
+        if e["action"] == "drop":
+            stats.rules[e["rule"]] += 1
     audit.write(jsonl.dumps({"doc": doc, "action": "summary", "source": source,
                              "decision": "rejected" if rejected else "clean",
                              "reason": "too short" if rejected else None,
                              "chars_in": chars_in, "chars_out": 0 if rejected else len(text),
                              "lines_in": len(record["lines"]), "lines_out": 0 if rejected else len(kept)}))  # fmt: skip
-    totals["docs"]["rejected" if rejected else "clean"] += 1
-    totals["sites"][site or "unknown"] += 1
-    chars["in"] += chars_in
-    chars["out"] += 0 if rejected else len(text)
+    stats.files[source] += 1
+    stats.outcome.setdefault(source, Counter())["rejected" if rejected else "clean"] += 1
+    stats.languages["fr"] += 1
+    stats.sites[site or "unknown"] += 1
+    stats.chars_in += chars_in
+    stats.chars_out += 0 if rejected else len(text)
 
 
 def measure(docs: int, folder: str = "/tmp/report-scale", per_file: int = 100, files_per_shard: int = 100) -> None:
-    """Synthesise a run of `docs` documents, time build_report, print the report's size."""
+    """Synthesise a run of `docs` documents, time build_manifest and build_report, print the report's size."""
     root = Path(folder)
     shutil.rmtree(root, ignore_errors=True)
     t0 = time.perf_counter()
     synthesise_output(root, docs, per_file, files_per_shard)
     t1 = time.perf_counter()
-    path = build_report(root)
+    manifest_from_shards(root)
     t2 = time.perf_counter()
+    path = build_report(root)
+    t3 = time.perf_counter()
     shape = f"{docs:,} documents, {per_file} per file, {files_per_shard} files per shard"
-    print(f"{shape}: synthesised in {t1 - t0:.1f} s; build_report {t2 - t1:.2f} s; "
+    print(f"{shape}: synthesised in {t1 - t0:.1f} s; build_manifest {t2 - t1:.2f} s; build_report {t3 - t2:.2f} s; "
           f"report.html {path.stat().st_size / 1e6:.2f} MB ({path})")  # fmt: skip
+
+
+def manifest_from_shards(root: Path) -> dict[str, Any]:
+    """What CleanBatch makes of a synthesised run's shard stats and encoding counts."""
+    from pipeline.manifest import build_manifest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Luigi's, on import, about a setting of its config
+        from pipeline.tasks import CleanBatch
+
+    fingerprint = json.loads((root / "manifest.json").read_text())["config"]["fingerprints"]["normalise"]
+    return build_manifest(CleanBatch(output_dir=str(root), plan=PLAN, config="", languages="", fingerprint=fingerprint))
 
 
 @pytest.fixture(scope="module")
@@ -401,6 +432,30 @@ def test_sample_is_deterministic(synthetic: tuple[Path, str]) -> None:
     again = build_report(root).read_text(encoding="utf-8")
     ids = re.findall(r'<section class="doc" id="(doc-[0-9a-f]+)"', html)
     assert ids == re.findall(r'<section class="doc" id="(doc-[0-9a-f]+)"', again) and len(set(ids)) == SAMPLE
+
+
+def test_manifest_from_the_shard_stats(synthetic: tuple[Path, str]) -> None:
+    root, _ = synthetic
+    expected, built = json.loads((root / "manifest.json").read_text()), manifest_from_shards(root)
+    for key in ("documents", "chars", "stages", "rules", "rejection_reasons", "languages", "sites"):
+        assert built[key] == expected[key], key
+    assert list(built["rules"].values()) == sorted(built["rules"].values(), reverse=True)  # most common first
+    accounting = built["accounting"]
+    assert accounting["ok"] and accounting["files"] == 300 and not accounting["problems"]
+    assert accounting["per_file"]["batch/000000.jsonl"] == {"clean": 10} and len(accounting["per_file"]) == 300
+
+
+def test_manifest_accounting_finds_a_lost_document(synthetic: tuple[Path, str], tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(synthetic[0], copy, ignore=shutil.ignore_patterns("audit", "clean", "rejected"))
+    counts = next((copy / "work" / "encoding").glob(f"{PLAN}-00003-*.counts.json"))
+    read = json.loads(counts.read_text())
+    lost = sorted(read)[5]
+    read[lost] += 1  # the encoding stage read one more document than the shard wrote
+    counts.write_text(json.dumps(read))
+    accounting = manifest_from_shards(copy)["accounting"]
+    assert not accounting["ok"] and accounting["problems"] == [f"{lost}: read 11, written 10"]
+    assert accounting["per_file"][lost] == {"clean": 10}
 
 
 # ---------------------------------------------------------------- tracking URLs in a real luigid
