@@ -18,7 +18,8 @@ case, and a lone sign ("œ" in ISO 8859-15 is "½" in Windows-1252) carries no e
 
 Repair is separate from typography (docs/normalisation.md). ftfy runs with an encoding-only
 configuration (no quote uncurling, no ligature or width folding) and only on lines a cheap
-pre-check flags: mojibake-like pairs, HTML entities, control characters, lone surrogates.
+pre-check flags: mojibake-like pairs, HTML entities, control characters, lone surrogates. Both
+judge each line as the later steps will leave it (`repair_text`), so cleaning is idempotent.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ import codecs
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-1251 codec
 
 from pipeline.document import AuditEvent
 from pipeline.errors import InputError
-from pipeline.settings import EncodingSettings
+from pipeline.settings import EncodingSettings, NormaliseSettings
+from pipeline.stages.paragraphs import normalise_line
 
 STAGE = "encoding"
 
@@ -87,6 +90,11 @@ _LATIN_EXTRAS = ("FEMININE ORDINAL", "MASCULINE ORDINAL", "MICRO SIGN")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Rounds of repair on a line as later steps leave it; one is almost always enough.
+_MAX_ROUNDS = 4
+# Repair judges lines as normalise may leave them: `[normalise]` is not part of this stage's
+# fingerprint, so both `nbsp` choices are tried.
+_NORMALISE = (NormaliseSettings(nbsp="keep"), NormaliseSettings(nbsp="space"))
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
 
 
@@ -227,31 +235,119 @@ def normalise_line_breaks(text: str) -> str:
 
 
 def repair_text(text: str, settings: EncodingSettings) -> tuple[str, list[AuditEvent]]:
-    """Fix mojibake, entities and control characters line by line; apply the typography policy."""
-    events: list[AuditEvent] = []
+    """Fix mojibake, entities and control characters line by line; apply the typography policy.
+
+    The gate and ftfy judge each line as the later steps will leave it, so that a second cleaning
+    finds nothing to repair: zero-width characters go first, the gate looks at lines without soft
+    hyphens and in NFC, and `_repair_line` also tries ftfy on the line with its white space
+    normalised. Soft hyphens stay for ftfy to see, since byte 0xAD is part of some mojibake ("í" read
+    as Windows-1252 is "Ã" and a soft hyphen).
+    """
     text = normalise_line_breaks(text)
-    if settings.gate and not SUSPECT.search(text):
-        lines = None
+    original = text
+    events: list[AuditEvent] = []
+    count = _counter(events)
+    if settings.remove_zero_width and _ZERO_WIDTH.search(text):  # never part of mojibake
+        text = count("encoding.zero-width", text, _ZERO_WIDTH.sub("", text), "removed zero-width characters")
+    settle_events: list[AuditEvent] = []
+    settled = _settle(text, settings, _counter(settle_events))
+    if settings.gate and not SUSPECT.search(settled):
+        text = settled
+        events += settle_events
     else:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            if settings.gate and not SUSPECT.search(line):
-                continue
-            fixed, steps = _fix_line(line)
-            if fixed != line:
-                lines[i] = fixed
-                names = ", ".join(dict.fromkeys(_step(kind, name) for kind, name in steps)) or "surrogates"
-                events.append(AuditEvent(STAGE, "repair", "encoding.ftfy", f"ftfy: {names}", i + 1, line, fixed))
-        text = "\n".join(lines)
-    text, policy_events = apply_policy(text, settings)
-    return text, events + policy_events
+        text = _repair_lines(text, settled, original, settings, events)
+    text, typography = _typography(text, settings)
+    return text, events + typography
 
 
-def _fix_line(line: str) -> tuple[str, list[tuple[str, str]]]:
+def _settle(text: str, settings: EncodingSettings, count: Callable[[str, str, str, str], str]) -> str:
+    """Soft hyphens removed, then NFC (removing one can leave a letter and its accent side by side)."""
+    if settings.remove_soft_hyphens and "\u00ad" in text:
+        text = count("encoding.soft-hyphen", text, text.replace("\u00ad", ""), "removed soft hyphens")
+    if not unicodedata.is_normalized("NFC", text):
+        text = count("encoding.nfc", text, unicodedata.normalize("NFC", text), "Unicode NFC composition")
+    return text
+
+
+def _repair_lines(text: str, settled: str, original: str, settings: EncodingSettings, events: list[AuditEvent]) -> str:
+    """ftfy on each suspect line, others settled; a repaired line's event shows it as it came in.
+
+    Soft hyphens and NFC are counted on the lines that were only settled: in a line ftfy repairs, a
+    soft hyphen may have been a byte of mojibake, and the line's own event shows what changed.
+    """
+    lines, settled_lines, before = text.split("\n"), settled.split("\n"), original.split("\n")
+    plain = []
+    for i, line in enumerate(lines):
+        if settings.gate and not SUSPECT.search(settled_lines[i]):
+            plain.append(line)
+            lines[i] = settled_lines[i]
+            continue
+        fixed, steps = _repair_line(line, settings)
+        if fixed == settled_lines[i]:
+            plain.append(line)  # nothing but settled
+        else:
+            reason = "ftfy: " + (", ".join(dict.fromkeys(steps)) or "surrogates")
+            events.append(AuditEvent(STAGE, "repair", "encoding.ftfy", reason, i + 1, before[i], fixed))
+        lines[i] = fixed
+    _settle("\n".join(plain), settings, _counter(events))  # for its events
+    return "\n".join(lines)
+
+
+def _repair_line(line: str, settings: EncodingSettings, depth: int = 0) -> tuple[str, list[str]]:
+    """ftfy on the line, then on the line as the later steps leave it, until that shows no repair.
+
+    ftfy judges a line with its white space; the normalise stage then collapses and strips it, and
+    removing the invisible characters ftfy decoded joins their neighbours. Either can make a
+    mojibake pair ("Â\t0" becomes "Â 0", "\xa0ßŒ" becomes "ßŒ") that a second cleaning would
+    repair, so ftfy looks at those forms too and its repair is kept when it makes one.
+    """
+    fixed, steps = _fix_line(line)
+    for _ in range(_MAX_ROUNDS):
+        if "\n" in fixed and depth < _MAX_ROUNDS:  # an entity for a line end: separate lines later
+            return _repair_parts(fixed, settings, depth, steps)
+        visible = _strip_invisible(fixed, settings)
+        if visible != fixed:
+            steps.append("remove invisible characters")
+        repair = _repair_of_later_forms(fixed, visible, settings)
+        if repair is None:
+            return visible, steps
+        fixed, steps = repair[0], steps + repair[1]
+    return _strip_invisible(fixed, settings), steps
+
+
+def _repair_of_later_forms(fixed: str, visible: str, settings: EncodingSettings) -> tuple[str, list[str]] | None:
+    """ftfy's repair of the line as normalise leaves it (either `nbsp` setting), or None if none."""
+    if visible == fixed and " ".join(fixed.split()) == fixed:
+        return None  # normalise leaves it as it is, whatever its settings
+    for normalise in _NORMALISE:
+        view = normalise_line(visible, normalise)
+        if view == fixed or (visible == fixed and settings.gate and not SUSPECT.search(view)):
+            continue  # unchanged, or the gate passes it: a second cleaning leaves it alone too
+        again, steps = _fix_line(view)
+        if again != view:
+            return again, (["collapse white space"] if view != visible else []) + steps
+    return None
+
+
+def _repair_parts(text: str, settings: EncodingSettings, depth: int, steps: list[str]) -> tuple[str, list[str]]:
+    parts = [_repair_line(part, settings, depth + 1) for part in text.split("\n")]
+    return "\n".join(part for part, _ in parts), steps + [step for _, more in parts for step in more]
+
+
+def _fix_line(line: str) -> tuple[str, list[str]]:
     fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
+    fixed = normalise_line_breaks(fixed)  # from entities: &#13; is a line end, as a CR in the input
     if _SURROGATE.search(fixed):  # lone surrogates cannot be written as UTF-8
         fixed = _SURROGATE.sub("\ufffd", fixed)
-    return fixed, list(steps or [])
+    return fixed, [_step(kind, name) for kind, name in steps or []]
+
+
+def _strip_invisible(text: str, settings: EncodingSettings) -> str:
+    if settings.remove_zero_width and _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
+    if settings.remove_soft_hyphens and "\u00ad" in text:
+        text = text.replace("\u00ad", "")
+    return text
 
 
 def _step(kind: str, name: str) -> str:
@@ -259,21 +355,21 @@ def _step(kind: str, name: str) -> str:
     return name if kind == "apply" else f"{kind} {name}"
 
 
-def apply_policy(text: str, settings: EncodingSettings) -> tuple[str, list[AuditEvent]]:
-    """Invisible characters, NFC and the configured typography, each counted in one event."""
-    events: list[AuditEvent] = []
+def _counter(events: list[AuditEvent]) -> Callable[[str, str, str, str], str]:
+    """A function that applies one policy step and records one event if it changed the text."""
 
     def count(rule: str, before: str, after: str, what: str) -> str:
         if before != after:
             events.append(AuditEvent(STAGE, "normalise", rule, what))
         return after
 
-    if settings.remove_zero_width and _ZERO_WIDTH.search(text):
-        text = count("encoding.zero-width", text, _ZERO_WIDTH.sub("", text), "removed zero-width characters")
-    if settings.remove_soft_hyphens and "\u00ad" in text:
-        text = count("encoding.soft-hyphen", text, text.replace("\u00ad", ""), "removed soft hyphens")
-    if not unicodedata.is_normalized("NFC", text):
-        text = count("encoding.nfc", text, unicodedata.normalize("NFC", text), "Unicode NFC composition")
+    return count
+
+
+def _typography(text: str, settings: EncodingSettings) -> tuple[str, list[AuditEvent]]:
+    """The configured quotes and ellipsis, each counted in one event."""
+    events: list[AuditEvent] = []
+    count = _counter(events)
     if settings.quotes == "straighten":
         text = count("encoding.quotes", text, text.translate(_QUOTES), "straightened curly quotes")
     if settings.ellipsis == "expand" and "\u2026" in text:

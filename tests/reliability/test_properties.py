@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -20,7 +19,7 @@ from pipeline.core import Context, clean_document
 from pipeline.document import OK, QUARANTINED, Document
 from pipeline.errors import InputError
 from pipeline.rules.features import line_key
-from pipeline.settings import Settings
+from pipeline.settings import NormaliseSettings, Settings
 from pipeline.stages import encoding
 from pipeline.stages.paragraphs import final_text
 from tests.reliability.corpus import good_texts
@@ -50,19 +49,8 @@ lines = st.one_of(
 documents = st.builds(lambda ls, br: br.join(ls), st.lists(lines, max_size=20), st.sampled_from(LINE_BREAKS))
 
 
-# Known gaps: three ways cleaning is not idempotent today, each pinned by a strict xfail below with
-# its minimal example and excluded from the property until it is fixed (docs/reliability.md).
-# (a) stages/encoding.py: ftfy judges a line before invisible characters go (policy) and before white
-#     space is collapsed and stripped (normalise), so "Â\t0", "Â\u200b€", "Ü\u200b\x86" or "\xa0ßŒ"
-#     pass repair and come out as "Â 0", "Â€", "Ü†", "ßŒ": mojibake, which a second pass repairs.
-LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
-CHANGED_LATER = re.compile("[^\\S \\n]|[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def mojibake_after_repair(text: str) -> bool:
-    return any(LATIN1_LETTER.search(line) and CHANGED_LATER.search(line) for line in text.splitlines())
-
-
+# Known gap: one way cleaning is not idempotent today, pinned by a strict xfail below with its
+# minimal example and excluded from the property until it is fixed (docs/reliability.md).
 def markers_of_two_sites(text: str, ctx: Context) -> bool:
     """(c) stages/chrome.py detect_site: markers of two sites tie (no site); if chrome removes one of them
     (a "Selon VOV" credit), the second pass detects the other site and applies its rules."""
@@ -77,7 +65,7 @@ def markers_of_two_sites(text: str, ctx: Context) -> bool:
 
 
 def known_gap(text: str, ctx: Context) -> bool:
-    return mojibake_after_repair(text) or markers_of_two_sites(text, ctx)
+    return markers_of_two_sites(text, ctx)
 
 
 @pytest.fixture(scope="module", params=["fr", "any"])
@@ -140,6 +128,39 @@ def test_repeats_around_removed_lines_are_idempotent(settings: Settings) -> None
     assert (again.status, final_text(again)) == (first.status, final_text(first))
 
 
+# Formerly gap (a), and what the search found after it was fixed: lines that repair let through
+# (or repaired) as mojibake that a later step would have revealed, so a second pass changed them.
+REVEALED_LATER = {
+    "tab after Â": "Â\t0",  # normalise makes it "Â 0", a lost no-break space
+    "zero-width between Â and €": "Â\u200b€",
+    "zero-width and a C1 control": "Ü\u200b\x86",
+    "no-break space before a pair": "\u00a0ßŒ",  # normalise strips the no-break space
+    "soft hyphen in an entity": "&am\u00adp;",
+    "zero-width entity in a pair": "Ã&#8203;©",  # ftfy decodes U+200B, its removal joins the pair
+    "combining accent": "A\u0302€",  # NFC makes it "Â€"
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVEALED_LATER))
+def test_mojibake_revealed_by_later_steps_is_repaired_at_once(name: str, settings: Settings) -> None:
+    ctx = Context.load(settings.with_languages("any"))
+    first = clean(f"{LONG}\n{REVEALED_LATER[name]}\n{QUOTE}", ctx)
+    assert first.status == OK, first.reason
+    again = clean(final_text(first), ctx)
+    assert (again.status, final_text(again)) == (OK, final_text(first))
+
+
+@pytest.mark.parametrize("line", ["Ò\u00a0\u00adÃ²A", "A&#13;Ê"])
+def test_mojibake_revealed_later_with_no_break_spaces_kept(line: str, settings: Settings) -> None:
+    """With `[normalise] nbsp = "keep"` normalise leaves other forms of a line; repair checks them too."""
+    keep = dataclasses.replace(settings.with_languages("any"), normalise=NormaliseSettings(nbsp="keep"))
+    ctx = Context.load(keep)
+    first = clean(f"{LONG}\n{line}\n{QUOTE}", ctx)
+    assert first.status == OK, first.reason
+    again = clean(final_text(first), ctx)
+    assert (again.status, final_text(again)) == (OK, final_text(first))
+
+
 def test_typography_policy_is_idempotent_too(settings: Settings) -> None:
     straighten = dataclasses.replace(settings.encoding, quotes="straighten", ellipsis="expand")
     text = "« Oui » … l’État a dit “non”\u00ad\u200b."
@@ -159,17 +180,11 @@ LONG = (
     "maire juge inévitable face à l'inflation et à la baisse des dotations de l'État."
 )
 GAPS = {
-    "a: tab after Â": f"{LONG}\nÂ\t0\n{QUOTE}",
-    "a: zero-width between Â and €": f"{LONG}\nÂ\u200b€\n{QUOTE}",
-    "a: zero-width and a C1 control": f"{LONG}\nÜ\u200b\x86\n{QUOTE}",
-    "a: no-break space before a pair": f"{LONG}\n\u00a0ßŒ\n{QUOTE}",
     "c: markers of two sites": "\n".join([QUOTE, "URL courte", QUOTE, "Selon VOV"]),
 }
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="known gaps (a) encoding and (b, c) chrome, see docs/reliability.md"
-)
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known gap (c) chrome, see docs/reliability.md")
 @pytest.mark.parametrize("name", sorted(GAPS))
 def test_known_idempotence_gaps(name: str, settings: Settings) -> None:
     ctx = Context.load(settings.with_languages("any"))

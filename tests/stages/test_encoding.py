@@ -358,6 +358,50 @@ def test_invisible_removal_can_be_switched_off() -> None:
     assert repaired("gou\u00adver\u200bnement", keep) == ("gou\u00adver\u200bnement", [])
 
 
+# Repair judges a line as the later steps leave it: without invisible characters, in NFC, and
+# with white space as normalise leaves it. Each of these lines used to pass repair unchanged (or
+# half repaired) and come out as mojibake that a second cleaning repaired.
+REVEALED_LATER = [
+    # (line, repaired, ftfy's steps)
+    ("Â\t0", "\u00a00", "collapse white space, encode latin-1, transcode restore_byte_a0, decode utf-8"),
+    ("\u00a0ßŒ", "\u07cc", "collapse white space, encode sloppy-windows-1252, decode utf-8"),
+    ("Â\u200b€", "€", "encode sloppy-windows-1252, decode utf-8, encode latin-1, decode windows-1252"),
+    ("Ü\u200b\x86", "\u0706", "encode latin-1, decode utf-8"),
+    ("Ã&#8203;©", "é", "unescape_html, remove invisible characters, encode latin-1, decode utf-8"),
+    ("&am\u00adp;", "&", "remove invisible characters, unescape_html"),
+    ("A\u0302€", "€", "normalize NFC, encode sloppy-windows-1252, decode utf-8, encode latin-1, decode windows-1252"),
+]
+
+
+@pytest.mark.parametrize(("line", "fixed", "steps"), REVEALED_LATER, ids=[repr(c[0]) for c in REVEALED_LATER])
+def test_repair_sees_the_line_as_later_steps_leave_it(line: str, fixed: str, steps: str) -> None:
+    out, events = repair_text(f"Avant.\n{line}\nAprès.", ENC)
+    assert out == f"Avant.\n{fixed}\nAprès."
+    [event] = [e for e in events if e.rule == "encoding.ftfy"]
+    assert (event.line, event.text, event.after, event.reason) == (2, line, fixed, f"ftfy: {steps}")
+    assert repair_text(out, ENC)[0] == out
+
+
+def test_soft_hyphens_stay_for_ftfy_when_they_are_mojibake() -> None:
+    # "í" read as Windows-1252 is "Ã" and a soft hyphen (byte 0xAD): removing it first would break it.
+    broken = "decisión política".encode().decode("sloppy-windows-1252")
+    assert "\u00ad" in broken
+    assert repaired(broken) == ("decisión política", [("encoding.ftfy", "ftfy: encode latin-1, decode utf-8")])
+
+
+def test_soft_hyphens_in_a_flagged_line_ftfy_leaves_alone_are_counted() -> None:
+    # The gate flags "è»"; ftfy changes nothing, so the soft hyphen's removal is the policy event's.
+    assert repaired("«très» gou\u00advernement") == (
+        "«très» gouvernement",
+        [("encoding.soft-hyphen", "removed soft hyphens")],
+    )
+
+
+def test_an_entity_for_a_line_end_makes_a_line_end() -> None:
+    # As a CR in the input would: the line is cut, never left with a CR that a second pass cuts.
+    assert repaired("un&#13;deux&#10;trois\nfin")[0] == "un\ndeux\ntrois\nfin"
+
+
 CLEAN_LINES = {
     "fr": "« L’été dernier, la fête a réuni cœurs et œuvres », a déclaré Éloïse à l’Hôtel-Dieu.",
     "fr-signs": "ŒUVRES COMPLÈTES — tome II, nº 5 ; 1ª edición… 3 µg, 25 °C, 12 €, © 2024.",
