@@ -17,13 +17,12 @@ import heapq
 import html
 import os
 import re
-import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pipeline import jsonl
@@ -374,11 +373,12 @@ class Rules:
     note: str = ""
 
 
-def load_rules(manifest: dict[str, Any]) -> Rules:
-    """The run's rule packs (its settings file, as named in the manifest); a note if they changed since."""
+def load_rules(manifest: dict[str, Any], context: Context | None = None) -> Rules:
+    """The run's rule packs (`context`: already loaded, else its settings file as named in the
+    manifest); a note if they changed since."""
     files = manifest.get("config", {}).get("files") or []
     try:
-        context = _context(files[-1] if len(files) > 1 else "")
+        context = context or _context(files[-1] if len(files) > 1 else "")
     except (PipelineError, OSError) as e:
         return Rules(set(), set(), f"the rule packs could not be loaded ({e}): no never-fired check")
     ruleset, settings = context.rules, context.settings
@@ -390,14 +390,10 @@ def load_rules(manifest: dict[str, Any]) -> Rules:
 
 
 def _context(config: str) -> Context:
-    """The packs of settings file `config` ("": the defaults). Inside a batch, the tasks' copy: pipeline.tasks
-    caches it per process, and CleanBatch runs in a worker forked after the command line loaded it."""
+    """The packs of settings file `config` ("": the defaults)."""
     from pipeline.core import Context
     from pipeline.settings import load_settings
 
-    tasks = sys.modules.get("pipeline.tasks")
-    if tasks is not None:
-        return cast(Context, tasks.context_for(config, "", ""))
     return Context.load(load_settings(config or None))
 
 
@@ -416,21 +412,22 @@ class Run:
     times: list[StageTime]
 
 
-def build_report(output_dir: str | Path) -> Path:
-    """Write `<output_dir>/report.html` from manifest.json, the audit logs and the output parts."""
+def build_report(output_dir: str | Path, context: Context | None = None) -> Path:
+    """Write `<output_dir>/report.html` from manifest.json, the audit logs and the output parts.
+    `context`: the run's settings and rule packs when the caller has them loaded (CleanBatch)."""
     root = Path(output_dir)
     manifest_path = root / "manifest.json"
     if not manifest_path.exists():
         raise InputError(f"{manifest_path} not found: is {root} the output folder of a finished run?")
-    run = read_run(root, jsonl.loads(manifest_path.read_bytes()))
+    run = read_run(root, jsonl.loads(manifest_path.read_bytes()), context)
     path = root / REPORT
     with jsonl.atomic_open(path) as f:
         f.write(render(run).encode("utf-8"))
     return path
 
 
-def read_run(root: Path, manifest: dict[str, Any]) -> Run:
-    rules = load_rules(manifest)
+def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None) -> Run:
+    rules = load_rules(manifest, context)
     audit = scan_audit(root, rules.context or _prefixed(manifest, CONTEXT_PREFIX))
     sample = audit.sample()
     parts = scan_parts(root, {d.id: d for d in sample})

@@ -405,7 +405,8 @@ class CleanBatch(BatchTask):
             shutil.copyfile(learned, Path(self.output_dir) / "learned-rules.toml")
         manifest = build_manifest(self)
         jsonl.write_json(Path(self.output_dir) / "manifest.json", manifest)
-        build_report(self.output_dir)  # report.html, also when the accounting check below fails
+        # report.html, also when the accounting check below fails
+        build_report(self.output_dir, context_for(self.config, self.languages, ""))
         jsonl.write_json(
             self.output().path,
             {"manifest": str(Path(self.output_dir) / "manifest.json"), "version": __version__},
