@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from pipeline.core import Context, clean_document
 from pipeline.document import OK, QUARANTINED, Document
 from pipeline.errors import InputError
-from pipeline.rules.features import line_key
 from pipeline.settings import NormaliseSettings, Settings
 from pipeline.stages import encoding
 from pipeline.stages.paragraphs import final_text
@@ -29,6 +28,8 @@ CHROME = [
     "Partager", "Facebook Twitter WhatsApp", "Lire aussi : Le budget adopté", "Publié le 13/10/2015 à 10h32",
     "Abonnez-vous à notre newsletter", "© 2015 Tous droits réservés", "Accueil > Monde > Europe", "Tags : Syrie",
     "Commentaires (12)", "Ces articles peuvent vous intéresser", "Mis à jour le 14 octobre", "Photo : AFP",
+    # markers of site packs: pages with markers of two sites must clean idempotently too
+    "URL courte", "Selon VOV", "Nouvelles connexes", "Taille du texte", "© Sputnik", ">> Voir aussi", "(VNA) -",
 ]  # fmt: skip
 BROKEN = "\x00\x07\x1b\x7f\x85\u00a0\u00ad\u200b\u2028\u2029\ufeff\ufffd\r\t &;#éÃ©â€™€œ«»…’"
 LINE_BREAKS = ("\n", "\r\n", "\r", "\u2028")
@@ -49,25 +50,6 @@ lines = st.one_of(
 documents = st.builds(lambda ls, br: br.join(ls), st.lists(lines, max_size=20), st.sampled_from(LINE_BREAKS))
 
 
-# Known gap: one way cleaning is not idempotent today, pinned by a strict xfail below with its
-# minimal example and excluded from the property until it is fixed (docs/reliability.md).
-def markers_of_two_sites(text: str, ctx: Context) -> bool:
-    """(c) stages/chrome.py detect_site: markers of two sites tie (no site); if chrome removes one of them
-    (a "Selon VOV" credit), the second pass detects the other site and applies its rules."""
-    repaired, _ = encoding.repair_text(encoding.normalise_line_breaks(text), ctx.settings.encoding)
-    keys = [line_key(line) for line in repaired.split("\n") if line.strip()]
-    found = [
-        s
-        for s, pack in ctx.rules.sites.items()
-        if pack.site and any(p.search(k) for p in pack.site.detect for k in keys)
-    ]
-    return len(found) > 1
-
-
-def known_gap(text: str, ctx: Context) -> bool:
-    return markers_of_two_sites(text, ctx)
-
-
 @pytest.fixture(scope="module", params=["fr", "any"])
 def context(request: pytest.FixtureRequest, settings: Settings) -> Context:
     return Context.load(settings.with_languages(request.param))
@@ -83,8 +65,8 @@ def clean(payload: str | bytes, ctx: Context, fmt: str = "txt") -> Document:
 def test_cleaning_text_never_raises_and_is_idempotent(text: str, context: Context) -> None:
     first = clean(text, context)
     assert first.status in (OK, "rejected")
-    event(f"first pass: {first.status}" + (" (known gap, not checked)" if known_gap(text, context) else ""))
-    if first.status == OK and not known_gap(text, context):
+    event(f"first pass: {first.status}")
+    if first.status == OK:
         again = clean(final_text(first), context)
         assert (again.status, final_text(again)) == (OK, final_text(first)), again.reason
 
@@ -179,17 +161,17 @@ LONG = (
     "animés et un vote serré. L'opposition a dénoncé une hausse des tarifs de la cantine scolaire, que le "
     "maire juge inévitable face à l'inflation et à la baisse des dotations de l'État."
 )
-GAPS = {
+# Formerly known gaps, as fixed examples: cleaning the output of cleaning changes nothing.
+FORMER_GAPS = {
     "c: markers of two sites": "\n".join([QUOTE, "URL courte", QUOTE, "Selon VOV"]),
+    "c: a site winning, another left": "\n".join([LONG, "URL courte", "© Sputnik", LONG + " Bis.", "Selon VOV"]),
 }
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known gap (c) chrome, see docs/reliability.md")
-@pytest.mark.parametrize("name", sorted(GAPS))
-def test_known_idempotence_gaps(name: str, settings: Settings) -> None:
+@pytest.mark.parametrize("name", sorted(FORMER_GAPS))
+def test_former_idempotence_gaps(name: str, settings: Settings) -> None:
     ctx = Context.load(settings.with_languages("any"))
-    first = clean(GAPS[name], ctx)
-    if first.status != OK:  # the example no longer shows the gap: fail for real, not as an expected failure
-        pytest.fail(f"the example is not clean any more: {first.reason}", pytrace=False)
+    first = clean(FORMER_GAPS[name], ctx)
+    assert first.status == OK, first.reason  # else the example no longer tests anything
     again = clean(final_text(first), ctx)
     assert (again.status, final_text(again)) == (OK, final_text(first))
