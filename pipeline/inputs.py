@@ -31,9 +31,6 @@ from pipeline.settings import InputSettings
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 STAGE = "input"
-# HTML larger than this (a page file, or a JSONL record's `html`) is quarantined before parsing,
-# see `_html_size_error`. A constant until settings.py grows `[input] max_html_bytes`.
-MAX_HTML_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -178,7 +175,7 @@ def read_input(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document
             yield from _read_jsonl(f, settings)
             return
         data = _read_whole(f, settings.max_record_bytes)
-        if kind == "html" and (error := _html_size_error(len(data), "bytes")):
+        if kind == "html" and (error := _html_size_error(len(data), "bytes", settings.max_html_bytes)):
             raise InputError(error)
     except (OSError, EOFError, zlib.error, InputError) as e:
         yield _quarantined(f.source, f.source, _describe(e)), None
@@ -187,16 +184,16 @@ def read_input(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document
     yield doc, data
 
 
-def _html_size_error(size: int, unit: str) -> str | None:
+def _html_size_error(size: int, unit: str, limit: int) -> str | None:
     """Why a page is too large to parse, or None: such pages are quarantined before parsing.
 
     lxml and trafilatura need about 40 MB of memory and 2.5 s of CPU per MiB of HTML (measured: an
-    8 MiB page took 370 MB and 20 s, a 20 MiB page 860 MB and 97 s), so `max_record_bytes` (32 MiB)
-    alone does not bound a worker's memory or time on HTML.
+    8 MiB page took 370 MB and 20 s, a 20 MiB page 860 MB and 97 s), about twice what plain text of
+    the same size needs, so HTML has its own limit, `[input] max_html_bytes`.
     """
-    if size <= MAX_HTML_BYTES:
+    if size <= limit:
         return None
-    return f"HTML page too large to parse: {size} {unit} (limit {MAX_HTML_BYTES}, see inputs.MAX_HTML_BYTES)"
+    return f"HTML page too large to parse: {size} {unit} (limit [input] max_html_bytes = {limit})"
 
 
 def _describe(e: BaseException) -> str:
@@ -272,7 +269,7 @@ def _read_jsonl(f: InputFile, settings: InputSettings) -> Iterator[tuple[Documen
                 if not line.strip():
                     n -= 1  # blank lines are not records
                     continue
-                doc, payload = _jsonl_record(line, source, f.source)
+                doc, payload = _jsonl_record(line, source, f.source, settings.max_html_bytes)
                 _note_duplicate_id(doc, n, first_line)
                 yield doc, payload
     except (OSError, EOFError, zlib.error, InputError) as e:
@@ -301,7 +298,7 @@ def _skip_rest_of_line(stream: BinaryIO) -> None:
             return
 
 
-def _jsonl_record(line: bytes, source: str, file: str) -> tuple[Document, bytes | str | None]:
+def _jsonl_record(line: bytes, source: str, file: str, max_html: int) -> tuple[Document, bytes | str | None]:
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as e:
@@ -315,7 +312,7 @@ def _jsonl_record(line: bytes, source: str, file: str) -> tuple[Document, bytes 
     if not isinstance(payload, str):
         kind = "null" if payload is None else type(payload).__name__
         return _quarantined(source, file, f"'{key}' is {kind}, not a string"), None
-    if key == "html" and (error := _html_size_error(len(payload), "characters")):
+    if key == "html" and (error := _html_size_error(len(payload), "characters", max_html)):
         return _quarantined(source, file, error), None
     given_id = record.get("id")
     doc = Document(

@@ -26,7 +26,8 @@ STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 class InputSettings:
     shard_max_files: int = 2000
     shard_max_bytes: int = 64 * 1024 * 1024
-    max_record_bytes: int = 32 * 1024 * 1024
+    max_record_bytes: int = 8 * 1024 * 1024
+    max_html_bytes: int = 8 * 1024 * 1024
     html_include_tables: bool = False
     html_include_comments: bool = False
     html_favor_precision: bool = False

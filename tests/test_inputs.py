@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.core import Context, clean_document
 from pipeline.document import QUARANTINED
 from pipeline.inputs import InputFile, discover, plan_shards, read_input
-from pipeline.settings import InputSettings
+from pipeline.settings import STAGES, InputSettings, load_settings
 from pipeline.stages.paragraphs import final_text
 
 ARTICLE = (
@@ -96,3 +99,52 @@ def test_walk_is_sorted_and_shards_respect_limits(tmp_path: Path) -> None:
     assert sources == ["c.jsonl", "a/1.txt", "a/z.html", "a/sub/3.txt.gz", "b/2.txt"]
     shards = list(plan_shards([str(tmp_path)], InputSettings(shard_max_files=2)))
     assert [len(s) for s in shards] == [2, 2, 1]
+
+
+def test_input_limits_default_to_8_mib_in_the_code_and_the_settings_file() -> None:
+    for defaults in (load_settings().input, InputSettings()):
+        assert (defaults.max_record_bytes, defaults.max_html_bytes) == (8 * 1024 * 1024, 8 * 1024 * 1024)
+
+
+def test_a_document_over_max_record_bytes_is_quarantined_naming_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "at.txt").write_text("é" * 500, encoding="utf-8")  # 1000 bytes
+    (tmp_path / "over.txt").write_text("é" * 500 + "x", encoding="utf-8")
+    limits = InputSettings(max_record_bytes=1000)
+    [(at, payload)] = read_input(_file(tmp_path / "at.txt"), limits)
+    [(over, none)] = read_input(_file(tmp_path / "over.txt"), limits)
+    assert at.status == "ok" and payload == ("é" * 500).encode()
+    assert (over.status, over.reason, none) == (
+        QUARANTINED,
+        "too large: more than 1000 bytes in one document (limit [input] max_record_bytes)",
+        None,
+    )
+
+
+def test_html_over_max_html_bytes_is_quarantined_naming_the_setting(tmp_path: Path) -> None:
+    page = "<html><body><p>" + "x" * 2000 + "</p></body></html>"
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    records = [{"html": page}, {"text": page}, {"html": page[:1000]}]
+    (tmp_path / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    limits = InputSettings(max_html_bytes=1000)
+    [(html, _)] = read_input(_file(tmp_path / "a.html"), limits)
+    docs = [d for d, _ in read_input(_file(tmp_path / "b.jsonl"), limits)]
+    limit = "(limit [input] max_html_bytes = 1000)"
+    assert html.reason == f"HTML page too large to parse: {len(page)} bytes {limit}"
+    assert docs[0].reason == f"HTML page too large to parse: {len(page)} characters {limit}"
+    assert [d.status for d in docs] == [QUARANTINED, "ok", "ok"]  # `text` is not HTML; 1000 is allowed
+    assert [d.status for d, _ in read_input(_file(tmp_path / "a.html"), InputSettings())] == ["ok"]
+
+
+@pytest.mark.parametrize("key", ["max_record_bytes", "max_html_bytes"])
+def test_input_limits_enter_every_stage_fingerprint(key: str) -> None:
+    base = load_settings()
+    changed = dataclasses.replace(base, input=dataclasses.replace(base.input, **{key: 1 << 20}))
+    for stage in STAGES:
+        assert changed.fingerprint(stage) != base.fingerprint(stage), stage
+
+
+def test_input_limits_are_read_from_a_settings_file(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text("[input]\nmax_html_bytes = 1048576\nmax_record_bytes = 4194304\n", encoding="utf-8")
+    limits = load_settings(config).input
+    assert (limits.max_html_bytes, limits.max_record_bytes) == (1 << 20, 4 << 20)

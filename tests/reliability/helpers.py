@@ -32,6 +32,14 @@ def pipeline_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", *args]
 
 
+def run_measured(*args: str, timeout: float = 240) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run `python -m pipeline ARGS`; the result and the pipeline's peak RSS in MB."""
+    cmd = [sys.executable, "-c", PEAK_RSS_WRAPPER, *pipeline_cmd(*args)]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result, int(result.stderr.rsplit("peak-rss-kb ", 1)[1].split()[0]) // 1024
+
+
 def run_pipeline(
     *args: str,
     timeout: float = 300,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,18 +28,18 @@ from tests.reliability.corpus import (
     write_single_line,
 )
 from tests.reliability.helpers import (
-    PEAK_RSS_WRAPPER,
     audit_events,
     decisions_per_file,
     manifest,
-    pipeline_cmd,
     records,
+    run_measured,
     run_pipeline,
     source_file,
     temporaries,
 )
 
-RSS_LIMIT_KB = 200 * 1024  # the biggest input is 200 MB; the pipeline must stay far below
+RSS_LIMIT_MB = 200  # the biggest input is 200 MB; the pipeline must stay far below
+UNDER_LIMIT_RSS_MB = 300  # a document just under [input] max_record_bytes (8 MiB), cleaned whole
 
 
 @pytest.fixture(scope="module")
@@ -179,21 +178,69 @@ def test_huge_inputs_are_quarantined_with_bounded_memory(tmp_path: Path) -> None
     write_jsonl_with_big_record(inp / "big-html.jsonl", 9 * MIB, "html", good[3:5])
     (inp / "good.txt").write_text(good[5], encoding="utf-8")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-c", PEAK_RSS_WRAPPER, *pipeline_cmd("run", "--input", str(inp), "--output", str(out))]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stderr[-3000:]
-    peak_kb = int(result.stderr.rsplit("peak-rss-kb ", 1)[1].split()[0])
-    assert peak_kb < RSS_LIMIT_KB, f"peak RSS {peak_kb // 1024} MB"
+    _, peak_mb = run_measured("run", "--input", str(inp), "--output", str(out))
+    assert peak_mb < RSS_LIMIT_MB, f"peak RSS {peak_mb} MB"
     why = {r["source"]: (r["decision"], r["why"]) for r in records(out)}
-    too_large = ("quarantined", "too large")
-    for source in ("line-200mb.txt", "bomb.txt.gz", "page-50mb.html", "big-text.jsonl#2"):
-        assert why[source][0] == "quarantined" and "too large: more than" in why[source][1], source
-    for source in ("page-20mb.html", "big-html.jsonl#2"):
-        assert why[source][0] == too_large[0] and "HTML page too large to parse" in why[source][1], source
+    huge = ("line-200mb.txt", "bomb.txt.gz", "page-50mb.html", "page-20mb.html", "big-text.jsonl#2", "big-html.jsonl#2")
+    for source in huge:  # all over [input] max_record_bytes (8 MiB)
+        assert why[source][0] == "quarantined" and "too large: more than 8388608 bytes" in why[source][1], source
     for source in ("big-text.jsonl#1", "big-text.jsonl#3", "big-html.jsonl#1", "big-html.jsonl#3", "good.txt"):
         assert why[source] == ("clean", ""), source
     assert manifest(out)["accounting"]["ok"]
-    print(f"peak RSS {peak_kb // 1024} MB")  # shown with -s; goes into docs/reliability.md
+    print(f"peak RSS {peak_mb} MB")  # shown with -s; goes into docs/reliability.md
+
+
+def test_html_over_its_own_limit_is_quarantined_before_parsing(tmp_path: Path) -> None:
+    """`[input] max_html_bytes`, set lower than `max_record_bytes`: a page file and a JSONL `html`
+    record over it are quarantined with a reason naming the setting; pages under it are cleaned."""
+    good = good_texts()
+    inp = tmp_path / "in"
+    inp.mkdir()
+    write_big_html(inp / "page-2mb.html", 2 * MIB, good[0].splitlines()[0])
+    write_jsonl_with_big_record(inp / "big-html.jsonl", 2 * MIB, "html", good[1:3])
+    paragraphs = "".join(f"<p>{p}</p>" for p in good[3].splitlines() if p.strip())
+    (inp / "small.html").write_text(f"<html><body><article>{paragraphs}</article></body></html>", encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text("[input]\nmax_html_bytes = 1048576\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_pipeline("run", "--input", str(inp), "--output", str(out), "--config", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    why = {r["source"]: (r["decision"], r["why"]) for r in records(out)}
+    limit = "(limit [input] max_html_bytes = 1048576)"
+    assert why["page-2mb.html"][0] == "quarantined"
+    assert why["page-2mb.html"][1].startswith("HTML page too large to parse: 2097") and limit in why["page-2mb.html"][1]
+    assert why["big-html.jsonl#2"] == ("quarantined", f"HTML page too large to parse: {2 * MIB} characters {limit}")
+    for source in ("big-html.jsonl#1", "big-html.jsonl#3", "small.html"):
+        assert why[source] == ("clean", ""), source
+    assert manifest(out)["accounting"]["ok"]
+
+
+def just_under_limit(path: Path, size: int, shape: str) -> None:
+    """A plain-text document of just under `size` bytes of French: one line, or numbered paragraphs."""
+    texts = good_texts()
+    if shape == "one line":
+        data = (" ".join(" ".join(t.split()) for t in texts[:20]) + " ").encode()
+    else:
+        paragraphs = [p for t in texts for p in t.splitlines() if p.strip()]
+        data = "\n".join(f"{n}. {paragraphs[n % len(paragraphs)]}" for n in range(size // 100)).encode()
+    data = data * (size // len(data) + 1)
+    path.write_bytes(data[: data.rfind(b" ", 0, size)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", ["one line", "paragraphs"])
+def test_largest_plain_text_document_fits_in_memory(tmp_path: Path, shape: str) -> None:
+    """A plain-text document just under `[input] max_record_bytes` (8 MiB) is cleaned whole, in one
+    worker, with a bounded peak RSS (with the former 32 MiB limit, a 30 MB line took 586 MB)."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    just_under_limit(inp / "big.txt", 8 * MIB, shape)
+    out = tmp_path / "out"
+    _, peak_mb = run_measured("run", "--input", str(inp), "--output", str(out), "--workers", "1")
+    [record] = records(out)
+    assert record["decision"] == "clean", record["why"]
+    assert peak_mb < UNDER_LIMIT_RSS_MB, f"peak RSS {peak_mb} MB"
+    print(f"{shape}: {(inp / 'big.txt').stat().st_size} bytes, peak RSS {peak_mb} MB")  # for docs/reliability.md
 
 
 def test_site_names_from_jsonl_do_not_break_learned_rules(tmp_path: Path) -> None:
