@@ -150,7 +150,7 @@ def test_typography_policy_is_idempotent_too(settings: Settings) -> None:
     assert encoding.repair_text(once, straighten)[0] == once
 
 
-# --- the known gaps, minimal examples (strict: they fail loudly once fixed, then drop the filter) ---
+# --- minimal examples of idempotence gaps found and fixed ---
 
 QUOTE = (
     '"Les actions de nos forces aériennes soutiendront ainsi efficacement les opérations offensives de '
