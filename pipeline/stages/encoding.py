@@ -25,6 +25,7 @@ judge each line as the later steps will leave it (`repair_text`), so cleaning is
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import re
 import unicodedata
@@ -174,6 +175,9 @@ def _detect(data: bytes, candidates: tuple[str, ...]) -> tuple[str, str] | None:
     return best, why + ")"
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def implausibility(text: str) -> int:
     """How many things in `text` a wrong single-byte decoding produces and real text rarely holds.
 
@@ -184,13 +188,12 @@ def implausibility(text: str) -> int:
     capitals after its first letter (KOI8-R and Windows-1251 read as each other swap case), or is
     Latin with mostly accented letters ("Ïðèâåò", Cyrillic read as Windows-1252).
     """
-    score = sum(1 for ch in text if not ch.isascii() and _odd_character(ch))
+    score = sum(1 for ch in _NON_ASCII.findall(text) if _odd_character(ch))  # a regex finds the few
     words = _WORD.findall(text)
-    scripts = [_word_script(w) for w in words]
     for i, word in enumerate(words):
         if not word.isascii():
-            neighbours = {scripts[j] for j in (i - 1, i + 1) if 0 <= j < len(words)}
-            score += _odd_word(word, scripts[i], neighbours)
+            neighbours = {_word_script(words[j]) for j in (i - 1, i + 1) if 0 <= j < len(words)}
+            score += _odd_word(word, _word_script(word), neighbours)
     return score
 
 
@@ -220,6 +223,7 @@ def _word_script(word: str) -> str:
     return scripts.pop() if len(scripts) == 1 else "mixed"
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(letter: str) -> str:
     if letter.isascii():
         return "LATIN"
