@@ -35,10 +35,9 @@ def atomic_open(path: str | Path, sync: bool = True) -> Iterator[IO[bytes]]:
     (WriteOutputs does, before its done marker), which matters when a shard has thousands of logs.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        with open(tmp, "wb") as f:
+        with _create(tmp) as f:
             yield f
             f.flush()
             if sync:
@@ -48,6 +47,16 @@ def atomic_open(path: str | Path, sync: bool = True) -> Iterator[IO[bytes]]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _create(tmp: Path) -> IO[bytes]:
+    """Open a new file for writing, making its folder only when it is missing (a shard writes
+    thousands of audit logs into a few folders: one mkdir each would be wasted system calls)."""
+    try:
+        return open(tmp, "wb")
+    except FileNotFoundError:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        return open(tmp, "wb")
 
 
 def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:

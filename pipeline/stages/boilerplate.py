@@ -99,9 +99,12 @@ class BoilerplateCounter:
     def learned(self, chrome: ChromeSettings) -> list[LearnedLine]:
         s = self.settings
         out = []
+        least_docs, least_share = min(s.min_docs, s.sentence_min_docs), min(s.min_share, s.sentence_min_share)
         for group in sorted(self.lines):
             total = self.docs[group]
             for key, n in self.lines[group].items():
+                if n < least_docs or n / total < least_share:
+                    continue  # too rare under either threshold: no need to classify the line
                 line = self.example[key]
                 sentence = classify(line, chrome) == "good"
                 need_docs = s.sentence_min_docs if sentence else s.min_docs
