@@ -17,7 +17,7 @@ import bisect
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
-from pipeline.rules.prefilter import first_chars
+from pipeline.rules.prefilter import first_chars, union_or_none
 
 Candidates = list[tuple[int, Rule]]
 MEMO_MAX_CHARS = 160
@@ -92,10 +92,4 @@ def _starts(rule: Rule) -> frozenset[str] | None:
     """Characters a line must start with for the rule's text to match; None: any (or no pattern)."""
     if not rule.patterns:
         return None  # feature rules look at shape, not text
-    out: set[str] = set()
-    for p in rule.patterns:
-        chars = first_chars(p)
-        if chars is None:
-            return None
-        out |= chars
-    return frozenset(out)
+    return union_or_none(first_chars(p) for p in rule.patterns)

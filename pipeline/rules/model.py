@@ -17,7 +17,7 @@ from pathlib import Path
 from re import _constants, _parser  # type: ignore[attr-defined]
 
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.prefilter import first_chars, required_literals
+from pipeline.rules.prefilter import first_chars, required_literals, union_or_none
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
@@ -109,12 +109,7 @@ class Rule:
         worth testing: patterns anchored on known first characters fail fast on their own)."""
         if all(first_chars(p) is not None for p in self.patterns):
             return None
-        found: set[str] = set()
-        for p in self.patterns:
-            literals = required_literals(p)
-            if literals is None:
-                return None
-            found |= literals
+        found = union_or_none(required_literals(p) for p in self.patterns)
         return tuple(sorted(found)) if found and len(found) <= MAX_RULE_LITERALS else None
 
     @functools.cached_property

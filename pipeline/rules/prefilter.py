@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -23,6 +24,16 @@ _MAX_SET = 400
 # few enough to test quickly.
 MIN_LITERAL = 3
 MAX_LITERALS = 16
+
+
+def union_or_none(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """The union of the patterns' answers, or None as soon as one pattern could be anything."""
+    out: set[str] = set()
+    for found in sets:
+        if found is None:
+            return None
+        out |= found
+    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=4096)
