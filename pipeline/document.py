@@ -74,6 +74,9 @@ class Document:
     chars_in: int = 0
     lines_in: int = 0
     events: list[AuditEvent] = field(default_factory=list)
+    # Per site pack, how many of its markers the lines hold: counted by the encoding task while
+    # learning, used once by the chrome stage (cleared there), never written to outputs.
+    site_markers: dict[str, int] | None = None
     # Events of earlier stages as a JSON array, not parsed (see from_record); "" when none.
     carried: str = field(default="", repr=False)
 

@@ -26,7 +26,7 @@ from pipeline.rules.features import line_key
 from pipeline.rules.loader import LEARN_BATCH as BATCH  # the group of documents whose site is unknown
 from pipeline.rules.loader import RuleSet
 from pipeline.settings import ChromeSettings, LearnSettings
-from pipeline.stages.chrome import classify, detect_site
+from pipeline.stages.chrome import classify, site_evidence
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,14 @@ class BoilerplateCounter:
                 self.example.setdefault(key, line.strip())
 
     def observe(self, doc: Document, ruleset: RuleSet) -> None:
-        """Count an active document's lines under its site (the chrome stage detects it again:
-        a document with markers of two sites is settled only there, see remove_chrome)."""
+        """Count an active document's lines under its site. The marker scores are kept on the
+        document for the chrome stage, which settles the site (see remove_chrome)."""
         if not doc.active:
             return
         keys = [line_key(line) if line.strip() else "" for line in doc.lines]
-        self.add(doc, detect_site(doc, ruleset, keys), keys)
+        site, scores = site_evidence(doc, ruleset, keys)
+        doc.site_markers = scores or None
+        self.add(doc, site, keys)
 
     def to_record(self) -> dict[str, Any]:
         """The counts as JSON: per group, documents read and [documents, example line] per key."""

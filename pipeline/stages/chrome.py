@@ -66,22 +66,26 @@ def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
     return "short"
 
 
-def detect_site(
-    doc: Document, ruleset: RuleSet, keys: list[str] | None = None, scores: dict[str, int] | None = None
-) -> str | None:
+def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
     """The site pack for a document: given site, URL domain, else the best marker score.
 
-    `keys`, `scores`: the lines' keys and marker scores when the caller already has them.
+    `keys`: the lines' keys when the caller already has them (they are not computed twice).
     """
-    if doc.site:
-        return doc.site
-    if by_domain := site_by_domain(doc, ruleset):
-        return by_domain
-    if scores is None:
-        scores = marker_scores(doc, ruleset, keys)
+    return site_evidence(doc, ruleset, keys)[0]
+
+
+def site_evidence(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> tuple[str | None, dict[str, int]]:
+    """The site, and the marker scores it was chosen by ({} when given or found by the URL).
+
+    Scores the encoding task counted over the same lines (`doc.site_markers`) are used as they are.
+    """
+    given = doc.site or site_by_domain(doc, ruleset)
+    if given:
+        return given, {}
+    scores = doc.site_markers if doc.site_markers is not None else marker_scores(doc, ruleset, keys)
     best = max(scores.values(), default=0)
     winners = [s for s, v in scores.items() if v == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None
+    return (winners[0] if best > 0 and len(winners) == 1 else None), scores
 
 
 def site_by_domain(doc: Document, ruleset: RuleSet) -> str | None:
@@ -135,9 +139,8 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> in
     """One run of the three passes; returns how many sites' markers were found (0 if the site was given)."""
     lines = [_line(t, settings) for t in doc.lines]
     keys = [line.key for line in lines]
-    given = doc.site or site_by_domain(doc, ruleset)
-    scores = {} if given else marker_scores(doc, ruleset, keys)
-    doc.site = given or detect_site(doc, ruleset, keys, scores)
+    doc.site, scores = site_evidence(doc, ruleset, keys)
+    doc.site_markers = None  # they describe these lines only: some are dropped below
     apply_rules(lines, ruleset.matcher(doc.site), settings)
     drop_repeats(lines, settings)
     title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
