@@ -39,7 +39,7 @@ class Condition:
         return actual == self.value
 
 
-def anchored(p: re.Pattern[str]) -> bool:
+def _anchored(p: re.Pattern[str]) -> bool:
     """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line."""
     if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
         return False
@@ -94,8 +94,8 @@ class Rule:
     def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         """The patterns as two regexes: the ^-anchored ones, tried at the start of the line only
         (`match`), and the others (`search`). Same answers as trying each pattern in turn."""
-        at_start = [p.pattern[1:] for p in self.patterns if anchored(p)]
-        floating = [p.pattern for p in self.patterns if not anchored(p)]
+        at_start = [p.pattern[1:] for p in self.patterns if _anchored(p)]
+        floating = [p.pattern for p in self.patterns if not _anchored(p)]
         flags = re.IGNORECASE
 
         def join(parts: list[str]) -> re.Pattern[str] | None:
