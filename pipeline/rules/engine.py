@@ -14,12 +14,14 @@ shortcuts only skip rules that cannot match:
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
 from pipeline.rules.prefilter import first_chars, union_or_none
 
-Candidates = list[tuple[int, Rule]]
+# (index, rule, its text test when the list's zone and word bound leave nothing else to check)
+Candidates = list[tuple[int, Rule, Callable[[str], object] | None]]
 MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
@@ -59,10 +61,10 @@ class Matcher:
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        for i, rule in self.candidates(key[:1], zone, feats.words):
+        for i, rule, test in self.candidates(key[:1], zone, feats.words):
             if i >= hit:
                 break
-            if rule.matches(key, feats, zone):
+            if test(key) if test is not None else rule.matches(key, feats, zone):
                 return rule
         for rule in self.rules[hit:]:  # the hit may fail its zone or conditions: go on in order
             if rule.matches(key, feats, zone):
@@ -75,7 +77,7 @@ class Matcher:
         found = self._lists.get(slot)
         if found is None:
             found = self._lists[slot] = [
-                (i, r)
+                (i, r, r.text_test)
                 for (i, r), starts in zip(self.tried, self.starts, strict=True)
                 if (starts is None or first in starts)
                 and r.zone_allows(zone)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from re import _constants, _parser  # type: ignore[attr-defined]
@@ -77,7 +78,7 @@ class Rule:
 
     def prepare(self) -> None:
         """Compute the cached parts now (see RuleSet.prepare)."""
-        _ = self._compiled, self._needs, self.max_words
+        _ = self._compiled, self._needs, self.max_words, self.text_test
 
     def _text_matches(self, key: str) -> bool:
         needs = self._needs
@@ -102,6 +103,20 @@ class Rule:
             return re.compile("|".join(f"(?:{part})" for part in parts), flags) if parts else None
 
         return join(at_start), join(floating)
+
+    @functools.cached_property
+    def text_test(self) -> Callable[[str], object] | None:
+        """Once the zone and the word bound are known to hold (the Matcher's lists see to it), all
+        most rules still ask is their text: the quickest callable that answers, a compiled
+        pattern's own `match` or `search` where it can be. None when the rule asks more."""
+        if self.exact or not self.patterns or any((c.feature, c.op) != ("words", "max") for c in self.when):
+            return None
+        at_start, floating = self._compiled
+        if self._needs is None and floating is None and at_start is not None:
+            return at_start.match
+        if self._needs is None and at_start is None and floating is not None:
+            return floating.search
+        return self._text_matches
 
     @functools.cached_property
     def _needs(self) -> tuple[str, ...] | None:
