@@ -84,10 +84,18 @@ def read_jsonl(path: str | Path) -> Iterator[Any]:
 def sweep_temporaries(folder: str | Path) -> int:
     """Remove temporary files left by writers that were killed; returns how many."""
     removed = 0
-    for root, _, files in os.walk(folder):
-        for name in files:
-            if name.startswith(".") and TMP_MARK in name:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(os.path.join(root, name))
-                    removed += 1
+    folders = [str(folder)]
+    while folders:  # os.scandir streams a folder's entries: audit/ may hold millions of logs
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue  # gone or unreadable, as os.walk would skip it
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.startswith(".") and TMP_MARK in entry.name:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
     return removed

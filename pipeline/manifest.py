@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,21 +35,12 @@ def library_versions() -> dict[str, str]:
 def build_manifest(task: CleanBatch) -> dict[str, Any]:
     plan = task.plan_info
     settings = task.settings
-    totals, outcome, chars = _written(task)
-    read = _read(task, plan.shards)
-    written = {file: sum(counts.values()) for file, counts in outcome.items()}
-    problems = [
-        f"{file}: read {read.get(file, 0)}, written {written.get(file, 0)}"
-        for file in sorted(read.keys() | written.keys())
-        if read.get(file, 0) != written.get(file, 0)
-    ]
+    acc = _account(task)
     timing = _stage_seconds(task, plan.shards)
-    docs: dict[str, int] = {}
-    for counts in outcome.values():
-        _add(docs, counts)
     root = Path(task.output_dir)
     _remove_stale_parts(root, plan.shards)
     jsonl.sweep_temporaries(root)
+    per_file = dict(sorted(acc.per_file.items())) if acc.per_file is not None else None
     return {
         "pipeline": {"version": __version__, "libraries": library_versions()},
         "config": {"files": list(settings.sources), "languages": list(settings.language.accept),
@@ -56,49 +48,68 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "plan": {"id": plan.id, "shards": plan.shards, "files": plan.files, "bytes": plan.bytes},
         "started": task.started or None,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "documents": {"in": sum(read.values()), "clean": docs.get("clean", 0), "rejected": docs.get("rejected", 0),
-                      "quarantined": docs.get("quarantined", 0)},
-        "chars": chars,
+        "documents": {"in": acc.read, "clean": acc.docs.get("clean", 0), "rejected": acc.docs.get("rejected", 0),
+                      "quarantined": acc.docs.get("quarantined", 0)},
+        "chars": acc.chars,
         "timing": timing,
-        "stages": dict(sorted(totals["actions"].items())),
-        "rules": dict(totals["rules"].most_common()),
-        "rejection_reasons": dict(totals["reasons"].most_common()),
-        "notes": dict(totals["notes"].most_common()),
-        "languages": dict(totals["languages"].most_common()),
-        "sites": dict(totals["sites"].most_common()),
-        "accounting": {"ok": not problems, "files": len(read), "problems": problems[:100],
-                       "per_file": {f: outcome.get(f, {}) for f in sorted(read)} if len(read) <= 1000 else None},
+        "stages": dict(sorted(acc.totals["actions"].items())),
+        "rules": dict(acc.totals["rules"].most_common()),
+        "rejection_reasons": dict(acc.totals["reasons"].most_common()),
+        "notes": dict(acc.totals["notes"].most_common()),
+        "languages": dict(acc.totals["languages"].most_common()),
+        "sites": dict(acc.totals["sites"].most_common()),
+        "accounting": {"ok": not acc.problem_count, "files": acc.files, "problems": acc.problems,
+                       "per_file": per_file},
     }  # fmt: skip
 
 
-def _written(task: CleanBatch) -> tuple[dict[str, Counter[str]], dict[str, dict[str, int]], dict[str, int]]:
-    """From the shards' stats: totals per key, documents per input file and outcome, characters in and out."""
-    keys = ("rules", "actions", "reasons", "notes", "languages", "sites")
-    totals: dict[str, Counter[str]] = {k: Counter() for k in keys}
-    outcome: dict[str, dict[str, int]] = {}
-    chars = {"in": 0, "out": 0}
-    for target in task.input():
-        shard = jsonl.loads(Path(target.path).read_bytes())
-        for key, counter in totals.items():
-            counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
-        for file, counts in shard["outcome"].items():  # a file is in one shard: no per-file Counter needed
-            if file in outcome:
-                _add(outcome[file], counts)
-            else:
-                outcome[file] = counts
-        chars["in"] += shard["chars_in"]
-        chars["out"] += shard["chars_out"]
-    return totals, outcome, chars
+PER_FILE_LIMIT = 1000  # manifest.json lists each file's outcome up to this many files
 
 
-def _read(task: CleanBatch, shards: int) -> dict[str, int]:
-    """Documents the encoding stage read, per input file."""
+@dataclass
+class Accounting:
+    """What the shards read and wrote, added up shard by shard."""
+
+    totals: dict[str, Counter[str]] = field(
+        default_factory=lambda: {k: Counter() for k in ("rules", "actions", "reasons", "notes", "languages", "sites")}
+    )
+    docs: dict[str, int] = field(default_factory=dict)  # clean / rejected / quarantined
+    chars: dict[str, int] = field(default_factory=lambda: {"in": 0, "out": 0})
+    read: int = 0
+    files: int = 0
+    problems: list[str] = field(default_factory=list)  # the first 100
+    problem_count: int = 0
+    per_file: dict[str, dict[str, int]] | None = field(default_factory=dict)
+
+
+def _account(task: CleanBatch) -> Accounting:
+    """The accounting check, shard by shard: a file is read and written in one shard, so memory
+    holds one shard's files at a time, however many files the batch has."""
     from pipeline.tasks import RepairEncoding
 
-    read: dict[str, int] = {}
-    for i in range(shards):
-        _add(read, jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes()))
-    return read
+    acc = Accounting()
+    for i, target in enumerate(task.input()):
+        shard = jsonl.loads(Path(target.path).read_bytes())
+        read = jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes())
+        for key, counter in acc.totals.items():
+            counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
+        acc.chars["in"] += shard["chars_in"]
+        acc.chars["out"] += shard["chars_out"]
+        outcome: dict[str, dict[str, int]] = shard["outcome"]
+        for file in sorted(read.keys() | outcome.keys()):
+            counts = outcome.get(file, {})
+            _add(acc.docs, counts)
+            if read.get(file, 0) != sum(counts.values()):
+                acc.problem_count += 1
+                if len(acc.problems) < 100:
+                    acc.problems.append(f"{file}: read {read.get(file, 0)}, written {sum(counts.values())}")
+            if acc.per_file is not None and file in read:
+                acc.per_file[file] = counts
+        acc.read += sum(read.values())
+        acc.files += len(read)
+        if acc.per_file is not None and len(acc.per_file) > PER_FILE_LIMIT:
+            acc.per_file = None
+    return acc
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
