@@ -106,7 +106,7 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            files, subdirs = _listing(folder)
         except OSError as e:
             # A folder that cannot be listed (permissions, a path longer than PATH_MAX) would hide its
             # files without a trace: it becomes a quarantined item of its own, so the manifest shows it.
@@ -116,14 +116,27 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
             source = readable(f"{label}/{rel}" if label else rel)
             yield InputFile(str(folder), source, 0, 0, f"cannot list folder: {e.strerror}")
             continue
-        subdirs = []
+        for name in files:
+            path = folder / name
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            yield _entry(path, readable(f"{label}/{rel}" if label else rel))
+        stack.extend(folder / name for name in reversed(subdirs))  # depth-first, sorted
+
+
+def _listing(folder: Path) -> tuple[list[str], list[str]]:
+    """A folder's input file names and subfolder names, each sorted. Only names are kept (not
+    os.DirEntry objects, about five times larger): a folder may hold a million files."""
+    files: list[str] = []
+    subdirs: list[str] = []
+    with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                subdirs.append(Path(entry.path))
+                subdirs.append(entry.name)
             elif input_kind(entry.name):
-                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                yield _entry(Path(entry.path), readable(f"{label}/{rel}" if label else rel))
-        stack.extend(reversed(subdirs))  # depth-first, sorted
+                files.append(entry.name)
+    files.sort()
+    subdirs.sort()
+    return files, subdirs
 
 
 def _entry(path: Path, source: str) -> InputFile:
