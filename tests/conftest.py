@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 DEVSET = ROOT / "tests" / "devset"
+LANGUAGES = ROOT / "tests" / "data" / "languages"  # documents in eight languages, written for the tests
 
 
 FINAL = ("clean", "rejected", "quarantine", "audit")

@@ -34,10 +34,9 @@ from pipeline.stages.encoding import (
     repair_text,
 )
 from pipeline.stages.paragraphs import final_text
+from tests.conftest import LANGUAGES, ROOT
 from tests.stages.damage import LOSSY_VARIANTS, VARIANTS, CannotDamage
 
-ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ROOT / "tests" / "data" / "languages"
 SETTINGS = load_settings()
 ENC = SETTINGS.encoding
 UNGATED = dataclasses.replace(ENC, gate=False)

@@ -31,9 +31,9 @@ from pipeline.stages.language import (
     sample,
     stopword_share,
 )
+from tests.conftest import LANGUAGES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "languages"
+DATA = LANGUAGES
 LANGS = ("fr", "en", "de", "es", "it", "pt", "ru", "ar")
 SETTINGS = load_settings()
 LANG = SETTINGS.language
