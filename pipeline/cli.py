@@ -6,45 +6,87 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import signal
 import sys
+import traceback
+import urllib.request
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pipeline import __version__
 from pipeline.errors import ConfigError, InputError
-from pipeline.settings import CONFIG_DIR
+from pipeline.settings import CONFIG_DIR, parse_languages
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY = 1, 2, 3
+EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 3, 130, 141
 LUIGI_CONFIG = CONFIG_DIR / "luigi.cfg"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Exit 0 done, 1 a task failed, 2 a user mistake (one line saying what to do), 3 busy, 130 Ctrl-C."""
+    args = build_parser().parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
     try:
         return int(args.func(args))
     except (ConfigError, InputError) as e:
+        if debug:
+            traceback.print_exc()
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        print("interrupted: finished work is kept; run the same command again to go on", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `... | head` closed the pipe: stop quietly, as other Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_PIPE
+    except Exception as e:
+        if debug:
+            raise
+        print(f"error: unexpected {type(e).__name__}: {e} (run again with --debug for the traceback)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (what is wrong, where to look), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="webclean", description=__doc__)
+    p = Parser(prog="webclean", description=__doc__)
     p.add_argument("--version", action="version", version=f"webclean {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="clean a batch of files with the Luigi task chain")
+    run = sub.add_parser("run", parents=[common], help="clean a batch of files with the Luigi task chain")
     run.add_argument("--input", nargs="+", required=True, metavar="PATH", help="files or folders (walked)")
-    run.add_argument("--output", required=True, metavar="DIR")
+    run.add_argument("--output", required=True, metavar="DIR", help="an empty folder, or this batch's own")
+    run.add_argument("--overwrite", action="store_true", help="replace another batch's outputs in --output whole")
     run.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
-    run.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default 1)")
+    run.add_argument("--workers", type=at_least_one, default=1, help="Luigi worker processes (default 1)")
     run.add_argument("--languages", metavar="fr,en|any", help="accepted languages for this run")
+    run.add_argument("--quiet", action="store_true", help="no live progress line (it is off when not a terminal)")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
     where.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
     run.set_defaults(func=cmd_run)
 
-    explain = sub.add_parser("explain", help="show each line of a file: kept or dropped, by which rule, why")
+    explain = sub.add_parser("explain", parents=[common], help="show each line of a file: kept or dropped, why")
     explain.add_argument("file")
     explain.add_argument("--config", metavar="FILE")
     explain.add_argument("--languages", metavar="fr,en|any")
@@ -52,23 +94,23 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     explain.set_defaults(func=cmd_explain)
 
-    evaluate = sub.add_parser("evaluate", help="score an output folder against gold annotations")
+    evaluate = sub.add_parser("evaluate", parents=[common], help="score an output folder against gold annotations")
     evaluate.add_argument("--gold", required=True, metavar="DIR")
     evaluate.add_argument("--output", required=True, metavar="DIR")
     evaluate.add_argument("--json", action="store_true", help="per-document results as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    report = sub.add_parser("report", help="rebuild OUTPUT_DIR/report.html from its manifest and audit logs")
+    report = sub.add_parser("report", parents=[common], help="rebuild OUTPUT_DIR/report.html from its manifest")
     report.add_argument("output_dir", metavar="OUTPUT_DIR")
     report.set_defaults(func=cmd_report)
 
-    sched = sub.add_parser("scheduler", help="start luigid (the central scheduler and web UI)")
+    sched = sub.add_parser("scheduler", parents=[common], help="start luigid (the central scheduler and web UI)")
     sched.add_argument("--address", default="127.0.0.1", help="listen address (default loopback only)")
     sched.add_argument("--port", type=int, default=8082)
     sched.add_argument("--state-dir", default="data/luigid", help="state file and logs")
     sched.set_defaults(func=cmd_scheduler)
 
-    daily = sub.add_parser("daily", help="clean one day of input (default: yesterday) or a range of days")
+    daily = sub.add_parser("daily", parents=[common], help="clean one day of input (default: yesterday) or a range")
     daily.add_argument("--input-root", required=True, metavar="DIR", help="days in DIR/YYYY/MM/DD/, closed by _SUCCESS")
     daily.add_argument("--output-root", required=True, metavar="DIR", help="each day's batch goes to DIR/YYYY-MM-DD/")
     when = daily.add_mutually_exclusive_group()
@@ -78,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     daily.add_argument("--stop", metavar="YYYY-MM-DD", help="end of the backfill, exclusive (default: today)")
     daily.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
     daily.add_argument("--languages", metavar="fr,en|any", help="accepted languages")
-    daily.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default 1)")
+    daily.add_argument("--workers", type=at_least_one, default=1, help="Luigi worker processes (default 1)")
     dwhere = daily.add_mutually_exclusive_group()
     dwhere.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
     dwhere.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
@@ -87,11 +129,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def configure_luigi() -> None:
-    """Use the project's Luigi config (configs/luigi.cfg) unless LUIGI_CONFIG_PATH names another."""
-    import luigi.configuration
+    """Luigi reads configs/luigi.cfg (set up on import of `pipeline`, see pipeline/__init__.py)."""
+    import luigi  # noqa: F401  # reads its configuration now, before any task exists
 
-    if not os.environ.get("LUIGI_CONFIG_PATH"):
-        luigi.configuration.add_config_path(str(LUIGI_CONFIG))
+
+def canonical_languages(text: str | None) -> str:
+    """`--languages` checked against the detector's codes, as the tasks' parameter ("" = settings)."""
+    return "" if text is None else ",".join(parse_languages(text, "--languages"))
+
+
+def check_scheduler(url: str, timeout: float = 5) -> None:
+    """Fail in seconds, not after Luigi's minute of RPC retries ending in pages of tracebacks."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/api/worker_list", timeout=timeout) as r:
+            if r.status == 200:
+                return
+    except (OSError, ValueError):
+        pass
+    raise ConfigError(f"no luigid answers at {url}: start it (python -m pipeline scheduler) "
+                      "or run with --local-scheduler")  # fmt: skip
+
+
+def interrupt_quietly() -> None:
+    """Ctrl-C reaches every process of the terminal's group: Luigi's forked task processes leave at
+    once and silently (their outputs are atomic), the CLI process alone says so, in one line."""
+    parent = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != parent:
+            os._exit(EXIT_INTERRUPTED)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -99,34 +168,49 @@ def cmd_run(args: argparse.Namespace) -> int:
     import luigi
 
     from pipeline.locking import BatchBusy, BatchLock
+    from pipeline.outdir import check_location, claim, make_folder
     from pipeline.plan import make_plan
+    from pipeline.progress import ProgressLine
     from pipeline.settings import load_settings
     from pipeline.tasks import CleanBatch, context_for
 
     config = str(Path(args.config).resolve()) if args.config else ""
-    settings = load_settings(config or None).with_languages(args.languages)
+    languages = canonical_languages(args.languages)
+    settings = load_settings(config or None).with_languages(languages)
+    for given in args.input:
+        if not os.path.lexists(given):
+            raise InputError(f"input not found: {given}: check the path")
+    out = Path(args.output).resolve()
+    check_location(out, args.input)
+    if args.scheduler_url:
+        check_scheduler(args.scheduler_url)
     # Validate every rule pack before any task starts, and keep the loaded packs in the cache the
     # tasks use: worker processes are forked from this one and share it instead of reloading.
-    context_for(config, args.languages or "", "")
-    out = Path(args.output).resolve()
+    context_for(config, languages, "")
+    make_folder(out)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    interrupt_quietly()
     try:
         lock = BatchLock(out) if not args.scheduler_url else None
         with lock or contextlib.nullcontext():
+            claim(out, args.input, args.overwrite)
             plan = make_plan(args.input, settings.input, out / "work")
-            task = CleanBatch(output_dir=str(out), plan=plan.id, config=config, languages=args.languages or "",
+            task = CleanBatch(output_dir=str(out), plan=plan.id, config=config, languages=languages,
                               fingerprint=settings.fingerprint("normalise"), started=started)  # fmt: skip
             if plan.files == 0:
                 print(f"no input files found under {', '.join(args.input)}: nothing to do")
             elif task.complete():
                 print(f"nothing to do: this batch (plan {plan.id}) is already complete in {out}")
+                summarise(out)
                 return 0
             options: dict[str, object] = {"workers": args.workers, "detailed_summary": True}
             if args.scheduler_url:
                 options["scheduler_url"] = args.scheduler_url
             else:
                 options["local_scheduler"] = True
-            result = luigi.build([task], **options)
+            live = not args.quiet and sys.stderr.isatty()
+            with ProgressLine(task) if live else contextlib.nullcontext():
+                result = luigi.build([task], **options)
     except BatchBusy as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BUSY
@@ -136,20 +220,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def report_run(result: object, task: object, out: Path) -> int:
     from luigi.execution_summary import LuigiStatusCode
 
-    from pipeline import jsonl
-
     status = getattr(result, "status", None)
     ok = status in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY)
     ok = ok or finished_elsewhere(result, task)
-    manifest_path = out / "manifest.json"
-    if ok and manifest_path.exists():
-        m = jsonl.loads(manifest_path.read_bytes())
-        d = m["documents"]
-        print(
-            f"done: {d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, "
-            f"{d['quarantined']} quarantined ({m['plan']['files']} files, {m['plan']['shards']} shards)"
-        )
-        print(f"output: {out}/clean  audit logs: {out}/audit  manifest: {manifest_path}")
+    if ok and (out / "manifest.json").exists():
+        summarise(out)
         return 0
     if ok:  # complete elsewhere (another worker finished it)
         print(f"done: {out}")
@@ -162,6 +237,40 @@ def report_run(result: object, task: object, out: Path) -> int:
     for line in failed_tasks(result):
         print(line, file=sys.stderr)
     return EXIT_FAILED
+
+
+def summarise(out: Path) -> None:
+    """The run in a few lines, ending with the main reasons documents were set aside and the report."""
+    from pipeline import jsonl
+
+    m = jsonl.loads((out / "manifest.json").read_bytes())
+    d = m["documents"]
+    print(
+        f"done: {d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, "
+        f"{d['quarantined']} quarantined ({m['plan']['files']} files, {m['plan']['shards']} shards)"
+    )
+    print(f"output: {out}/clean  audit logs: {out}/audit  manifest: {out / 'manifest.json'}")
+    if d["quarantined"]:
+        print(f"top quarantine errors: {top(quarantine_errors(out))}")
+    print(f"top rejection reasons: {top(m.get('rejection_reasons', {})) or 'none'}")
+    print(f"report: {out / 'report.html'}")
+
+
+def top(counts: dict[str, int], n: int = 3) -> str:
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{key} {count}" for key, count in ranked[:n])
+
+
+def quarantine_errors(out: Path) -> dict[str, int]:
+    """Quarantine records by the kind of error (the text before its first ':' or '(')."""
+    from pipeline import jsonl
+
+    kinds: Counter[str] = Counter()
+    for part in sorted((out / "quarantine").glob("part-*.jsonl")):
+        for record in jsonl.read_jsonl(part):
+            error = str(record.get("error") or "unknown")
+            kinds[error.split(":")[0].split(" (")[0].strip()] += 1
+    return dict(kinds)
 
 
 def failed_tasks(result: object) -> list[str]:
@@ -226,14 +335,22 @@ def cmd_daily(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from pipeline.explain import explain_file
 
+    path = Path(args.file)
+    if not path.is_file():
+        raise ConfigError(f"{args.file}: {'is a folder' if path.is_dir() else 'no such file'}: give one input file")
+    if args.learned and not Path(args.learned).is_file():
+        raise ConfigError(f"--learned {args.learned}: no such file (a batch keeps it as learned-rules.toml)")
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-    return explain_file(Path(args.file), args.config, args.languages, args.learned, color, sys.stdout)
+    languages = canonical_languages(args.languages) or None
+    return explain_file(path, args.config, languages, args.learned, color, sys.stdout)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import evaluate, format_report
+    from pipeline.evaluate import check_folders, evaluate, format_report
 
-    summary, per_doc = evaluate(Path(args.gold), Path(args.output))
+    gold, out = Path(args.gold), Path(args.output)
+    check_folders(gold, out)
+    summary, per_doc = evaluate(gold, out)
     print(format_report(summary, per_doc, as_json=args.json))
     return 0
 
@@ -241,7 +358,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.report import build_report
 
-    print(f"report: {build_report(Path(args.output_dir))}")
+    folder = Path(args.output_dir)
+    if not (folder / "manifest.json").is_file():
+        raise ConfigError(f"{folder}: no manifest.json here: give the --output folder of a finished run")
+    print(f"report: {build_report(folder)}")
     return 0
 
 

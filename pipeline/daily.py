@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import datetime as dt
 import sys
-import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -192,38 +191,38 @@ def report_days(result: Any, root: luigi.Task, ready: list[CleanDay]) -> int:
     return 0
 
 
-def scheduler_reachable(url: str, timeout: float = 10) -> bool:
-    """Fail in seconds, not after Luigi's minute of RPC retries ending in a traceback."""
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/api/worker_list", timeout=timeout) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
-
-
 def run_daily(args: argparse.Namespace) -> int:
     """`python -m pipeline daily`: see the module docstring."""
-    from pipeline.cli import EXIT_BUSY, EXIT_FAILED
+    from pipeline.cli import EXIT_BUSY, canonical_languages, check_scheduler, interrupt_quietly
     from pipeline.core import Context
     from pipeline.locking import BatchBusy, BatchLock
+    from pipeline.outdir import check_location, claim, make_folder
     from pipeline.settings import load_settings
 
     config = str(Path(args.config).resolve()) if args.config else ""
-    Context.load(load_settings(config or None).with_languages(args.languages))  # fail before any task
+    languages = canonical_languages(args.languages)
+    Context.load(load_settings(config or None).with_languages(languages))  # fail before any task
     in_root, out_root = Path(args.input_root).resolve(), Path(args.output_root).resolve()
+    if not in_root.is_dir():  # a mistyped root would skip every day as "not closed yet", forever
+        raise ConfigError(f"--input-root {args.input_root}: no such folder: give the folder holding YYYY/MM/DD/")
+    check_location(out_root, [str(in_root)])
     tasks = [CleanDay(date=d, input_root=str(in_root), output_root=str(out_root), config=config,
-                      languages=args.languages or "") for d in resolve_days(args, dt.date.today())]  # fmt: skip
+                      languages=languages) for d in resolve_days(args, dt.date.today())]  # fmt: skip
     options: dict[str, Any] = {"workers": args.workers, "detailed_summary": True}
     options.update({"scheduler_url": args.scheduler_url} if args.scheduler_url else {"local_scheduler": True})
-    if args.scheduler_url and not scheduler_reachable(args.scheduler_url):
-        print(f"error: no luigid answers at {args.scheduler_url}: start it (python -m pipeline scheduler) "
-              "or run with --local-scheduler", file=sys.stderr)  # fmt: skip
-        return EXIT_FAILED
+    if args.scheduler_url:
+        check_scheduler(args.scheduler_url)
+    make_folder(out_root)
+    interrupt_quietly()
     try:
         with BatchLock(out_root) if not args.scheduler_url else contextlib.nullcontext():
             ready = triage(tasks)
             if not ready:
                 return 0
+            for task in ready:  # a day's folder holds that day's batch only
+                day = day_output(out_root, task.date)
+                make_folder(day)
+                claim(day, [str(day_input(in_root, task.date))], overwrite=False)
             root = range_task(ready)
             result = luigi.build([root], **options)
     except BatchBusy as e:

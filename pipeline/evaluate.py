@@ -17,6 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ConfigError
+
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
                        "\u00bb": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " "})  # fmt: skip
 _TOKEN = re.compile(r"\w+")
@@ -28,6 +30,17 @@ def _norm(s: str) -> str:
 
 def _tokens(s: str) -> Counter[str]:
     return Counter(_TOKEN.findall(_norm(s).lower()))
+
+
+def check_folders(gold_dir: Path, out_dir: Path) -> None:
+    """Both folders must be what they claim: a missing one would score zero and look like a result."""
+    if not gold_dir.is_dir():
+        raise ConfigError(f"--gold {gold_dir}: no such folder: give the folder of gold annotations (*.json)")
+    if not any(gold_dir.glob("*.json")):
+        raise ConfigError(f"--gold {gold_dir}: no gold annotations (*.json) in this folder")
+    if not (out_dir / "clean").is_dir() and not (out_dir / "manifest.json").is_file():
+        raise ConfigError(f"--output {out_dir}: not the output folder of a run (no clean/ or manifest.json): "
+                          "run `python -m pipeline run --input ... --output DIR` first")  # fmt: skip
 
 
 def load_clean(out_dir: Path) -> dict[str, list[str]]:

@@ -30,6 +30,8 @@ from pipeline.errors import InputError
 from pipeline.settings import InputSettings
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+# Markers of the delivery protocol (a producer closes a day's folder with _SUCCESS), not documents.
+NOT_INPUT = frozenset({"_SUCCESS"})
 STAGE = "input"
 
 
@@ -87,7 +89,8 @@ def input_kind(name: str) -> str | None:
 
 
 def discover(inputs: list[str]) -> Iterator[InputFile]:
-    """Every supported input file below `inputs`, in a stable order, streamed."""
+    """Every input file below `inputs`, in a stable order, streamed; files of unsupported types
+    come with a `problem` (quarantined, so counted), and `_SUCCESS` markers are left out."""
     prefix = len(inputs) > 1
     for arg in sorted(inputs):
         root = Path(arg)
@@ -119,12 +122,21 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
         for name in files:
             path = folder / name
             rel = os.path.relpath(path, root).replace(os.sep, "/")
-            yield _entry(path, readable(f"{label}/{rel}" if label else rel))
+            entry = _entry(path, readable(f"{label}/{rel}" if label else rel))
+            if input_kind(name) is None and entry.problem is None:
+                entry = InputFile(entry.path, entry.source, 0, entry.mtime_ns, _unsupported(name))
+            yield entry
         stack.extend(folder / name for name in reversed(subdirs))  # depth-first, sorted
 
 
+def _unsupported(name: str) -> str:
+    """Files of other types are quarantined with this, so the manifest and the summary count them."""
+    suffix = Path(name).suffix or "no extension"
+    return f"unsupported file type ({suffix}): webclean reads {', '.join(SUFFIXES)} files, optionally .gz"
+
+
 def _listing(folder: Path) -> tuple[list[str], list[str]]:
-    """A folder's input file names and subfolder names, each sorted. Only names are kept (not
+    """A folder's file names and subfolder names, each sorted. Only names are kept (not
     os.DirEntry objects, about five times larger): a folder may hold a million files."""
     files: list[str] = []
     subdirs: list[str] = []
@@ -132,7 +144,7 @@ def _listing(folder: Path) -> tuple[list[str], list[str]]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 subdirs.append(entry.name)
-            elif input_kind(entry.name):
+            elif entry.name not in NOT_INPUT:
                 files.append(entry.name)
     files.sort()
     subdirs.sort()

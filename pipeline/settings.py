@@ -8,6 +8,7 @@ so a changed value reruns exactly the stages it affects.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -112,12 +113,10 @@ class Settings:
     sources: tuple[str, ...] = ()
 
     def with_languages(self, languages: str | None) -> Settings:
-        """The same settings with `--languages fr,en|any` applied."""
+        """The same settings with `--languages fr,en|any` applied ("" or None: no override)."""
         if not languages:
             return self
-        codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
-        if not codes:
-            raise ConfigError("--languages needs at least one code, or 'any'")
+        codes = parse_languages(languages, "--languages")
         return dataclasses.replace(self, language=dataclasses.replace(self.language, accept=codes))
 
     def pack_paths(self, kind: str) -> list[Path]:
@@ -164,6 +163,73 @@ def _rule_pack_digest(roots: list[Path]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def detector_languages() -> frozenset[str]:
+    """The codes langdetect has a profile for (both backends know the same ones), plus "any"."""
+    import langdetect
+
+    profiles = Path(langdetect.__file__).parent / "profiles"
+    return frozenset(p.name for p in profiles.iterdir()) | {"any"}
+
+
+def parse_languages(text: str, origin: str) -> tuple[str, ...]:
+    """`fr,en` or `any` as a tuple of checked codes; a code the detector cannot answer is an error,
+    as it would silently reject every document."""
+    codes = tuple(c.strip() for c in text.split(","))
+    check_languages(codes, origin)
+    return tuple(c.lower() for c in codes)
+
+
+def check_languages(codes: tuple[str, ...], origin: str) -> None:
+    if not codes or not all(codes):
+        raise ConfigError(f"{origin}: give language codes separated by commas, e.g. fr,en, or 'any'")
+    known = detector_languages()
+    for code in codes:
+        if code.lower() not in known:
+            raise ConfigError(f"{origin}: unknown language code {code!r}{_suggest(code.lower(), known)}; "
+                              f"the detector knows: {', '.join(sorted(known))}")  # fmt: skip
+
+
+def _suggest(code: str, known: frozenset[str]) -> str:
+    """A hint for the usual slips: a region (fr-FR, fr_FR) or a three-letter code (fra, eng)."""
+    base = code.replace("_", "-").split("-")[0]
+    guess = base if base in known else base[:2] if len(base) == 3 and base[:2] in known else None
+    return f" (did you mean {guess!r}?)" if guess else ""
+
+
+# Allowed ranges of numeric settings, (min, max) inclusive, None for unbounded. Shares and
+# probabilities not listed here are checked by name (ending in _prob, _share, _containment: 0..1);
+# other numbers must not be negative. An out-of-range value would silently reject everything.
+_RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("input", "shard_max_files"): (1, None),
+    ("input", "shard_max_bytes"): (1, None),
+    ("input", "max_record_bytes"): (1, None),
+    ("input", "max_html_bytes"): (1, None),
+    ("chrome", "long_min_words"): (1, None),
+    ("chrome", "near_dup_min_words"): (1, None),
+    ("learn", "min_docs"): (1, None),
+    ("learn", "sentence_min_docs"): (1, None),
+    ("learn", "max_docs_per_site"): (1, None),
+    ("learn", "max_line_chars"): (1, None),
+    ("language", "sample_chars"): (1, None),
+}
+
+
+def _range(section: str, key: str) -> tuple[float | None, float | None]:
+    if (section, key) in _RANGES:
+        return _RANGES[(section, key)]
+    if key.endswith(("_prob", "_share", "containment")) or key in ("min_prob", "min_share"):
+        return (0, 1)
+    return (0, None)
+
+
+def _check_range(origin: Path, section: str, key: str, value: float) -> None:
+    low, high = _range(section, key)
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{origin}: [{section}] {key} = {value} is out of range: it must be {bounds}")
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
@@ -193,11 +259,15 @@ def _section(cls: type, name: str, values: dict[str, Any], origin: Path) -> Any:
                 raise ConfigError(f"{origin}: [{name}] {key} must be a number")
             if isinstance(default, int) and not isinstance(value, int):
                 raise ConfigError(f"{origin}: [{name}] {key} must be a whole number")
+            _check_range(origin, name, key, value)
         elif isinstance(default, str) and not isinstance(value, str):
             raise ConfigError(f"{origin}: [{name}] {key} must be a string")
         allowed = _CHOICES.get((name, key))
         if allowed and value not in allowed:
             raise ConfigError(f"{origin}: [{name}] {key} = {value!r}; choose one of {sorted(allowed)}")
+        if (name, key) == ("language", "accept"):
+            check_languages(tuple(v.strip() for v in value), f"{origin}: [language] accept")
+            value = tuple(v.strip().lower() for v in value)
         kwargs[key] = value
     return cls(**kwargs)
 

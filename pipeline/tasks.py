@@ -38,6 +38,7 @@ from pipeline.outputs import (
     summary_record,
 )
 from pipeline.plan import Plan, load_plan
+from pipeline.progress import write_progress
 from pipeline.report import build_report, track
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
@@ -152,6 +153,7 @@ class Progress:
 
     def report(self) -> None:
         t = self.task
+        write_progress(t, self.done, self.total)  # for the CLI's live progress line (pipeline/progress.py)
         report(
             t,
             min(100, round(100 * self.done / self.total)),

@@ -95,10 +95,12 @@ def test_walk_is_sorted_and_shards_respect_limits(tmp_path: Path) -> None:
     for name in ["b/2.txt", "a/1.txt", "a/z.html", "c.jsonl", "skip.pdf", "a/sub/3.txt.gz"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    sources = [f.source for f in discover([str(tmp_path)])]
-    assert sources == ["c.jsonl", "a/1.txt", "a/z.html", "a/sub/3.txt.gz", "b/2.txt"]
+    found = list(discover([str(tmp_path)]))
+    assert [f.source for f in found] == ["c.jsonl", "skip.pdf", "a/1.txt", "a/z.html", "a/sub/3.txt.gz", "b/2.txt"]
+    assert [f.source for f in found if f.problem] == ["skip.pdf"]  # recorded (quarantined), not skipped
+    assert "unsupported file type (.pdf)" in (found[1].problem or "")
     shards = list(plan_shards([str(tmp_path)], InputSettings(shard_max_files=2)))
-    assert [len(s) for s in shards] == [2, 2, 1]
+    assert [len(s) for s in shards] == [2, 2, 2]
 
 
 def test_input_limits_default_to_8_mib_in_the_code_and_the_settings_file() -> None:
