@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m pipeline run --input seeds --output $(OUT) --local-scheduler
 
-## Lint, type-check and run the whole test suite (what CI runs).
+## Lint, type-check and run the whole test suite (what CI runs). .ci/preflight installs Chromium
+## when it can (root), and says loudly what will be skipped otherwise, again after the tests.
 test: $(STAMP) lint typecheck
-	$(PY) -m pytest -q
+	@bash .ci/preflight
+	@$(PY) -m pytest -q; status=$$?; WEBCLEAN_NO_INSTALL=1 CI= bash .ci/preflight; exit $$status
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser and not scheduler"
@@ -32,10 +34,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-## Score the seeds and the development set against their gold annotations.
+## Score the seeds against their gold annotations (GOLD=DIR to use another copy).
+GOLD ?= ../shared/gold/seeds
 evaluate: $(STAMP)
-	$(PY) -m pipeline run --input seeds --output data/eval-seeds --local-scheduler >/dev/null
-	$(PY) -m pipeline evaluate --gold ../shared/gold/seeds --output data/eval-seeds
+	@test -d $(GOLD) || { echo "error: make evaluate needs the gold annotations in $(GOLD): put ../shared beside the repository, or pass GOLD=DIR" >&2; exit 2; }
+	$(PY) -m pipeline run --input seeds --output data/eval-seeds --local-scheduler --overwrite >/dev/null
+	$(PY) -m pipeline evaluate --gold $(GOLD) --output data/eval-seeds
 
 ## Throughput benchmark: naive loop vs the Luigi pipeline (see bench/README.md).
 bench: $(STAMP)

@@ -117,5 +117,5 @@ def test_unreachable_scheduler_fails_fast_and_clearly(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{s.getsockname()[1]}/"
         result = pipeline("daily", "--input-root", str(tmp_path / "in"), "--output-root", str(tmp_path / "out"),
                           "--date", "2024-05-01", "--scheduler-url", url, timeout=60)  # fmt: skip
-    assert result.returncode == 1 and f"no luigid answers at {url}" in result.stderr
+    assert result.returncode == 2 and f"no luigid answers at {url}" in result.stderr
     assert not (tmp_path / "out" / "2024-05-01").exists()
