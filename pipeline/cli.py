@@ -196,7 +196,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         lock = BatchLock(out) if not args.scheduler_url else None
         with lock or contextlib.nullcontext():
             claim(out, args.input, args.overwrite)
-            plan = make_plan(args.input, settings.input, out / "work")
+            live = not args.quiet and sys.stderr.isatty()
+            plan = make_plan(args.input, settings.input, out / "work", planning_line if live else None)
+            if live:
+                sys.stderr.write("\r\x1b[K")
             task = CleanBatch(output_dir=str(out), plan=plan.id, config=config, languages=languages,
                               fingerprint=settings.fingerprint("normalise"), started=started)  # fmt: skip
             if plan.files == 0:
@@ -210,13 +213,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                 options["scheduler_url"] = args.scheduler_url
             else:
                 options["local_scheduler"] = True
-            live = not args.quiet and sys.stderr.isatty()
             with ProgressLine(task) if live else contextlib.nullcontext():
                 result = luigi.build([task], **options)
     except BatchBusy as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BUSY
     return report_run(result, task, out)
+
+
+def planning_line(files: int) -> None:
+    sys.stderr.write(f"\r\x1b[Kplanning: {files:,} files found")
+    sys.stderr.flush()
 
 
 def report_run(result: object, task: object, out: Path) -> int:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,11 @@ class Plan:
         return [InputFile.from_record(r) for r in jsonl.read_jsonl(self.shard_path(shard))]
 
 
-def make_plan(inputs: list[str], settings: InputSettings, work: Path) -> Plan:
-    """Walk the inputs (streaming), write the shard lists, return the plan."""
+def make_plan(
+    inputs: list[str], settings: InputSettings, work: Path, on_shard: Callable[[int], None] | None = None
+) -> Plan:
+    """Walk the inputs (streaming), write the shard lists, return the plan. `on_shard` gets the
+    number of files found so far after each shard (the CLI shows it: a big walk takes a while)."""
     plans = work / "plans"
     tmp = plans / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
@@ -49,6 +53,8 @@ def make_plan(inputs: list[str], settings: InputSettings, work: Path) -> Plan:
             jsonl.write_jsonl(tmp / f"shard-{n:05d}.jsonl", records)
             files += len(shard)
             size += sum(f.size for f in shard)
+            if on_shard:
+                on_shard(files)
         count = n + 1 if files else 0
         plan_id = digest.hexdigest()[:12]
         jsonl.write_json(

@@ -239,6 +239,7 @@ def test_progress_on_a_terminal_not_in_a_pipe_nor_with_quiet(big_input: Path, tm
     assert lines, terminal[-2000:]
     assert all("documents written" in line and "ETA" in line and "%" in line for line in lines)
     assert f"/{BIG_FILES:,} files read" in terminal
+    assert "planning: 2,000 files found" in terminal  # the walk of a big input shows too
 
     summary = out.strip().splitlines()
     assert summary[0].startswith(f"done: {BIG_FILES} documents in")
