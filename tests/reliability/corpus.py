@@ -271,7 +271,11 @@ def _links(c: Corpus) -> None:
     c.add(Case("dangling symlink", "dangling.txt", (Outcome("quarantined", "dangling symlink"),), what="quarantined"))
     (c.root / "self-loop").symlink_to(".")  # a folder link to its parent: links to folders are not followed
     outcome = Outcome("quarantined", "not a regular file: a folder")
-    c.add(Case("folder symlink to its parent", "self-loop", (outcome,), what="not followed (no endless walk), quarantined"))
+    c.add(
+        Case(
+            "folder symlink to its parent", "self-loop", (outcome,), what="not followed (no endless walk); quarantined"
+        )
+    )
 
 
 def _odd_names(c: Corpus) -> None:
