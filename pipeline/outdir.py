@@ -10,6 +10,7 @@ not webclean outputs are left alone.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -20,9 +21,12 @@ from pipeline.errors import ConfigError
 from pipeline.inputs import readable
 
 MARKER = ".webclean-batch.json"
+CLAIM_LOCK = ".webclean-claim.lock"
 # What a run writes into its output folder; --overwrite removes exactly these, nothing else.
 OWNED = ("clean", "rejected", "quarantine", "audit", "work", "manifest.json", "report.html",
          "learned-rules.toml", "_SUCCESS", MARKER)  # fmt: skip
+# What every run leaves (work/ first, the rest at the end): without a marker, these show an earlier run.
+TRACES = frozenset({"work", "manifest.json", "report.html", "audit"})
 
 
 def batch_key(inputs: list[str]) -> tuple[str, list[str]]:
@@ -55,12 +59,24 @@ def make_folder(out: Path) -> None:
 
 
 def claim(out: Path, inputs: list[str], overwrite: bool) -> None:
-    """Make `out` this batch's folder: keep it (same inputs), replace it (`overwrite`), or refuse."""
+    """Make `out` this batch's folder: keep it (same inputs), replace it (`overwrite`), or refuse.
+
+    Processes sharing a batch through luigid start together without the run lock: a short lock
+    makes the second one see the first one's marker, not its fresh work/ folder without a marker.
+    """
+    with open(out / CLAIM_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _claim(out, inputs, overwrite)
+
+
+def _claim(out: Path, inputs: list[str], overwrite: bool) -> None:
     key, paths = batch_key(inputs)
     owner = _owner(out)
     if owner == key:
         return
     ours = sorted(p.name for p in out.iterdir() if p.name in OWNED and p.name != MARKER) if out.is_dir() else []
+    if not owner and not TRACES.intersection(ours):
+        ours = []  # no marker and no trace of a run (say, a clean/ folder made by hand): not a batch's
     if ours and not overwrite:
         what = "another batch's outputs" if owner else "outputs of an earlier run"
         raise ConfigError(f"--output {out} already holds {what} ({', '.join(ours[:4])}): choose an empty "

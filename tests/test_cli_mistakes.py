@@ -84,6 +84,10 @@ def test_a_folder_of_another_batch_is_refused_or_replaced_whole(tmp_path: Path) 
     (out / ".webclean-batch.json").unlink()  # outputs from before folders were claimed
     one_line_error(run_cli("run", "--input", str(other), "--output", str(out)), "outputs of an earlier run")
 
+    handmade = tmp_path / "handmade"  # no marker, no trace of a run: a folder of the user's, used as it is
+    (handmade / "clean").mkdir(parents=True)
+    assert run_cli("run", "--input", str(other), "--output", str(handmade)).returncode == 0
+
 
 # ---------------------------------------------------------------- 3, 4: values checked at start
 
