@@ -36,10 +36,6 @@ class Context:
         rules = load_ruleset(settings.pack_paths("generic"), settings.pack_paths("site"), learned)
         return cls(settings, rules)
 
-    def site_languages(self, site: str | None) -> tuple[str, ...]:
-        pack = self.rules.sites.get(site or "")
-        return pack.site.languages if pack and pack.site else ()
-
 
 def repair_stage(doc: Document, payload: bytes | str | None, ctx: Context) -> Document:
     """Decode the raw payload, extract HTML, repair the text; quarantine what cannot be read."""
@@ -73,7 +69,7 @@ def chrome_stage(doc: Document, ctx: Context) -> Document:
 
 
 def language_stage(doc: Document, ctx: Context) -> Document:
-    return language.check_language(doc, ctx.settings.language, ctx.site_languages(doc.site))
+    return language.check_language(doc, ctx.settings.language)
 
 
 def normalise_stage(doc: Document, ctx: Context) -> Document:

@@ -113,14 +113,18 @@ def sample(lines: list[str], limit: int) -> str:
     return "\n".join(picked)
 
 
-def accepted(settings: LanguageSettings, site_languages: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The languages a document may have; None means any."""
+def accepted(settings: LanguageSettings) -> tuple[str, ...] | None:
+    """The languages a document may have: exactly what the user accepts (None means any).
+
+    A site pack's `languages` say what the site publishes; they never widen this set, or an
+    English page of a bilingual site would be delivered to a user who asked for French only.
+    """
     if settings.accepts_any:
         return None
-    return tuple(dict.fromkeys(settings.accept + site_languages))
+    return settings.accept
 
 
-def check_language(doc: Document, settings: LanguageSettings, site_languages: tuple[str, ...] = ()) -> Document:
+def check_language(doc: Document, settings: LanguageSettings) -> Document:
     """Set lang and lang_prob, drop confidently foreign paragraphs, reject unwanted languages."""
     if not doc.active:
         return doc
@@ -130,7 +134,7 @@ def check_language(doc: Document, settings: LanguageSettings, site_languages: tu
     doc.lang, doc.lang_prob = detect(text, settings)
     if doc.lang and settings.paragraph_check:
         _drop_foreign_paragraphs(doc, settings)
-    allowed = accepted(settings, site_languages)
+    allowed = accepted(settings)
     if doc.lang is None:
         doc.reject("language: no language could be detected (no letters?)", STAGE, "language.undetected")
     elif allowed is not None and doc.lang not in allowed:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.core import Context, language_stage
+from pipeline.core import Context, clean_document, language_stage
 from pipeline.document import Document
 from pipeline.settings import LanguageSettings, load_settings
 from pipeline.stages.language import (
@@ -209,15 +209,26 @@ def test_with_languages_list() -> None:
     assert check_language(document(_records("de")[1]["text"]), two).status == "rejected"
 
 
-def test_site_languages_add_to_the_accepted_ones() -> None:
+def test_site_languages_never_widen_the_accepted_ones() -> None:
+    """`[language] accept` / `--languages` is what the user gets, whatever the site publishes."""
     ctx = Context.load(SETTINGS)
+    assert ctx.rules.sites["sputnik"].site is not None and "en" in ctx.rules.sites["sputnik"].site.languages
     english = _records("en")[2]["text"].split("\n")
-    assert ctx.site_languages("sputnik") == ("fr", "en")
-    assert language_stage(document(*english, site="sputnik"), ctx).status == "ok"
-    assert language_stage(document(*english, site="xinhua"), ctx).reason == (
-        "language: detected en (p=1.00), accepted: fr"
-    )
-    assert check_language(document(*english), LANG, ("en",)).status == "ok"
+    for site in ("sputnik", "xinhua", None):
+        doc = language_stage(document(*english, site=site), ctx)
+        assert (doc.status, doc.reason) == ("rejected", "language: detected en (p=1.00), accepted: fr"), site
+    assert language_stage(document(*english, site="sputnik"), Context.load(SETTINGS.with_languages("en"))).status == "ok"
+
+
+def test_languages_option_rejects_the_french_seeds() -> None:
+    """`--languages de` on the (French) seeds: every page rejected as not accepted, none delivered."""
+    ctx = Context.load(SETTINGS.with_languages("de"))
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    assert seeds
+    for path in seeds:
+        doc = clean_document(Document(id=path.stem, source=path.name, file=path.name), path.read_text(encoding="utf-8"), ctx)
+        assert doc.status == "rejected" and doc.reason.startswith("language: detected fr"), (path.name, doc.reason)
+        assert doc.events[-1].rule == "language.not-accepted"
 
 
 # A French-English mixture that langdetect is unsure about.
