@@ -20,6 +20,7 @@ from pipeline.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 DEFAULT_SETTINGS = CONFIG_DIR / "settings.toml"
+LEXICON = CONFIG_DIR / "lexicon"  # words of the line shapes (rules/features.py)
 STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 
 
@@ -136,7 +137,8 @@ class Settings:
         parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
         parts.append(_site_detection_digest(self.pack_paths("site")))
         if "chrome" in upto:
-            parts.append(_rule_pack_digest(self.pack_paths("generic") + self.pack_paths("site")))
+            # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
+            parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 

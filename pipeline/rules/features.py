@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 # Rules never look further than this into a line: chrome is short, and a bounded subject keeps
 # every pattern's worst case bounded too.
@@ -32,14 +34,37 @@ _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω]")
 # Scripts written without spaces: count about one word per two characters.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-# Sentence end, allowing an agency end mark glued after it ("... locales. Fin", "... blessés. -VNA").
-_TERMINAL = re.compile(r"[.!?…;:。！？][\s\"'»”’)\]]*(?:Fin|FIN|Enditem|[-–—]\s*[A-Z]{2,6}(?:/[A-Z]{2,6})*)?\s*$")
+LEXICON = Path(__file__).resolve().parent.parent.parent / "configs" / "lexicon" / "shapes.toml"
+
+
+def _alternatives(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (so "VOVworld" wins over "VOV")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _shapes(path: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The terminal and dateline shapes, with the language-specific words read from `path`."""
+    with path.open("rb") as f:
+        lexicon = tomllib.load(f)
+    marks = _alternatives(lexicon["terminal"]["end_marks"])
+    dateline = lexicon["dateline"]
+    days, suffixes = _alternatives(dateline["day_words"]), _alternatives(dateline["day_suffixes"])
+    agencies = _alternatives(dateline["agencies"])
+    # Sentence end, allowing an agency end mark glued after it ("... locales. Fin", "... blessés. -VNA").
+    terminal = re.compile(rf"[.!?…;:。！？][\s\"'»”’)\]]*(?:{marks}|[-–—]\s*[A-Z]{{2,6}}(?:/[A-Z]{{2,6}})*)?\s*$")
+    shape = re.compile(
+        rf"^{_CAPITAL}{_CAPITALS}{{2,40}}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:(?:{days})\s+)?\d{{1,2}}(?:{suffixes})?\s+\w+\.?"
+        r"(?:\s+\d{4})?\s*(?:\([\w .-]{2,30}\))?\s*[-–—]+"
+        rf"|^{_CAPITAL}[\w'’ .-]{{1,40}}\s*\((?:{agencies})\)\s*[-–—]"
+    )
+    return terminal, shape
+
+
+# Upper-case letters of the Latin and Cyrillic scripts: a dateline's city is written in capitals.
+_CAPITAL = "[A-ZÀ-ÖØ-ÞА-ЯЁ]"
+_CAPITALS = "[A-ZÀ-ÖØ-ÞА-ЯЁ'’. -]"
+_TERMINAL, _DATELINE = _shapes(LEXICON)
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
-_DATELINE = re.compile(
-    r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:\s*\([^)]{1,40}\))?,?\s+(?:le\s+)?\d{1,2}(?:er)?\s+\w+\.?"
-    r"(?:\s+\d{4})?\s*(?:\([\w .-]{2,30}\))?\s*[-–—]+"
-    r"|^[A-ZÀ-Ö][\w'’ .-]{1,40}\s*\((?:AFP|Reuters|AP|VNA|VOV\w*|Xinhua|APS|MAP|ATS|Belga)\)\s*[-–—]"
-)
 
 
 def _count_words(text: str) -> int:
