@@ -18,7 +18,7 @@ from pathlib import Path
 from re import _constants, _parser  # type: ignore[attr-defined]
 
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.prefilter import first_chars, required_literals, union_or_none
+from pipeline.rules.prefilter import case_neutral, first_chars, required_literals, union_or_none
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
@@ -95,12 +95,14 @@ class Rule:
     def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         """The patterns as two regexes: the ^-anchored ones, tried at the start of the line only
         (`match`), and the others (`search`). Same answers as trying each pattern in turn."""
-        at_start = [p.pattern[1:] for p in self.patterns if _anchored(p)]
-        floating = [p.pattern for p in self.patterns if not _anchored(p)]
-        flags = re.IGNORECASE
+        # Keys are casefolded: a pattern whose answers IGNORECASE cannot change runs without it.
+        at_start = [(p.pattern[1:], case_neutral(p)) for p in self.patterns if _anchored(p)]
+        floating = [(p.pattern, case_neutral(p)) for p in self.patterns if not _anchored(p)]
 
-        def join(parts: list[str]) -> re.Pattern[str] | None:
-            return re.compile("|".join(f"(?:{part})" for part in parts), flags) if parts else None
+        def join(parts: list[tuple[str, bool]]) -> re.Pattern[str] | None:
+            if not parts:
+                return None
+            return re.compile("|".join(f"(?:{part})" if neutral else f"(?i:{part})" for part, neutral in parts))
 
         return join(at_start), join(floating)
 

@@ -4,7 +4,9 @@
   tried only against the rules that can start with its first character;
 - `required_literals`: strings one of which every match contains ("cookie" for
   `^(?=.*\\bcookies?\\b)...`), so a pattern that would scan a whole line is skipped with a few
-  substring tests when none of them is in the line.
+  substring tests when none of them is in the line;
+- `case_neutral`: the pattern gives the same answers on keys with or without IGNORECASE, so it
+  can run case-sensitively (two to three times faster on long alternations of words).
 
 Both are conservative: when in doubt they answer None ("could be anything"), never a wrong bound.
 """
@@ -124,7 +126,8 @@ def _requirement(items: list[Any]) -> frozenset[str] | None:
 
     def consider(candidate: frozenset[str] | None) -> None:
         nonlocal best
-        if candidate and (best is None or _strength(candidate) > _strength(best)):
+        # Too many strings to test is no use, however long they are: a weaker usable one wins.
+        if candidate and len(candidate) <= MAX_LITERALS and (best is None or _strength(candidate) > _strength(best)):
             best = candidate
 
     for op, arg in items:
@@ -157,4 +160,54 @@ def _safe(c: str) -> bool:
     low = c.lower()
     if len(low) != 1 or low != c.casefold() or low == "ı" or unicodedata.normalize("NFKC", low) != low:
         return False
-    return c.isascii() or "\u00e0" <= low <= "\u017e"
+    # Latin-1/Latin-A and Cyrillic lower case: no other character a key can hold matches them
+    # case-insensitively (checked over all of Unicode in tests/rules/test_prefilter.py).
+    if low == "\u0441":
+        return False  # Cyrillic с: keys hold it as a Latin c (rules/features.py)
+    return c.isascii() or "\u00e0" <= low <= "\u017e" or "\u0430" <= low <= "\u045f"
+
+
+@functools.lru_cache(maxsize=4096)
+def case_neutral(pattern: re.Pattern[str]) -> bool:
+    """True when every character the pattern names is lower case and reaches no other character a
+    key can hold case-insensitively: then, on keys (casefolded), IGNORECASE changes no answer.
+    Classes like \\w, \\d, \\s and `.` name no character; `[A-Z]` or a literal `É` make it False."""
+    return _neutral(list(_parser.parse(pattern.pattern, pattern.flags)))
+
+
+def _neutral(items: list[Any]) -> bool:
+    for op, arg in items:
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            if not _lower_safe(chr(arg)):
+                return False
+        elif op == C.IN:
+            for sub_op, sub_arg in arg:
+                if sub_op == C.LITERAL and not _lower_safe(chr(sub_arg)):
+                    return False
+                if sub_op == C.RANGE and not all(_lower_safe(chr(c)) for c in range(sub_arg[0], sub_arg[1] + 1)):
+                    return False
+                if sub_op not in (C.LITERAL, C.RANGE, C.CATEGORY, C.NEGATE):
+                    return False
+        elif op == C.SUBPATTERN:
+            if not _neutral(list(arg[-1])):
+                return False
+        elif op == C.BRANCH:
+            if not all(_neutral(list(b)) for b in arg[1]):
+                return False
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if not _neutral(list(arg[2])):
+                return False
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if not _neutral(list(arg[1])):
+                return False
+        elif op not in (C.AT, C.ANY, C.CATEGORY):
+            return False  # backreferences, conditionals...: not worth the doubt
+    return True
+
+
+def _lower_safe(c: str) -> bool:
+    """A character that is its own lower case and that case-insensitive matching ties to no other
+    character a key can hold (non-letters, ASCII, Latin-1/Latin-A and Cyrillic lower case)."""
+    if c.lower() == c == c.upper() == c.casefold():
+        return True  # no case at all: IGNORECASE does nothing to it
+    return c == c.lower() and _safe(c)

@@ -1,4 +1,5 @@
-"""Pattern prefilters are sound: a line without any of a pattern's required strings never matches it."""
+"""Pattern prefilters are sound: a line without any of a pattern's required strings never matches
+it, and a pattern run without IGNORECASE (case_neutral) answers as it would with it, on keys."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.core import Context
 from pipeline.rules.features import line_key
-from pipeline.rules.prefilter import _safe, required_literals
+from pipeline.rules.prefilter import _lower_safe, _safe, case_neutral, required_literals
 from tests.conftest import DEVSET, SEEDS
 
 
@@ -41,8 +42,9 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
 def test_every_character_a_literal_matches_is_found_in_the_key() -> None:
     """Case-insensitive matching reaches characters like K (Kelvin) or ı: after line_key, the
     literal's lower case form must still be in the key wherever the pattern would match."""
-    literals = [chr(i) for i in range(0x20, 0x250) if _safe(chr(i))]
-    subjects = [chr(i) for i in range(0x80, 0x2200)] + ["\u212a", "\u212b", "\u1e9e", "\ufb05", "\ufb06"]
+    literals = [chr(i) for i in [*range(0x20, 0x250), *range(0x400, 0x530)] if _safe(chr(i))]
+    subjects = [chr(i) for i in [*range(0x80, 0x2200), *range(0x1C80, 0x1C90), *range(0xA640, 0xA6A0)]]
+    subjects += ["\u212a", "\u212b", "\u1e9e", "\ufb05", "\ufb06"]
     for c in literals:
         rx = re.compile(re.escape(c), re.IGNORECASE)
         for s in subjects:
@@ -86,3 +88,44 @@ def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
         need = required_literals(p)
         if need is not None and p.search(key):
             assert any(s in key for s in need), (p.pattern, key)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "neutral"),
+    [
+        (r"^(teilen|partager|поделитьcя)\s*:?$", True),
+        (r"^[^\W\d]{2,13}\.? \d{1,2}º", True),
+        (r"^[A-Z]{2,6}$", False),  # upper case: only IGNORECASE lets it match a key
+        (r"^Édition$", False),
+        (r"^[^A-Z]+$", False),  # a negated upper-case class means the opposite without IGNORECASE
+        (r"^ảnh \d+$", False),  # Latin Extended Additional: not checked, so left to IGNORECASE
+        (r"(a)\1", False),
+    ],
+)
+def test_case_neutral(pattern: str, neutral: bool) -> None:
+    assert case_neutral(compiled(pattern)) is neutral
+
+
+def test_case_neutral_characters_reach_no_other_key_character() -> None:
+    """A character case_neutral accepts matches, case-insensitively, no other character that can
+    stand in a key (keys are NFKC-normalised and casefolded)."""
+    accepted = [chr(i) for i in [*range(0x20, 0x250), *range(0x400, 0x530), 0xBA, 0x2026] if _lower_safe(chr(i))]
+    subjects = [chr(i) for i in [*range(0x20, 0x2200), *range(0x1C80, 0x1C90), *range(0xA640, 0xA6A0), 0x212A]]
+    stable = [s for s in subjects if line_key(s) == s]
+    for c in accepted:
+        rx = re.compile(re.escape(c), re.IGNORECASE)
+        assert {s for s in stable if rx.fullmatch(s)} <= {c}, c
+
+
+def test_case_neutral_patterns_answer_the_same_without_ignorecase(ctx: Context) -> None:
+    pages = [*SEEDS.glob("*.txt"), *DEVSET.rglob("*.txt")]
+    lines = {line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.strip()}
+    rules = [rule for pack in ctx.rules.all_packs() for rule in pack.rules]
+    lines |= {ex for rule in rules for ex in (*rule.examples_match, *rule.examples_keep)}
+    keys = sorted({line_key(line) for line in lines})
+    neutral = [p for p in pack_patterns(ctx) if case_neutral(p)]
+    assert len(neutral) > 100
+    for p in neutral:
+        plain = re.compile(p.pattern, p.flags & ~re.IGNORECASE)
+        for key in keys:
+            assert bool(p.search(key)) == bool(plain.search(key)), (p.pattern, key)

@@ -217,7 +217,9 @@ def test_site_languages_never_widen_the_accepted_ones() -> None:
     for site in ("sputnik", "xinhua", None):
         doc = language_stage(document(*english, site=site), ctx)
         assert (doc.status, doc.reason) == ("rejected", "language: detected en (p=1.00), accepted: fr"), site
-    assert language_stage(document(*english, site="sputnik"), Context.load(SETTINGS.with_languages("en"))).status == "ok"
+    assert (
+        language_stage(document(*english, site="sputnik"), Context.load(SETTINGS.with_languages("en"))).status == "ok"
+    )
 
 
 def test_languages_option_rejects_the_french_seeds() -> None:
@@ -226,7 +228,9 @@ def test_languages_option_rejects_the_french_seeds() -> None:
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     assert seeds
     for path in seeds:
-        doc = clean_document(Document(id=path.stem, source=path.name, file=path.name), path.read_text(encoding="utf-8"), ctx)
+        doc = clean_document(
+            Document(id=path.stem, source=path.name, file=path.name), path.read_text(encoding="utf-8"), ctx
+        )
         assert doc.status == "rejected" and doc.reason.startswith("language: detected fr"), (path.name, doc.reason)
         assert doc.events[-1].rule == "language.not-accepted"
 
