@@ -4,9 +4,10 @@ The answer is always the one of trying every rule in order (`first_slowly`, the 
 shortcuts only skip rules that cannot match:
 - exact-string rules (the learned ones, mostly) are found with one dictionary lookup;
 - an anchored pattern (`^(partager|facebook|...)`) can only match a line whose key starts with one
-  of a few characters (rules/prefilter.py works them out), and a rule's zone and word bound rule
-  out whole classes of lines. So for each first character, zone and line length the rules worth
-  trying are listed once, in order, and a line is tried against that list only;
+  of a few two-character prefixes ("pa", "fa"; rules/prefilter.py works them out), and a rule's
+  zone and word bound rule out whole classes of lines. So for each first two characters, zone
+  and line length the rules worth trying are listed once, in order, and a line is tried against
+  that list only;
 - inside a rule, patterns that would scan the whole line are skipped when none of the strings
   they require is in it (Rule.matches, rules/prefilter.py).
 """
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
-from pipeline.rules.prefilter import first_chars, union_or_none
+from pipeline.rules.prefilter import PREFIX_CHARS, first_prefixes, union_or_none
 
 # (index, rule, its text test when the list's zone and word bound leave nothing else to check)
 Candidates = list[tuple[int, Rule, Callable[[str], object] | None]]
@@ -61,7 +62,7 @@ class Matcher:
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        for i, rule, test in self.candidates(key[:1], zone, feats.words):
+        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words):
             if i >= hit:
                 break
             if test(key) if test is not None else rule.matches(key, feats, zone):
@@ -72,14 +73,15 @@ class Matcher:
         return None
 
     def candidates(self, first: str, zone: str, words: int) -> Candidates:
-        """The rules, in order, that can match a line starting with `first` in `zone` with `words` words."""
+        """The rules, in order, that can match a line whose key starts with `first` (its first
+        PREFIX_CHARS characters) in `zone` with `words` words."""
         slot = (first, zone, bisect.bisect_left(self.bounds, words))
         found = self._lists.get(slot)
         if found is None:
             found = self._lists[slot] = [
                 (i, r, r.text_test)
                 for (i, r), starts in zip(self.tried, self.starts, strict=True)
-                if (starts is None or first in starts)
+                if (starts is None or first[:1] in starts or first in starts)
                 and r.zone_allows(zone)
                 and (r.max_words is None or words <= r.max_words)
             ]
@@ -91,7 +93,8 @@ class Matcher:
 
 
 def _starts(rule: Rule) -> frozenset[str] | None:
-    """Characters a line must start with for the rule's text to match; None: any (or no pattern)."""
+    """Prefixes one of which a line's key must start with for the rule's text to match; None: any
+    (or no pattern)."""
     if not rule.patterns:
         return None  # feature rules look at shape, not text
-    return union_or_none(first_chars(p) for p in rule.patterns)
+    return union_or_none(first_prefixes(p) for p in rule.patterns)

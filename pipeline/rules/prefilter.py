@@ -50,6 +50,91 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(c for ch in chars for c in {ch, ch.lower(), ch.upper(), ch.casefold()})
 
 
+PREFIX_CHARS = 2  # how many leading characters of a line the Matcher looks up its rules by
+_MAX_PREFIXES = 3000
+
+
+@functools.lru_cache(maxsize=4096)
+def first_prefixes(pattern: re.Pattern[str], n: int = PREFIX_CHARS) -> frozenset[str] | None:
+    """Strings of at most `n` characters, one of which starts every key an anchored pattern matches
+    (a shorter string: anything may follow it); None when it could start with anything.
+
+    `^(teilen|share)` gives {"te", "sh"}: a line starting "de" is not tried against it at all."""
+    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
+        return None
+    found = _seq_prefixes(parsed[1:], n)
+    if found is None or any(text == "" for text, _ in found):
+        return None
+    out: set[str] = set()
+    for prefix in {text for text, _ in found}:
+        forms: set[str] = {""}
+        for ch in prefix:
+            forms = {f + v for f in forms for v in {ch, ch.lower(), ch.upper(), ch.casefold()} if len(v) == 1}
+        if not forms or len(out) > _MAX_PREFIXES:
+            return None
+        out |= forms
+    return frozenset(out)
+
+
+_Prefixes = set[tuple[str, bool]]  # (text, exact): exact means the item matched just this text
+
+
+def _seq_prefixes(items: list[Any], n: int) -> _Prefixes | None:
+    """Prefixes of a sequence; exact ones end where the sequence ends (more may be appended)."""
+    done: set[str] = set()
+    open_: set[str] = {""}
+    for op, arg in items:
+        parts = _item_prefixes(op, arg, n)
+        if parts is None:
+            done |= open_  # anything may follow these
+            open_ = set()
+            break
+        grown: set[str] = set()
+        for p in open_:
+            for text, exact in parts:
+                q = p + text
+                if len(q) >= n:
+                    done.add(q[:n])
+                elif exact:
+                    grown.add(q)
+                else:
+                    done.add(q)
+        open_ = grown
+        if len(done) + len(open_) > _MAX_PREFIXES:
+            return None
+        if not open_:
+            break
+    return {(t, False) for t in done} | {(t, True) for t in open_}
+
+
+def _item_prefixes(op: Any, arg: Any, n: int) -> _Prefixes | None:
+    if op == C.LITERAL:
+        return {(chr(arg), True)}
+    if op == C.IN:
+        chars = _in_set(arg)
+        return None if chars is None else {(c, True) for c in chars}
+    if op == C.AT:
+        return {("", True)}
+    if op in (C.SUBPATTERN, C.BRANCH):
+        branches = [list(arg[-1])] if op == C.SUBPATTERN else [list(b) for b in arg[1]]
+        out: _Prefixes = set()
+        for branch in branches:
+            found = _seq_prefixes(branch, n)
+            if found is None:
+                return None
+            out |= found
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, high, item = arg
+        inner = _item_prefixes(C.SUBPATTERN, (None, 0, 0, item), n)
+        if inner is None:
+            return None
+        once = inner if high == 1 else {(s, False) for s, _ in inner}
+        return once | ({("", True)} if low == 0 else set())
+    return None
+
+
 def _sequence(items: list[Any]) -> tuple[set[str] | None, bool]:
     """First characters of a sequence of parsed items, and whether it can match nothing."""
     out: set[str] = set()
