@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.core import Context
 from pipeline.rules.features import line_key
-from pipeline.rules.prefilter import _lower_safe, _safe, case_neutral, required_literals
+from pipeline.rules.prefilter import _lower_safe, _safe, case_neutral, first_prefixes, required_literals
 from tests.conftest import DEVSET, SEEDS
 
 
@@ -129,3 +129,39 @@ def test_case_neutral_patterns_answer_the_same_without_ignorecase(ctx: Context) 
         plain = re.compile(p.pattern, p.flags & ~re.IGNORECASE)
         for key in keys:
             assert bool(p.search(key)) == bool(plain.search(key)), (p.pattern, key)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^(teilen|share)\s*:?$", {"te", "sh"}),
+        (r"^(a|b)?cd", {"ac", "bc", "cd"}),
+        (r"^(>\s*)?(lesen sie|lies) auch", {"> ", ">l", "le", "li"}),
+        (r"^\d+ comments", set("0123456789")),
+        (r"^(x|yz)", {"x", "yz"}),  # after "x" anything may follow
+        (r"^(?=.*cookie)", None),
+        (r"^[^\W\d]{2,5} x", None),
+        (r"lesen sie auch", None),  # not anchored
+    ],
+)
+def test_first_prefixes(pattern: str, expected: set[str] | None) -> None:
+    got = first_prefixes(compiled(pattern))
+    assert (None if got is None else {p for p in got if p == p.lower()}) == expected
+
+
+def test_first_prefixes_sound_on_every_pack_pattern(ctx: Context) -> None:
+    """Every key a pack pattern matches starts with one of the prefixes the Matcher files it under."""
+    pages = [*SEEDS.glob("*.txt"), *DEVSET.rglob("*.txt")]
+    lines = {line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.strip()}
+    lines |= {ex for pack in ctx.rules.all_packs() for rule in pack.rules for ex in rule.examples_match}
+    keys = sorted({line_key(line) for line in lines})
+    checked = 0
+    for p in pack_patterns(ctx):
+        starts = first_prefixes(p)
+        if starts is None:
+            continue
+        for key in keys:
+            if p.search(key):
+                assert key[:1] in starts or key[:2] in starts, (p.pattern, key)
+                checked += 1
+    assert checked > 200

@@ -1,0 +1,144 @@
+"""Chrome removal in the languages of real crawls: hand-written pages in German (most of the
+outside benchmark), Spanish, Italian, Dutch, Polish, Portuguese and Russian. The chrome between
+the paragraphs goes with the rule of its family; sentences that use the same words stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.rules.features import LineFeatures, line_key
+from pipeline.stages.chrome import remove_chrome
+
+DE = [
+    "Der Stadtrat hat am Montagabend nach langer Debatte den Haushalt für das kommende Jahr beschlossen.",
+    "Die Opposition kritisierte vor allem die höheren Gebühren für Kitas, die der Bürgermeister verteidigte.",
+    "Die Sanierung der Grundschule soll im September beginnen und mindestens zwei Jahre dauern.",
+]
+# Content that uses chrome words: it must stay wherever it stands.
+DE_CONTENT = [
+    "Teilen sich die Eltern die Betreuung, sinkt nach der Studie das Armutsrisiko deutlich.",
+    "Lesen Sie auch die Stellungnahme des Ministeriums, riet der Anwalt seinen Mandanten am Telefon.",
+    "Die Verbraucherschützer verklagten den Konzern, weil er Cookies ohne Einwilligung gesetzt habe.",
+    "Anzeige gegen den Bürgermeister erstattete am Montag ein Anwohner wegen der Baustelle.",
+    "Kommentare von Lesern zum Streit um die Schule erreichten die Redaktion zu Hunderten.",
+    "Abonnieren wollte den Kanal kaum jemand, bis das Video des Jugendlichen viral ging.",
+    "Die Rechte an dem Foto hat sich die Agentur vorbehalten, sagte ein Sprecher der Stadt.",
+    "Weitere Artikel des Grundgesetzes sollen nach dem Willen der Koalition geändert werden.",
+]
+
+
+def clean(ctx: Context, *lines: str) -> Document:
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+
+
+def dropped(doc: Document) -> dict[str, str]:
+    return {e.text: e.rule for e in doc.events if e.action == "drop"}
+
+
+def test_german_chrome_between_paragraphs_goes(ctx: Context) -> None:
+    chrome = {
+        "Teilen": "generic.share.share-intl",
+        "Anzeige": "generic.ads.ad-label-intl",
+        "Folgen Sie uns auf Instagram": "generic.share.follow-intl",
+        "Wir verwenden Cookies, um Inhalte und Anzeigen zu personalisieren und Zugriffe zu analysieren.": (
+            "generic.consent.cookie-notice-intl"
+        ),
+        "Lesezeit: 3 Min.": "generic.meta.reading-time-intl",
+    }
+    lines = [list(chrome)[3], DE[0], "Teilen", "Lesezeit: 3 Min.", DE[1], "Anzeige", DE_CONTENT[0]]
+    lines += ["Folgen Sie uns auf Instagram", DE[2], *chrome_tail()]
+    doc = clean(ctx, *lines)
+    assert doc.lines == [DE[0], DE[1], DE_CONTENT[0], DE[2]]
+    got = dropped(doc)
+    for text, rule in chrome.items():
+        assert got[text] == rule, text
+    assert got["Schreibe einen Kommentar"] == "generic.comments.comment-section-end"
+    assert got[chrome_tail()[2]] == "generic.comments.comment-section-end"  # a reader's comment
+
+
+def chrome_tail() -> list[str]:
+    """A comment section after the article: its heading takes everything after it."""
+    return [
+        "Schreibe einen Kommentar",
+        "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
+        "Ein Leser meint, der Haushalt sei viel zu knapp bemessen und die Schule brauche mehr Geld.",
+    ]
+
+
+def test_german_read_also_block_takes_its_headlines(ctx: Context) -> None:
+    doc = clean(ctx, DE[0], DE[1], "Lesen Sie auch:", "Neue Radwege für die Innenstadt", DE[2])
+    assert doc.lines == [DE[0], DE[1], DE[2]]
+    assert dropped(doc)["Neue Radwege für die Innenstadt"] == "generic.related.read-also-intl"
+
+
+def test_german_content_with_chrome_words_stays(ctx: Context) -> None:
+    doc = clean(ctx, DE[0], *DE_CONTENT, DE[1], DE[2])
+    assert doc.lines == [DE[0], *DE_CONTENT, DE[1], DE[2]]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "chrome"),
+    [
+        (
+            [
+                "El ayuntamiento aprobó el lunes por la noche el presupuesto del próximo año tras un largo debate.",
+                "La oposición criticó sobre todo la subida de las tasas de las guarderías municipales.",
+            ],
+            ["Compartir en WhatsApp", "Publicidad", "Lee también:", "Cinco rutas por los Pirineos", "Responder"],
+        ),
+        (
+            [
+                "Il consiglio comunale ha approvato lunedì sera il bilancio del prossimo anno dopo un lungo dibattito.",
+                "L'opposizione ha criticato soprattutto l'aumento delle tariffe degli asili comunali.",
+            ],
+            ["Condividi su Facebook", "Pubblicità", "Leggi anche:", "Il nuovo piano per le periferie", "Rispondi"],
+        ),
+        (
+            [
+                "De gemeenteraad heeft maandagavond na een lang debat de begroting voor volgend jaar goedgekeurd.",
+                "De oppositie had vooral kritiek op de hogere tarieven voor de gemeentelijke kinderopvang.",
+            ],
+            ["Deel dit artikel", "Advertentie", "Lees ook:", "Nieuwe fietspaden in het centrum", "Reageer"],
+        ),
+        (
+            [
+                "Rada miasta przyjęła w poniedziałek wieczorem budżet na przyszły rok po długiej debacie.",
+                "Opozycja skrytykowała przede wszystkim wyższe opłaty za miejskie żłobki i przedszkola.",
+            ],
+            ["Udostępnij", "Reklama", "Czytaj też:", "Nowe ścieżki rowerowe w centrum", "Odpowiedz"],
+        ),
+        (
+            [
+                "A câmara municipal aprovou na segunda-feira à noite o orçamento do próximo ano após um longo debate.",
+                "A oposição criticou sobretudo o aumento das taxas das creches municipais da cidade.",
+            ],
+            ["Compartilhe", "Publicidade", "Leia também:", "Novas ciclovias no centro da cidade", "Responder"],
+        ),
+        (
+            [
+                "Городской совет в понедельник вечером после долгих дебатов утвердил бюджет на следующий год.",
+                "Оппозиция прежде всего раскритиковала повышение платы за муниципальные детские сады.",
+            ],
+            ["Поделиться", "Реклама", "Читайте также:", "Новые велодорожки в центре города", "Ответить"],
+        ),
+    ],
+    ids=["es", "it", "nl", "pl", "pt", "ru"],
+)
+def test_chrome_in_other_languages_goes(ctx: Context, paragraphs: list[str], chrome: list[str]) -> None:
+    share, ad, read_also, headline, reply = chrome
+    doc = clean(ctx, paragraphs[0], share, ad, read_also, headline, paragraphs[1], reply)
+    assert doc.lines == paragraphs
+    assert set(dropped(doc)) == set(chrome)
+    assert not any(rule.startswith("generic.context.") for rule in dropped(doc).values())
+
+
+def test_no_rule_takes_german_content_sentences(ctx: Context) -> None:
+    matcher = ctx.rules.matcher(None)
+    for text in DE_CONTENT:
+        feats = LineFeatures.of(text)
+        feats.pos = 0.5
+        assert matcher.first(line_key(text), feats, "body") is None, text
