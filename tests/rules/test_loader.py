@@ -56,3 +56,20 @@ def test_valid_pack_loads(tmp_path: Path) -> None:
     pack = load_pack(path)
     assert pack.rules[0].id == "t.a"
     assert "url courte" in pack.rules[0].exact
+
+
+def test_shape_words_are_part_of_the_chrome_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """configs/lexicon decides the dateline and end-mark features: a change reruns chrome, not encoding."""
+    import shutil
+
+    from pipeline import settings as settings_module
+
+    lexicon = tmp_path / "lexicon"
+    shutil.copytree(settings_module.LEXICON, lexicon)
+    monkeypatch.setattr(settings_module, "LEXICON", lexicon)
+    s = settings_module.load_settings()
+    before = {stage: s.fingerprint(stage) for stage in ("encoding", "chrome", "normalise")}
+    (lexicon / "shapes.toml").write_text((lexicon / "shapes.toml").read_text() + "\n# changed\n")
+    after = {stage: s.fingerprint(stage) for stage in ("encoding", "chrome", "normalise")}
+    assert after["encoding"] == before["encoding"]
+    assert after["chrome"] != before["chrome"] and after["normalise"] != before["normalise"]
