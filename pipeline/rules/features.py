@@ -60,10 +60,19 @@ def _shapes(path: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return terminal, shape
 
 
+def _headline_shapes(path: Path) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """What a teaser headline may open with (a clock time) and end with (question, exclamation)."""
+    with path.open("rb") as f:
+        headline = tomllib.load(f)["headline"]
+    separators = "".join(re.escape(s) for s in headline["time_separators"])
+    return re.compile(rf"^\d{{1,2}}[{separators}]\d{{2}}\b"), tuple(headline["question_ends"])
+
+
 # Upper-case letters of the Latin and Cyrillic scripts: a dateline's city is written in capitals.
 _CAPITAL = "[A-ZÀ-ÖØ-ÞА-ЯЁ]"
 _CAPITALS = "[A-ZÀ-ÖØ-ÞА-ЯЁ'’. -]"
 _TERMINAL, _DATELINE = _shapes(LEXICON)
+TIME_PREFIX, QUESTION_ENDS = _headline_shapes(LEXICON)
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 
 

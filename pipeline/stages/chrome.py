@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from pipeline.document import AuditEvent, Document
 from pipeline.rules.engine import Matcher
-from pipeline.rules.features import LineFeatures, line_key
+from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, line_key
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
@@ -28,7 +28,6 @@ STAGE = "chrome"
 CONTEXT = "generic.context"
 PAYWALL_RULE = "generic.share.paywall"
 _SITE_SCAN_LINES = 40
-_TIME_PREFIX = re.compile(r"^\d{1,2}[:h]\d{2}\b")
 _PAIRS = re.compile(r"[^\W_]+")
 # Lines removed for these reasons are not chrome: their neighbours are judged as if they were absent.
 _TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
@@ -240,11 +239,11 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
         return True  # a list of tags or names, however long
     if line.feats.words > settings.headline_max_words or line.feats.words == 0:
         return False
-    if _TIME_PREFIX.match(line.text.strip()):
+    if TIME_PREFIX.match(line.text.strip()):
         return True
     if line.cls == "short":
         return True
-    return line.text.rstrip().endswith(("?", "!", "?»", "? »", '?"')) and line.feats.words <= 20
+    return line.text.rstrip().endswith(QUESTION_ENDS) and line.feats.words <= 20
 
 
 # Pass 2 ------------------------------------------------------------------------------------
