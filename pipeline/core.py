@@ -1,6 +1,7 @@
 """The stages in order, as plain functions over a Document, with no Luigi in sight.
 
-    encoding   bytes -> text: decode, extract HTML, repair (stages/encoding.py)
+    encoding   bytes -> text: decode, extract HTML, repair (stages/encoding.py), then layout:
+               unwrap hard-wrapped text, Markdown to paragraphs (stages/layout.py)
     chrome     drop site furniture by rules, repeats and context (stages/chrome.py)
     language   detect, drop foreign paragraphs, accept or reject (stages/language.py)
     normalise  tidy paragraphs, reject what is too short (stages/paragraphs.py)
@@ -19,7 +20,7 @@ from pipeline.errors import InputError
 from pipeline.html import extract
 from pipeline.rules.loader import RuleSet, load_ruleset
 from pipeline.settings import Settings
-from pipeline.stages import chrome, encoding, language, paragraphs
+from pipeline.stages import chrome, encoding, language, layout, paragraphs
 
 STAGES = ("encoding", "chrome", "language", "normalise")
 
@@ -61,6 +62,8 @@ def repair_stage(doc: Document, payload: bytes | str | None, ctx: Context) -> Do
     doc.events.extend(events)
     doc.set_text(text)
     doc.lines_in = len(doc.lines)
+    if doc.metadata.get("format") not in ("html", "jsonl-html"):  # extracted HTML is one block a line
+        layout.normalise_layout(doc, s.layout)  # here, so that learning counts the rebuilt lines
     return doc
 
 

@@ -34,7 +34,7 @@ class AuditEvent:
     text: str = ""
     after: str | None = None
 
-    def to_record(self, doc_id: str) -> dict[str, Any]:
+    def to_record(self, doc_id: str, last_line: int | None = None) -> dict[str, Any]:
         record: dict[str, Any] = {
             "doc": doc_id,
             "stage": self.stage,
@@ -43,6 +43,8 @@ class AuditEvent:
         }
         if self.line is not None:
             record["line"] = self.line
+            if last_line is not None and last_line != self.line:
+                record["line_end"] = last_line  # a paragraph rebuilt from several input lines
         record["text"] = self.text
         if self.after is not None:
             record["after"] = self.after
@@ -74,6 +76,9 @@ class Document:
     chars_in: int = 0
     lines_in: int = 0
     events: list[AuditEvent] = field(default_factory=list)
+    # [first, last] input lines of each line rebuilt from several (stages/layout.py); the first
+    # is also its entry in `line_numbers`, so the pairs survive any later filtering of lines.
+    spans: list[list[int]] = field(default_factory=list)
     # Per site pack, how many of its markers the lines hold: counted by the encoding task while
     # learning, used once by the chrome stage (cleared there), never written to outputs.
     site_markers: dict[str, int] | None = None

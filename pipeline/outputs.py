@@ -80,6 +80,7 @@ def summary_record(doc: Document) -> dict[str, Any]:
         "chars_out": chars_out,
         "lines_in": doc.lines_in,
         "lines_out": len(doc.lines) if doc.status == OK else 0,
+        "layout": doc.metadata.get("layout"),
     }
 
 

@@ -47,6 +47,22 @@ class EncodingSettings:
 
 
 @dataclass(frozen=True)
+class LayoutSettings:
+    enabled: bool = True
+    min_lines: int = 6
+    min_width: int = 30
+    max_width: int = 200
+    min_full_lines: int = 3
+    min_full_share: float = 0.5
+    markdown_min_lines: int = 3
+    markdown_min_share: float = 0.05
+    markdown_image_alt: bool = False
+    markdown_code: str = "keep"
+    nav_min_items: int = 3
+    nav_link_share: float = 0.8
+
+
+@dataclass(frozen=True)
 class ChromeSettings:
     generic_packs: tuple[str, ...] = ("rules/generic",)
     site_packs: tuple[str, ...] = ("rules/sites",)
@@ -100,6 +116,7 @@ _CHOICES = {
     ("encoding", "ellipsis"): {"keep", "expand"},
     ("language", "backend"): {"langdetect-rs", "langdetect"},
     ("normalise", "nbsp"): {"space", "keep"},
+    ("layout", "markdown_code"): {"keep", "drop"},
 }
 
 
@@ -107,6 +124,7 @@ _CHOICES = {
 class Settings:
     input: InputSettings = field(default_factory=InputSettings)
     encoding: EncodingSettings = field(default_factory=EncodingSettings)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
     chrome: ChromeSettings = field(default_factory=ChromeSettings)
     learn: LearnSettings = field(default_factory=LearnSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
@@ -136,6 +154,7 @@ class Settings:
         learn = self.learn
         parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
         parts.append(_site_detection_digest(self.pack_paths("site")))
+        parts.append(repr(self.layout))  # layout runs inside the encoding task, before learning
         if "chrome" in upto:
             # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
             parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
@@ -281,7 +300,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     for origin in origins:
         data = _read_toml(origin)
         for name, values in data.items():
-            if name not in STAGES and name != "input":
+            if name not in STAGES and name not in ("input", "layout"):
                 raise ConfigError(f"{origin}: unknown section [{name}]")
             if not isinstance(values, dict):
                 raise ConfigError(f"{origin}: [{name}] must be a table")
@@ -294,6 +313,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     classes = {
         "input": InputSettings,
         "encoding": EncodingSettings,
+        "layout": LayoutSettings,
         "chrome": ChromeSettings,
         "learn": LearnSettings,
         "language": LanguageSettings,

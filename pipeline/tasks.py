@@ -373,8 +373,9 @@ class AuditWriter:
             self.current = doc.file
             self.ctx = jsonl.atomic_open(audit_path(self.root, doc.file), sync=False)
             self.f = self.ctx.__enter__()
+        ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
         for event in doc.events:
-            self.f.write(jsonl.dumps(event.to_record(doc.id)))
+            self.f.write(jsonl.dumps(event.to_record(doc.id, ends.get(event.line or 0))))
         self.f.write(jsonl.dumps(summary_record(doc)))
 
     def _close(self, exc: Any) -> None:

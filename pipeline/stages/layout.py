@@ -1,0 +1,213 @@
+"""Layout: turn whatever layout a scraper wrote into one paragraph a line, before chrome removal.
+
+Scrapers write one block a line (the seeds), text hard-wrapped at a fixed width (lynx and w3m
+dumps, mail archives, html2text's 78 columns), Markdown, or a mix. Each document's layout is
+detected from cheap line statistics, recorded in its metadata and audit summary, then:
+
+- hard-wrapped text is unwrapped. A greedy wrapper breaks a line only where the next word would
+  not fit, so a break where the next word *would* have fitted ends a paragraph. Blank lines,
+  list markers, a deeper indent and lines that could have been broken earlier (one-block lines
+  in a mixed document) also end one; a break after a letter and a hyphen is rejoined without a
+  space (the wrapper broke a hyphenated word there).
+- Markdown is parsed (stages/markdown.py) and turned into plain paragraphs.
+
+Every reconstructed line keeps the input lines it came from: `line_numbers` holds its first
+line, `Document.spans` the range of the lines that were joined, so the audit and `explain` still
+point at the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.document import AuditEvent, Document
+from pipeline.settings import LayoutSettings
+
+STAGE = "layout"
+LINES, WRAPPED, MARKDOWN, MARKDOWN_WRAPPED, MIXED = "lines", "wrapped", "markdown", "markdown-wrapped", "mixed"
+
+_LIST_ITEM = re.compile(r"(?:[-*+•·‣◦▪–]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
+_HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
+# Markdown syntax a plain-text page rarely holds: a link or image with its target, an ATX heading,
+# strong emphasis, a table's separator row, a code fence, a setext underline.
+_MARKDOWN = re.compile(
+    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|^\s{0,3}#{1,6}\s+\S|\*\*\S[^*]*\*\*|__\S[^_]*__"
+    r"|^\s*\|?\s*:?-{3,}:?\s*\||^\s{0,3}(?:```|~~~)|^\s{0,3}(?:={3,}|-{3,})\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    width: int | None
+    reason: str
+
+
+@dataclass
+class Block:
+    """A reconstructed line: its text and the 1-based input lines it came from."""
+
+    text: str
+    first: int
+    last: int
+
+
+def detect(lines: list[str], settings: LayoutSettings) -> Layout:
+    """The document's layout, from line lengths and Markdown syntax; deterministic and one pass."""
+    width, wrap_reason, long_lines = wrap_width(lines, settings)
+    marked = sum(1 for line in lines if _MARKDOWN.search(line))
+    visible = sum(1 for line in lines if line.strip())
+    markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
+    md_reason = f"{marked} of {visible} lines carry Markdown syntax"
+    if markdown:
+        kind = MARKDOWN_WRAPPED if width else MARKDOWN
+        return Layout(kind, width, f"{md_reason}; {wrap_reason}" if width else md_reason)
+    if width:
+        kind = MIXED if long_lines >= settings.min_full_lines else WRAPPED
+        return Layout(kind, width, wrap_reason)
+    return Layout(LINES, None, "one block a line")
+
+
+def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, str, int]:
+    """The width the text was wrapped at, or None; why; and how many one-block lines it also holds.
+
+    The width is the longest line once the longest few are set aside (a URL, a table row may
+    overflow). The text counts as wrapped when most lines longer than half the width are *full*:
+    the next line's first word would not have fitted after them. In one-block-a-line text line
+    lengths are spread out, so only the few that happen to end near the width are full.
+    """
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < settings.min_lines:
+        return None, "too few lines to tell", 0
+    p95 = lengths[int(len(lengths) * 0.95)]
+    width = max(n for n in lengths if n <= p95 + p95 // 10)
+    if not settings.min_width <= width <= settings.max_width:
+        return None, f"no wrap width ({width} columns is out of range)", 0
+    full = candidates = long_lines = 0
+    for a, b in zip(lines, lines[1:], strict=False):
+        if not b.strip():
+            continue
+        n = len(a.rstrip())
+        if n > width:
+            long_lines += could_break(a, width)
+        elif n > width // 2:
+            candidates += 1
+            full += not fits(a, b, width)
+    share = full / candidates if candidates else 0.0
+    reason = f"{full} of {candidates} long lines are full at {width} columns"
+    if full >= settings.min_full_lines and share >= settings.min_full_share:
+        return width, f"hard-wrapped at {width} columns ({reason})", long_lines
+    return None, reason, 0
+
+
+def could_break(line: str, width: int) -> bool:
+    """True if a greedy wrapper would have broken this over-long line: it has a space in time."""
+    text = line.strip()
+    return " " in text[: width + 1]
+
+
+def first_chunk(line: str) -> str:
+    """The first piece a greedy wrapper may move to the next line: a word, or a word's part up
+    to its first hyphen (textwrap breaks "well-known" after "well-")."""
+    word = line.split(maxsplit=1)[0] if line.strip() else ""
+    m = _HYPHEN_CHUNK.match(word)
+    return m.group(0) if m else word
+
+
+def hyphen_break(a: str, b: str) -> bool:
+    """`a` ends inside a hyphenated word that continues on `b`."""
+    a = a.rstrip()
+    return len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b.lstrip()[:1].isalpha()
+
+
+def fits(a: str, b: str, width: int) -> bool:
+    """Would `b`'s first piece have fitted at the end of `a`? Then the break is a paragraph end."""
+    gap = 0 if hyphen_break(a, b) else 1
+    return len(a.rstrip()) + gap + len(first_chunk(b)) <= width
+
+
+def indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def marker_width(line: str) -> int:
+    m = _LIST_ITEM.match(line.lstrip())
+    return m.end() if m else 0
+
+
+class Paragraph:
+    """A paragraph being rebuilt from wrapped lines."""
+
+    def __init__(self, line: str, number: int) -> None:
+        self.parts = [line.strip()]
+        self.first = self.last = number
+        self.prev = line
+        self.cont = indent(line) + marker_width(line)  # deepest indent a continuation may have
+
+    def takes(self, line: str, width: int) -> bool:
+        if could_break(self.prev, width) and len(self.prev.rstrip()) > width:
+            return False  # a one-block line in a mixed document
+        if len(line.rstrip()) > width and could_break(line, width):
+            return False
+        if marker_width(line) or indent(line) > self.cont:
+            return False
+        return not fits(self.prev, line, width)
+
+    def add(self, line: str, number: int) -> None:
+        if hyphen_break(self.prev, line):
+            self.parts[-1] += line.strip()
+        else:
+            self.parts.append(line.strip())
+        if self.first == self.last:
+            self.cont = indent(line)  # an indented first line: the rest sit at this indent
+        self.prev, self.last = line, number
+
+    def block(self) -> Block:
+        return Block(" ".join(self.parts), self.first, self.last)
+
+
+def unwrap(lines: list[str], numbers: list[int], width: int) -> list[Block]:
+    """Rebuild the paragraphs of text hard-wrapped at `width` (blank lines are dropped)."""
+    blocks: list[Block] = []
+    para: Paragraph | None = None
+    for line, n in zip(lines, numbers, strict=True):
+        if not line.strip():
+            if para:
+                blocks.append(para.block())
+            para = None
+        elif para and para.takes(line, width):
+            para.add(line, n)
+        else:
+            if para:
+                blocks.append(para.block())
+            para = Paragraph(line, n)
+    if para:
+        blocks.append(para.block())
+    return blocks
+
+
+def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
+    """Detect an active document's layout; rebuild its paragraphs unless it is one block a line."""
+    if not doc.active or not settings.enabled:
+        return doc
+    layout = detect(doc.lines, settings)
+    doc.metadata["layout"] = layout.kind
+    if layout.width:
+        doc.metadata["layout_width"] = layout.width
+    if layout.kind == LINES:
+        return doc
+    if layout.kind in (MARKDOWN, MARKDOWN_WRAPPED):
+        from pipeline.stages.markdown import to_blocks  # imported only for Markdown documents
+
+        blocks, events = to_blocks(doc.lines, layout.width, settings)
+        doc.events.extend(events)
+    else:
+        blocks = unwrap(doc.lines, doc.line_numbers, layout.width or 0)
+    before = len(doc.lines)
+    doc.lines = [b.text for b in blocks]
+    doc.line_numbers = [b.first for b in blocks]
+    doc.spans = [[b.first, b.last] for b in blocks if b.last > b.first]
+    reason = f"{layout.reason}; {before} lines -> {len(blocks)} paragraphs"
+    doc.events.append(AuditEvent(STAGE, "layout", f"layout.{layout.kind}", reason))
+    return doc

@@ -1,0 +1,203 @@
+"""Markdown to plain paragraphs, with markdown-it-py (CommonMark plus tables), for the layout stage.
+
+Policy, one line of output per:
+- heading, list item paragraph, block quote paragraph: its text, markers and emphasis gone;
+- paragraph: one line per source line, or, when the document is hard-wrapped, the source lines
+  rejoined by the greedy-wrapper test of stages/layout.py;
+- link: its anchor text, the target dropped; image: removed, its alt text kept only with
+  `[layout] markdown_image_alt = true`; a line left empty by a removed image is a drop event;
+- table row: its cells joined by " | " (the separator row is markup and goes);
+- code block (indented or fenced) and raw HTML block: each source line as it is, or dropped
+  with `markdown_code = "drop"`; inline code keeps its text;
+- navigation: a list whose items are nearly all links (`nav_min_items`, `nav_link_share`), and a
+  line of several links and little else, are chrome: dropped here with a rule id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.document import AuditEvent
+from pipeline.settings import LayoutSettings
+from pipeline.stages.layout import STAGE, Block, fits, hyphen_break
+
+NAV_LIST = "layout.markdown.nav-list"
+LINK_LINE = "layout.markdown.link-line"
+IMAGE = "layout.markdown.image"
+CODE = "layout.markdown.code"
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+@dataclass
+class Piece:
+    """Rendered text of one source line of an inline run, with what it was made of."""
+
+    text: str = ""
+    link_chars: int = 0
+    links: int = 0
+    images: int = 0
+
+
+@dataclass
+class Out:
+    """A block on its way out, with where it sat (outermost list and item) for the nav decision."""
+
+    block: Block
+    piece: Piece
+    list_id: int | None = None
+    item_id: int | None = None
+    drop: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class Walk:
+    lines: Sequence[str]
+    width: int | None
+    settings: LayoutSettings
+    out: list[Out] = field(default_factory=list)
+    depth: int = 0
+    lists: int = 0
+    items: int = 0
+    row: list[str] | None = None
+    row_first: int = 0
+
+
+def render(children: list[Token], keep_alt: bool) -> list[Piece]:
+    """An inline run as pieces, one per source line (split at soft and hard breaks)."""
+    pieces = [Piece()]
+    in_link = 0
+    for t in children:
+        p = pieces[-1]
+        if t.type in ("text", "code_inline"):
+            p.text += t.content
+            p.link_chars += len(t.content) if in_link else 0
+        elif t.type in ("softbreak", "hardbreak"):
+            pieces.append(Piece())
+        elif t.type == "link_open":
+            in_link += 1
+            p.links += 1
+        elif t.type == "link_close":
+            in_link = max(0, in_link - 1)
+        elif t.type == "image":
+            p.images += 1
+            if keep_alt and t.content:
+                p.text += t.content
+                p.link_chars += len(t.content) if in_link else 0
+    return pieces
+
+
+def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings) -> tuple[list[Block], list[AuditEvent]]:
+    """The document's Markdown as blocks with their input line ranges, and the drop events."""
+    walk = Walk(lines, width, settings)
+    for token in parser().parse("\n".join(lines)):
+        _visit(walk, token)
+    _mark_navigation(walk.out, settings)
+    blocks, events = [], []
+    for o in walk.out:
+        if o.drop:
+            events.append(AuditEvent(STAGE, "drop", o.drop, o.reason, o.block.first, o.block.text or lines[o.block.first - 1]))
+        elif o.block.text.strip():
+            blocks.append(o.block)
+    return blocks, events
+
+
+def _visit(w: Walk, t: Token) -> None:
+    if t.type in ("bullet_list_open", "ordered_list_open"):
+        w.depth += 1
+        w.lists += w.depth == 1
+    elif t.type in ("bullet_list_close", "ordered_list_close"):
+        w.depth -= 1
+    elif t.type == "list_item_open" and w.depth == 1:
+        w.items += 1
+    elif t.type == "tr_open" and t.map:
+        w.row, w.row_first = [], t.map[0] + 1
+    elif t.type == "tr_close" and w.row is not None:
+        text = " | ".join(cell for cell in w.row if cell)
+        _emit(w, Block(text, w.row_first, w.row_first), Piece(text))
+        w.row = None
+    elif t.type == "inline" and t.map:
+        _inline(w, t)
+    elif t.type in ("code_block", "fence", "html_block") and t.map:
+        _code(w, t)
+
+
+def _emit(w: Walk, block: Block, piece: Piece, drop: str | None = None, reason: str = "") -> None:
+    inside = w.depth > 0
+    w.out.append(Out(block, piece, w.lists if inside else None, w.items if inside else None, drop, reason))
+
+
+def _inline(w: Walk, t: Token) -> None:
+    pieces = render(t.children or [], w.settings.markdown_image_alt)
+    if w.row is not None:  # a table cell
+        w.row.append(" ".join(p.text.strip() for p in pieces if p.text.strip()))
+        return
+    start, end = t.map or (0, 0)
+    source = list(w.lines[start:end])
+    if len(pieces) != len(source):  # a break inside a code span or link: keep the run as one line
+        merged = Piece(" ".join(p.text.strip() for p in pieces), sum(p.link_chars for p in pieces),
+                       sum(p.links for p in pieces), sum(p.images for p in pieces))  # fmt: skip
+        _piece_out(w, merged, start + 1, end)
+        return
+    group, first = pieces[0], start + 1
+    for i in range(1, len(pieces)):
+        if w.width and not fits(source[i - 1], source[i], w.width) and not source[i - 1].endswith("  "):
+            sep = "" if hyphen_break(source[i - 1], source[i]) else " "
+            p = pieces[i]
+            group = Piece(group.text.rstrip() + sep + p.text.strip(), group.link_chars + p.link_chars,
+                          group.links + p.links, group.images + p.images)  # fmt: skip
+        else:
+            _piece_out(w, group, first, start + i)
+            group, first = pieces[i], start + i + 1
+    _piece_out(w, group, first, end)
+
+
+def _piece_out(w: Walk, piece: Piece, first: int, last: int) -> None:
+    text = " ".join(piece.text.split())
+    if text:
+        _emit(w, Block(text, first, last), piece)
+    elif piece.images:
+        _emit(w, Block("", first, last), piece, IMAGE, "image (Markdown): the alt text is not kept")
+
+
+def _code(w: Walk, t: Token) -> None:
+    start, end = t.map or (0, 0)
+    body = t.content.rstrip("\n").split("\n") if t.content.strip() else []
+    first = start + (2 if t.type == "fence" else 1)
+    for i, line in enumerate(body):
+        n = min(first + i, end)
+        if w.settings.markdown_code == "drop":
+            _emit(w, Block(line, n, n), Piece(line), CODE, "code block (Markdown), dropped by [layout] markdown_code")
+        elif line.strip():
+            _emit(w, Block(line.strip(), n, n), Piece(line))
+
+
+def _link_like(p: Piece, share: float) -> bool:
+    chars = len(p.text.strip())
+    return chars > 0 and p.links > 0 and p.link_chars >= share * chars
+
+
+def _mark_navigation(outs: list[Out], s: LayoutSettings) -> None:
+    """Drop navigation: lists whose items are nearly all links, and lines of several links only."""
+    items: dict[int, dict[int, list[Out]]] = {}
+    for o in outs:
+        if o.list_id is not None and o.item_id is not None and not o.drop:
+            items.setdefault(o.list_id, {}).setdefault(o.item_id, []).append(o)
+        elif o.list_id is None and not o.drop and o.piece.links >= 2 and _link_like(o.piece, s.nav_link_share):
+            o.drop, o.reason = LINK_LINE, f"a line of {o.piece.links} links and little else (Markdown)"
+    for per_item in items.values():
+        linked = sum(1 for group in per_item.values() if all(_link_like(o.piece, s.nav_link_share) for o in group))
+        if len(per_item) >= s.nav_min_items and linked >= s.nav_link_share * len(per_item):
+            reason = f"navigation list: {linked} of {len(per_item)} items are links (Markdown)"
+            for group in per_item.values():
+                for o in group:
+                    o.drop, o.reason = NAV_LIST, reason
