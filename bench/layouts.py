@@ -3,7 +3,8 @@
     python bench/layouts.py --input seeds --output /tmp/layouts [--widths 60,72,80,100] [--html DIR]
 
 For every `NAME.txt[.gz]` under --input: `wrapN/` (every line over N columns hard-wrapped with
-textwrap, nothing else changed), `wrapN-blank/` (the same, a blank line between the blocks).
+textwrap, nothing else changed), `wrapN-blank/` (the same, a blank line between the blocks), `md/` and `md-wrap72/` (each line a
+Markdown paragraph, its punctuation escaped, the first a heading; unwrapped and wrapped at 72).
 With --html DIR (pages `NAME.html[.gz]`; needs html2text, installed by hand for measuring):
 `markdown/` (html2text, no wrapping) and `markdown-wrap78/` (html2text's default 78 columns).
 Each variant folder holds files of the same names, so one scorer scores them all.
@@ -27,6 +28,27 @@ def wrap(text: str, width: int, blank: bool) -> str:
     """Each line over `width` columns hard-wrapped at it; blank lines between blocks if `blank`."""
     blocks = [textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n") if line.strip()]
     return ("\n\n" if blank else "\n").join(blocks) + "\n"
+
+
+def escape(line: str) -> str:
+    """A line as Markdown text that renders back to itself: every ASCII punctuation escaped."""
+    return "".join("\\" + c if c in _PUNCT else c for c in line)
+
+
+_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def lines_to_markdown(text: str, width: int = 0) -> str:
+    """One-block-a-line text as Markdown: the first line a heading, the others paragraphs, blank
+    lines between; wrapped at `width` (0: not) the way html2text wraps (never at hyphens)."""
+    blocks = [line.strip() for line in text.split("\n") if line.strip()]
+    out = []
+    for i, line in enumerate(blocks):
+        md = ("# " if i == 0 else "") + escape(line)
+        if width and len(md) > width:
+            md = textwrap.fill(md, width, break_on_hyphens=False, break_long_words=False)
+        out.append(md)
+    return "\n\n".join(out) + "\n"
 
 
 def markdown(html: str, width: int) -> str:
@@ -61,6 +83,8 @@ def main() -> None:
                 for w in widths:
                     write(a.output / f"wrap{w}", stem(path), wrap(text, w, blank=False))
                     write(a.output / f"wrap{w}-blank", stem(path), wrap(text, w, blank=True))
+                write(a.output / "md", stem(path), lines_to_markdown(text))
+                write(a.output / "md-wrap72", stem(path), lines_to_markdown(text, 72))
     if a.html:
         variants: dict[str, Callable[[str], str]] = {
             "markdown": lambda h: markdown(h, 0),

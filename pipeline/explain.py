@@ -5,7 +5,6 @@ Rule authors read this to see what each rule did; colours in a terminal, plain w
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import TextIO
 
@@ -29,8 +28,10 @@ def explain_file(
         return f"{_COLORS[kind]}{text}{_RESET}" if color else text
 
     for doc, payload in read_input(f, settings.input):
-        doc = repair_stage(doc, payload, ctx)
-        lines = copy.copy(doc.lines)
+        doc = repair_stage(doc, payload, ctx)  # with the layout stage: paragraphs rebuilt
+        lines = list(zip(doc.line_numbers, doc.lines, strict=True))
+        ends = {first: last for first, last in doc.spans}
+        layout_drops = [(e.line, e.text) for e in doc.events if e.stage == "layout" and e.action == "drop" and e.line]
         for stage in (chrome_stage, language_stage, normalise_stage):
             doc = stage(doc, ctx)
         decision = {
@@ -43,16 +44,21 @@ def explain_file(
         print(paint("head", head), file=out)
         drops = {e.line: e for e in doc.events if e.action == "drop" and e.line}
         repairs = {e.line: e for e in doc.events if e.action == "repair" and e.line}
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
+        if doc.metadata.get("layout", "lines") != "lines":
+            width = doc.metadata.get("layout_width")
+            note = f"layout: {doc.metadata['layout']}" + (f" at {width} columns" if width else "")
+            print(paint("dim", f"     {note}; paragraphs are shown with the input lines they came from"), file=out)
+        for n, line in sorted(lines + layout_drops, key=lambda x: x[0] or 0):
+            if not line.strip() or n is None:
                 continue
+            where = f"{n}-{ends[n]}" if n in ends else f"{n}"
             if n in drops:
                 e = drops[n]
-                print(f"{n:>4} {paint('drop', 'DROP')} {paint('dim', line)}", file=out)
+                print(f"{where:>4} {paint('drop', 'DROP')} {paint('dim', line)}", file=out)
                 print(f"     {'':4} {paint('drop', '└ ' + e.rule)}: {e.reason}", file=out)
             else:
                 mark = paint("repair", "FIX ") if n in repairs else paint("keep", "keep")
-                print(f"{n:>4} {mark} {line}", file=out)
+                print(f"{where:>4} {mark} {line}", file=out)
         for e in doc.events:
             if not e.line and e.action not in ("drop", "repair"):
                 print(paint("dim", f"     note: {e.stage}.{e.action} {e.rule}: {e.reason}"), file=out)

@@ -52,7 +52,7 @@ class LayoutSettings:
     min_lines: int = 6
     min_width: int = 30
     max_width: int = 200
-    min_full_lines: int = 3
+    min_full_lines: int = 5
     min_full_share: float = 0.5
     markdown_min_lines: int = 3
     markdown_min_share: float = 0.05

@@ -30,10 +30,10 @@ LINES, WRAPPED, MARKDOWN, MARKDOWN_WRAPPED, MIXED = "lines", "wrapped", "markdow
 _LIST_ITEM = re.compile(r"(?:[-*+•·‣◦▪–]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
 _HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
 # Markdown syntax a plain-text page rarely holds: a link or image with its target, an ATX heading,
-# strong emphasis, a table's separator row, a code fence, a setext underline.
+# strong emphasis, a table's separator row, a code fence, a setext underline, an escaped punctuation mark.
 _MARKDOWN = re.compile(
     r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|^\s{0,3}#{1,6}\s+\S|\*\*\S[^*]*\*\*|__\S[^_]*__"
-    r"|^\s*\|?\s*:?-{3,}:?\s*\||^\s{0,3}(?:```|~~~)|^\s{0,3}(?:={3,}|-{3,})\s*$"
+    r"|^\s*\|?\s*:?-{3,}:?\s*\||^\s{0,3}(?:```|~~~)|^\s{0,3}(?:={3,}|-{3,})\s*$|\\[!-/:-@\[-`{-~]"
 )
 
 
@@ -55,10 +55,12 @@ class Block:
 
 def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     """The document's layout, from line lengths and Markdown syntax; deterministic and one pass."""
-    width, wrap_reason, long_lines = wrap_width(lines, settings)
     marked = sum(1 for line in lines if _MARKDOWN.search(line))
     visible = sum(1 for line in lines if line.strip())
     markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
+    # Markdown link targets are words no wrapper breaks: their lines overflow, so they do not count.
+    prose = [line for line in lines if "](" not in line] if markdown else lines
+    width, wrap_reason, long_lines = wrap_width(prose, settings)
     md_reason = f"{marked} of {visible} lines carry Markdown syntax"
     if markdown:
         kind = MARKDOWN_WRAPPED if width else MARKDOWN
@@ -143,6 +145,7 @@ class Paragraph:
         self.parts = [line.strip()]
         self.first = self.last = number
         self.prev = line
+        self.item = marker_width(line) > 0
         self.cont = indent(line) + marker_width(line)  # deepest indent a continuation may have
 
     def takes(self, line: str, width: int) -> bool:
@@ -150,8 +153,11 @@ class Paragraph:
             return False  # a one-block line in a mixed document
         if len(line.rstrip()) > width and could_break(line, width):
             return False
-        if marker_width(line) or indent(line) > self.cont:
+        if indent(line) > self.cont:
             return False
+        marker = marker_width(line)
+        if marker and (self.item or fits(self.prev, line.lstrip()[marker:], width - marker - 1)):
+            return False  # a new list item (a wrapper may also push a lone dash to a line's start)
         return not fits(self.prev, line, width)
 
     def add(self, line: str, number: int) -> None:
@@ -209,5 +215,5 @@ def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
     doc.line_numbers = [b.first for b in blocks]
     doc.spans = [[b.first, b.last] for b in blocks if b.last > b.first]
     reason = f"{layout.reason}; {before} lines -> {len(blocks)} paragraphs"
-    doc.events.append(AuditEvent(STAGE, "layout", f"layout.{layout.kind}", reason))
+    doc.events.append(AuditEvent(STAGE, "unwrap", f"layout.{layout.kind}", reason))
     return doc

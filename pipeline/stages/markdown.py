@@ -15,6 +15,7 @@ Policy, one line of output per:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ from pipeline.stages.layout import STAGE, Block, fits, hyphen_break
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"
 IMAGE = "layout.markdown.image"
+_OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
 
 
@@ -98,17 +100,38 @@ def render(children: list[Token], keep_alt: bool) -> list[Piece]:
 
 def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings) -> tuple[list[Block], list[AuditEvent]]:
     """The document's Markdown as blocks with their input line ranges, and the drop events."""
-    walk = Walk(lines, width, settings)
-    for token in parser().parse("\n".join(lines)):
+    joined, firsts, lasts = join_broken_targets(lines) if width else (list(lines), None, None)
+    walk = Walk(joined, width, settings)
+    for token in parser().parse("\n".join(joined)):
         _visit(walk, token)
     _mark_navigation(walk.out, settings)
     blocks, events = [], []
     for o in walk.out:
+        b = o.block
+        if firsts and lasts:  # back to the input's line numbers
+            b = Block(b.text, firsts[b.first - 1], lasts[b.last - 1])
         if o.drop:
-            events.append(AuditEvent(STAGE, "drop", o.drop, o.reason, o.block.first, o.block.text or lines[o.block.first - 1]))
-        elif o.block.text.strip():
-            blocks.append(o.block)
+            events.append(AuditEvent(STAGE, "drop", o.drop, o.reason, b.first, b.text or lines[b.first - 1]))
+        elif b.text.strip():
+            blocks.append(b)
     return blocks, events
+
+
+def join_broken_targets(lines: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
+    """Rejoin link targets a wrapper broke (at a hyphen of the URL, or before the link's title),
+    with each joined line's first and last input line (1-based)."""
+    out: list[str] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for n, line in enumerate(lines, 1):
+        if out and _OPEN_TARGET.search(out[-1]) and line.strip():
+            out[-1] += (" " if line.lstrip().startswith('"') else "") + line.strip()
+            lasts[-1] = n
+        else:
+            out.append(line)
+            firsts.append(n)
+            lasts.append(n)
+    return out, firsts, lasts
 
 
 def _visit(w: Walk, t: Token) -> None:
