@@ -52,8 +52,9 @@ class LayoutSettings:
     min_lines: int = 6
     min_width: int = 30
     max_width: int = 200
-    min_full_lines: int = 5
-    min_full_share: float = 0.5
+    min_full_lines: int = 3
+    min_full_share: float = 0.3
+    min_lower_share: float = 0.25
     markdown_min_lines: int = 3
     markdown_min_share: float = 0.05
     markdown_image_alt: bool = False

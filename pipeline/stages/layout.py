@@ -86,7 +86,7 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
     width = max(n for n in lengths if n <= p95 + p95 // 10)
     if not settings.min_width <= width <= settings.max_width:
         return None, f"no wrap width ({width} columns is out of range)", 0
-    full = candidates = long_lines = 0
+    full = candidates = long_lines = lower = 0
     for a, b in zip(lines, lines[1:], strict=False):
         if not b.strip():
             continue
@@ -95,10 +95,15 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
             long_lines += could_break(a, width)
         elif n > width // 2:
             candidates += 1
-            full += not fits(a, b, width)
+            if not fits(a, b, width):
+                full += 1
+                lower += b.lstrip()[:1].islower()  # the next line goes on with a sentence
     share = full / candidates if candidates else 0.0
-    reason = f"{full} of {candidates} long lines are full at {width} columns"
-    if full >= settings.min_full_lines and share >= settings.min_full_share:
+    reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
+    # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
+    # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
+    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full
+    if enough and share >= settings.min_full_share:
         return width, f"hard-wrapped at {width} columns ({reason})", long_lines
     return None, reason, 0
 
@@ -112,7 +117,8 @@ def could_break(line: str, width: int) -> bool:
 def first_chunk(line: str) -> str:
     """The first piece a greedy wrapper may move to the next line: a word, or a word's part up
     to its first hyphen (textwrap breaks "well-known" after "well-")."""
-    word = line.split(maxsplit=1)[0] if line.strip() else ""
+    # Split at ASCII white space only, as wrappers do: "«\u00a0mot" is one piece for them.
+    word = line.lstrip(" \t").split(" ", 1)[0].split("\t", 1)[0]
     m = _HYPHEN_CHUNK.match(word)
     return m.group(0) if m else word
 
