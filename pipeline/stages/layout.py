@@ -31,10 +31,8 @@ _LIST_ITEM = re.compile(r"(?:[-*+•·‣◦▪–]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.
 _HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
 # Markdown syntax a plain-text page rarely holds: a link or image with its target, an ATX heading,
 # strong emphasis, a table's separator row, a code fence, a setext underline, an escaped punctuation mark.
-_MARKDOWN = re.compile(
-    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|^\s{0,3}#{1,6}\s+\S|\*\*\S[^*]*\*\*|__\S[^_]*__"
-    r"|^\s*\|?\s*:?-{3,}:?\s*\||^\s{0,3}(?:```|~~~)|^\s{0,3}(?:={3,}|-{3,})\s*$|\\[!-/:-@\[-`{-~]"
-)
+_MD_START = re.compile(r"\s{0,3}(?:#{1,6}\s+\S|```|~~~|(?:={3,}|-{3,})\s*$)|\s*\|?\s*:?-{3,}:?\s*\|")
+_MD_INLINE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\*\*\S[^*]*\*\*|__\S[^_]*__|\\[!-/:-@\[-`{-~]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class Block:
 
 def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     """The document's layout, from line lengths and Markdown syntax; deterministic and one pass."""
-    marked = sum(1 for line in lines if _MARKDOWN.search(line))
+    marked = sum(1 for line in lines if markdown_line(line))
     visible = sum(1 for line in lines if line.strip())
     markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
     # Markdown link targets are words no wrapper breaks: their lines overflow, so they do not count.
@@ -69,6 +67,13 @@ def detect(lines: list[str], settings: LayoutSettings) -> Layout:
         kind = MIXED if long_lines >= settings.min_full_lines else WRAPPED
         return Layout(kind, width, wrap_reason)
     return Layout(LINES, None, "one block a line")
+
+
+def markdown_line(line: str) -> bool:
+    """Does the line carry Markdown syntax? (Substring tests first: most lines have none.)"""
+    if _MD_START.match(line):
+        return True
+    return ("](" in line or "**" in line or "__" in line or "\\" in line) and bool(_MD_INLINE.search(line))
 
 
 def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, str, int]:
