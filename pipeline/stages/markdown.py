@@ -7,8 +7,10 @@ Policy, one line of output per:
 - link: its anchor text, the target dropped; image: removed, its alt text kept only with
   `[layout] markdown_image_alt = true`; a line left empty by a removed image is a drop event;
 - table row: its cells joined by " | " (the separator row is markup and goes);
-- code block (indented or fenced) and raw HTML block: each source line as it is, or dropped
-  with `markdown_code = "drop"`; inline code keeps its text;
+- fenced code block: each source line as it is, or dropped with `markdown_code = "drop"`; an
+  indented block is parsed again, dedented (scrapers indent prose and lists too); raw HTML: the
+  text between its tags; inline code keeps its text; a link the parser refused (a target with
+  spaces, as html2text writes them) still loses its target;
 - navigation: a list whose items are nearly all links (`nav_min_items`, `nav_link_share`), and a
   line of several links and little else, are chrome: dropped here with a rule id.
 """
@@ -30,6 +32,10 @@ from pipeline.stages.layout import STAGE, Block, fits, hyphen_break
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"
 IMAGE = "layout.markdown.image"
+_TAG = re.compile(r"<[^>]*>")
+_MAX_DEPTH = 3  # indented blocks parsed again, at most this deep
+# A link the parser refused (html2text leaves spaces in targets): the anchor stays, the target goes.
+_LEFTOVER_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[a-z]+:|/|#)[^)\n]*\)?")
 _OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
 
@@ -102,8 +108,7 @@ def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings)
     """The document's Markdown as blocks with their input line ranges, and the drop events."""
     joined, firsts, lasts = join_broken_targets(lines) if width else (list(lines), None, None)
     walk = Walk(joined, width, settings)
-    for token in parser().parse("\n".join(joined)):
-        _visit(walk, token)
+    _parse(walk, joined, 0, 0)
     _mark_navigation(walk.out, settings)
     blocks, events = [], []
     for o in walk.out:
@@ -134,6 +139,25 @@ def join_broken_targets(lines: Sequence[str]) -> tuple[list[str], list[int], lis
     return out, firsts, lasts
 
 
+def _parse(w: Walk, lines: Sequence[str], offset: int, depth: int) -> None:
+    """Parse `lines` (the walk's lines from `offset` on) and visit the tokens, maps made absolute."""
+    for token in parser().parse("\n".join(lines)):
+        if token.map:
+            token.map = [token.map[0] + offset, token.map[1] + offset]
+        if token.type == "code_block" and token.map and depth < _MAX_DEPTH:
+            _indented(w, token, depth)
+        else:
+            _visit(w, token)
+
+
+def _indented(w: Walk, t: Token, depth: int) -> None:
+    """An indented code block is parsed again, dedented: html2text and text dumps indent prose and
+    nested lists by four spaces too (fenced blocks are the code that stays as it is)."""
+    start, end = t.map or (0, 0)
+    body = [line[4:] if line[:4] == "    " else line.lstrip("\t") for line in w.lines[start:end]]
+    _parse(w, body, start, depth + 1)
+
+
 def _visit(w: Walk, t: Token) -> None:
     if t.type in ("bullet_list_open", "ordered_list_open"):
         w.depth += 1
@@ -150,8 +174,10 @@ def _visit(w: Walk, t: Token) -> None:
         w.row = None
     elif t.type == "inline" and t.map:
         _inline(w, t)
-    elif t.type in ("code_block", "fence", "html_block") and t.map:
+    elif t.type in ("code_block", "fence") and t.map:
         _code(w, t)
+    elif t.type == "html_block" and t.map:
+        _html(w, t)
 
 
 def _emit(w: Walk, block: Block, piece: Piece, drop: str | None = None, reason: str = "") -> None:
@@ -186,6 +212,8 @@ def _inline(w: Walk, t: Token) -> None:
 
 def _piece_out(w: Walk, piece: Piece, first: int, last: int) -> None:
     text = " ".join(piece.text.split())
+    if "](" in text:
+        text = " ".join(_LEFTOVER_LINK.sub(r"\1", text).split())
     if text:
         _emit(w, Block(text, first, last), piece)
     elif piece.images:
@@ -202,6 +230,15 @@ def _code(w: Walk, t: Token) -> None:
             _emit(w, Block(line, n, n), Piece(line), CODE, "code block (Markdown), dropped by [layout] markdown_code")
         elif line.strip():
             _emit(w, Block(line.strip(), n, n), Piece(line))
+
+
+def _html(w: Walk, t: Token) -> None:
+    """Raw HTML: its tags go, the text between them stays, line by line."""
+    start = (t.map or (0, 0))[0]
+    for i, line in enumerate(t.content.rstrip("\n").split("\n")):
+        text = " ".join(_TAG.sub(" ", line).split())
+        if text:
+            _emit(w, Block(text, start + i + 1, start + i + 1), Piece(text))
 
 
 def _link_like(p: Piece, share: float) -> bool:

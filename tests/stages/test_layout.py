@@ -104,7 +104,14 @@ MD = """# Le **budget** adopté
 |---|---|
 | Écoles | 2 M€ |
 
-    code gardé tel quel
+```
+code gardé tel quel
+```
+
+    * [Indenté](/a)
+    * [Comme html2text](/b)
+    * [Le fait](/c)
+<div class="x">Texte <b>brut</b></div>
 """
 
 
@@ -118,10 +125,12 @@ def test_markdown_to_paragraphs() -> None:
         "Poste | Montant",
         "Écoles | 2 M€",
         "code gardé tel quel",
+        "Texte brut",
     ]
-    assert [b.first for b in blocks] == [1, 11, 13, 15, 17]
+    assert [b.first for b in blocks] == [1, 11, 13, 15, 18, 24]
     dropped = {(e.rule, e.line) for e in events}
-    assert dropped == {(NAV_LIST, 3), (NAV_LIST, 4), (NAV_LIST, 5), (LINK_LINE, 7), (IMAGE, 9)}
+    nav = {(NAV_LIST, n) for n in (3, 4, 5, 21, 22, 23)}  # the indented list is parsed, not code
+    assert dropped == nav | {(LINK_LINE, 7), (IMAGE, 9)}
 
 
 def test_markdown_settings_alt_text_and_code() -> None:
@@ -152,3 +161,9 @@ def test_disabled_layout_changes_nothing() -> None:
     before = list(doc.lines)
     normalise_layout(doc, dataclasses.replace(S, enabled=False))
     assert doc.lines == before and "layout" not in doc.metadata
+
+
+def test_a_link_the_parser_refuses_still_loses_its_target() -> None:
+    lines = ["# Titre", "", "Lire [la suite](http://x.fr/?titre=Le budget adopté) ici.", "", "**Fin**", "", "[a](/a)"]
+    texts = [b.text for b in to_blocks(lines, None, S)[0]]
+    assert texts[1] == "Lire la suite ici."
