@@ -31,6 +31,7 @@ _LIST_ITEM = re.compile(r"(?:[-*+•·‣◦▪–]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.
 _HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
 # Markdown syntax a plain-text page rarely holds: a link or image with its target, an ATX heading,
 # strong emphasis, a table's separator row, a code fence, a setext underline, an escaped punctuation mark.
+_LONG_WORD = re.compile(r"\S{30,}")  # a URL, a broken link target: no wrapper breaks it
 _MD_START = re.compile(r"\s{0,3}(?:#{1,6}\s+\S|```|~~~|(?:={3,}|-{3,})\s*$)|\s*\|?\s*:?-{3,}:?\s*\|")
 _MD_INLINE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\*\*\S[^*]*\*\*|__\S[^_]*__|\\[!-/:-@\[-`{-~]")
 
@@ -56,8 +57,8 @@ def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     marked = sum(1 for line in lines if markdown_line(line))
     visible = sum(1 for line in lines if line.strip())
     markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
-    # Markdown link targets are words no wrapper breaks: their lines overflow, so they do not count.
-    prose = [line for line in lines if "](" not in line] if markdown else lines
+    # Markdown link targets and URLs are words no wrapper breaks: their lines overflow, so they do not count.
+    prose = [line for line in lines if "](" not in line and not _LONG_WORD.search(line)] if markdown else lines
     width, wrap_reason, long_lines = wrap_width(prose, settings)
     md_reason = f"{marked} of {visible} lines carry Markdown syntax"
     if markdown:
