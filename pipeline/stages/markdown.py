@@ -8,8 +8,9 @@ Policy, one line of output per:
   `[layout] markdown_image_alt = true`; a line left empty by a removed image is a drop event;
 - table row: its cells joined by " | " (the separator row is markup and goes);
 - fenced code block: each source line as it is, or dropped with `markdown_code = "drop"`; an
-  indented block is parsed again, dedented (scrapers indent prose and lists too); raw HTML: the
-  text between its tags; inline code keeps its text; a link the parser refused (a target with
+  indented block is parsed again, dedented (scrapers indent prose and lists too); raw HTML: its
+  tags dropped, the text between them kept (no HTML blocks: an unclosed <script> line would
+  swallow the page); inline code keeps its text; a link the parser refused (a target with
   spaces, as html2text writes them) still loses its target;
 - navigation: a list whose items are nearly all links (`nav_min_items`, `nav_link_share`), and a
   line of several links and little else, are chrome: dropped here with a rule id.
@@ -32,7 +33,6 @@ from pipeline.stages.layout import STAGE, Block, fits, hyphen_break
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"
 IMAGE = "layout.markdown.image"
-_TAG = re.compile(r"<[^>]*>")
 _MAX_DEPTH = 3  # indented blocks parsed again, at most this deep
 # A link the parser refused (html2text leaves spaces in targets): the anchor stays, the target goes.
 _LEFTOVER_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[a-z]+:|/|#)[^)\n]*\)?")
@@ -42,7 +42,9 @@ CODE = "layout.markdown.code"
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    # No HTML blocks: a scraper's unclosed <script> line would make the rest of the page one raw
+    # block. HTML then stays inline, where its tags are dropped and the text around them kept.
+    return MarkdownIt("commonmark").enable("table").disable("html_block")
 
 
 @dataclass
@@ -176,8 +178,7 @@ def _visit(w: Walk, t: Token) -> None:
         _inline(w, t)
     elif t.type in ("code_block", "fence") and t.map:
         _code(w, t)
-    elif t.type == "html_block" and t.map:
-        _html(w, t)
+
 
 
 def _emit(w: Walk, block: Block, piece: Piece, drop: str | None = None, reason: str = "") -> None:
@@ -230,15 +231,6 @@ def _code(w: Walk, t: Token) -> None:
             _emit(w, Block(line, n, n), Piece(line), CODE, "code block (Markdown), dropped by [layout] markdown_code")
         elif line.strip():
             _emit(w, Block(line.strip(), n, n), Piece(line))
-
-
-def _html(w: Walk, t: Token) -> None:
-    """Raw HTML: its tags go, the text between them stays, line by line."""
-    start = (t.map or (0, 0))[0]
-    for i, line in enumerate(t.content.rstrip("\n").split("\n")):
-        text = " ".join(_TAG.sub(" ", line).split())
-        if text:
-            _emit(w, Block(text, start + i + 1, start + i + 1), Piece(text))
 
 
 def _link_like(p: Piece, share: float) -> bool:
