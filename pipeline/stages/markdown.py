@@ -36,6 +36,8 @@ IMAGE = "layout.markdown.image"
 _MAX_DEPTH = 3  # indented blocks parsed again, at most this deep
 # A link the parser refused (html2text leaves spaces in targets): the anchor stays, the target goes.
 _LEFTOVER_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[a-z]+:|/|#)[^)\n]*\)?")
+_HEADING = re.compile(r" {0,3}#{1,6} ")
+_BLOCK = re.compile(r"\s*(?:#|[-*+>|]\s|\d+[.)]\s|```|~~~|$)")  # a line that starts a block of its own
 _OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
 
@@ -108,7 +110,7 @@ def render(children: list[Token], keep_alt: bool) -> list[Piece]:
 
 def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings) -> tuple[list[Block], list[AuditEvent]]:
     """The document's Markdown as blocks with their input line ranges, and the drop events."""
-    joined, firsts, lasts = join_broken_targets(lines) if width else (list(lines), None, None)
+    joined, firsts, lasts = join_broken_lines(lines, width) if width else (list(lines), None, None)
     walk = Walk(joined, width, settings)
     _parse(walk, joined, 0, 0)
     _mark_navigation(walk.out, settings)
@@ -124,15 +126,18 @@ def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings)
     return blocks, events
 
 
-def join_broken_targets(lines: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
-    """Rejoin link targets a wrapper broke (at a hyphen of the URL, or before the link's title),
-    with each joined line's first and last input line (1-based)."""
+def join_broken_lines(lines: Sequence[str], width: int) -> tuple[list[str], list[int], list[int]]:
+    """Rejoin what a wrapper broke and Markdown cannot span: link targets (broken at a hyphen of
+    the URL, or before the link's title) and headings (one line in Markdown). With each joined
+    line's first and last input line (1-based)."""
     out: list[str] = []
     firsts: list[int] = []
     lasts: list[int] = []
     for n, line in enumerate(lines, 1):
-        if out and _OPEN_TARGET.search(out[-1]) and line.strip():
-            out[-1] += (" " if line.lstrip().startswith('"') else "") + line.strip()
+        target = out and _OPEN_TARGET.search(out[-1])
+        heading = out and _HEADING.match(out[-1]) and not fits(out[-1], line, width) and not _BLOCK.match(line)
+        if (target or heading) and line.strip():
+            out[-1] += ("" if target and not line.lstrip().startswith('"') else " ") + line.strip()
             lasts[-1] = n
         else:
             out.append(line)

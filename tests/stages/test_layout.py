@@ -144,7 +144,7 @@ def test_wrapped_markdown_is_rejoined_and_broken_link_targets_mended() -> None:
     body = f"{P1} Lire [le rapport complet](https://exemple.org/rapport-annuel-2024-version-finale) ici. {P2}"
     lines = ["Par **Jeanne Martin**", ""]
     lines += [*textwrap.wrap(body, 78, break_on_hyphens=False, break_long_words=False), "", *textwrap.wrap(P3, 78)]
-    lines += ["", "## Suite", "", *textwrap.wrap(P2, 78)]
+    lines += ["", "## Suite", "", *textwrap.wrap("## " + P2, 78), "", *textwrap.wrap(P2, 78)]
     broken = ["Voir [la source](https://exemple.org/un-long-chemin-", "vers-la-page.html) du texte."]
     lines += ["", *broken]
     layout = detect(lines, S)
@@ -152,7 +152,7 @@ def test_wrapped_markdown_is_rejoined_and_broken_link_targets_mended() -> None:
     blocks, _ = to_blocks(lines, layout.width, S)
     texts = [b.text for b in blocks]
     assert texts == ["Par Jeanne Martin", body.replace("[le rapport complet](https://exemple.org/rapport-annuel-2024-version-finale)",
-                                  "le rapport complet"), P3, "Suite", P2, "Voir la source du texte."]  # fmt: skip
+                                  "le rapport complet"), P3, "Suite", P2, P2, "Voir la source du texte."]  # fmt: skip
     assert (blocks[-1].first, blocks[-1].last) == (len(lines) - 1, len(lines))
 
 
