@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from pipeline.document import AuditEvent
 from pipeline.settings import LayoutSettings
-from pipeline.stages.layout import STAGE, Block, fits, hyphen_break
+from pipeline.stages.layout import STAGE, Block, blank_separated, fits, hyphen_break, paragraph_end
 
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"
@@ -82,6 +82,7 @@ class Walk:
     items: int = 0
     row: list[str] | None = None
     row_first: int = 0
+    guess: bool = True  # see layout.paragraph_end
 
 
 def render(children: list[Token], keep_alt: bool) -> list[Piece]:
@@ -111,7 +112,7 @@ def render(children: list[Token], keep_alt: bool) -> list[Piece]:
 def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings) -> tuple[list[Block], list[AuditEvent]]:
     """The document's Markdown as blocks with their input line ranges, and the drop events."""
     joined, firsts, lasts = join_broken_lines(lines, width) if width else (list(lines), None, None)
-    walk = Walk(joined, width, settings)
+    walk = Walk(joined, width, settings, guess=not blank_separated(lines))
     _parse(walk, joined, 0, 0)
     _mark_navigation(walk.out, settings)
     blocks, events = [], []
@@ -205,7 +206,9 @@ def _inline(w: Walk, t: Token) -> None:
         return
     group, first = pieces[0], start + 1
     for i in range(1, len(pieces)):
-        if w.width and not fits(source[i - 1], source[i], w.width) and not source[i - 1].endswith("  "):
+        after = source[i + 1] if i + 1 < len(source) else ""
+        ends = paragraph_end(source[i - 1], source[i], after, w.width, w.guess) if w.width else True
+        if not ends and not source[i - 1].endswith("  "):
             sep = "" if hyphen_break(source[i - 1], source[i]) else " "
             p = pieces[i]
             group = Piece(group.text.rstrip() + sep + p.text.strip(), group.link_chars + p.link_chars,
