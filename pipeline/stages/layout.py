@@ -83,17 +83,41 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
     """The width the text was wrapped at, or None; why; and how many one-block lines it also holds.
 
     The width is the longest line once the longest few are set aside (a URL, a table row may
-    overflow). The text counts as wrapped when most lines longer than half the width are *full*:
-    the next line's first word would not have fitted after them. In one-block-a-line text line
-    lengths are spread out, so only the few that happen to end near the width are full.
+    overflow); when that line stands alone (no other within two columns), the next longest that
+    does not is tried too, and the one with more full lines wins. The text counts as wrapped
+    when enough lines longer than half the width are *full*: the next line's first word would not
+    have fitted after them. In one-block-a-line text line lengths are spread out, so only the few
+    that happen to end near the width are full.
     """
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
     if len(lengths) < settings.min_lines:
         return None, "too few lines to tell", 0
     p95 = lengths[int(len(lengths) * 0.95)]
-    width = max(n for n in lengths if n <= p95 + p95 // 10)
-    if not settings.min_width <= width <= settings.max_width:
-        return None, f"no wrap width ({width} columns is out of range)", 0
+    below = [n for n in lengths if n <= p95 + p95 // 10]
+    widths = [below[-1]]
+    for i in range(len(below) - 1, 0, -1):
+        if below[i - 1] >= below[i] - 2:
+            if below[i] != widths[0]:
+                widths.append(below[i])
+            break
+    widths = [w for w in widths if settings.min_width <= w <= settings.max_width]
+    if not widths:
+        return None, f"no wrap width ({below[-1]} columns is out of range)", 0
+    counts = max(fullness(lines, w) for w in widths)
+    full, candidates, lower, long_lines, width = counts
+    share = full / candidates if candidates else 0.0
+    reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
+    # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
+    # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
+    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full
+    if enough and share >= settings.min_full_share:
+        return width, f"hard-wrapped at {width} columns ({reason})", long_lines
+    return None, reason, 0
+
+
+def fullness(lines: list[str], width: int) -> tuple[int, int, int, int, int]:
+    """At `width`: full lines, lines longer than half of it, full lines followed by a lower-case
+    start, lines over it that a wrapper would have broken; and the width itself."""
     full = candidates = long_lines = lower = 0
     for a, b in zip(lines, lines[1:], strict=False):
         if not b.strip():
@@ -106,14 +130,7 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
             if not fits(a, b, width):
                 full += 1
                 lower += b.lstrip()[:1].islower()  # the next line goes on with a sentence
-    share = full / candidates if candidates else 0.0
-    reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
-    # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
-    # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
-    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full
-    if enough and share >= settings.min_full_share:
-        return width, f"hard-wrapped at {width} columns ({reason})", long_lines
-    return None, reason, 0
+    return full, candidates, lower, long_lines, width
 
 
 def could_break(line: str, width: int) -> bool:

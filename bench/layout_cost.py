@@ -1,0 +1,70 @@
+"""What the layout stage costs on one-block-a-line input (the layout it leaves alone).
+
+    python bench/layout_cost.py [--runs 7] [DIR ...]
+
+Cleans every `*.txt` of the seeds, the development pages and the folders given (e.g. the real
+pages as whole-page text) with every stage (`core.clean_document`, languages "any"), once with
+`[layout] enabled = false` and once with the default settings, alternating the two `--runs` times;
+reports the median time per page of each and the layout stage alone (`normalise_layout`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.core import Context, clean_document  # noqa: E402
+from pipeline.document import Document  # noqa: E402
+from pipeline.settings import load_settings  # noqa: E402
+from pipeline.stages.layout import normalise_layout  # noqa: E402
+
+
+def timed(fn: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("dirs", nargs="*", type=Path)
+    a = ap.parse_args()
+    folders = [ROOT / "seeds", ROOT / "tests" / "devset" / "pages", *a.dirs]
+    texts = [p.read_text(encoding="utf-8") for d in folders for p in sorted(d.glob("*.txt"))]
+    on = load_settings().with_languages("any")
+    off = dataclasses.replace(on, layout=dataclasses.replace(on.layout, enabled=False))
+    contexts = {"off": Context.load(off), "on": Context.load(on)}
+
+    def run(ctx: Context) -> None:
+        for i, text in enumerate(texts):
+            clean_document(Document(id=str(i), source="s", file="s", metadata={"format": "txt"}), text, ctx)
+
+    def layout_only() -> None:
+        for text in texts:
+            doc = Document(id="d", source="s", file="s")
+            doc.set_text(text)
+            normalise_layout(doc, on.layout)
+
+    times: dict[str, list[float]] = {"off": [], "on": [], "layout": []}
+    for _ in range(a.runs):
+        for name, ctx in contexts.items():
+            times[name].append(timed(lambda ctx=ctx: run(ctx)))
+        times["layout"].append(timed(layout_only))
+    ms = {k: 1000 * statistics.median(v) / len(texts) for k, v in times.items()}
+    print(f"{len(texts)} pages, median of {a.runs} runs, ms per page:")
+    print(f"  all stages, layout off  {ms['off']:.3f}")
+    print(f"  all stages, layout on   {ms['on']:.3f}  ({100 * (ms['on'] / ms['off'] - 1):+.1f} %)")
+    print(f"  layout stage alone      {ms['layout']:.3f}  ({100 * ms['layout'] / ms['off']:.1f} % of all stages)")
+
+
+if __name__ == "__main__":
+    main()
