@@ -54,7 +54,7 @@ class LayoutSettings:
     max_width: int = 200
     min_full_lines: int = 3
     min_full_share: float = 0.3
-    min_lower_share: float = 0.25
+    min_lower_share: float = 0.4
     markdown_min_lines: int = 3
     markdown_min_share: float = 0.05
     markdown_image_alt: bool = False

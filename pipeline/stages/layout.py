@@ -109,7 +109,8 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
     reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
     # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
     # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
-    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full
+    # And a wrapped text has more full lines than lines a wrapper would have broken earlier.
+    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full and full > long_lines
     if enough and share >= settings.min_full_share:
         return width, f"hard-wrapped at {width} columns ({reason})", long_lines
     return None, reason, 0
