@@ -174,7 +174,7 @@ def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True) ->
     same lines; unless blank lines mark the paragraph ends (`guess` false), one case is told apart: after a sentence end, a line that is a paragraph of its own
     (the break after it is an end) and has no sentence end itself is a title, a caption or chrome,
     not the last line of a prose paragraph. (On the real pages' gold paragraphs wrapped at 60-100
-    columns this rule finds 269 paragraph ends and mistakes 84 wrapped lines for ends.)
+    columns this rule finds 269 paragraph ends and mistakes 84 wrapped lines for ends; docs/layout.md.)
     """
     if fits(a, b, width):
         return True
