@@ -3,8 +3,9 @@
     python bench/layouts.py --input seeds --output /tmp/layouts [--widths 60,72,80,100] [--html DIR]
 
 For every `NAME.txt[.gz]` under --input: `wrapN/` (every line over N columns hard-wrapped with
-textwrap, nothing else changed), `wrapN-blank/` (the same, a blank line between the blocks), `md/` and `md-wrap72/` (each line a
-Markdown paragraph, its punctuation escaped, the first a heading; unwrapped and wrapped at 72).
+textwrap, nothing else changed), `wrapN-blank/` (the same, a blank line between the blocks),
+`md/` and `md-wrap72/` (each line a Markdown paragraph, its punctuation escaped, the first a
+heading; unwrapped and wrapped at 72).
 With --html DIR (pages `NAME.html[.gz]`; needs html2text, installed by hand for measuring):
 `markdown/` (html2text, no wrapping) and `markdown-wrap78/` (html2text's default 78 columns).
 Each variant folder holds files of the same names, so one scorer scores them all.

@@ -18,6 +18,7 @@ point at the input.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def fullness(lines: list[str], width: int) -> tuple[int, int, int, int, int]:
     """At `width`: full lines, lines longer than half of it, full lines followed by a lower-case
     start, lines over it that a wrapper would have broken; and the width itself."""
     full = candidates = long_lines = lower = 0
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in itertools.pairwise(lines):
         if not b.strip():
             continue
         n = len(a.rstrip())
@@ -171,10 +172,11 @@ def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True) ->
     """Is the break between `a` and `b` a paragraph end? (`after`: the line after `b`, or "".)
 
     Yes when `b`'s first piece would have fitted. Where it would not, both readings wrap to the
-    same lines; unless blank lines mark the paragraph ends (`guess` false), one case is told apart: after a sentence end, a line that is a paragraph of its own
-    (the break after it is an end) and has no sentence end itself is a title, a caption or chrome,
-    not the last line of a prose paragraph. (On the real pages' gold paragraphs wrapped at 60-100
-    columns this rule finds 269 paragraph ends and mistakes 84 wrapped lines for ends; docs/layout.md.)
+    same lines. Unless blank lines mark the paragraph ends (`guess` false), one case is told
+    apart: after a sentence end, a line that is a paragraph of its own (the break after it is an
+    end) and has no sentence end itself is a title, a caption or chrome, not the last line of a
+    prose paragraph. (On the real pages' gold paragraphs wrapped at 60-100 columns this rule
+    finds 269 paragraph ends and mistakes 84 wrapped lines for ends; docs/layout.md.)
     """
     if fits(a, b, width):
         return True

@@ -109,7 +109,9 @@ def render(children: list[Token], keep_alt: bool) -> list[Piece]:
     return pieces
 
 
-def to_blocks(lines: Sequence[str], width: int | None, settings: LayoutSettings) -> tuple[list[Block], list[AuditEvent]]:
+def to_blocks(
+    lines: Sequence[str], width: int | None, settings: LayoutSettings
+) -> tuple[list[Block], list[AuditEvent]]:
     """The document's Markdown as blocks with their input line ranges, and the drop events."""
     joined, firsts, lasts = join_broken_lines(lines, width) if width else (list(lines), None, None)
     walk = Walk(joined, width, settings, guess=not blank_separated(lines))
@@ -184,7 +186,6 @@ def _visit(w: Walk, t: Token) -> None:
         _inline(w, t)
     elif t.type in ("code_block", "fence") and t.map:
         _code(w, t)
-
 
 
 def _emit(w: Walk, block: Block, piece: Piece, drop: str | None = None, reason: str = "") -> None:

@@ -41,7 +41,9 @@ LAYOUTS["markdown"] = lines_to_markdown
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_same_clean_text_in_every_layout(layout: str, ctx: Context, originals: dict[Path, tuple[str, str]]) -> None:
-    differ = [p.name for p in PAGES if clean(LAYOUTS[layout](p.read_text(encoding="utf-8")), p.name, ctx) != originals[p]]
+    differ = [
+        p.name for p in PAGES if clean(LAYOUTS[layout](p.read_text(encoding="utf-8")), p.name, ctx) != originals[p]
+    ]
     assert not differ, f"{layout}: {len(differ)} of {len(PAGES)} pages clean differently: {differ}"
 
 
