@@ -131,7 +131,8 @@ def fullness(lines: list[str], width: int) -> tuple[int, int, int, int, int]:
             candidates += 1
             if not fits(a, b, width):
                 full += 1
-                lower += b.lstrip()[:1].islower()  # the next line goes on with a sentence
+                # the sentence goes on in lower case, or a word without spaces (Chinese) goes on
+                lower += b.lstrip()[:1].islower() or word_break(a, b, width)
     return full, candidates, lower, long_lines, width
 
 
@@ -156,10 +157,22 @@ def hyphen_break(a: str, b: str) -> bool:
     return len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b.lstrip()[:1].isalpha()
 
 
+def word_break(a: str, b: str, width: int) -> bool:
+    """`a` was filled up by a word longer than the width that goes on on `b`: a wrapper breaks
+    such a word anywhere (text without spaces, as Chinese or Japanese, or a URL)."""
+    a = a.rstrip()
+    return len(a) == width and len(a.rsplit(" ", 1)[-1]) + len(first_chunk(b)) > width
+
+
 def fits(a: str, b: str, width: int) -> bool:
     """Would `b`'s first piece have fitted at the end of `a`? Then the break is a paragraph end."""
+    chunk = first_chunk(b)
+    # A word longer than the width (a line without spaces as long as the width is taken for part
+    # of one): a wrapper fills the line with part of it, so only a line it did not fill ends here.
+    if len(chunk) > width or len(chunk) == width == len(b.strip()):
+        return len(a.rstrip()) < width
     gap = 0 if hyphen_break(a, b) else 1
-    return len(a.rstrip()) + gap + len(first_chunk(b)) <= width
+    return len(a.rstrip()) + gap + len(chunk) <= width
 
 
 def blank_separated(lines: Sequence[str]) -> bool:
@@ -199,7 +212,7 @@ class Paragraph:
     """A paragraph being rebuilt from wrapped lines."""
 
     def __init__(self, line: str, number: int) -> None:
-        self.parts = [line.strip()]
+        self.text = line.strip()
         self.first = self.last = number
         self.prev = line
         self.item = marker_width(line) > 0
@@ -217,17 +230,15 @@ class Paragraph:
             return False  # a new list item (a wrapper may also push a lone dash to a line's start)
         return not paragraph_end(self.prev, line, after, width, guess)
 
-    def add(self, line: str, number: int) -> None:
-        if hyphen_break(self.prev, line):
-            self.parts[-1] += line.strip()
-        else:
-            self.parts.append(line.strip())
+    def add(self, line: str, number: int, width: int) -> None:
+        tight = hyphen_break(self.prev, line) or word_break(self.prev, line, width)
+        self.text += ("" if tight else " ") + line.strip()
         if self.first == self.last:
             self.cont = indent(line)  # an indented first line: the rest sit at this indent
         self.prev, self.last = line, number
 
     def block(self) -> Block:
-        return Block(" ".join(self.parts), self.first, self.last)
+        return Block(self.text, self.first, self.last)
 
 
 def unwrap(lines: list[str], numbers: list[int], width: int) -> list[Block]:
@@ -241,7 +252,7 @@ def unwrap(lines: list[str], numbers: list[int], width: int) -> list[Block]:
                 blocks.append(para.block())
             para = None
         elif para and para.takes(line, lines[i + 1] if i + 1 < len(lines) else "", width, guess):
-            para.add(line, n)
+            para.add(line, n, width)
         else:
             if para:
                 blocks.append(para.block())
@@ -257,6 +268,7 @@ def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
         return doc
     layout = detect(doc.lines, settings)
     doc.metadata["layout"] = layout.kind
+    before = len(doc.lines)
     if layout.width:
         doc.metadata["layout_width"] = layout.width
     if layout.kind == LINES:
@@ -268,7 +280,6 @@ def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
         doc.events.extend(events)
     else:
         blocks = unwrap(doc.lines, doc.line_numbers, layout.width or 0)
-    before = len(doc.lines)
     doc.lines = [b.text for b in blocks]
     doc.line_numbers = [b.first for b in blocks]
     doc.spans = [[b.first, b.last] for b in blocks if b.last > b.first]

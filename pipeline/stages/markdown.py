@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from pipeline.document import AuditEvent
 from pipeline.settings import LayoutSettings
-from pipeline.stages.layout import STAGE, Block, blank_separated, fits, hyphen_break, paragraph_end
+from pipeline.stages.layout import STAGE, Block, blank_separated, fits, hyphen_break, paragraph_end, word_break
 
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"
@@ -210,10 +210,10 @@ def _inline(w: Walk, t: Token) -> None:
         after = source[i + 1] if i + 1 < len(source) else ""
         ends = paragraph_end(source[i - 1], source[i], after, w.width, w.guess) if w.width else True
         if not ends and not source[i - 1].endswith("  "):
-            sep = "" if hyphen_break(source[i - 1], source[i]) else " "
+            tight = hyphen_break(source[i - 1], source[i]) or word_break(source[i - 1], source[i], w.width or 0)
             p = pieces[i]
-            group = Piece(group.text.rstrip() + sep + p.text.strip(), group.link_chars + p.link_chars,
-                          group.links + p.links, group.images + p.images)  # fmt: skip
+            text = group.text.rstrip() + ("" if tight else " ") + p.text.strip()
+            group = Piece(text, group.link_chars + p.link_chars, group.links + p.links, group.images + p.images)
         else:
             _piece_out(w, group, first, start + i)
             group, first = pieces[i], start + i + 1

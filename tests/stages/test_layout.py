@@ -167,3 +167,14 @@ def test_a_link_the_parser_refuses_still_loses_its_target() -> None:
     lines = ["# Titre", "", "Lire [la suite](http://x.fr/?titre=Le budget adopté) ici.", "", "**Fin**", "", "[a](/a)"]
     texts = [b.text for b in to_blocks(lines, None, S)[0]]
     assert texts[1] == "Lire la suite ici."
+
+
+ZH = ("市政府周一宣布，新建的城市图书馆将于明年春天向公众开放，馆内设有儿童阅读区、自习室和多功能报告厅，"
+      "预计每天可接待读者三千人次。负责人表示，图书馆还将延长周末开放时间，方便上班族前来借阅。")  # fmt: skip
+
+
+def test_text_without_spaces_is_rejoined_without_spaces() -> None:
+    lines = [*textwrap.wrap(ZH, 30), "分享", *textwrap.wrap(ZH[::-1], 30)]
+    layout = detect(lines, S)
+    assert (layout.kind, layout.width) == (WRAPPED, 30), layout
+    assert [b.text for b in unwrap(lines, list(range(len(lines))), 30)] == [ZH, "分享", ZH[::-1]]
