@@ -3,9 +3,10 @@
     python bench/layout_cost.py [--runs 7] [DIR ...]
 
 Cleans every `*.txt` of the seeds, the development pages and the folders given (e.g. the real
-pages as whole-page text) that the layout stage finds one block a line, with every stage (`core.clean_document`, languages "any"), once with
-`[layout] enabled = false` and once with the default settings, alternating the two `--runs` times;
-reports the median time per page of each and the layout stage alone (`normalise_layout`).
+pages as whole-page text) that the layout stage finds one block a line, with every stage
+(`core.clean_document`, languages "any"), once with `[layout] enabled = false` and once with the
+default settings, alternating the two `--runs` times; reports the median time per page of each
+and of the layout stage alone (`normalise_layout`).
 """
 
 from __future__ import annotations
