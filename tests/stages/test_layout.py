@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from pipeline.document import Document
-from pipeline.settings import LayoutSettings
+from pipeline.errors import ConfigError
+from pipeline.settings import LayoutSettings, load_settings
 from pipeline.stages.layout import LINES, MARKDOWN, MARKDOWN_WRAPPED, WRAPPED, detect, normalise_layout, unwrap
 from pipeline.stages.markdown import IMAGE, LINK_LINE, NAV_LIST, to_blocks
 
@@ -178,3 +182,16 @@ def test_text_without_spaces_is_rejoined_without_spaces() -> None:
     layout = detect(lines, S)
     assert (layout.kind, layout.width) == (WRAPPED, 30), layout
     assert [b.text for b in unwrap(lines, list(range(len(lines))), 30)] == [ZH, "分享", ZH[::-1]]
+
+
+def test_layout_settings_are_part_of_every_stage_fingerprint(tmp_path: Path) -> None:
+    base = load_settings()
+    changed = dataclasses.replace(base, layout=dataclasses.replace(base.layout, min_width=31))
+    for stage in ("encoding", "learn", "chrome", "language", "normalise"):
+        assert base.fingerprint(stage) != changed.fingerprint(stage)
+    user = tmp_path / "user.toml"
+    user.write_text("[layout]\nmarkdown_code = 'drop'\n", encoding="utf-8")
+    assert load_settings(user).layout.markdown_code == "drop"
+    user.write_text("[layout]\nmarkdown_code = 'maybe'\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_settings(user)
