@@ -5,8 +5,8 @@
 Cleans every `*.txt` of the seeds, the development pages and the folders given (e.g. the real
 pages as whole-page text) that the layout stage finds one block a line, with every stage
 (`core.clean_document`, languages "any"), once with `[layout] enabled = false` and once with the
-default settings, alternating the two `--runs` times; reports the median time per page of each
-and of the layout stage alone (`normalise_layout`).
+default settings, page by page (so that other load on the machine hits both alike), `--runs`
+times; reports the median time per page of each and of the layout stage alone.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pipeline.settings import load_settings  # noqa: E402
 from pipeline.stages.layout import LINES, detect, normalise_layout  # noqa: E402
 
 
-def timed(fn: Callable[[], None]) -> float:
+def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
@@ -48,21 +48,24 @@ def main() -> None:
     off = dataclasses.replace(on, layout=dataclasses.replace(on.layout, enabled=False))
     contexts = {"off": Context.load(off), "on": Context.load(on)}
 
-    def run(ctx: Context) -> None:
-        for i, text in enumerate(texts):
-            clean_document(Document(id=str(i), source="s", file="s", metadata={"format": "txt"}), text, ctx)
+    def clean(ctx: Context, i: int, text: str) -> float:
+        doc = Document(id=str(i), source="s", file="s", metadata={"format": "txt"})
+        return timed(lambda: clean_document(doc, text, ctx))
 
-    def layout_only() -> None:
-        for text in texts:
-            doc = Document(id="d", source="s", file="s")
-            doc.set_text(text)
-            normalise_layout(doc, on.layout)
+    def layout_only(text: str) -> float:
+        doc = Document(id="d", source="s", file="s")
+        doc.set_text(text)
+        return timed(lambda: normalise_layout(doc, on.layout))
 
     times: dict[str, list[float]] = {"off": [], "on": [], "layout": []}
     for _ in range(a.runs):
-        for name, ctx in contexts.items():
-            times[name].append(timed(lambda ctx=ctx: run(ctx)))
-        times["layout"].append(timed(layout_only))
+        total = dict.fromkeys(times, 0.0)
+        for i, text in enumerate(texts):  # page by page, both ways: load changes hit both alike
+            total["off"] += clean(contexts["off"], i, text)
+            total["on"] += clean(contexts["on"], i, text)
+            total["layout"] += layout_only(text)
+        for name, seconds in total.items():
+            times[name].append(seconds)
     ms = {k: 1000 * statistics.median(v) / len(texts) for k, v in times.items()}
     print(f"{len(texts)} pages, median of {a.runs} runs, ms per page:")
     print(f"  all stages, layout off  {ms['off']:.3f}")
