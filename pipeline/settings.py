@@ -55,6 +55,7 @@ class LayoutSettings:
     min_full_lines: int = 3
     min_full_share: float = 0.3
     min_lower_share: float = 0.4
+    sure_full_share: float = 0.8
     markdown_min_lines: int = 3
     markdown_min_share: float = 0.05
     markdown_image_alt: bool = False

@@ -34,6 +34,7 @@ _HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
 # Markdown syntax a plain-text page rarely holds: a link or image with its target, an ATX heading,
 # strong emphasis, a table's separator row, a code fence, a setext underline, an escaped punctuation mark.
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:]$")
+_OPENING = " \t[(*_`\"'“‘«¿¡"  # what may come before a sentence's next word: markup, quotes
 _LONG_WORD = re.compile(r"\S{30,}")  # a URL, a broken link target: no wrapper breaks it
 _MD_START = re.compile(r"\s{0,3}(?:#{1,6}\s+\S|```|~~~|(?:={3,}|-{3,})\s*$)|\s*\|?\s*:?-{3,}:?\s*\|")
 _MD_INLINE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\*\*\S[^*]*\*\*|__\S[^_]*__|\\[!-/:-@\[-`{-~]")
@@ -61,8 +62,7 @@ def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     visible = sum(1 for line in lines if line.strip())
     markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
     # Markdown link targets and URLs are words no wrapper breaks: their lines overflow, so they do not count.
-    prose = [line for line in lines if "](" not in line and not _LONG_WORD.search(line)] if markdown else lines
-    width, wrap_reason, long_lines = wrap_width(prose, settings)
+    width, wrap_reason, long_lines = wrap_width(lines, settings, markdown)
     md_reason = f"{marked} of {visible} lines carry Markdown syntax"
     if markdown:
         kind = MARKDOWN_WRAPPED if width else MARKDOWN
@@ -80,7 +80,7 @@ def markdown_line(line: str) -> bool:
     return ("](" in line or "**" in line or "__" in line or "\\" in line) and bool(_MD_INLINE.search(line))
 
 
-def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, str, int]:
+def wrap_width(lines: list[str], settings: LayoutSettings, markdown: bool = False) -> tuple[int | None, str, int]:
     """The width the text was wrapped at, or None; why; and how many one-block lines it also holds.
 
     The width is the longest line once the longest few are set aside (a URL, a table row may
@@ -90,7 +90,10 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
     have fitted after them. In one-block-a-line text line lengths are spread out, so only the few
     that happen to end near the width are full.
     """
-    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    # In Markdown, link targets and URLs are words no wrapper breaks: their lines overflow, so
+    # they set no width and are not judged full or over-long (they still follow other lines).
+    skip = [markdown and ("](" in line or bool(_LONG_WORD.search(line))) for line in lines]
+    lengths = sorted(len(line.rstrip()) for line, s in zip(lines, skip, strict=True) if line.strip() and not s)
     if len(lengths) < settings.min_lines:
         return None, "too few lines to tell", 0
     p95 = lengths[int(len(lengths) * 0.95)]
@@ -104,25 +107,28 @@ def wrap_width(lines: list[str], settings: LayoutSettings) -> tuple[int | None, 
     widths = [w for w in widths if settings.min_width <= w <= settings.max_width]
     if not widths:
         return None, f"no wrap width ({below[-1]} columns is out of range)", 0
-    counts = max(fullness(lines, w) for w in widths)
+    counts = max(fullness(lines, skip, w) for w in widths)
     full, candidates, lower, long_lines, width = counts
     share = full / candidates if candidates else 0.0
     reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
     # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
     # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
     # And a wrapped text has more full lines than lines a wrapper would have broken earlier.
-    enough = full >= settings.min_full_lines and lower >= settings.min_lower_share * full and full > long_lines
+    # Many long lines, nearly all full (`sure_full_share`), need no lower-case evidence (Title Case lists).
+    sure = share >= settings.sure_full_share and full >= 3 * settings.min_full_lines
+    cased = lower >= settings.min_lower_share * full or sure
+    enough = full >= settings.min_full_lines and full > long_lines and cased
     if enough and share >= settings.min_full_share:
         return width, f"hard-wrapped at {width} columns ({reason})", long_lines
     return None, reason, 0
 
 
-def fullness(lines: list[str], width: int) -> tuple[int, int, int, int, int]:
+def fullness(lines: list[str], skip: list[bool], width: int) -> tuple[int, int, int, int, int]:
     """At `width`: full lines, lines longer than half of it, full lines followed by a lower-case
     start, lines over it that a wrapper would have broken; and the width itself."""
     full = candidates = long_lines = lower = 0
-    for a, b in itertools.pairwise(lines):
-        if not b.strip():
+    for (a, b), skipped in zip(itertools.pairwise(lines), skip, strict=False):
+        if skipped or not b.strip():
             continue
         n = len(a.rstrip())
         if n > width:
@@ -132,7 +138,7 @@ def fullness(lines: list[str], width: int) -> tuple[int, int, int, int, int]:
             if not fits(a, b, width):
                 full += 1
                 # the sentence goes on in lower case, or a word without spaces (Chinese) goes on
-                lower += b.lstrip()[:1].islower() or word_break(a, b, width)
+                lower += b.lstrip(_OPENING)[:1].islower() or word_break(a, b, width)
     return full, candidates, lower, long_lines, width
 
 
