@@ -62,7 +62,6 @@ def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     marked = sum(1 for line in lines if markdown_line(line))
     visible = sum(1 for line in lines if line.strip())
     markdown = marked >= settings.markdown_min_lines and marked >= settings.markdown_min_share * visible
-    # Markdown link targets and URLs are words no wrapper breaks: their lines overflow, so they do not count.
     width, wrap_reason, long_lines = wrap_width(lines, settings, markdown)
     md_reason = f"{marked} of {visible} lines carry Markdown syntax"
     if markdown:
@@ -281,7 +280,9 @@ def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
     if layout.kind == LINES:
         return doc
     if layout.kind in (MARKDOWN, MARKDOWN_WRAPPED):
-        from pipeline.stages.markdown import to_blocks  # imported only for Markdown documents
+        from pipeline.stages.markdown import to_blocks  # here: markdown.py imports this module
+
+        # Its line numbers are indices of `doc.lines`: the layout runs right after set_text.
 
         blocks, events = to_blocks(doc.lines, layout.width, settings)
         doc.events.extend(events)
