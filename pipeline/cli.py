@@ -96,10 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     explain.set_defaults(func=cmd_explain)
 
-    evaluate = sub.add_parser("evaluate", parents=[common], help="score an output folder against gold annotations")
-    evaluate.add_argument("--gold", required=True, metavar="DIR")
-    evaluate.add_argument("--output", required=True, metavar="DIR")
-    evaluate.add_argument("--json", action="store_true", help="per-document results as JSON")
+    evaluate = sub.add_parser(
+        "evaluate", parents=[common], help="score on the real pages of every split (or, with --gold, an output folder against gold)"
+    )
+    evaluate.add_argument("--gold", metavar="DIR", help="gold annotations (with --output): the seeds' mode")
+    evaluate.add_argument("--output", metavar="DIR", help="the output folder scored against --gold")
+    evaluate.add_argument("--json", action="store_true", help="with --gold: per-document results as JSON")
+    evaluate.add_argument("--shared", metavar="DIR", help="folder holding realpages/ and eval/ (default ../shared)")
+    evaluate.add_argument("--splits", default="train,dev,test", help="real pages: splits to score")
+    evaluate.add_argument("--groups", default="realpages,wcxb,aeb", help="real pages: corpus groups to score")
+    evaluate.add_argument("--paths", default="text,html", help="real pages: input paths to score")
+    evaluate.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
+    evaluate.add_argument("--json-out", default="data/eval/realpages.json", metavar="FILE",
+                          help="real pages: rows and per-page scores as JSON")  # fmt: skip
     evaluate.set_defaults(func=cmd_evaluate)
 
     report = sub.add_parser("report", parents=[common], help="rebuild OUTPUT_DIR/report.html from its manifest")
@@ -355,8 +364,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import check_folders, evaluate, format_report
+    from pipeline.evaluate import check_folders, evaluate, evaluate_real_pages, format_report
 
+    if not args.gold and not args.output:
+        return evaluate_real_pages(args)
+    if not (args.gold and args.output):
+        raise ConfigError("--gold and --output go together (or give neither to score the real pages)")
     gold, out = Path(args.gold), Path(args.output)
     check_folders(gold, out)
     summary, per_doc = evaluate(gold, out)

@@ -15,7 +15,10 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 from pipeline.errors import ConfigError
 
@@ -107,3 +110,17 @@ def format_report(summary: dict[str, Any], per_doc: list[dict[str, Any]], as_jso
             lines.append(f"{d['source']:<60} decision={d['decision']} {'ok' if d['ok'] else 'WRONG'}{flag}")
     lines.append(" ".join(f"{k}={v}" for k, v in summary.items()))
     return "\n".join(lines)
+
+
+def evaluate_real_pages(args: argparse.Namespace) -> int:
+    """Every split of the real pages, both paths, beside the baselines (see pipeline/evaluation/)."""
+    from pipeline.core import Context
+    from pipeline.evaluation.pages import load_pages
+    from pipeline.evaluation.realpages import evaluate_real_pages as run
+    from pipeline.settings import CONFIG_DIR, load_settings
+
+    shared = Path(args.shared) if args.shared else CONFIG_DIR.parent.parent / "shared"
+    pages = list(load_pages(shared, tuple(args.splits.split(",")), tuple(args.groups.split(","))))
+    ctx = Context.load(load_settings(args.config))
+    run(ctx, pages, tuple(args.paths.split(",")), Path(args.json_out) if args.json_out else None)
+    return 0
