@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="real pages: rows and per-page scores as JSON")  # fmt: skip
     evaluate.set_defaults(func=cmd_evaluate)
 
+    train = sub.add_parser("train", parents=[common], help="fit the line model on the train split, thresholds on dev")
+    train.add_argument("--shared", metavar="DIR", help="folder holding realpages/ and eval/ (default ../shared)")
+    train.add_argument("--out", default=str(CONFIG_DIR / "models" / "line-model.json"), metavar="FILE")
+    train.add_argument("--version", default="1", help="the model's version, written into the file")
+    train.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
+    train.set_defaults(func=cmd_train)
+
     report = sub.add_parser("report", parents=[common], help="rebuild OUTPUT_DIR/report.html from its manifest")
     report.add_argument("output_dir", metavar="OUTPUT_DIR")
     report.set_defaults(func=cmd_report)
@@ -374,6 +381,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     check_folders(gold, out)
     summary, per_doc = evaluate(gold, out)
     print(format_report(summary, per_doc, as_json=args.json))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.core import Context
+    from pipeline.settings import load_settings
+    from pipeline.train import train
+
+    shared = Path(args.shared) if args.shared else CONFIG_DIR.parent.parent / "shared"
+    thresholds = train(Context.load(load_settings(args.config)), shared, Path(args.out), args.version)
+    print(f"model: {args.out}  thresholds (set on dev): {thresholds}")
     return 0
 
 

@@ -33,6 +33,9 @@ class AuditEvent:
     line: int | None = None
     text: str = ""
     after: str | None = None
+    # Drops by the line model: its probability that the line is content, and its strongest cues.
+    prob: float | None = None
+    cues: list[str] | None = None
 
     def to_record(self, doc_id: str, last_line: int | None = None) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -49,6 +52,9 @@ class AuditEvent:
         if self.after is not None:
             record["after"] = self.after
         record["reason"] = self.reason
+        if self.prob is not None:
+            record["prob"] = self.prob
+            record["cues"] = self.cues or []
         return record
 
 
@@ -116,7 +122,8 @@ class Document:
     def to_record(self) -> dict[str, Any]:
         # Built field by field: dataclasses.asdict deep-copies everything and was a tenth of a run.
         record = {f.name: getattr(self, f.name) for f in _RECORD_FIELDS}
-        new = [{f.name: getattr(e, f.name) for f in _EVENT_FIELDS} for e in self.events]
+        new = [{f.name: getattr(e, f.name) for f in _EVENT_FIELDS if f.name not in _MODEL_FIELDS or e.prob is not None}
+               for e in self.events]  # fmt: skip
         record["events_json"] = _join_json_arrays(self.carried, orjson.dumps(new).decode() if new else "")
         return record
 
@@ -144,4 +151,5 @@ def _join_json_arrays(a: str, b: str) -> str:
 
 
 _EVENT_FIELDS = fields(AuditEvent)
+_MODEL_FIELDS = ("prob", "cues")  # written only for the line model's drops
 _RECORD_FIELDS = [f for f in fields(Document) if f.name not in ("events", "carried")]

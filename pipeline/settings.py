@@ -74,6 +74,7 @@ class ChromeSettings:
     dedup_min_chars: int = 50
     near_dup_min_words: int = 15
     near_dup_containment: float = 0.8
+    line_model: str = ""  # the trained line model (JSON), relative to the settings file; "" = none
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,16 @@ class Settings:
         if "chrome" in upto:
             # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
             parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
+            parts.append(_file_digest(self.chrome.line_model))
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _file_digest(path: str) -> str:
+    """The bytes of a data file a stage reads (the line model): retraining it reruns the stage."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    except OSError:
+        return "unreadable"  # the stage reports it when it loads the file
 
 
 def _site_detection_digest(roots: list[Path]) -> str:
@@ -311,6 +321,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
                 # Pack folders are relative to the file that names them.
                 if name == "chrome" and isinstance(values.get(key), list):
                     values[key] = [str((origin.parent / str(v)).resolve()) for v in values[key]]
+            if name == "chrome" and isinstance(values.get("line_model"), str) and values["line_model"]:
+                values["line_model"] = str((origin.parent / values["line_model"]).resolve())
             merged.setdefault(name, {}).update(values)
     classes = {
         "input": InputSettings,

@@ -30,6 +30,7 @@ CONTEXT_RULES = (
     "foreign-paragraph",
     "listing",
     "teaser-only",
+    "line",  # generic.model.line: the trained line model (stages/line_model.py)
 )
 _RULE_FIELDS = {
     "id",

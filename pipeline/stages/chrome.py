@@ -23,6 +23,7 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
+from pipeline.stages import line_model
 
 STAGE = "chrome"
 CONTEXT = "generic.context"
@@ -33,6 +34,8 @@ _PAIRS = re.compile(r"[^\W_]+")
 _TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
+# Context decisions a line the model protects is spared (it may still be moved to the title).
+_PROTECTED_FROM = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.listing")
 
 
 @dataclass
@@ -45,6 +48,9 @@ class Line:
     cls: str  # "good", "short" or "empty" (context-free)
     rule: str | None = None  # set when dropped
     reason: str = ""
+    prob: float | None = None  # the line model's probability that the line is content
+    cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
+    protected: bool = False  # the context pass may not drop it (the model is confident it is content)
 
     @property
     def kept(self) -> bool:
@@ -141,16 +147,34 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> in
     doc.site, scores = site_evidence(doc, ruleset, keys)
     doc.site_markers = None  # they describe these lines only: some are dropped below
     apply_rules(lines, ruleset.matcher(doc.site), settings)
-    drop_repeats(lines, settings)
-    title = apply_context(lines, extracted=doc.metadata.get("format") in ("html", "jsonl-html"))
+    extracted = doc.metadata.get("format") in ("html", "jsonl-html")
+    model = line_model.load_model(settings.line_model)
+    # Extracted text: lists of near-identical items (references, ingredients) are content.
+    drop_repeats(lines, settings, near=not (extracted and model))
+    if model is not None:
+        score_lines(lines, model, extracted)
+    title = apply_context(lines, extracted=extracted)
+    if model is not None:
+        apply_model(lines, model, extracted)
     drop_paywall_stub(lines)
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
     for n, line in zip(doc.line_numbers, lines, strict=True):
         if line.rule is not None:
-            doc.events.append(AuditEvent(STAGE, "drop", line.rule, line.reason, n, line.text))
+            doc.events.append(AuditEvent(STAGE, "drop", line.rule, line.reason, n, line.text,
+                                         prob=line.prob if line.rule == line_model.RULE else None,
+                                         cues=line.cues if line.rule == line_model.RULE else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
     return sum(1 for v in scores.values() if v)
+
+
+def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
+    """The document's lines after the rules and the repeats pass: what the line model sees (training)."""
+    lines = [_line(t, settings) for t in doc.lines]
+    site = site_evidence(doc, ruleset, [line.key for line in lines])[0]
+    apply_rules(lines, ruleset.matcher(site), settings)
+    drop_repeats(lines, settings)
+    return lines
 
 
 def _line(text: str, settings: ChromeSettings) -> Line:
@@ -159,7 +183,7 @@ def _line(text: str, settings: ChromeSettings) -> Line:
 
 
 def _drop(line: Line, rule: str, reason: str) -> None:
-    if line.rule is None and line.cls != "empty":
+    if line.rule is None and line.cls != "empty" and not (line.protected and rule in _PROTECTED_FROM):
         line.rule, line.reason = rule, reason
 
 
@@ -249,7 +273,7 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
+def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True) -> None:
     """Keep the first copy of a repeated paragraph; drop later exact or near copies.
 
     A short exact repeat goes only when it belongs to a repeated block (a neighbour is a repeat
@@ -268,7 +292,7 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings) -> None:
             repeats[i] = "repeated-paragraph"
             continue
         seen.add(exact_key)
-        if line.feats.words < settings.near_dup_min_words:
+        if not near or line.feats.words < settings.near_dup_min_words:
             continue
         pairs = set(itertools.pairwise(words))
         if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
@@ -377,3 +401,30 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
     why = "short line next to removed chrome"
     for i in run:
         _drop(lines[i], f"{CONTEXT}.isolated-short", why)
+
+
+# The line model ------------------------------------------------------------------------------
+
+
+def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool) -> None:
+    """Every line no rule decided gets the model's probability that it is content.
+
+    Text path: a line the model is confident about is spared by the context pass. HTML path: the
+    extractor already chose the article, so the context pass drops none of its lines; only an
+    explicit rule, a repeat or the model on strong evidence (`apply_model`) removes one.
+    """
+    for i, cues in line_model.page_cues(lines).items():
+        line = lines[i]
+        line.prob = model.probability(cues)
+        line.protected = extracted or line.prob >= model.keep_above
+        if line.prob < (model.html_drop_below if extracted else model.drop_below):
+            line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
+
+
+def apply_model(lines: list[Line], model: line_model.LineModel, extracted: bool) -> None:
+    threshold = model.html_drop_below if extracted else model.drop_below
+    for line in lines:
+        if line.prob is not None and line.prob < threshold and line.rule is None:
+            why = f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"
+            line.prob = round(line.prob, 4)
+            _drop(line, line_model.RULE, why)

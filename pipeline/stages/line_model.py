@@ -1,0 +1,227 @@
+"""The trained line model: how likely a line is article content, for the lines no rule decided.
+
+A logistic model over binary cues that carry across sites and languages: the line's length,
+words, punctuation, digit/upper/letter shares, position, its neighbours' classes and whether a
+rule removed them, counter/link/date/time shapes, the share of stopwords of the page's language,
+how often the line recurs in the page, plus hashed lexical cues (first and last words, word
+unigrams). Its weights and thresholds are data (`configs/models/line-model.json`, written by
+`python -m pipeline train`, see pipeline/train.py); inference is a sum of weights per line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline.errors import ConfigError
+from pipeline.settings import CONFIG_DIR
+
+RULE = "generic.model.line"
+FORMAT = 1  # version of the model file's layout
+HASH_BUCKETS = 1 << 13
+_WORDS = re.compile(r"[^\W\d_]+")
+_COUNTER = re.compile(r"^\(?\d[\d.,]*\)?(?:\s+\w+){0,2}$|^\w+(?:\s+\w+)?\s*\(?\d+\)?$")
+_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b")
+_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+_SEPARATORS = re.compile(r"\s[|•·»>/]\s|\s-\s")
+_BULLET = re.compile(r"^[-*•·–—►▸>+]\s")
+_CONTACT = re.compile(r"@\w|\bhttps?://|\bwww\.")
+
+
+class LineLike(Protocol):
+    """What the model reads of a line under classification (chrome.Line)."""
+
+    key: str
+    cls: str
+    rule: str | None
+
+    @property
+    def feats(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class LineModel:
+    weights: dict[str, float]
+    bias: float
+    drop_below: float  # text path: a line under this probability goes
+    keep_above: float  # text path: a line over it is not dropped by the context pass
+    html_drop_below: float  # HTML path: strong evidence only
+    version: str
+    digest: str
+
+    def probability(self, cues: list[str]) -> float:
+        w = self.weights
+        z = self.bias + sum(w.get(c, 0.0) for c in cues)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def strongest(self, cues: list[str], n: int = 3) -> list[tuple[str, float]]:
+        """The cues that pushed hardest towards chrome (most negative weights)."""
+        w = self.weights
+        ranked = sorted(((c, w.get(c, 0.0)) for c in set(cues)), key=lambda cw: (cw[1], cw[0]))
+        return [(c, round(v, 2)) for c, v in ranked[:n] if v < 0]
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: str) -> LineModel | None:
+    """The model at `path` (relative to configs/), or None when the setting is empty."""
+    if not path:
+        return None
+    file = Path(path) if Path(path).is_absolute() else CONFIG_DIR / path
+    try:
+        raw = file.read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError) as e:
+        raise ConfigError(
+            f"[chrome] line_model {path}: cannot read the model ({e}); run `python -m pipeline train`"
+        ) from e
+    if data.get("format") != FORMAT:
+        raise ConfigError(f"[chrome] line_model {path}: format {data.get('format')} is not {FORMAT}; retrain it")
+    t = data["thresholds"]
+    return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                     float(t["drop_below"]), float(t["keep_above"]), float(t["html_drop_below"]),
+                     str(data.get("version", "")), zlib.crc32(raw).to_bytes(4, "big").hex())  # fmt: skip
+
+
+# Cues ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def stopword_lists() -> dict[str, frozenset[str]]:
+    """Every stopword list under configs/stopwords/, by language code."""
+    out = {}
+    for path in sorted((CONFIG_DIR / "stopwords").glob("*.txt")):
+        out[path.stem] = frozenset(w.strip() for w in path.read_text(encoding="utf-8").split() if w.strip())
+    return out
+
+
+def page_stopwords(words: list[list[str]]) -> frozenset[str]:
+    """The stopwords of the language whose list the page's words hit most (empty if none hits)."""
+    counts = Counter(w for line in words for w in line)
+    best, best_hits = frozenset[str](), 0
+    for _, stop in stopword_lists().items():
+        hits = sum(n for w, n in counts.items() if w in stop)
+        if hits > best_hits:
+            best, best_hits = stop, hits
+    return best
+
+
+def _bucket(value: float, edges: tuple[float, ...]) -> int:
+    for i, edge in enumerate(edges):
+        if value < edge:
+            return i
+    return len(edges)
+
+
+def hashed(prefix: str, word: str) -> str:
+    return f"{prefix}{zlib.crc32(word.encode()) % HASH_BUCKETS}"
+
+
+_WORD_EDGES = (1, 2, 3, 4, 6, 9, 13, 20, 30, 50, 90)
+_SHARE_EDGES = (0.01, 0.1, 0.25, 0.5, 0.8)
+
+
+def _end_class(char: str) -> str:
+    if char in _ENDINGS:
+        return char
+    return "a" if char.isalpha() else "d" if char.isdigit() else "o"
+
+
+_ENDINGS = frozenset('.!?:;,)"»”')
+
+
+def _own_cues(line: LineLike, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
+    f = line.feats
+    text = f.text
+    wb = _bucket(f.words, _WORD_EDGES)
+    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{line.cls}"]
+    cues.append("end:" + _end_class(text[-1] if text else " "))
+    cues.append(f"w{wb}|t{int(f.terminal)}")
+    cues.append(f"dg{_bucket(f.digit_share, _SHARE_EDGES)}")
+    cues.append(f"al{_bucket(f.alpha_share, (0.5, 0.7, 0.8, 0.9))}")
+    cues.append(f"up{_bucket(f.upper_share, (0.05, 0.15, 0.3, 0.6, 0.9))}")
+    if words:
+        share = sum(1 for w in words if w in stop) / len(words)
+        cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
+        capital = sum(1 for w in text.split() if w[:1].isupper()) / max(1, len(text.split()))
+        cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
+    for name, pattern in (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),
+                          ("bullet", _BULLET), ("contact", _CONTACT)):  # fmt: skip
+        if pattern.search(text):
+            cues.append(name)
+    if f.link_like:
+        cues.append("link")
+    if "©" in text or "(c)" in line.key:
+        cues.append("copyright")
+    if repeats > 1:
+        cues.append(f"rep{min(repeats, 4)}")
+    if words:
+        cues += (hashed("f:", words[0]), hashed("l:", words[-1]))
+        cues += [hashed("u:", w) for w in dict.fromkeys(words[:12])]
+        if len(words) > 1:
+            cues.append(hashed("b:", words[0] + " " + words[1]))
+    return cues
+
+
+def _neighbour(line: LineLike | None) -> str:
+    if line is None:
+        return "none"
+    if line.rule is not None:
+        return "rule"
+    return str(line.cls)
+
+
+def _main_block(good: list[int]) -> tuple[int, int]:
+    """The longest stretch of sentence-like lines with gaps of at most 3 other lines: the article."""
+    if not good:
+        return (-1, -1)
+    best, start = (good[0], good[0]), good[0]
+    for prev, g in itertools.pairwise(good):
+        if g - prev > 4:
+            start = g
+        if g - start > best[1] - best[0]:
+            best = (start, g)
+    return best
+
+
+def _side(k: int, block: tuple[int, int]) -> str:
+    return "in" if block[0] <= k <= block[1] else "before" if k < block[0] else "after"
+
+
+def page_cues(lines: Sequence[LineLike]) -> dict[int, list[str]]:
+    """Cues of every visible line no rule decided, by index."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    words = {i: _WORDS.findall(lines[i].key) for i in visible}
+    stop = page_stopwords(list(words.values()))
+    repeats = Counter(lines[i].key for i in visible)
+    n = len(visible)
+    good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
+    block = _main_block(good)
+    out: dict[int, list[str]] = {}
+    for k, i in enumerate(visible):
+        line = lines[i]
+        if line.rule is not None:
+            continue
+        cues = _own_cues(line, words[i], stop, repeats[line.key])
+        prev = lines[visible[k - 1]] if k else None
+        nxt = lines[visible[k + 1]] if k + 1 < n else None
+        p, x = _neighbour(prev), _neighbour(nxt)
+        cues += [f"p:{p}", f"n:{x}", f"{line.cls}|p:{p}|n:{x}"]
+        zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
+        near = sum(1 for g in good[bisect.bisect_left(good, k - 3) : bisect.bisect_right(good, k + 3)] if g != k)
+        cues += [f"near{min(near, 4)}", f"near{min(near, 4)}|{line.cls}", f"blk:{_side(k, block)}|{line.cls}"]
+        decile = min(9, int(10 * k / max(1, n)))
+        cues += [f"z:{zone}|{line.cls}", f"pos{decile}", f"pos{decile}|{line.cls}"]
+        if k < 3 or n - k <= 3:
+            cues.append(f"edge|{'top' if k < 3 else 'end'}")
+        out[i] = cues
+    return out

@@ -1,0 +1,86 @@
+"""The line model in the chrome stage: its thresholds, what it spares, what its drops record."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.errors import ConfigError
+from pipeline.stages import line_model
+from pipeline.stages.chrome import remove_chrome
+from tests.stages.test_chrome import P1, P2, P3
+
+LINK = "Zorblat quux"  # no rule knows it: only the model can drop it
+CUE = line_model.hashed("f:", "zorblat")
+
+
+def model_file(tmp_path: Path, weights: dict[str, float], bias: float = 2.0, **thresholds: float) -> str:
+    t = {"drop_below": 0.2, "keep_above": 0.9, "html_drop_below": 0.02, **thresholds}
+    data = {"format": line_model.FORMAT, "version": "t", "thresholds": t, "bias": bias, "weights": weights}
+    path = tmp_path / f"model-{len(list(tmp_path.iterdir()))}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def with_model(ctx: Context, path: str) -> Context:
+    chrome = dataclasses.replace(ctx.settings.chrome, line_model=path)
+    return dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, chrome=chrome))
+
+
+def clean(ctx: Context, *lines: str, fmt: str = "txt") -> Document:
+    doc = Document(id="t", source="t.txt", file="t.txt", metadata={"format": fmt})
+    doc.set_text("\n".join(lines))
+    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+
+
+def test_a_line_below_the_threshold_goes_with_probability_and_cues(ctx: Context, tmp_path: Path) -> None:
+    run = with_model(ctx, model_file(tmp_path, {CUE: -6.0}))
+    doc = clean(run, P1, LINK, P2, P3)
+    assert doc.lines == [P1, P2, P3]
+    (event,) = [e for e in doc.events if e.action == "drop"]
+    assert event.rule == line_model.RULE and event.text == LINK
+    assert event.prob is not None and event.prob < 0.2
+    assert event.cues and event.cues[0].startswith(CUE + " ")
+    record = event.to_record("t")
+    assert record["prob"] == event.prob and record["cues"] == event.cues
+    assert "p(content)" in record["reason"]
+
+
+def test_the_threshold_decides(ctx: Context, tmp_path: Path) -> None:
+    # sigmoid(2 - 2.5) = 0.38: dropped under a 0.5 threshold, kept under 0.2
+    assert LINK not in clean(with_model(ctx, model_file(tmp_path, {CUE: -2.5}, drop_below=0.5)), P1, LINK, P2).lines
+    assert LINK in clean(with_model(ctx, model_file(tmp_path, {CUE: -2.5}, drop_below=0.2)), P1, LINK, P2).lines
+
+
+def test_a_confident_line_is_spared_by_the_context_pass(ctx: Context, tmp_path: Path) -> None:
+    menu = "Sport"  # a short line before the article: the context pass drops it...
+    assert menu not in clean(ctx, menu, "Économie", P1, P2).lines
+    run = with_model(ctx, model_file(tmp_path, {}, bias=5.0, keep_above=0.9))
+    assert menu in clean(run, menu, "Économie", P1, P2).lines  # ...unless the model is sure it is content
+
+
+def test_html_path_keeps_lists_the_extractor_kept(ctx: Context, tmp_path: Path) -> None:
+    ingredients = ["- 500 g Mehl", "- 1 Pck. Backpulver", "- 200 ml Milch"]
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0, html_drop_below=0.02))
+    doc = clean(run, P1, P2, *ingredients, fmt="html")
+    assert doc.lines == [P1, P2, *ingredients]
+    # the same lines as text, without a model: the context pass drops the trailing run
+    assert clean(ctx, P1, P2, *ingredients, fmt="txt").lines == [P1, P2]
+
+
+def test_shipped_model_loads_and_scores(ctx: Context) -> None:
+    model = line_model.load_model(ctx.settings.chrome.line_model)
+    assert model is not None and model.weights
+    assert 0.0 <= model.html_drop_below <= model.drop_below <= 0.5 < model.keep_above
+    doc = clean(ctx, P1, P2, P3)
+    assert doc.lines == [P1, P2, P3]
+
+
+def test_missing_model_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="line_model"):
+        line_model.load_model(str(tmp_path / "none.json"))
