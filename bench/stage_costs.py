@@ -1,4 +1,4 @@
-"""Per-document cost of the encoding and language stages on the seeds and the development pages.
+"""Per-document cost of the encoding, chrome and language stages on the seeds and the development pages.
 
     .venv/bin/python bench/stage_costs.py [--runs 7]
 
@@ -6,7 +6,7 @@ Each row runs one stage over every document, `--runs` times, and reports the med
 runs of the time per document in microseconds (the inputs are prepared outside the timed loop).
 Compared: ftfy on every line (`[encoding] gate = false`) against the gated default, on clean
 pages and on mojibake pages; langdetect against langdetect-rs, in the language stage and in
-detection alone on the stage's sample.
+detection alone on the stage's sample; the chrome stage with and without the line model.
 """
 
 from __future__ import annotations
@@ -75,6 +75,17 @@ def language_cost(ctx: Context, prepared: list[Document], runs: int) -> float:
     return median_us(work, runs)
 
 
+def chrome_cost(ctx: Context, repaired: list[Document], runs: int) -> float:
+    copies = [[copy.deepcopy(d) for d in repaired] for _ in range(runs)]  # the stage changes documents
+
+    def work() -> int:
+        for doc in copies.pop():
+            chrome_stage(doc, ctx)
+        return len(repaired)
+
+    return median_us(work, runs)
+
+
 def detect_cost(ctx: Context, samples: list[str], runs: int) -> float:
     def work() -> int:
         for text in samples:
@@ -95,11 +106,15 @@ def rows(settings: Settings, runs: int) -> list[tuple[str, str, float]]:
     mojibake = {name: VARIANTS["mojibake"](data.decode("utf-8")) for name, data in clean.items()}
     ungated = with_settings(ctx, "encoding", gate=False)
     prepared = prepare(ctx, clean)
+    repaired = [repair_stage(new_doc(name), data, ctx) for name, data in clean.items()]
+    no_model = with_settings(ctx, "chrome", line_model="")
     samples = [sample(d.lines, settings.language.sample_chars) for d in prepared if d.active]
     reference = with_settings(ctx, "language", backend="langdetect")
     for backend in (ctx, reference):  # load profiles and warm caches before timing
         detect_cost(backend, samples[:3], 1)
     return [
+        ("chrome stage", "no line model", chrome_cost(no_model, repaired, runs)),
+        ("chrome stage", "line model (default)", chrome_cost(ctx, repaired, runs)),
         ("encoding, clean pages", "ftfy on every line (gate = false)", repair_cost(ungated, clean, runs)),
         ("encoding, clean pages", "gated (default)", repair_cost(ctx, clean, runs)),
         ("encoding, mojibake pages", "ftfy on every line (gate = false)", repair_cost(ungated, mojibake, runs)),

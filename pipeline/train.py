@@ -12,6 +12,7 @@ on the dev pages with each candidate and keeping the best macro F1.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 import sys
@@ -31,7 +32,8 @@ from pipeline.stages import chrome, line_model
 
 GROUPS = ("realpages", "wcxb")  # aeb stays out: it gates the HTML path
 _TOKEN = re.compile(r"\w+")
-C = 0.5  # inverse regularisation strength, chosen on dev
+C = 0.5  # inverse regularisation strength of the first stage, chosen on dev
+C2 = 1.0  # ... and of the second
 MIN_WEIGHT = 0.005  # smaller weights are left out of the file
 DROP_GRID = (0.05, 0.1, 0.2)
 KEEP_GRID = (0.8, 1.01)  # 1.01: the model never spares a line from the context pass
@@ -75,25 +77,69 @@ def _inputs(page: Page, ctx: Context) -> Iterator[bytes]:
         yield extract(page.raw().decode("utf-8", errors="replace"), ctx.settings.input)[0].encode()
 
 
-def examples(pages: list[Page], ctx: Context) -> tuple[list[list[str]], list[int], list[float]]:
-    """Cues, labels and weights of every undecided line of the pages (longer lines weigh more:
-    the metric counts words)."""
-    rows, labels, weights = [], [], []
+@dataclass
+class PageLines:
+    """One page on one path: its undecided lines' cues, labels (content = 1) and weights."""
+
+    key: str
+    cues: list[list[str]]
+    labels: list[int]
+    weights: list[float]
+    extracted: bool = False  # trafilatura's text of an HTML page (else the whole page as text)
+
+
+def examples(pages: list[Page], ctx: Context) -> list[PageLines]:
+    """Every undecided line of the pages, page by page (longer lines weigh more: the metric counts words)."""
+    out = []
     for page in pages:
         ref = Reference.of(page.reference)
-        for payload in _inputs(page, ctx):
+        for n, payload in enumerate(_inputs(page, ctx)):
             # Extracted text is given as text, so that repair_stage does not extract it again.
             doc = Document(id=page.key, source=page.path.name, file=page.path.name, metadata={"format": "txt"})
             doc = repair_stage(doc, payload, ctx)
             lines = chrome.undecided(doc, ctx.rules, ctx.settings.chrome)
-            for i, cues in sorted(line_model.page_cues(lines).items()):
-                rows.append(cues)
-                labels.append(int(in_reference(lines[i].text, ref)))
-                weights.append(min(lines[i].feats.words, 100) ** 0.5 + 1.0)
-    return rows, labels, weights
+            cues = sorted(line_model.page_cues(lines).items())
+            labels = [int(in_reference(lines[i].text, ref)) for i, _ in cues]
+            weights = [min(lines[i].feats.words, 100) ** 0.5 + 1.0 for i, _ in cues]
+            out.append(PageLines(page.key, [c for _, c in cues], labels, weights, extracted=n == 1))
+    return out
 
 
-def fit(rows: list[list[str]], labels: list[int], weights: list[float]) -> tuple[dict[str, float], float]:
+@dataclass(frozen=True)
+class Fitted:
+    weights: dict[str, float]
+    bias: float
+    weights2: dict[str, float]
+    bias2: float
+
+
+def fit_stages(pages: list[PageLines]) -> Fitted:
+    """Stage 1 on the lines' own cues; stage 2 on first-stage probabilities of each line and its
+    neighbours, taken out of fold (two folds by page) so that they are as sure as on unseen pages."""
+    flat = _flatten(pages)
+    weights, bias = fit(*flat)
+    folds = [[p for p in pages if hashlib.sha256(p.key.encode()).digest()[0] % 2 == k] for k in (0, 1)]
+    first: dict[int, list[float]] = {}
+    for k in (0, 1):
+        w, b = fit(*_flatten(folds[1 - k]))
+        for page in folds[k]:
+            first[id(page)] = [line_model.sigmoid(b, w, cues) for cues in page.cues]
+    rows2 = [line_model.context_cues(first[id(p)], j, p.extracted) for p in pages for j in range(len(p.cues))]
+    weights2, bias2 = fit(rows2, flat[1], flat[2], c=C2)
+    return Fitted(weights, bias, weights2, bias2)
+
+
+def _flatten(pages: list[PageLines]) -> tuple[list[list[str]], list[int], list[float]]:
+    return (
+        [c for p in pages for c in p.cues],
+        [x for p in pages for x in p.labels],
+        [w for p in pages for w in p.weights],
+    )
+
+
+def fit(
+    rows: list[list[str]], labels: list[int], weights: list[float], c: float = 0.0
+) -> tuple[dict[str, float], float]:
     try:
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
@@ -108,23 +154,25 @@ def fit(rows: list[list[str]], labels: list[int], weights: list[float]) -> tuple
         indices += cols
         indptr.append(len(indices))
     x = csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(rows), len(vocab)))
-    clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=0)
+    clf = LogisticRegression(C=c or C, solver="liblinear", max_iter=1000, random_state=0)
     clf.fit(x, labels, sample_weight=weights)
     coef = clf.coef_[0]
     out = {cue: round(float(coef[j]), 3) for cue, j in vocab.items() if abs(coef[j]) >= MIN_WEIGHT}
     return out, round(float(clf.intercept_[0]), 3)
 
 
-def model_data(weights: dict[str, float], bias: float, thresholds: dict[str, float], info: dict[str, Any]) -> str:
-    data = {"format": line_model.FORMAT, "version": info.get("version", ""), "kind": "logistic",
-            "hash_buckets": line_model.HASH_BUCKETS, "thresholds": thresholds, "bias": bias,
-            "trained_on": info, "weights": dict(sorted(weights.items()))}  # fmt: skip
-    return json.dumps(data, indent=0, sort_keys=False, ensure_ascii=False) + "\n"
+def model_data(fitted: Fitted, thresholds: dict[str, float], info: dict[str, Any]) -> str:
+    data = {"format": line_model.FORMAT, "version": info.get("version", ""), "kind": "logistic, two stages",
+            "hash_buckets": line_model.HASH_BUCKETS, "thresholds": thresholds, "trained_on": info,
+            "bias2": fitted.bias2, "weights2": dict(sorted(fitted.weights2.items())),
+            "bias": fitted.bias, "weights": dict(sorted(fitted.weights.items()))}  # fmt: skip
+    return json.dumps(data, indent=0, ensure_ascii=False) + "\n"
 
 
-def dev_score(
-    ctx: Context, model_text: str, pages: list[Page], inputs: dict[tuple[str, str], bytes]
-) -> dict[str, float]:
+Inputs = dict[tuple[str, str], bytes]  # (page key, path) -> payload
+
+
+def dev_score(ctx: Context, model_text: str, pages: list[Page], inputs: Inputs) -> dict[str, float]:
     """Macro F1 per (path, group) on the dev pages with this model file."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         f.write(model_text)
@@ -141,8 +189,8 @@ def dev_score(
     return {k: round(macro(v).f1, 4) for k, v in sorted(out.items())}
 
 
-def choose_thresholds(ctx: Context, weights: dict[str, float], bias: float, dev: list[Page]) -> dict[str, float]:
-    inputs: dict[tuple[str, str], bytes] = {}
+def choose_thresholds(ctx: Context, fitted: Fitted, dev: list[Page]) -> dict[str, float]:
+    inputs: Inputs = {}
     for page in dev:
         inputs[page.key, "text"] = text_input(page).encode("utf-8")
         if page.is_html:
@@ -152,7 +200,7 @@ def choose_thresholds(ctx: Context, weights: dict[str, float], bias: float, dev:
     for drop in DROP_GRID:
         for keep in KEEP_GRID:
             t = {"drop_below": drop, "keep_above": keep, "html_drop_below": 0.0}
-            scores = dev_score(ctx, model_data(weights, bias, t, {}), text_pages, _only(inputs, "text"))
+            scores = dev_score(ctx, model_data(fitted, t, {}), text_pages, _only(inputs, "text"))
             value = sum(scores.values()) / len(scores)
             print(f"  dev text drop<{drop} keep>{keep}: {scores}", file=sys.stderr, flush=True)
             if value > best[0]:
@@ -162,7 +210,7 @@ def choose_thresholds(ctx: Context, weights: dict[str, float], bias: float, dev:
     best_html: tuple[float, float] = (-1.0, 0.0)
     for h in HTML_GRID:
         t = {**chosen, "html_drop_below": h}
-        scores = dev_score(ctx, model_data(weights, bias, t, {}), html_pages, _only(inputs, "html"))
+        scores = dev_score(ctx, model_data(fitted, t, {}), html_pages, _only(inputs, "html"))
         print(f"  dev html drop<{h}: {scores}", file=sys.stderr, flush=True)
         if scores["html/realpages"] > best_html[0]:
             best_html = (scores["html/realpages"], h)
@@ -170,7 +218,7 @@ def choose_thresholds(ctx: Context, weights: dict[str, float], bias: float, dev:
     return chosen
 
 
-def _only(inputs: dict[tuple[str, str], bytes], path: str) -> dict[tuple[str, str], bytes]:
+def _only(inputs: Inputs, path: str) -> Inputs:
     return {k: v for k, v in inputs.items() if k[1] == path}
 
 
@@ -180,15 +228,16 @@ def train(ctx: Context, shared: Path, out: Path, version: str) -> dict[str, floa
     ctx = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, chrome=base).with_languages("any"))
     train_pages = list(load_pages(shared, ("train",), GROUPS))
     dev_pages = list(load_pages(shared, ("dev",), GROUPS))
-    rows, labels, weights = examples(train_pages, ctx)
+    pages = examples(train_pages, ctx)
+    rows, labels, _ = _flatten(pages)
     print(f"train: {len(train_pages)} pages, {len(rows)} lines, {sum(labels)} content", file=sys.stderr, flush=True)
-    coef, bias = fit(rows, labels, weights)
-    thresholds = choose_thresholds(ctx, coef, bias, dev_pages)
+    fitted = fit_stages(pages)
+    thresholds = choose_thresholds(ctx, fitted, dev_pages)
     info = {"version": version, "split": "train", "groups": list(GROUPS), "pages": len(train_pages),
-            "lines": len(rows), "content_lines": sum(labels), "C": C, "thresholds_from": "dev"}  # fmt: skip
+            "lines": len(rows), "content_lines": sum(labels), "C": [C, C2], "thresholds_from": "dev"}  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(model_data(coef, bias, thresholds, info), encoding="utf-8")
+    tmp.write_text(model_data(fitted, thresholds, info), encoding="utf-8")
     tmp.replace(out)
     line_model.load_model.cache_clear()
     return thresholds

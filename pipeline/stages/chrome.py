@@ -34,8 +34,9 @@ _PAIRS = re.compile(r"[^\W_]+")
 _TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
-# Context decisions a line the model protects is spared (it may still be moved to the title).
-_PROTECTED_FROM = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.listing")
+# Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
+_SURE = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.listing")
+_EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Line:
     reason: str = ""
     prob: float | None = None  # the line model's probability that the line is content
     cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
-    protected: bool = False  # the context pass may not drop it (the model is confident it is content)
+    spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
 
     @property
     def kept(self) -> bool:
@@ -183,7 +184,7 @@ def _line(text: str, settings: ChromeSettings) -> Line:
 
 
 def _drop(line: Line, rule: str, reason: str) -> None:
-    if line.rule is None and line.cls != "empty" and not (line.protected and rule in _PROTECTED_FROM):
+    if line.rule is None and line.cls != "empty" and rule not in line.spared:
         line.rule, line.reason = rule, reason
 
 
@@ -328,13 +329,16 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
         for i in visible:
             _drop(lines[i], f"{CONTEXT}.listing", "the page is a list of teasers (headline + lead), not an article")
         return None
-    if not good:
+    if not good:  # a page-level decision: no line is spared from it
         for i in visible:
+            lines[i].spared = ()
             _drop(lines[i], f"{CONTEXT}.isolated-short", "no sentence-like paragraph in the document")
         return None
     for i in visible:
         if i < good[0] and lines[i].kept:
-            if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal:
+            # An extractor gives the title apart: with the line model, its first line stays.
+            spared = f"{CONTEXT}.title" in lines[i].spared
+            if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal and not spared:
                 title = i
                 _drop(lines[i], f"{CONTEXT}.title", "title line, moved to the record's title field")
             elif not extracted:
@@ -409,14 +413,16 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
 def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool) -> None:
     """Every line no rule decided gets the model's probability that it is content.
 
-    Text path: a line the model is confident about is spared by the context pass. HTML path: the
-    extractor already chose the article, so the context pass drops none of its lines; only an
-    explicit rule, a repeat or the model on strong evidence (`apply_model`) removes one.
+    Text path: a line the model is sure of is spared by the context pass. HTML path: the extractor
+    already chose the article, so no line goes as an isolated short line or as the title; only an
+    explicit rule, a repeat, a page of teasers (unless the model is sure of the line) or the model
+    on strong evidence (`apply_model`) removes one.
     """
-    for i, cues in line_model.page_cues(lines).items():
+    for i, (prob, cues) in model.page_probabilities(line_model.page_cues(lines), extracted).items():
         line = lines[i]
-        line.prob = model.probability(cues)
-        line.protected = extracted or line.prob >= model.keep_above
+        line.prob = prob
+        sure = _SURE if line.prob >= model.keep_above else ()
+        line.spared = tuple(dict.fromkeys(sure + _EXTRACTED)) if extracted else sure
         if line.prob < (model.html_drop_below if extracted else model.drop_below):
             line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
 

@@ -11,6 +11,7 @@ unigrams). Its weights and thresholds are data (`configs/models/line-model.json`
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import json
@@ -58,17 +59,55 @@ class LineModel:
     html_drop_below: float  # HTML path: strong evidence only
     version: str
     digest: str
+    # Second stage: the line's and its neighbours' first-stage probabilities (`context_cues`).
+    weights2: dict[str, float] = dataclasses.field(default_factory=dict)
+    bias2: float = 0.0
 
     def probability(self, cues: list[str]) -> float:
-        w = self.weights
-        z = self.bias + sum(w.get(c, 0.0) for c in cues)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """First stage: the line's own cues."""
+        return sigmoid(self.bias, self.weights, cues)
+
+    def page_probabilities(
+        self, cues: dict[int, list[str]], extracted: bool = False
+    ) -> dict[int, tuple[float, list[str]]]:
+        """Per line index: p(content) and the cues the second stage used (first stage alone if none).
+        `extracted`: the lines come from an HTML extractor (the second stage weighs them apart)."""
+        order = sorted(cues)
+        first = [self.probability(cues[i]) for i in order]
+        if not self.weights2:
+            return {i: (p, cues[i]) for i, p in zip(order, first, strict=True)}
+        out = {}
+        for j, i in enumerate(order):
+            second = context_cues(first, j, extracted)
+            out[i] = (sigmoid(self.bias2, self.weights2, second), cues[i] + second)
+        return out
 
     def strongest(self, cues: list[str], n: int = 3) -> list[tuple[str, float]]:
-        """The cues that pushed hardest towards chrome (most negative weights)."""
-        w = self.weights
-        ranked = sorted(((c, w.get(c, 0.0)) for c in set(cues)), key=lambda cw: (cw[1], cw[0]))
-        return [(c, round(v, 2)) for c, v in ranked[:n] if v < 0]
+        """The cues that pushed hardest towards chrome (most negative weights, either stage)."""
+        ranked = sorted({(self.weights2.get(c) or self.weights.get(c, 0.0), c) for c in cues})
+        return [(c, round(v, 2)) for v, c in ranked[:n] if v < 0]
+
+
+def sigmoid(bias: float, weights: dict[str, float], cues: list[str]) -> float:
+    z = bias + sum(weights.get(c, 0.0) for c in cues)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_P_EDGES = (0.1, 0.3, 0.5, 0.7, 0.9)
+
+
+def context_cues(first: list[float], j: int, extracted: bool = False) -> list[str]:
+    """Second-stage cues of line j among a page's undecided lines: its own first-stage
+    probability and its neighbours' (content comes in runs, chrome in blocks)."""
+    own = _bucket(first[j], (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95))
+    prev = f"pv{_bucket(first[j - 1], _P_EDGES)}" if j else "pv-"
+    nxt = f"nx{_bucket(first[j + 1], _P_EDGES)}" if j + 1 < len(first) else "nx-"
+    near = [first[k] for k in range(max(0, j - 3), min(len(first), j + 4)) if k != j]
+    wide = first[max(0, j - 8) : j + 9]
+    win = f"wn{_bucket(sum(near) / len(near), _P_EDGES)}" if near else "wn-"
+    cues = [f"s2:o{own}", f"s2:{prev}", f"s2:{nxt}", f"s2:{win}", f"s2:ww{_bucket(sum(wide) / len(wide), _P_EDGES)}",
+            f"s2:o{own}|{win}", f"s2:{prev}|{nxt}"]  # fmt: skip
+    return [*cues, "s2:html", f"s2:o{own}|html", f"s2:{win}|html"] if extracted else cues
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,7 +128,9 @@ def load_model(path: str) -> LineModel | None:
     t = data["thresholds"]
     return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                      float(t["drop_below"]), float(t["keep_above"]), float(t["html_drop_below"]),
-                     str(data.get("version", "")), zlib.crc32(raw).to_bytes(4, "big").hex())  # fmt: skip
+                     str(data.get("version", "")), zlib.crc32(raw).to_bytes(4, "big").hex(),
+                     {str(k): float(v) for k, v in data.get("weights2", {}).items()},
+                     float(data.get("bias2", 0.0)))  # fmt: skip
 
 
 # Cues ---------------------------------------------------------------------------------------
