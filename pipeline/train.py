@@ -34,10 +34,13 @@ GROUPS = ("realpages", "wcxb")  # aeb stays out: it gates the HTML path
 _TOKEN = re.compile(r"\w+")
 C = 0.5  # inverse regularisation strength of the first stage, chosen on dev
 C2 = 1.0  # ... and of the second
-MIN_WEIGHT = 0.005  # smaller weights are left out of the file
-DROP_GRID = (0.05, 0.1, 0.2)
-KEEP_GRID = (0.8, 1.01)  # 1.01: the model never spares a line from the context pass
-HTML_GRID = (0.0, 0.02)  # 0.0: the model never drops a line trafilatura kept
+MIN_WEIGHT = 0.02  # smaller weights are left out of the file
+DROP_GRID = (0.2, 0.3, 0.4)
+KEEP_GRID = (0.8, 0.95)  # 1.01: the model never spares a line from the context pass
+HTML_GRID = (0.0, 0.05)
+# Long paragraphs (`[chrome] long_min_words`) need stronger evidence than drop_below: the model
+# learnt from whole pages, where the first lines are chrome, and clean text starts with the article.
+LONG_GRID = (0.1, 0.2)  # 0.0: the model never drops a line trafilatura kept
 
 
 @dataclass(frozen=True)
@@ -199,13 +202,21 @@ def choose_thresholds(ctx: Context, fitted: Fitted, dev: list[Page]) -> dict[str
     best: tuple[float, dict[str, float]] = (-1.0, {})
     for drop in DROP_GRID:
         for keep in KEEP_GRID:
-            t = {"drop_below": drop, "keep_above": keep, "html_drop_below": 0.0}
+            t = {"drop_below": drop, "keep_above": keep, "html_drop_below": 0.0, "long_drop_below": min(LONG_GRID)}
             scores = dev_score(ctx, model_data(fitted, t, {}), text_pages, _only(inputs, "text"))
             value = sum(scores.values()) / len(scores)
             print(f"  dev text drop<{drop} keep>{keep}: {scores}", file=sys.stderr, flush=True)
             if value > best[0]:
                 best = (value, t)
     chosen = dict(best[1])
+    best_long: tuple[float, float] = (-1.0, chosen["drop_below"])
+    for long in LONG_GRID:
+        t = {**chosen, "long_drop_below": min(long, chosen["drop_below"])}
+        scores = dev_score(ctx, model_data(fitted, t, {}), text_pages, _only(inputs, "text"))
+        print(f"  dev text long<{t['long_drop_below']}: {scores}", file=sys.stderr, flush=True)
+        if sum(scores.values()) / len(scores) > best_long[0]:
+            best_long = (sum(scores.values()) / len(scores), t["long_drop_below"])
+    chosen["long_drop_below"] = best_long[1]
     html_pages = [p for p in dev if p.is_html]
     best_html: tuple[float, float] = (-1.0, 0.0)
     for h in HTML_GRID:

@@ -35,7 +35,8 @@ _TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 # Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
-_SURE = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.listing")
+# A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
+_SURE = (f"{CONTEXT}.isolated-short",)
 _EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
 
 
@@ -153,10 +154,10 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> in
     # Extracted text: lists of near-identical items (references, ingredients) are content.
     drop_repeats(lines, settings, near=not (extracted and model))
     if model is not None:
-        score_lines(lines, model, extracted)
+        score_lines(lines, model, extracted, settings.long_min_words)
     title = apply_context(lines, extracted=extracted)
     if model is not None:
-        apply_model(lines, model, extracted)
+        apply_model(lines, model, extracted, settings.long_min_words)
     drop_paywall_stub(lines)
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
@@ -410,26 +411,26 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
 # The line model ------------------------------------------------------------------------------
 
 
-def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool) -> None:
+def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool, long_words: int) -> None:
     """Every line no rule decided gets the model's probability that it is content.
 
     Text path: a line the model is sure of is spared by the context pass. HTML path: the extractor
     already chose the article, so no line goes as an isolated short line or as the title; only an
-    explicit rule, a repeat, a page of teasers (unless the model is sure of the line) or the model
-    on strong evidence (`apply_model`) removes one.
+    explicit rule, an exact repeat, a page of teasers or the model on strong evidence
+    (`apply_model`) removes one.
     """
     for i, (prob, cues) in model.page_probabilities(line_model.page_cues(lines), extracted).items():
         line = lines[i]
         line.prob = prob
         sure = _SURE if line.prob >= model.keep_above else ()
-        line.spared = tuple(dict.fromkeys(sure + _EXTRACTED)) if extracted else sure
-        if line.prob < (model.html_drop_below if extracted else model.drop_below):
+        line.spared = _EXTRACTED if extracted else sure
+        if line.prob < model.threshold(extracted, line.feats.words, long_words):
             line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
 
 
-def apply_model(lines: list[Line], model: line_model.LineModel, extracted: bool) -> None:
-    threshold = model.html_drop_below if extracted else model.drop_below
+def apply_model(lines: list[Line], model: line_model.LineModel, extracted: bool, long_words: int) -> None:
     for line in lines:
+        threshold = model.threshold(extracted, line.feats.words, long_words)
         if line.prob is not None and line.prob < threshold and line.rule is None:
             why = f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"
             line.prob = round(line.prob, 4)

@@ -57,11 +57,18 @@ class LineModel:
     drop_below: float  # text path: a line under this probability goes
     keep_above: float  # text path: a line over it is not dropped by the context pass
     html_drop_below: float  # HTML path: strong evidence only
+    long_drop_below: float  # text path, paragraphs of `[chrome] long_min_words` words or more
     version: str
     digest: str
     # Second stage: the line's and its neighbours' first-stage probabilities (`context_cues`).
     weights2: dict[str, float] = dataclasses.field(default_factory=dict)
     bias2: float = 0.0
+
+    def threshold(self, extracted: bool, words: int, long_words: int) -> float:
+        """Under this p(content) the line goes."""
+        if extracted:
+            return self.html_drop_below
+        return self.long_drop_below if words >= long_words else self.drop_below
 
     def probability(self, cues: list[str]) -> float:
         """First stage: the line's own cues."""
@@ -100,11 +107,13 @@ def context_cues(first: list[float], j: int, extracted: bool = False) -> list[st
     """Second-stage cues of line j among a page's undecided lines: its own first-stage
     probability and its neighbours' (content comes in runs, chrome in blocks)."""
     own = _bucket(first[j], (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95))
-    prev = f"pv{_bucket(first[j - 1], _P_EDGES)}" if j else "pv-"
-    nxt = f"nx{_bucket(first[j + 1], _P_EDGES)}" if j + 1 < len(first) else "nx-"
-    near = [first[k] for k in range(max(0, j - 3), min(len(first), j + 4)) if k != j]
+    # A missing neighbour counts as the line itself: whole pages (the training data) start and end
+    # with chrome, clean texts with the article, so the edge itself must not be a cue.
+    prev = f"pv{_bucket(first[j - 1] if j else first[j], _P_EDGES)}"
+    nxt = f"nx{_bucket(first[j + 1] if j + 1 < len(first) else first[j], _P_EDGES)}"
+    near = [first[k] for k in range(max(0, j - 3), min(len(first), j + 4)) if k != j] or [first[j]]
     wide = first[max(0, j - 8) : j + 9]
-    win = f"wn{_bucket(sum(near) / len(near), _P_EDGES)}" if near else "wn-"
+    win = f"wn{_bucket(sum(near) / len(near), _P_EDGES)}"
     cues = [f"s2:o{own}", f"s2:{prev}", f"s2:{nxt}", f"s2:{win}", f"s2:ww{_bucket(sum(wide) / len(wide), _P_EDGES)}",
             f"s2:o{own}|{win}", f"s2:{prev}|{nxt}"]  # fmt: skip
     return [*cues, "s2:html", f"s2:o{own}|html", f"s2:{win}|html"] if extracted else cues
@@ -128,6 +137,7 @@ def load_model(path: str) -> LineModel | None:
     t = data["thresholds"]
     return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                      float(t["drop_below"]), float(t["keep_above"]), float(t["html_drop_below"]),
+                     float(t.get("long_drop_below", t["drop_below"])),
                      str(data.get("version", "")), zlib.crc32(raw).to_bytes(4, "big").hex(),
                      {str(k): float(v) for k, v in data.get("weights2", {}).items()},
                      float(data.get("bias2", 0.0)))  # fmt: skip

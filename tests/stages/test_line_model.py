@@ -84,3 +84,17 @@ def test_shipped_model_loads_and_scores(ctx: Context) -> None:
 def test_missing_model_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="line_model"):
         line_model.load_model(str(tmp_path / "none.json"))
+
+
+def test_long_paragraphs_need_stronger_evidence(ctx: Context, tmp_path: Path) -> None:
+    long = " ".join(["Zorblat"] + ["le conseil a voté le budget"] * 5) + "."  # 31 words, first word known
+    path = model_file(tmp_path, {CUE: -2.5}, drop_below=0.5, long_drop_below=0.1)  # p = 0.38
+    doc = clean(with_model(ctx, path), P1, long, "Zorblat quux", P2)
+    assert long in doc.lines and "Zorblat quux" not in doc.lines
+
+
+def test_the_model_file_is_part_of_the_chrome_fingerprint(ctx: Context, tmp_path: Path) -> None:
+    first = with_model(ctx, model_file(tmp_path, {CUE: -1.0})).settings
+    second = with_model(ctx, model_file(tmp_path, {CUE: -2.0})).settings
+    assert first.fingerprint("chrome") != second.fingerprint("chrome")
+    assert first.fingerprint("encoding") == second.fingerprint("encoding")
