@@ -330,7 +330,12 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
         for i in visible:
             _drop(lines[i], f"{CONTEXT}.listing", "the page is a list of teasers (headline + lead), not an article")
         return None
-    if not good:  # a page-level decision: no line is spared from it
+    if not good:
+        # A page-level decision, no line is spared from it; except that an extractor's list (a
+        # calendar, a table) is content unless rules found it among chrome (a news ticker).
+        spared = [i for i in visible if f"{CONTEXT}.isolated-short" in lines[i].spared]
+        if spared and extracted and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
+            return None
         for i in visible:
             lines[i].spared = ()
             _drop(lines[i], f"{CONTEXT}.isolated-short", "no sentence-like paragraph in the document")

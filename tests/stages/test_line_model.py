@@ -98,3 +98,16 @@ def test_the_model_file_is_part_of_the_chrome_fingerprint(ctx: Context, tmp_path
     second = with_model(ctx, model_file(tmp_path, {CUE: -2.0})).settings
     assert first.fingerprint("chrome") != second.fingerprint("chrome")
     assert first.fingerprint("encoding") == second.fingerprint("encoding")
+
+
+def test_html_path_keeps_a_page_that_is_one_list(ctx: Context, tmp_path: Path) -> None:
+    calendar = [
+        "Spielplan der Saison",
+        "1. Runde: 12. März, Hamburg",
+        "2. Runde: 9. April, Köln",
+        "3. Runde: 7. Mai, Bonn",
+    ]
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
+    assert clean(run, *calendar, fmt="html").lines == calendar
+    # without the line model (or as whole-page text) a page with no sentence is dropped whole
+    assert clean(ctx, *calendar, fmt="txt").lines == []
