@@ -127,7 +127,7 @@ def fit_stages(pages: list[PageLines]) -> Fitted:
         w, b = fit(*_flatten(folds[1 - k]))
         for page in folds[k]:
             first[id(page)] = [line_model.sigmoid(b, w, cues) for cues in page.cues]
-    rows2 = [line_model.context_cues(first[id(p)], j, p.extracted) for p in pages for j in range(len(p.cues))]
+    rows2 = [list(line_model.context_cues(first[id(p)], j, p.extracted)) for p in pages for j in range(len(p.cues))]
     weights2, bias2 = fit(rows2, flat[1], flat[2], c=C2)
     return Fitted(weights, bias, weights2, bias2)
 

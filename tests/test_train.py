@@ -50,7 +50,9 @@ def test_model_file_has_the_format_the_stage_reads(tmp_path: Path) -> None:
     path.write_text(model_data(fit_stages(_pages()), t, {"version": "x"}), encoding="utf-8")
     model = line_model.load_model(str(path))
     assert model is not None and (model.drop_below, model.keep_above, model.html_drop_below) == (0.1, 0.95, 0.0)
-    content, chrome = model.page_probabilities({0: ["w6", "cls:good", "u:1"], 1: ["w1", "cls:short", "link"]}).values()
+    content, chrome = model.page_probabilities(
+        {0: (("w6", "cls:good", "u:1"), (), ()), 1: (("w1", "cls:short", "link"), (), ())}
+    ).values()
     assert content[0] > chrome[0]
 
 

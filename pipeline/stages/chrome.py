@@ -333,8 +333,8 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
     if not good:
         # A page-level decision, no line is spared from it; except that an extractor's list (a
         # calendar, a table) is content unless rules found it among chrome (a news ticker).
-        spared = [i for i in visible if f"{CONTEXT}.isolated-short" in lines[i].spared]
-        if spared and extracted and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
+        listed = [i for i in visible if f"{CONTEXT}.isolated-short" in lines[i].spared]
+        if listed and extracted and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
             return None
         for i in visible:
             lines[i].spared = ()
@@ -424,7 +424,7 @@ def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool,
     explicit rule, an exact repeat, a page of teasers or the model on strong evidence
     (`apply_model`) removes one.
     """
-    for i, (prob, cues) in model.page_probabilities(line_model.page_cues(lines), extracted).items():
+    for i, (prob, cues) in model.page_probabilities(line_model.page_parts(lines), extracted).items():
         line = lines[i]
         line.prob = prob
         sure = _SURE if line.prob >= model.keep_above else ()

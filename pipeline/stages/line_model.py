@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError
+from pipeline.rules.features import LineFeatures
 from pipeline.settings import CONFIG_DIR
 
 RULE = "generic.model.line"
@@ -37,6 +38,9 @@ _TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
 _SEPARATORS = re.compile(r"\s[|•·»>/]\s|\s-\s")
 _BULLET = re.compile(r"^[-*•·–—►▸>+]\s")
 _CONTACT = re.compile(r"@\w|\bhttps?://|\bwww\.")
+
+
+Parts = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # a line's own cues, its context's, stage two's
 
 
 class LineLike(Protocol):
@@ -70,53 +74,82 @@ class LineModel:
             return self.html_drop_below
         return self.long_drop_below if words >= long_words else self.drop_below
 
+    # Weight sums of cue tuples (a line's own, its context's, the second stage's): they recur.
+    _own: dict[tuple[str, ...], float] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
     def probability(self, cues: list[str]) -> float:
         """First stage: the line's own cues."""
         return sigmoid(self.bias, self.weights, cues)
 
-    def page_probabilities(
-        self, cues: dict[int, list[str]], extracted: bool = False
-    ) -> dict[int, tuple[float, list[str]]]:
-        """Per line index: p(content) and the cues the second stage used (first stage alone if none).
+    def page_probabilities(self, parts: dict[int, Parts], extracted: bool = False) -> dict[int, tuple[float, Parts]]:
+        """Per line index: p(content) and the cues behind it, (own, context, second stage).
         `extracted`: the lines come from an HTML extractor (the second stage weighs them apart)."""
-        order = sorted(cues)
-        first = [self.probability(cues[i]) for i in order]
+        order = sorted(parts)
+        first = [_sigmoid(self.bias + self._sum(parts[i][0], self.weights) + self._sum(parts[i][1], self.weights))
+                 for i in order]  # fmt: skip
         if not self.weights2:
-            return {i: (p, cues[i]) for i, p in zip(order, first, strict=True)}
+            return {i: (p, parts[i]) for i, p in zip(order, first, strict=True)}
         out = {}
         for j, i in enumerate(order):
             second = context_cues(first, j, extracted)
-            out[i] = (sigmoid(self.bias2, self.weights2, second), cues[i] + second)
+            out[i] = (_sigmoid(self.bias2 + self._sum(second, self.weights2)), (parts[i][0], parts[i][1], second))
         return out
 
-    def strongest(self, cues: list[str], n: int = 3) -> list[tuple[str, float]]:
+    def _sum(self, cues: tuple[str, ...], weights: dict[str, float]) -> float:
+        """The weight sum of a (cached, recurring) cue tuple, memoised."""
+        memo = self._own
+        total = memo.get(cues)
+        if total is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            total = memo[cues] = sum(weights.get(c, 0.0) for c in cues)
+        return total
+
+    def strongest(self, parts: Parts, n: int = 3) -> list[tuple[str, float]]:
         """The cues that pushed hardest towards chrome (most negative weights, either stage)."""
+        cues = [*parts[0], *parts[1], *parts[2]]
         ranked = sorted({(self.weights2.get(c) or self.weights.get(c, 0.0), c) for c in cues})
         return [(c, round(v, 2)) for v, c in ranked[:n] if v < 0]
 
 
-def sigmoid(bias: float, weights: dict[str, float], cues: list[str]) -> float:
-    z = bias + sum(weights.get(c, 0.0) for c in cues)
+def sigmoid(bias: float, weights: dict[str, float], cues: list[str] | tuple[str, ...]) -> float:
+    return _sigmoid(bias + sum(weights.get(c, 0.0) for c in cues))
+
+
+def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 _P_EDGES = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
-def context_cues(first: list[float], j: int, extracted: bool = False) -> list[str]:
+def context_cues(first: list[float], j: int, extracted: bool = False) -> tuple[str, ...]:
     """Second-stage cues of line j among a page's undecided lines: its own first-stage
     probability and its neighbours' (content comes in runs, chrome in blocks)."""
-    own = _bucket(first[j], (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95))
+    return _second_names(_second_key(first, j, extracted))
+
+
+_OWN_EDGES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def _second_key(first: list[float], j: int, extracted: bool) -> tuple[int, int, int, int, int, bool]:
     # A missing neighbour counts as the line itself: whole pages (the training data) start and end
     # with chrome, clean texts with the article, so the edge itself must not be a cue.
-    prev = f"pv{_bucket(first[j - 1] if j else first[j], _P_EDGES)}"
-    nxt = f"nx{_bucket(first[j + 1] if j + 1 < len(first) else first[j], _P_EDGES)}"
-    near = [first[k] for k in range(max(0, j - 3), min(len(first), j + 4)) if k != j] or [first[j]]
+    mine = first[j]
+    near = first[max(0, j - 3) : j + 4]
     wide = first[max(0, j - 8) : j + 9]
-    win = f"wn{_bucket(sum(near) / len(near), _P_EDGES)}"
-    cues = [f"s2:o{own}", f"s2:{prev}", f"s2:{nxt}", f"s2:{win}", f"s2:ww{_bucket(sum(wide) / len(wide), _P_EDGES)}",
-            f"s2:o{own}|{win}", f"s2:{prev}|{nxt}"]  # fmt: skip
-    return [*cues, "s2:html", f"s2:o{own}|html", f"s2:{win}|html"] if extracted else cues
+    return (_bucket(mine, _OWN_EDGES), _bucket(first[j - 1] if j else mine, _P_EDGES),
+            _bucket(first[j + 1] if j + 1 < len(first) else mine, _P_EDGES),
+            _bucket((sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine, _P_EDGES),
+            _bucket(sum(wide) / len(wide), _P_EDGES), extracted)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8192)
+def _second_names(key: tuple[int, int, int, int, int, bool]) -> tuple[str, ...]:
+    own, prev, nxt, win, wide, extracted = key
+    cues = (f"s2:o{own}", f"s2:pv{prev}", f"s2:nx{nxt}", f"s2:wn{win}", f"s2:ww{wide}", f"s2:o{own}|wn{win}",
+            f"s2:pv{prev}|nx{nxt}")  # fmt: skip
+    return (*cues, "s2:html", f"s2:o{own}|html", f"s2:wn{win}|html") if extracted else cues
 
 
 @functools.lru_cache(maxsize=4)
@@ -155,22 +188,23 @@ def stopword_lists() -> dict[str, frozenset[str]]:
     return out
 
 
-def page_stopwords(words: list[list[str]]) -> frozenset[str]:
-    """The stopwords of the language whose list the page's words hit most (empty if none hits)."""
-    counts = Counter(w for line in words for w in line)
+_LANGUAGE_SAMPLE = 1500  # characters of the page's lines that choose its stopword list
+
+
+def page_stopwords(keys: list[str]) -> frozenset[str]:
+    """The stopwords of the language whose list the page's distinct words hit most (empty if none)."""
+    words = set(" ".join(keys)[:_LANGUAGE_SAMPLE].split())  # keys are casefolded; a split is cheap
     best, best_hits = frozenset[str](), 0
-    for _, stop in stopword_lists().items():
-        hits = sum(n for w, n in counts.items() if w in stop)
+    for stop in stopword_lists().values():
+        hits = len(stop.intersection(words))
         if hits > best_hits:
             best, best_hits = stop, hits
     return best
 
 
 def _bucket(value: float, edges: tuple[float, ...]) -> int:
-    for i, edge in enumerate(edges):
-        if value < edge:
-            return i
-    return len(edges)
+    """The index of the first edge above value (len(edges) if none)."""
+    return bisect.bisect_right(edges, value)
 
 
 def hashed(prefix: str, word: str) -> str:
@@ -190,11 +224,16 @@ def _end_class(char: str) -> str:
 _ENDINGS = frozenset('.!?:;,)"»”')
 
 
-def _own_cues(line: LineLike, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
-    f = line.feats
+@functools.lru_cache(maxsize=65_536)
+def own_cues(text: str, key: str, cls: str, stop: frozenset[str], repeats: int) -> tuple[str, ...]:
+    """The cues of the line itself (cached: chrome lines recur across a site's pages)."""
+    return tuple(_own_cues(LineFeatures(text), key, cls, _WORDS.findall(key), stop, repeats))
+
+
+def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
     text = f.text
     wb = _bucket(f.words, _WORD_EDGES)
-    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{line.cls}"]
+    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{cls}"]
     cues.append("end:" + _end_class(text[-1] if text else " "))
     cues.append(f"w{wb}|t{int(f.terminal)}")
     cues.append(f"dg{_bucket(f.digit_share, _SHARE_EDGES)}")
@@ -211,7 +250,7 @@ def _own_cues(line: LineLike, words: list[str], stop: frozenset[str], repeats: i
             cues.append(name)
     if f.link_like:
         cues.append("link")
-    if "©" in text or "(c)" in line.key:
+    if "©" in text or "(c)" in key:
         cues.append("copyright")
     if repeats > 1:
         cues.append(f"rep{min(repeats, 4)}")
@@ -221,14 +260,6 @@ def _own_cues(line: LineLike, words: list[str], stop: frozenset[str], repeats: i
         if len(words) > 1:
             cues.append(hashed("b:", words[0] + " " + words[1]))
     return cues
-
-
-def _neighbour(line: LineLike | None) -> str:
-    if line is None:
-        return "none"
-    if line.rule is not None:
-        return "rule"
-    return str(line.cls)
 
 
 def _main_block(good: list[int]) -> tuple[int, int]:
@@ -244,35 +275,45 @@ def _main_block(good: list[int]) -> tuple[int, int]:
     return best
 
 
+@functools.lru_cache(maxsize=8192)
+def _context_names(key: tuple[str, str, str, str, int, str, int, str]) -> tuple[str, ...]:
+    cls, p, x, zone, near, side, decile, edge = key
+    names = (f"p:{p}", f"n:{x}", f"{cls}|p:{p}|n:{x}", f"near{near}", f"near{near}|{cls}", f"blk:{side}|{cls}",
+             f"z:{zone}|{cls}", f"pos{decile}", f"pos{decile}|{cls}")  # fmt: skip
+    return (*names, f"edge|{edge}") if edge else names
+
+
 def _side(k: int, block: tuple[int, int]) -> str:
     return "in" if block[0] <= k <= block[1] else "before" if k < block[0] else "after"
 
 
 def page_cues(lines: Sequence[LineLike]) -> dict[int, list[str]]:
-    """Cues of every visible line no rule decided, by index."""
+    """Cues of every visible line no rule decided, by index (for training)."""
+    return {i: [*own, *around] for i, (own, around, _) in page_parts(lines).items()}
+
+
+def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
+    """Cues of every visible line no rule decided, by index: its own (cached) and its context's."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
-    words = {i: _WORDS.findall(lines[i].key) for i in visible}
-    stop = page_stopwords(list(words.values()))
+    stop = page_stopwords([lines[i].key for i in visible])
     repeats = Counter(lines[i].key for i in visible)
     n = len(visible)
     good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
     block = _main_block(good)
-    out: dict[int, list[str]] = {}
+    out: dict[int, Parts] = {}
     for k, i in enumerate(visible):
         line = lines[i]
         if line.rule is not None:
             continue
-        cues = _own_cues(line, words[i], stop, repeats[line.key])
+        own = own_cues(line.feats.text, line.key, line.cls, stop, min(repeats[line.key], 4))
         prev = lines[visible[k - 1]] if k else None
         nxt = lines[visible[k + 1]] if k + 1 < n else None
-        p, x = _neighbour(prev), _neighbour(nxt)
-        cues += [f"p:{p}", f"n:{x}", f"{line.cls}|p:{p}|n:{x}"]
         zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
         near = sum(1 for g in good[bisect.bisect_left(good, k - 3) : bisect.bisect_right(good, k + 3)] if g != k)
-        cues += [f"near{min(near, 4)}", f"near{min(near, 4)}|{line.cls}", f"blk:{_side(k, block)}|{line.cls}"]
-        decile = min(9, int(10 * k / max(1, n)))
-        cues += [f"z:{zone}|{line.cls}", f"pos{decile}", f"pos{decile}|{line.cls}"]
-        if k < 3 or n - k <= 3:
-            cues.append(f"edge|{'top' if k < 3 else 'end'}")
-        out[i] = cues
+        edge = "top" if k < 3 else "end" if n - k <= 3 else ""
+        p = "none" if prev is None else "rule" if prev.rule is not None else prev.cls
+        x = "none" if nxt is None else "rule" if nxt.rule is not None else nxt.cls
+        key = (line.cls, p, x, zone, min(near, 4), _side(k, block),
+               min(9, int(10 * k / max(1, n))), edge)  # fmt: skip
+        out[i] = (own, _context_names(key), ())
     return out
