@@ -97,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(func=cmd_explain)
 
     evaluate = sub.add_parser(
-        "evaluate", parents=[common], help="score on the real pages of every split (or, with --gold, an output folder against gold)"
+        "evaluate",
+        parents=[common],
+        help="score on the real pages of every split (or, with --gold, an output folder against gold)",
     )
     evaluate.add_argument("--gold", metavar="DIR", help="gold annotations (with --output): the seeds' mode")
     evaluate.add_argument("--output", metavar="DIR", help="the output folder scored against --gold")
