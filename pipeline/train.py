@@ -166,7 +166,7 @@ def fit(
 
 def model_data(fitted: Fitted, thresholds: dict[str, float], info: dict[str, Any]) -> str:
     data = {"format": line_model.FORMAT, "version": info.get("version", ""), "kind": "logistic, two stages",
-            "hash_buckets": line_model.HASH_BUCKETS, "thresholds": thresholds, "trained_on": info,
+            "thresholds": thresholds, "trained_on": info,
             "bias2": fitted.bias2, "weights2": dict(sorted(fitted.weights2.items())),
             "bias": fitted.bias, "weights": dict(sorted(fitted.weights.items()))}  # fmt: skip
     return json.dumps(data, indent=0, ensure_ascii=False) + "\n"

@@ -3,9 +3,10 @@
 A logistic model over binary cues that carry across sites and languages: the line's length,
 words, punctuation, digit/upper/letter shares, position, its neighbours' classes and whether a
 rule removed them, counter/link/date/time shapes, the share of stopwords of the page's language,
-how often the line recurs in the page, plus hashed lexical cues (first and last words, word
-unigrams). Its weights and thresholds are data (`configs/models/line-model.json`, written by
-`python -m pipeline train`, see pipeline/train.py); inference is a sum of weights per line.
+how often the line recurs in the page. No word cues: with training pages nearly all in English,
+hashed words took German sentences for chrome; the rule packs carry the words. Its weights and
+thresholds are data (`configs/models/line-model.json`, written by `python -m pipeline train`, see
+pipeline/train.py); inference is a sum of weights per line.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from pipeline.settings import CONFIG_DIR
 
 RULE = "generic.model.line"
 FORMAT = 1  # version of the model file's layout
-HASH_BUCKETS = 1 << 13
 _WORDS = re.compile(r"[^\W\d_]+")
 _COUNTER = re.compile(r"^\(?\d[\d.,]*\)?(?:\s+\w+){0,2}$|^\w+(?:\s+\w+)?\s*\(?\d+\)?$")
 _DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b")
@@ -207,10 +207,6 @@ def _bucket(value: float, edges: tuple[float, ...]) -> int:
     return bisect.bisect_right(edges, value)
 
 
-def hashed(prefix: str, word: str) -> str:
-    return f"{prefix}{zlib.crc32(word.encode()) % HASH_BUCKETS}"
-
-
 _WORD_EDGES = (1, 2, 3, 4, 6, 9, 13, 20, 30, 50, 90)
 _SHARE_EDGES = (0.01, 0.1, 0.25, 0.5, 0.8)
 
@@ -239,9 +235,10 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
     cues.append(f"dg{_bucket(f.digit_share, _SHARE_EDGES)}")
     cues.append(f"al{_bucket(f.alpha_share, (0.5, 0.7, 0.8, 0.9))}")
     cues.append(f"up{_bucket(f.upper_share, (0.05, 0.15, 0.3, 0.6, 0.9))}")
-    if words:
+    if words and stop:  # a page in a language without a stopword list gets no stopword cue
         share = sum(1 for w in words if w in stop) / len(words)
         cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
+    if words:
         capital = sum(1 for w in text.split() if w[:1].isupper()) / max(1, len(text.split()))
         cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
     for name, pattern in (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),
@@ -254,11 +251,6 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
         cues.append("copyright")
     if repeats > 1:
         cues.append(f"rep{min(repeats, 4)}")
-    if words:
-        cues += (hashed("f:", words[0]), hashed("l:", words[-1]))
-        cues += [hashed("u:", w) for w in dict.fromkeys(words[:12])]
-        if len(words) > 1:
-            cues.append(hashed("b:", words[0] + " " + words[1]))
     return cues
 
 

@@ -16,7 +16,7 @@ from pipeline.stages.chrome import remove_chrome
 from tests.stages.test_chrome import P1, P2, P3
 
 LINK = "Zorblat quux"  # no rule knows it: only the model can drop it
-CUE = line_model.hashed("f:", "zorblat")
+CUE = "w2"  # two words: only this line has the cue
 
 
 def model_file(tmp_path: Path, weights: dict[str, float], bias: float = 2.0, **thresholds: float) -> str:
@@ -87,8 +87,8 @@ def test_missing_model_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_long_paragraphs_need_stronger_evidence(ctx: Context, tmp_path: Path) -> None:
-    long = " ".join(["Zorblat"] + ["le conseil a voté le budget"] * 5) + "."  # 31 words, first word known
-    path = model_file(tmp_path, {CUE: -2.5}, drop_below=0.5, long_drop_below=0.1)  # p = 0.38
+    long = " ".join(["Enfin"] + ["le conseil a voté le budget"] * 5) + "."  # 31 words: the cue w9
+    path = model_file(tmp_path, {CUE: -2.5, "w9": -2.5}, drop_below=0.5, long_drop_below=0.1)  # p = 0.38
     doc = clean(with_model(ctx, path), P1, long, "Zorblat quux", P2)
     assert long in doc.lines and "Zorblat quux" not in doc.lines
 
