@@ -37,6 +37,7 @@ _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 # Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
 # A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
 _SURE = (f"{CONTEXT}.isolated-short",)
+_MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 _EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
 
 
@@ -53,6 +54,7 @@ class Line:
     prob: float | None = None  # the line model's probability that the line is content
     cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
+    saved: bool = False  # one of them tried
 
     @property
     def kept(self) -> bool:
@@ -130,20 +132,31 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     """
     if not doc.active:
         return doc
-    if _clean_once(doc, ruleset, settings) > 1:
-        detected = doc.site  # what the whole page says stays the record's site
+    sites, acted = _clean_once(doc, ruleset, settings)
+    detected = doc.site  # what the whole page says stays the record's site
+    if sites > 1:
         for _ in ruleset.sites:
             site, before = doc.site, len(doc.lines)
             doc.site = None
-            _clean_once(doc, ruleset, settings)
+            _, acted = _clean_once(doc, ruleset, settings)
             if doc.site == site or len(doc.lines) == before:
                 break
-        doc.site = detected
+    # The line model reads a line's neighbours, which the pass just changed: while it decided
+    # something, clean the kept lines again until a pass drops nothing (cleaning twice = once).
+    for _ in range(_MODEL_PASSES):
+        if not acted:
+            break
+        before, doc.site = len(doc.lines), detected
+        _, acted = _clean_once(doc, ruleset, settings)
+        if len(doc.lines) == before:
+            break
+    doc.site = detected
     return doc
 
 
-def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> int:
-    """One run of the three passes; returns how many sites' markers were found (0 if the site was given)."""
+def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tuple[int, bool]:
+    """One run of the passes; returns how many sites' markers were found (0 if the site was given)
+    and whether the line model decided a line (dropped it, or kept it from a context drop)."""
     lines = [_line(t, settings) for t in doc.lines]
     keys = [line.key for line in lines]
     doc.site, scores = site_evidence(doc, ruleset, keys)
@@ -167,7 +180,8 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> in
                                          prob=line.prob if line.rule == line_model.RULE else None,
                                          cues=line.cues if line.rule == line_model.RULE else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
-    return sum(1 for v in scores.values() if v)
+    acted = any(line.saved or line.rule == line_model.RULE for line in lines)
+    return sum(1 for v in scores.values() if v), acted
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
@@ -185,8 +199,11 @@ def _line(text: str, settings: ChromeSettings) -> Line:
 
 
 def _drop(line: Line, rule: str, reason: str) -> None:
-    if line.rule is None and line.cls != "empty" and rule not in line.spared:
-        line.rule, line.reason = rule, reason
+    if line.rule is None and line.cls != "empty":
+        if rule in line.spared:
+            line.saved = True
+        else:
+            line.rule, line.reason = rule, reason
 
 
 # Pass 1 ------------------------------------------------------------------------------------
