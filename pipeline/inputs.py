@@ -18,7 +18,7 @@ import hashlib
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -44,6 +44,17 @@ class InputFile:
     size: int
     mtime_ns: int
     problem: str | None = None  # a dangling link or a loop: quarantined when the shard is read
+    # A piece of a large JSONL file (pipeline/ranges.py): the records that start in bytes
+    # [start, end); `first` records of the file come before it, and `carry` holds the ids used
+    # before `start` that come again in the piece (id hash, first record), for duplicate-id notes.
+    start: int = 0
+    end: int = -1  # -1: the whole file
+    first: int = 0
+    carry: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def is_range(self) -> bool:
+        return self.end >= 0
 
     def to_record(self) -> dict[str, Any]:
         """The plan's JSON record. A path that is not valid UTF-8 (bytes from another code page in a
@@ -57,6 +68,8 @@ class InputFile:
         }
         if record["path"] != self.path:
             record["path_hex"] = os.fsencode(self.path).hex()
+        if self.is_range:
+            record.update(start=self.start, end=self.end, first=self.first, carry=[list(c) for c in self.carry])
         return record
 
     @classmethod
@@ -64,6 +77,8 @@ class InputFile:
         fields = dict(record)
         if "path_hex" in fields:
             fields["path"] = os.fsdecode(bytes.fromhex(fields.pop("path_hex")))
+        if "carry" in fields:
+            fields["carry"] = tuple((int(k), int(n)) for k, n in fields["carry"])
         return cls(**fields)
 
 
@@ -169,10 +184,15 @@ def _not_regular(mode: int) -> str:
 
 def plan_shards(inputs: list[str], settings: InputSettings) -> Iterator[list[InputFile]]:
     """Group files into shards of at most `shard_max_files` files and `shard_max_bytes` bytes."""
+    return group(discover(inputs), settings.shard_max_files, settings.shard_max_bytes)
+
+
+def group(files: Iterable[InputFile], max_files: int, max_bytes: int) -> Iterator[list[InputFile]]:
+    """Consecutive files into shards that close at `max_files` files or before passing `max_bytes`."""
     shard: list[InputFile] = []
     size = 0
-    for f in discover(inputs):
-        if shard and (len(shard) >= settings.shard_max_files or size + f.size > settings.shard_max_bytes):
+    for f in files:
+        if shard and (len(shard) >= max_files or size + f.size > max_bytes):
             yield shard
             shard, size = [], 0
         shard.append(f)
@@ -272,33 +292,47 @@ def _too_large(limit: int, what: str) -> str:
 
 
 def _read_jsonl(f: InputFile, settings: InputSettings) -> Iterator[tuple[Document, bytes | str | None]]:
-    n = 0
-    first_line: dict[int, int] = {}  # hash of each id -> the record that used it first
+    n = f.first
+    first_line: dict[int, int] = dict(f.carry)  # hash of each id -> the record that used it first
     try:
         with _open(f) as stream:
-            while True:
-                line = stream.readline(settings.max_record_bytes + 1)
-                if not line:
-                    break
-                n += 1
-                source = f"{f.source}#{n}"
-                if len(line) > settings.max_record_bytes and not line.endswith(b"\n"):
-                    _skip_rest_of_line(stream)
-                    yield (
-                        _quarantined(source, f.source, _too_large(settings.max_record_bytes, "record")),
-                        None,
-                    )
-                    continue
-                if n == 1 and line.startswith(codecs.BOM_UTF8):
-                    line = line[len(codecs.BOM_UTF8) :]  # Windows tools start files with one; JSON has none
-                if not line.strip():
-                    n -= 1  # blank lines are not records
-                    continue
-                doc, payload = _jsonl_record(line, source, f.source, settings.max_html_bytes)
+            for _, n, doc, payload in jsonl_records(stream, f, settings):
                 _note_duplicate_id(doc, n, first_line)
                 yield doc, payload
     except (OSError, EOFError, zlib.error, InputError) as e:
         yield _quarantined(f"{f.source}#{n + 1}", f.source, _describe(e) + f" (after {n} lines)"), None
+
+
+def jsonl_records(
+    stream: BinaryIO, f: InputFile, settings: InputSettings
+) -> Iterator[tuple[int, int, Document, bytes | str | None]]:
+    """The records of `f` (its byte range if it is a piece) as (offset of the line, record number,
+    document, payload); blank lines are not records. The planner reads a large file once with this
+    too (pipeline/ranges.py), so the numbering of a piece is the numbering of the whole file."""
+    limit = settings.max_record_bytes
+    pos = f.start
+    if f.start:
+        stream.seek(f.start)
+    n = f.first
+    while not (f.is_range and pos >= f.end):
+        line = stream.readline(limit + 1)
+        if not line:
+            break
+        offset = pos
+        pos += len(line)
+        n += 1
+        source = f"{f.source}#{n}"
+        if len(line) > limit and not line.endswith(b"\n"):
+            pos += _skip_rest_of_line(stream)
+            yield offset, n, _quarantined(source, f.source, _too_large(limit, "record")), None
+            continue
+        if n == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]  # Windows tools start files with one; JSON has none
+        if not line.strip():
+            n -= 1  # blank lines are not records
+            continue
+        doc, payload = _jsonl_record(line, source, f.source, settings.max_html_bytes)
+        yield offset, n, doc, payload
 
 
 def _note_duplicate_id(doc: Document, n: int, first_line: dict[int, int]) -> None:
@@ -309,18 +343,25 @@ def _note_duplicate_id(doc: Document, n: int, first_line: dict[int, int]) -> Non
     """
     if not doc.active:
         return
-    key = int.from_bytes(hashlib.blake2b(doc.id.encode("utf-8", "surrogatepass"), digest_size=8).digest())
-    first = first_line.setdefault(key, n)
+    first = first_line.setdefault(id_key(doc.id), n)
     if first != n:
         reason = f"id {doc.id!r} was already used by {doc.file}#{first}; both records are kept"
         doc.events.append(AuditEvent(STAGE, "note", "input.duplicate-id", reason))
 
 
-def _skip_rest_of_line(stream: BinaryIO) -> None:
+def id_key(doc_id: str) -> int:
+    """An id hashed to 8 bytes, as the duplicate-id check keeps it."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> int:
+    """Read to the end of the line; the number of bytes skipped."""
+    skipped = 0
     while True:
         chunk = stream.readline(1 << 20)
+        skipped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
-            return
+            return skipped
 
 
 def _jsonl_record(line: bytes, source: str, file: str, max_html: int) -> tuple[Document, bytes | str | None]:

@@ -88,6 +88,7 @@ def _account(task: CleanBatch) -> Accounting:
     from pipeline.tasks import RepairEncoding
 
     acc = Accounting()
+    previous: set[str] = set()  # a file split by byte ranges is read by consecutive shards: count it once
     for i, target in enumerate(task.input()):
         shard = jsonl.loads(Path(target.path).read_bytes())
         read = jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes())
@@ -104,9 +105,13 @@ def _account(task: CleanBatch) -> Accounting:
                 if len(acc.problems) < 100:
                     acc.problems.append(f"{file}: read {read.get(file, 0)}, written {sum(counts.values())}")
             if acc.per_file is not None and file in read:
+                if file in acc.per_file:  # the next piece of a split file
+                    counts = dict(acc.per_file[file])
+                    _add(counts, outcome.get(file, {}))
                 acc.per_file[file] = counts
         acc.read += sum(read.values())
-        acc.files += len(read)
+        acc.files += len(read.keys() - previous)
+        previous = set(read)
         if acc.per_file is not None and len(acc.per_file) > PER_FILE_LIMIT:
             acc.per_file = None
     return acc

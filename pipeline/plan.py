@@ -3,6 +3,14 @@
 The plan id hashes every file's path, size and modification time and the shard limits, so the
 same input gives the same plan (and the same task ids, so a rerun skips finished work), and a
 changed input gives a new one. File lists live in files, never in task parameters.
+
+Shards are sized to the batch (`shard_limits`): the limits are cut so that the batch makes at
+least `[input] min_shards` shards, down to the floors `shard_min_files` / `shard_min_bytes`. The
+plan depends only on the input and the settings, not on how many workers run it, so a rerun with
+other workers finds the same tasks done. Large plain JSONL files are cut into byte ranges
+(pipeline/ranges.py). Outputs do not depend on the sharding: the records of the clean/rejected/
+quarantine part files, read in part order, and every audit log are the same bytes; only the
+number of part files and where one part ends change.
 """
 
 from __future__ import annotations
@@ -11,12 +19,13 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import jsonl
-from pipeline.inputs import InputFile, plan_shards, readable
+from pipeline.inputs import InputFile, discover, group, readable
+from pipeline.ranges import split_jsonl, splittable
 from pipeline.settings import InputSettings
 
 
@@ -34,6 +43,27 @@ class Plan:
     def shard_files(self, shard: int) -> list[InputFile]:
         return [InputFile.from_record(r) for r in jsonl.read_jsonl(self.shard_path(shard))]
 
+    def split(self) -> dict[str, list[int]]:
+        """Input files read by several shards (byte ranges): source -> the shards, in order."""
+        split: dict[str, list[int]] = jsonl.loads((self.folder / "plan.json").read_bytes()).get("split", {})
+        return split
+
+
+def shard_limits(files: int, size: int, settings: InputSettings) -> tuple[int, int]:
+    """(files, bytes) at which a shard closes: enough shards for `min_shards`, within the floors
+    and the maxima. A floor wins over the maximum if a user sets it higher."""
+    n = settings.min_shards
+    max_files = min(settings.shard_max_files, max(settings.shard_min_files, -(-files // n)))
+    max_bytes = min(settings.shard_max_bytes, max(settings.shard_min_bytes, -(-size // n)))
+    return max(1, max_files), max(1, max_bytes)
+
+
+def _pieces(listing: Path, max_bytes: int, settings: InputSettings) -> Iterator[InputFile]:
+    """The walked files again, large plain JSONL files as byte ranges."""
+    for record in jsonl.read_jsonl(listing):
+        f = InputFile.from_record(record)
+        yield from split_jsonl(f, max_bytes, settings) if splittable(f, max_bytes) else [f]
+
 
 def make_plan(
     inputs: list[str], settings: InputSettings, work: Path, on_shard: Callable[[int], None] | None = None
@@ -43,18 +73,40 @@ def make_plan(
     plans = work / "plans"
     tmp = plans / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
-    digest = hashlib.sha256(repr((settings.shard_max_files, settings.shard_max_bytes)).encode())
     n = files = size = 0
+    split: dict[str, list[int]] = {}
     try:
-        for n, shard in enumerate(plan_shards(inputs, settings)):
+        # First pass: walk once, streaming the listing to a file (memory stays flat on a million
+        # files) and counting; the shard limits depend on the totals.
+        listing = tmp / "files.jsonl"
+        with jsonl.atomic_open(listing, sync=False) as out:
+            for f in discover(inputs):
+                out.write(jsonl.dumps(f.to_record()))
+                files += 1
+                size += f.size
+                if on_shard and files % settings.shard_min_files == 0:
+                    on_shard(files)
+        max_files, max_bytes = shard_limits(files, size, settings)
+        limits = (settings.shard_max_files, settings.shard_max_bytes, settings.min_shards,
+                  settings.shard_min_files, settings.shard_min_bytes, max_files, max_bytes)  # fmt: skip
+        digest = hashlib.sha256(repr(limits).encode())
+        for n, shard in enumerate(group(_pieces(listing, max_bytes, settings), max_files, max_bytes)):
             records = [f.to_record() for f in shard]
-            for r in records:
-                digest.update(jsonl.dumps({k: r[k] for k in ("path", "source", "size", "mtime_ns")}))
+            for f, r in zip(shard, records, strict=True):
+                keys = (
+                    ("path", "source", "size", "mtime_ns", "start")
+                    if f.is_range
+                    else ("path", "source", "size", "mtime_ns")
+                )
+                digest.update(jsonl.dumps({k: r[k] for k in keys}))
+                if f.is_range:
+                    shards = split.setdefault(f.source, [])
+                    if not shards or shards[-1] != n:
+                        shards.append(n)
             jsonl.write_jsonl(tmp / f"shard-{n:05d}.jsonl", records)
-            files += len(shard)
-            size += sum(f.size for f in shard)
-            if on_shard:
-                on_shard(files)
+        listing.unlink()
+        if on_shard:
+            on_shard(files)
         count = n + 1 if files else 0
         plan_id = digest.hexdigest()[:12]
         jsonl.write_json(
@@ -65,6 +117,8 @@ def make_plan(
                 "files": files,
                 "bytes": size,
                 "inputs": sorted(readable(os.path.abspath(i)) for i in inputs),  # JSON needs valid UTF-8
+                "limits": {"files": max_files, "bytes": max_bytes},
+                "split": split,
             },
         )
         final = plans / plan_id

@@ -39,6 +39,7 @@ from pipeline.outputs import (
 )
 from pipeline.plan import Plan, load_plan
 from pipeline.progress import write_progress
+from pipeline.ranges import audit_part, merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
@@ -314,7 +315,11 @@ class WriteOutputs(ShardTask):
         routes = {OK: ("clean", clean_record), REJECTED: ("rejected", rejected_record),
                   QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
         written: Counter[str] = Counter()
-        with AuditWriter(root / "audit") as audit, OutputParts(root, part) as parts:
+        # A file split by byte ranges spans shards: its audit log is written in parts (pipeline/ranges.py).
+        fp = self.settings.fingerprint("normalise")
+        pieces = {f.source: audit_part(self.work, self.plan, fp, self.shard, f.source)
+                  for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
+        with AuditWriter(root / "audit", pieces) as audit, OutputParts(root, part) as parts:
             for doc in self.documents():
                 folder, make = routes[doc.status]
                 parts.write(folder, make(doc))
@@ -358,8 +363,8 @@ class OutputParts:
 class AuditWriter:
     """One audit log per input file; a file's documents arrive together, so logs stream."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, pieces: dict[str, Path] | None = None) -> None:
+        self.root, self.pieces = root, pieces or {}
         self.current: str | None = None
         self.ctx: Any = None
         self.f: Any = None
@@ -371,7 +376,8 @@ class AuditWriter:
         if doc.file != self.current:
             self._close(None)
             self.current = doc.file
-            self.ctx = jsonl.atomic_open(audit_path(self.root, doc.file), sync=False)
+            path = self.pieces.get(doc.file) or audit_path(self.root, doc.file)
+            self.ctx = jsonl.atomic_open(path, sync=False)
             self.f = self.ctx.__enter__()
         ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
         for event in doc.events:
@@ -406,6 +412,10 @@ class CleanBatch(BatchTask):
         learned = Path(self.clone(LearnBoilerplate).output().path)
         if learned.exists():  # the batch's learned rules, where rule authors look for their ids
             shutil.copyfile(learned, Path(self.output_dir) / "learned-rules.toml")
+        plan = self.plan_info
+        merge_audit_parts(
+            Path(self.output_dir), self.work, plan.id, self.settings.fingerprint("normalise"), plan.split()
+        )
         manifest = build_manifest(self)
         jsonl.write_json(Path(self.output_dir) / "manifest.json", manifest)
         # report.html, also when the accounting check below fails
