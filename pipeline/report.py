@@ -166,7 +166,7 @@ class AuditScan:
             self.removed.append(removed)
             self.shares.append(removed / chars_in if chars_in else 0.0)
         changes, flags = self._flags(doc, log, chars_in, events)
-        key = (changes, doc, log)
+        key = (changes, doc, log, str(summary.get("source")))  # ids may repeat in a file; sources do not
 
         def make() -> Doc:
             return Doc(doc, log, summary, events, flags)
