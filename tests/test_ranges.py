@@ -52,7 +52,7 @@ def test_pieces_read_like_the_whole_file(tmp_path: Path, piece_bytes: int) -> No
     f = _file(_tricky_jsonl(tmp_path / "big.jsonl"))
     whole = list(read_input(f, SETTINGS))
     pieces = split_jsonl(f, piece_bytes, SETTINGS)
-    assert len(pieces) == -(-f.size // piece_bytes)
+    assert 1 < len(pieces) <= -(-f.size // piece_bytes)  # a long record may swallow a cut
     assert pieces[0].start == 0 and pieces[-1].end == f.size
     assert all(a.end == b.start for a, b in itertools.pairwise(pieces))
     assert sum(p.size for p in pieces) == f.size
