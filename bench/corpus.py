@@ -263,3 +263,25 @@ def _clear(folder: Path) -> None:
         for p in folder.iterdir():
             p.unlink()
     folder.mkdir(parents=True, exist_ok=True)
+
+
+def build_jsonl_records(records: int, seed: int = 0, out: Path = OUT) -> Corpus:
+    """One JSONL file of the first `records` pages (records: id, text), rebuilt only when needed."""
+    path = out / f"jsonl-{records}" / "records.jsonl"
+    stamp_path = path.parent.with_name(path.parent.name + ".json")
+    stamp = stamp_for(records, seed, None)
+    if stamp_path.exists() and path.exists():
+        old = json.loads(stamp_path.read_text())
+        if old.get("stamp") == stamp:
+            return Corpus(path, old["files"], old["bytes"], old["damaged"])
+    _clear(path.parent)
+    size = damaged_pages = 0
+    with open(path, "wb") as f:
+        for page in pages(records, seed):
+            text = page.data.decode("utf-8") if page.damage != "cp1252" else page.data.decode("cp1252")
+            line = json.dumps({"id": page.name[:-4], "text": text}, ensure_ascii=False).encode() + b"\n"
+            f.write(line)
+            size += len(line)
+            damaged_pages += page.damage is not None
+    stamp_path.write_text(json.dumps({"stamp": stamp, "files": records, "bytes": size, "damaged": damaged_pages}))
+    return Corpus(path, records, size, damaged_pages)

@@ -29,8 +29,7 @@ class InputSettings:
     shard_max_files: int = 2000
     shard_max_bytes: int = 64 * 1024 * 1024
     min_shards: int = 8
-    shard_min_files: int = 200
-    shard_min_bytes: int = 1024 * 1024
+    shard_min_bytes: int = 256 * 1024
     max_record_bytes: int = 8 * 1024 * 1024
     max_html_bytes: int = 8 * 1024 * 1024
     html_include_tables: bool = False
@@ -240,7 +239,6 @@ _RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("input", "shard_max_files"): (1, None),
     ("input", "shard_max_bytes"): (1, None),
     ("input", "min_shards"): (1, None),
-    ("input", "shard_min_files"): (1, None),
     ("input", "shard_min_bytes"): (1, None),
     ("input", "max_record_bytes"): (1, None),
     ("input", "max_html_bytes"): (1, None),

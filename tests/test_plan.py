@@ -12,17 +12,19 @@ TEXT = "Le conseil municipal a adopté lundi soir le budget primitif de la commu
 
 
 def test_limits_aim_at_min_shards_within_floors_and_maxima() -> None:
-    s = InputSettings(min_shards=8, shard_min_files=200, shard_min_bytes=1 << 20)
+    s = InputSettings(min_shards=8, shard_min_bytes=256 * 1024)
     assert shard_limits(3000, 9_000_000, s) == (375, 1_125_000)  # small batch: 8 shards
     assert shard_limits(100_000, 10**9, s) == (2000, 64 << 20)  # large batch: the maxima
-    assert shard_limits(300, 900_000, s) == (200, 1 << 20)  # tiny batch: the floors
-    assert shard_limits(0, 0, s) == (200, 1 << 20)
-    assert shard_limits(3000, 10**6, InputSettings(shard_max_files=2)) == (2, 1 << 20)  # a maximum wins
+    assert shard_limits(300, 900_000, s) == (100, 300_000)  # tiny batch: 3 shards of at least 256 KiB
+    assert shard_limits(40, 100_000, s) == (40, 100_000)  # under the floor: one shard
+    assert shard_limits(0, 0, s) == (1, 1)
+    assert shard_limits(1, 80_000_000, s) == (1, 10_000_000)  # one big file: 8 byte ranges
+    assert shard_limits(3000, 9_000_000, InputSettings(shard_max_files=2)) == (2, 1_125_000)  # a maximum wins
 
 
 def test_settings_file_and_code_agree_on_the_sharding_defaults() -> None:
     a, b = load_settings().input, InputSettings()
-    keys = ("min_shards", "shard_min_files", "shard_min_bytes", "shard_max_files", "shard_max_bytes")
+    keys = ("min_shards", "shard_min_bytes", "shard_max_files", "shard_max_bytes")
     assert [getattr(a, k) for k in keys] == [getattr(b, k) for k in keys]
 
 
@@ -31,15 +33,16 @@ def test_small_batch_is_cut_into_min_shards(tmp_path: Path) -> None:
     inputs.mkdir()
     for i in range(40):
         (inputs / f"{i:03d}.txt").write_text(TEXT * (1 + i % 3))
-    settings = InputSettings(min_shards=4, shard_min_files=5, shard_min_bytes=1)
+    settings = InputSettings(min_shards=4, shard_min_bytes=1)
     plan = make_plan([str(inputs)], settings, tmp_path / "work")
     assert plan.shards >= 4 and plan.files == 40
     files = [f.source for i in range(plan.shards) for f in plan.shard_files(i)]
     assert files == sorted(p.name for p in inputs.iterdir())  # every file once, in walk order
     again = make_plan([str(inputs)], settings, tmp_path / "work")
     assert again.id == plan.id  # the same input and settings: the same plan, the same task ids
-    floor = make_plan([str(inputs)], InputSettings(min_shards=4, shard_min_files=20), tmp_path / "work")
-    assert floor.shards == 2 and floor.id != plan.id  # the floor keeps 20 files per shard
+    size = sum(p.stat().st_size for p in inputs.iterdir())
+    floor = make_plan([str(inputs)], InputSettings(min_shards=4, shard_min_bytes=size // 2), tmp_path / "work")
+    assert floor.shards in (2, 3) and floor.id != plan.id  # the floor: about half the batch per shard
 
 
 def test_a_large_jsonl_file_spans_shards_and_is_counted_once(tmp_path: Path) -> None:

@@ -159,3 +159,32 @@ def test_second_local_run_of_a_batch_exits_busy(tmp_path: Path) -> None:
     assert not (out / "clean").exists() and elapsed < 30
     after = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
     assert after.returncode == 0, after.stderr  # the lock went with its holder
+
+
+def test_two_processes_both_run_shards_of_a_300_file_batch_with_default_settings(luigid: Luigid,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    """300 small files (about 1 MB) are cut into several shards by default (issue 14), so a second
+    process against the same luigid finds shard work instead of idling."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(60):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            shutil.copyfile(seed, inputs / f"{i:02d}_{seed.name}")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "run", "--input", str(inputs), "--output", str(out),
+           "--scheduler-url", luigid.url]  # fmt: skip
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=luigi_env(LUIGI_CFG), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    try:
+        results = [p.communicate(timeout=300) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in results]
+    shards = int(re.search(r"\(300 files, (\d+) shards\)", results[0][0]).group(1))  # type: ignore[union-attr]
+    assert shards >= 2
+    tasks = luigid.tasks(out)
+    assert len(tasks) == 5 * shards + 2 and {t["status"] for t in tasks.values()} == {"DONE"}
+    ran_shards = Counter(worker_pid(t["worker_running"]) for t in tasks.values() if "shard" in t["params"])
+    assert set(ran_shards) == {p.pid for p in procs}, ran_shards

@@ -50,7 +50,7 @@ def _records(out: Path, folder: str) -> bytes:
 
 def test_many_shards_and_byte_ranges_give_the_outputs_of_one_shard(batch: Path, tmp_path: Path) -> None:
     one = _run(batch, tmp_path / "one", "min_shards = 1\n")
-    many = _run(batch, tmp_path / "many", "min_shards = 6\nshard_min_files = 2\nshard_min_bytes = 1\n")
+    many = _run(batch, tmp_path / "many", "min_shards = 6\nshard_min_bytes = 1\n")
     assert one["plan"]["shards"] == 1 and many["plan"]["shards"] >= 6
     plan = next((tmp_path / "many" / "work" / "plans").iterdir())
     assert len(json.loads((plan / "plan.json").read_text())["split"]["records.jsonl"]) >= 2  # read by several shards
