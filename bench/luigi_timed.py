@@ -50,6 +50,19 @@ def install(path: str) -> None:
 
     luigi.build = timed_build
 
+    import pipeline.plan
+
+    make_plan = pipeline.plan.make_plan
+
+    def timed_plan(*args: Any, **kwargs: Any) -> Any:  # the CLI imports make_plan when it plans
+        t = time.time()
+        try:
+            return make_plan(*args, **kwargs)
+        finally:
+            append(path, {"event": "plan", "seconds": time.time() - t})
+
+    pipeline.plan.make_plan = timed_plan
+
 
 def main() -> int:
     path, argv = sys.argv[1], sys.argv[2:]

@@ -27,6 +27,7 @@ from typing import Any
 
 import corpus as corpora
 import measure
+import realpages
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -56,12 +57,12 @@ def timings_path(out: Path) -> Path:
     return out.with_name(out.name + ".timings.jsonl")
 
 
-def pipeline_cmd(workers: int) -> Callable[[Path, Path], list[str]]:
+def pipeline_cmd(workers: int, *extra: str) -> Callable[[Path, Path], list[str]]:
     """`python -m pipeline run ...`, through luigi_timed.py: the same CLI, with each task's time recorded."""
 
     def cmd(corpus: Path, out: Path) -> list[str]:
         return [PY, str(BENCH / "luigi_timed.py"), str(timings_path(out)), "run", "--input", str(corpus),
-                "--output", str(out), "--local-scheduler", "--workers", str(workers)]  # fmt: skip
+                "--output", str(out), "--local-scheduler", "--workers", str(workers), *extra]  # fmt: skip
 
     return cmd
 
@@ -86,7 +87,7 @@ def fresh(folder: Path) -> Path:
 
 def warm(folder: Path) -> None:
     """Read the corpus once so every variant starts from a warm page cache."""
-    for p in folder.iterdir():
+    for p in folder.iterdir() if folder.is_dir() else [folder]:
         p.read_bytes()
 
 
@@ -126,12 +127,7 @@ def throughput(args: argparse.Namespace) -> int:
     stages: list[dict[str, Any]] = []
     warm(built.path)
     for r in range(repeat):
-        for v in variants:
-            out = fresh(runs / v.folder)
-            v.runs.append(measured(v.command(built.path, out)))
-            if timings_path(out).exists():
-                v.luigi.append(luigi_breakdown(timings_path(out), v.runs[-1].seconds))
-            print(f"  run {r + 1}/{repeat}: {v.name}: {v.runs[-1].seconds:.2f} s", file=sys.stderr, flush=True)
+        compare(variants, built, runs, r, repeat)
         stages.append(stage_run(built.path, fresh(runs / "stages"), False))
     profile = stage_run(built.path, fresh(runs / "profile"), True) if args.profile and not args.quick else None
     same = tree_digest(runs / variants[1].folder) == tree_digest(runs / variants[2].folder)
@@ -139,7 +135,76 @@ def throughput(args: argparse.Namespace) -> int:
     print_table(built, variants, stages, same, manifest["documents"], repeat)
     if profile:
         print_profile(profile, runs / "profile" / "profile.txt")
+    for label, extra, naive, flags in extra_corpora(args):
+        print(f"\n{label}: {extra.files:,} documents, {extra.bytes / MB:.1f} MB, {shown(extra.path)}", flush=True)
+        print("\n".join(extra_table(extra, naive, flags, runs / label.split()[0].lower(), repeat)), flush=True)
     return 0
+
+
+def compare(variants: list[Variant], built: corpora.Corpus, runs: Path, r: int, repeat: int) -> None:
+    """One run of each variant, in turn (runs of variants interleave, so load hits them alike)."""
+    for v in variants:
+        out = fresh(runs / v.folder)
+        v.runs.append(measured(v.command(built.path, out)))
+        if timings_path(out).exists():
+            v.luigi.append(luigi_breakdown(timings_path(out), v.runs[-1].seconds))
+        print(f"  run {r + 1}/{repeat}: {v.name}: {v.runs[-1].seconds:.2f} s", file=sys.stderr, flush=True)
+
+
+def extra_corpora(args: argparse.Namespace) -> list[tuple[str, corpora.Corpus, bool, tuple[str, ...]]]:
+    """(label, corpus, with the naive loop, pipeline flags): real pages, one large JSONL file."""
+    out = []
+    if args.real and not args.quick:
+        built = realpages.build_real(args.out)
+        if built is None:
+            print(f"real pages: {realpages.SOURCE} not found, skipped", file=sys.stderr)
+        else:  # mostly English pages: every language accepted, so every page goes through every stage
+            out.append(("Real pages as whole-page text (--languages any)", built, True, ("--languages", "any")))
+    if args.jsonl_records and not args.quick:
+        built = corpora.build_jsonl_records(args.jsonl_records, args.seed, args.out)
+        out.append((f"One JSONL file of {args.jsonl_records:,} records", built, False, ()))
+    return out
+
+
+def extra_table(built: corpora.Corpus, naive: bool, flags: tuple[str, ...], runs: Path, repeat: int) -> list[str]:
+    variants = [Variant("naive loop", naive_cmd)] if naive else []
+    variants += [Variant("pipeline, 1 worker", pipeline_cmd(1, *flags)),
+                 Variant("pipeline, 2 workers", pipeline_cmd(2, *flags))]  # fmt: skip
+    warm(built.path)
+    for r in range(repeat):
+        compare(variants, built, runs, r, repeat)
+    *first, one, two = variants
+    same = tree_digest(runs / one.folder) == tree_digest(runs / two.folder)
+    manifest = json.loads((runs / one.folder / "manifest.json").read_text())
+    lines = [*render(variant_rows(built, variants)), ""]
+    if first:
+        lines.append(f"pipeline 1 worker / naive = {first[0].seconds / one.seconds:.2f}x (best runs "
+                     f"{best(first[0]) / best(one):.2f}x)")  # fmt: skip
+    lines += [
+        f"2 workers / 1 worker = {one.seconds / two.seconds:.2f}x (best runs {best(one) / best(two):.2f}x); "
+        f"{manifest['plan']['shards']} shards; 1 and 2 workers byte-identical: {'yes' if same else 'NO'}",
+        *serial_lines(one, two),
+    ]
+    return lines
+
+
+def serial_lines(one: Variant, two: Variant) -> list[str]:
+    """What runs alone (no second worker can help): the plan, start-up, LearnBoilerplate, CleanBatch, exit."""
+    if not one.luigi or not two.luigi:
+        return []
+    lines = []
+    for v in (one, two):
+        parts = {
+            "plan": statistics.median(b["plan"] for b in v.luigi),
+            "other start-up": statistics.median(b["startup"] - b["plan"] for b in v.luigi),
+            "LearnBoilerplate": statistics.median(b["families"].get("LearnBoilerplate", 0.0) for b in v.luigi),
+            "CleanBatch": statistics.median(b["families"].get("CleanBatch", 0.0) for b in v.luigi),
+            "exit": statistics.median(b["after"] for b in v.luigi),
+        }
+        total = sum(parts.values())
+        shown_parts = ", ".join(f"{k} {s:.2f}" for k, s in parts.items())
+        lines.append(f"{v.name}: runs alone {total:.2f} s = {100 * total / v.seconds:.1f}% of its wall ({shown_parts})")
+    return lines
 
 
 def header(built: corpora.Corpus, repeat: int) -> list[str]:
@@ -230,6 +295,7 @@ def print_table(built: corpora.Corpus, variants: list[Variant], stages: list[dic
     ]
     if one.luigi:
         lines += [*render(luigi_rows(one)), ""]
+    lines += [*serial_lines(one, two), ""]
     if two.luigi:
         busy = statistics.median(b["in_tasks"] for b in two.luigi)
         lines += [f"2 workers: {busy:.2f} s inside tasks in {two.seconds:.2f} s of wall time "
@@ -276,8 +342,9 @@ def luigi_breakdown(timings: Path, wall: float) -> dict[str, Any]:
         families[e["family"]] = families.get(e["family"], 0.0) + e["seconds"]
         count[e["family"]] = count.get(e["family"], 0) + 1
     startup = start["time"] - start["process-start"]
+    plan = sum(e["seconds"] for e in events if e["event"] == "plan")
     build = end["time"] - start["time"]
-    return {"tasks": len(tasks), "in_tasks": in_tasks, "luigi": build - in_tasks, "startup": startup,
+    return {"tasks": len(tasks), "in_tasks": in_tasks, "luigi": build - in_tasks, "startup": startup, "plan": plan,
             "after": wall - startup - build, "families": families, "count": count}  # fmt: skip
 
 
@@ -347,6 +414,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--memory-files", default="10000,100000", help="small-file corpus sizes for --memory")
     ap.add_argument("--jsonl-mb", type=int, default=200, help="size of the one-JSONL case of --memory (0: none)")
     ap.add_argument("--big-jsonl", action="store_true", help="--memory with a ~1 GB JSONL instead")
+    ap.add_argument("--real", action="store_true", help="also the real pages as whole-page text (bench/realpages.py)")
+    ap.add_argument("--jsonl-records", type=int, default=0, help="also one JSONL file of N records (0: none)")
     return ap.parse_args(argv)
 
 
