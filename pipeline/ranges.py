@@ -25,6 +25,10 @@ from pipeline.inputs import InputFile, _open, id_key, input_kind, jsonl_records
 from pipeline.outputs import audit_path
 from pipeline.settings import InputSettings
 
+# The last piece reads to the end of the file, as a whole file is read: records a producer appended
+# after planning are not lost without a trace (the accounting counts what was read).
+TO_THE_END = 1 << 62
+
 
 def splittable(f: InputFile, max_bytes: int) -> bool:
     """A plain JSONL file larger than a shard's byte limit."""
@@ -63,8 +67,9 @@ def split_jsonl(f: InputFile, max_bytes: int, settings: InputSettings) -> list[I
         return [f]
     out = []
     for i, (start, before, carry) in enumerate(cuts):
-        end = cuts[i + 1][0] if i + 1 < len(cuts) else f.size
-        out.append(InputFile(f.path, f.source, end - start, f.mtime_ns, None, start, end, before,
+        end = cuts[i + 1][0] if i + 1 < len(cuts) else TO_THE_END
+        size = min(end, f.size) - start
+        out.append(InputFile(f.path, f.source, size, f.mtime_ns, None, start, end, before,
                              tuple(sorted(carry.items(), key=lambda kv: kv[1]))))  # fmt: skip
     return out
 

@@ -53,7 +53,7 @@ def test_pieces_read_like_the_whole_file(tmp_path: Path, piece_bytes: int) -> No
     whole = list(read_input(f, SETTINGS))
     pieces = split_jsonl(f, piece_bytes, SETTINGS)
     assert 1 < len(pieces) <= -(-f.size // piece_bytes)  # a long record may swallow a cut
-    assert pieces[0].start == 0 and pieces[-1].end == f.size
+    assert pieces[0].start == 0 and pieces[-1].end > f.size  # the last piece reads to the end
     assert all(a.end == b.start for a, b in itertools.pairwise(pieces))
     assert sum(p.size for p in pieces) == f.size
     split = [doc for p in pieces for doc in read_input(InputFile.from_record(p.to_record()), SETTINGS)]
@@ -70,7 +70,7 @@ def test_a_record_belongs_to_the_piece_where_its_line_starts(tmp_path: Path) -> 
     pieces = split_jsonl(_file(path), len(lines[0]) * 3, SETTINGS)
     starts = [sum(map(len, lines[:i])) for i in range(11)]  # the last one is the end of the file
     assert len(pieces) > 2
-    assert all(p.start in starts and p.end in starts for p in pieces)  # cuts only at line starts
+    assert all(p.start in starts for p in pieces) and all(p.end in starts for p in pieces[:-1])  # at line starts
     assert [p.first for p in pieces] == [starts.index(p.start) for p in pieces]  # records before each piece
 
 
@@ -89,3 +89,13 @@ def test_only_plain_jsonl_over_the_limit_is_split(tmp_path: Path) -> None:
 def test_a_file_unreadable_at_planning_stays_whole(tmp_path: Path) -> None:
     f = InputFile(str(tmp_path / "gone.jsonl"), "gone.jsonl", 10_000, 0)
     assert split_jsonl(f, 1000, SETTINGS) == [f]
+
+
+def test_records_appended_after_planning_are_read_by_the_last_piece(tmp_path: Path) -> None:
+    path = tmp_path / "grows.jsonl"
+    path.write_text("".join(json.dumps({"text": f"{TEXT} {i}"}) + "\n" for i in range(30)))
+    pieces = split_jsonl(_file(path), 1000, SETTINGS)
+    with path.open("a") as f:
+        f.write(json.dumps({"text": "appended"}) + "\n")
+    docs = [doc for p in pieces for doc, _ in read_input(p, SETTINGS)]
+    assert [d.source for d in docs] == [f"grows.jsonl#{n}" for n in range(1, 32)]
