@@ -185,6 +185,10 @@ def extra_table(built: corpora.Corpus, naive: bool, flags: tuple[str, ...], runs
         f"{manifest['plan']['shards']} shards; 1 and 2 workers byte-identical: {'yes' if same else 'NO'}",
         *serial_lines(one, two),
     ]
+    if two.luigi:
+        busy = statistics.median(b["in_tasks"] for b in two.luigi)
+        lines.append(f"2 workers: {busy:.2f} s inside tasks in {two.seconds:.2f} s of wall time "
+                     f"(on average {busy / two.seconds:.2f} tasks running)")  # fmt: skip
     return lines
 
 
