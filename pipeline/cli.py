@@ -8,7 +8,9 @@ import datetime as dt
 import os
 import signal
 import sys
+import threading
 import traceback
+import types
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -175,9 +177,14 @@ def interrupt_quietly() -> None:
     once and silently (their outputs are atomic), the CLI process alone says so, in one line."""
     parent = os.getpid()
 
-    def handler(signum: int, frame: object) -> None:
+    def handler(signum: int, frame: types.FrameType | None) -> None:
         if os.getpid() != parent:
             os._exit(EXIT_INTERRUPTED)
+        if frame is not None and frame.f_globals.get("__name__") == "logging":
+            # Inside logging's fork hooks (run around every task process's fork) Python ignores
+            # exceptions, so the interrupt would be lost: deliver it again a moment later.
+            threading.Timer(0.05, os.kill, (parent, signal.SIGINT)).start()
+            return
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, handler)
