@@ -89,7 +89,11 @@ def make_plan(
         limits = (settings.shard_max_files, settings.shard_max_bytes, settings.min_shards,
                   settings.shard_min_bytes, max_files, max_bytes)  # fmt: skip
         digest = hashlib.sha256(repr(limits).encode())
-        for n, shard in enumerate(group(_pieces(listing, max_bytes, settings), max_files, max_bytes)):
+        # Pieces of split files are cut at the byte target; shards close at the file target or a
+        # quarter over the byte target, so files of uneven sizes still make about `min_shards`
+        # shards rather than one more (each costs five tasks).
+        slack = min(settings.shard_max_bytes, max_bytes + max_bytes // 4)
+        for n, shard in enumerate(group(_pieces(listing, max_bytes, settings), max_files, slack)):
             records = [f.to_record() for f in shard]
             for f, r in zip(shard, records, strict=True):
                 keys = (

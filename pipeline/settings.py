@@ -28,7 +28,7 @@ STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 class InputSettings:
     shard_max_files: int = 2000
     shard_max_bytes: int = 64 * 1024 * 1024
-    min_shards: int = 8
+    min_shards: int = 4
     shard_min_bytes: int = 256 * 1024
     max_record_bytes: int = 8 * 1024 * 1024
     max_html_bytes: int = 8 * 1024 * 1024

@@ -19,7 +19,7 @@ def test_limits_aim_at_min_shards_within_floors_and_maxima() -> None:
     assert shard_limits(40, 100_000, s) == (40, 100_000)  # under the floor: one shard
     assert shard_limits(0, 0, s) == (1, 1)
     assert shard_limits(1, 80_000_000, s) == (1, 10_000_000)  # one big file: 8 byte ranges
-    assert shard_limits(3000, 9_000_000, InputSettings(shard_max_files=2)) == (2, 1_125_000)  # a maximum wins
+    assert shard_limits(3000, 9_000_000, InputSettings(shard_max_files=2)) == (2, 2_250_000)  # a maximum wins
 
 
 def test_settings_file_and_code_agree_on_the_sharding_defaults() -> None:
