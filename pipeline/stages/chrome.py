@@ -141,8 +141,9 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
             _, acted = _clean_once(doc, ruleset, settings)
             if doc.site == site or len(doc.lines) == before:
                 break
-    # The line model reads a line's neighbours, which the pass just changed: while it decided
-    # something, clean the kept lines again until a pass drops nothing (cleaning twice = once).
+    # The line model reads a line's neighbours and the page's shape, which any drop of the pass
+    # changed: while a pass dropped something, clean the kept lines again until one drops nothing
+    # (cleaning twice = once).
     for _ in range(_MODEL_PASSES):
         if not acted:
             break
@@ -156,7 +157,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
 
 def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tuple[int, bool]:
     """One run of the passes; returns how many sites' markers were found (0 if the site was given)
-    and whether the line model decided a line (dropped it, or kept it from a context drop)."""
+    and whether, with the line model on, the pass dropped a line or the model kept one from a context drop."""
     lines = [_line(t, settings) for t in doc.lines]
     keys = [line.key for line in lines]
     doc.site, scores = site_evidence(doc, ruleset, keys)
@@ -180,7 +181,7 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tu
                                          prob=line.prob if line.rule == line_model.RULE else None,
                                          cues=line.cues if line.rule == line_model.RULE else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
-    acted = any(line.saved or line.rule == line_model.RULE for line in lines)
+    acted = model is not None and any(line.saved or line.rule is not None for line in lines)
     return sum(1 for v in scores.values() if v), acted
 
 

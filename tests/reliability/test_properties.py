@@ -165,6 +165,18 @@ LONG = (
 FORMER_GAPS = {
     "c: markers of two sites": "\n".join([QUOTE, "URL courte", QUOTE, "Selon VOV"]),
     "c: a site winning, another left": "\n".join([LONG, "URL courte", "© Sputnik", LONG + " Bis.", "Selon VOV"]),
+    # A context rule drops the last line; the line model then reads a page that ends elsewhere.
+    "d: a drop changes what the line model sees": "\n".join(
+        [
+            "Bon courage et tiens-nous au courant !",
+            "Tarte fine aux poireaux et au comté",
+            '"Les actions de nos forces aériennes soutiendront ainsi efficacement les opérations offensives '
+            'de l’armée syrienne", a-t-il poursuivi.',
+            "Palmyre: 80% de l'architecture aurait été laissée intacte",
+            "Bon courage et tiens-nous au courant !",
+            "Palmyre: 80% de l'architecture aurait été laissée intacte",
+        ]
+    ),
 }
 
 
