@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=at_least_one, default=1, help="Luigi worker processes (default 1)")
     run.add_argument("--languages", metavar="fr,en|any", help="accepted languages for this run")
     run.add_argument("--quiet", action="store_true", help="no live progress line (it is off when not a terminal)")
+    run.add_argument("--dedup-index", metavar="DIR", help="skip articles delivered by earlier batches indexed in DIR")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
     where.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
@@ -147,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     dwhere.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
     dwhere.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
     daily.set_defaults(func=cmd_daily)
+
+    from pipeline.dedup_index import add_rebuild_command  # issue 13
+
+    add_rebuild_command(sub)
     return p
 
 
@@ -225,8 +230,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             plan = make_plan(args.input, settings.input, out / "work", planning_line if live else None)
             if live:
                 sys.stderr.write("\r\x1b[K")
+            index = {"dedup_index": str(Path(args.dedup_index).resolve()), "batch_day": started[:10]} \
+                if args.dedup_index else {}  # fmt: skip
             task = CleanBatch(output_dir=str(out), plan=plan.id, config=config, languages=languages,
-                              fingerprint=settings.fingerprint("normalise"), started=started)  # fmt: skip
+                              fingerprint=settings.fingerprint("normalise"), started=started, **index)  # fmt: skip
             if plan.files == 0:
                 print(f"no input files found under {', '.join(args.input)}: nothing to do")
             elif task.complete():

@@ -31,6 +31,7 @@ from pipeline.plan import make_plan
 from pipeline.tasks import CleanBatch, settings_for
 
 MARKER = "_SUCCESS"
+INDEX = "_dedup"  # the cross-day duplicate index, beside the days' folders (pipeline/dedup_index.py)
 
 
 def day_input(input_root: str | Path, date: dt.date) -> Path:
@@ -81,10 +82,31 @@ class CleanDay(luigi.Task):
         out = day_output(self.output_root, self.date)
         plan = make_plan([str(day_input(self.input_root, self.date))], settings.input, out / "work")
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        index = (
+            {
+                "dedup_index": str(Path(self.output_root) / INDEX),
+                "batch_name": self.date.isoformat(),
+                "batch_day": self.date.isoformat(),
+            }
+            if settings.dedup.enabled
+            else {}
+        )  # issue 13
         return CleanBatch(output_dir=str(out), plan=plan.id, config=self.config, languages=self.languages,
-                          fingerprint=settings.fingerprint("normalise"), started=started)  # fmt: skip
+                          fingerprint=settings.fingerprint("normalise"), started=started, **index)  # fmt: skip
+
+    def previous_day(self) -> CleanDay | None:
+        """The latest earlier day within the duplicate index's horizon whose input is closed."""
+        dedup = settings_for(self.config, self.languages).dedup
+        for back in range(1, dedup.index_horizon_days + 1) if dedup.enabled else ():
+            day = self.clone(date=self.date - dt.timedelta(days=back))
+            if day.input().exists():
+                return day
+        return None
 
     def run(self) -> Iterator[luigi.Task]:
+        previous = self.previous_day()
+        if previous is not None and not previous.complete():
+            yield previous  # the duplicate index must hold the days before, whatever runs in parallel
         batch = self.batch()
         yield batch
         if callable(self.set_status_message):  # only set inside a Luigi worker

@@ -55,12 +55,19 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "stages": dict(sorted(acc.totals["actions"].items())),
         "rules": dict(acc.totals["rules"].most_common()),
         "rejection_reasons": dict(acc.totals["reasons"].most_common()),
+        "duplicates": _duplicates(task),  # issue 13: FindDuplicates' summary
         "notes": dict(acc.totals["notes"].most_common()),
         "languages": dict(acc.totals["languages"].most_common()),
         "sites": dict(acc.totals["sites"].most_common()),
         "accounting": {"ok": not acc.problem_count, "files": acc.files, "problems": acc.problems,
                        "per_file": per_file},
     }  # fmt: skip
+
+
+def _duplicates(task: CleanBatch) -> dict[str, Any] | None:
+    from pipeline.dedup_tasks import read_summary
+
+    return read_summary(task)
 
 
 PER_FILE_LIMIT = 1000  # manifest.json lists each file's outcome up to this many files

@@ -441,6 +441,7 @@ def _prefixed(manifest: dict[str, Any], prefix: str) -> set[str]:
 
 def render(run: Run) -> str:
     from pipeline import report_plots
+    from pipeline.report_dedup import duplicates_section
 
     m = run.manifest
     title = f"webclean run report — plan {m.get('plan', {}).get('id', '?')}"
@@ -448,6 +449,7 @@ def render(run: Run) -> str:
         f"<h1>{esc(title)}</h1>",
         _nav(),
         _totals(run),
+        duplicates_section(m),  # issue 13
         _plots(run, report_plots),
         _review(run),
         _samples(run),

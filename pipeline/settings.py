@@ -116,6 +116,20 @@ class NormaliseSettings:
     min_doc_chars: int = 200
 
 
+@dataclass(frozen=True)
+class DedupSettings:
+    enabled: bool = True
+    shingle_words: int = 5
+    threshold: float = 0.8
+    cross_site_threshold: float = 0.9
+    num_perm: int = 128
+    num_bands: int = 32
+    seed: int = 1
+    keep_copies: bool = False
+    learn_once: bool = True
+    index_horizon_days: int = 30
+
+
 _CHOICES = {
     ("encoding", "quotes"): {"keep", "straighten"},
     ("encoding", "ellipsis"): {"keep", "expand"},
@@ -134,6 +148,7 @@ class Settings:
     learn: LearnSettings = field(default_factory=LearnSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
     normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)  # issue 13: copies across the batch
     sources: tuple[str, ...] = ()
 
     def with_languages(self, languages: str | None) -> Settings:
@@ -160,6 +175,7 @@ class Settings:
         parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
         parts.append(_site_detection_digest(self.pack_paths("site")))
         parts.append(repr(self.layout))  # layout runs inside the encoding task, before learning
+        parts.append(repr(self.dedup))  # signatures are made in the encoding and normalise tasks
         if "chrome" in upto:
             # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
             parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
@@ -316,7 +332,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     for origin in origins:
         data = _read_toml(origin)
         for name, values in data.items():
-            if name not in STAGES and name not in ("input", "layout"):
+            if name not in STAGES and name not in ("input", "layout", "dedup"):
                 raise ConfigError(f"{origin}: unknown section [{name}]")
             if not isinstance(values, dict):
                 raise ConfigError(f"{origin}: [{name}] must be a table")
@@ -336,6 +352,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         "learn": LearnSettings,
         "language": LanguageSettings,
         "normalise": NormaliseSettings,
+        "dedup": DedupSettings,
     }
     sections = {name: _section(cls, name, merged.get(name, {}), origins[-1]) for name, cls in classes.items()}
     return Settings(**sections, sources=tuple(str(o) for o in origins))

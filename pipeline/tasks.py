@@ -14,6 +14,7 @@ atomically (pipeline.jsonl.atomic_open).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -41,8 +42,9 @@ from pipeline.plan import Plan, load_plan
 from pipeline.progress import write_progress
 from pipeline.ranges import audit_part, merge_audit_parts
 from pipeline.report import build_report, track
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.paragraphs import final_text
 
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -71,6 +73,11 @@ class BatchTask(luigi.Task):
     config = luigi.Parameter(default="", description="settings file laid over configs/settings.toml")
     languages = luigi.Parameter(default="", description="accepted languages override, e.g. fr,en or any")
     fingerprint = luigi.Parameter(default="", description="settings fingerprint, for the scheduler")
+    # Duplicates across batches (issue 13, pipeline/dedup_index.py): the index folder, this batch's
+    # name in it (default: the output folder) and its day (YYYY-MM-DD).
+    dedup_index = luigi.Parameter(default="", description="cross-batch duplicate index folder")
+    batch_name = luigi.Parameter(default="", description="this batch's name in the duplicate index")
+    batch_day = luigi.Parameter(default="", description="this batch's day, for the index horizon")
 
     @property
     def settings(self) -> Settings:
@@ -207,10 +214,13 @@ class RepairEncoding(ShardTask):
         # Lines counted per site here, shard by shard in parallel; LearnBoilerplate only adds them up.
         lines = BoilerplateCounter(self.settings.learn)
         rules = context_for(self.config, self.languages, "").rules
-        with jsonl.atomic_open(self.output().path) as out:
+        from pipeline.dedup_tasks import SignatureSidecar, sidecar_path  # issue 13: copies count once
+
+        with jsonl.atomic_open(self.output().path) as out, \
+                SignatureSidecar(sidecar_path(self.output().path, "sig"), self.learn_once) as sigs:  # fmt: skip
             for doc in self.documents():
-                if self.settings.learn.enabled:
-                    lines.observe(doc, rules)
+                group = lines.observe(doc, rules) if self.settings.learn.enabled else None
+                sigs.add(doc, group=group)
                 out.write(jsonl.dumps(doc.to_record()))
                 if doc.file not in read:
                     progress.step(doc)
@@ -220,6 +230,12 @@ class RepairEncoding(ShardTask):
             with jsonl.atomic_open(self.lines_path()) as f:
                 f.write(jsonl.dumps(lines.to_record()))
         progress.finish()
+
+    @property
+    def learn_once(self) -> DedupSettings:
+        """Raw-text signatures only when learning counts copies once."""
+        s = self.settings
+        return dataclasses.replace(s.dedup, enabled=s.dedup.enabled and s.dedup.learn_once and s.learn.enabled)
 
 
 class LearnBoilerplate(BatchTask):
@@ -237,15 +253,21 @@ class LearnBoilerplate(BatchTask):
     def run(self) -> None:
         settings = self.settings
         counter = BoilerplateCounter(settings.learn)
+        copies = 0
         if settings.learn.enabled:
             shards = [self.clone(RepairEncoding, shard=i) for i in range(self.plan_info.shards)]
+            taken = []
             for n, shard in enumerate(shards):
                 with open(shard.lines_path(), "rb") as f:
-                    counter.merge(jsonl.loads(f.read()))
+                    taken.append(counter.merge(jsonl.loads(f.read())))
                 report(self, round(100 * (n + 1) / max(1, len(shards))), f"learning: shard {n + 1}")
+            if shards and shards[0].learn_once.enabled:  # issue 13: a cluster of copies counts once
+                from pipeline.dedup_tasks import learning_copies, take_back_copies
+
+                copies = take_back_copies(self, counter, learning_copies(self, taken))
         learned = counter.learned(settings.chrome) if settings.learn.enabled else []
         docs = sum(counter.docs.values())
-        note = f"{len(learned)} lines from {docs} documents, plan {self.plan}."
+        note = f"{len(learned)} lines from {docs} documents ({copies} copies counted once), plan {self.plan}."
         with jsonl.atomic_open(self.output().path) as f:
             f.write(render_pack(learned, note).encode("utf-8"))
         report(self, 100, f"learned {len(learned)} boilerplate lines from {docs} documents")
@@ -293,6 +315,21 @@ class NormaliseParagraphs(ShardTask):
     def process(self, doc: Document) -> Document:
         return normalise_stage(doc, context_for(self.config, self.languages, ""))
 
+    def run(self) -> None:
+        """ShardTask.run, and the delivered texts' signatures for FindDuplicates (issue 13),
+        written before the output appears."""
+        from pipeline.dedup_tasks import SignatureSidecar, sidecar_path
+
+        progress = Progress(self, self.total())
+        with jsonl.atomic_open(self.output().path) as out, \
+                SignatureSidecar(sidecar_path(self.output().path, "sig"), self.settings.dedup) as sigs:  # fmt: skip
+            for doc in self.documents():
+                doc = self.process(doc)
+                sigs.add(doc, final_text(doc))
+                out.write(jsonl.dumps(doc.to_record()))
+                progress.step(doc)
+        progress.finish()
+
 
 class WriteOutputs(ShardTask):
     """Route each document to clean/rejected/quarantine and write one audit log per input file."""
@@ -300,8 +337,13 @@ class WriteOutputs(ShardTask):
     stage = "write"
     expand_events = True
 
-    def requires(self) -> luigi.Task:
-        return self.clone(NormaliseParagraphs)
+    def requires(self) -> dict[str, luigi.Task]:
+        from pipeline.dedup_tasks import FindDuplicates
+
+        return {"docs": self.clone(NormaliseParagraphs), "dups": self.clone(FindDuplicates)}
+
+    def input_path(self) -> str:
+        return str(self.input()["docs"].path)
 
     def output(self) -> luigi.LocalTarget:
         fp = self.settings.fingerprint("normalise")
@@ -319,10 +361,14 @@ class WriteOutputs(ShardTask):
         fp = self.settings.fingerprint("normalise")
         pieces = {f.source: audit_part(self.work, self.plan, fp, self.shard, f.source)
                   for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
+        from pipeline.dedup_tasks import FindDuplicates, apply_decision  # issue 13: copies routed here
+
+        copies = self.clone(FindDuplicates).decisions(self.shard)
         with AuditWriter(root / "audit", pieces) as audit, OutputParts(root, part) as parts:
-            for doc in self.documents():
+            for i, doc in enumerate(self.documents()):
+                extra = apply_decision(doc, copies.get(i), self.settings.dedup)
                 folder, make = routes[doc.status]
-                parts.write(folder, make(doc))
+                parts.write(folder, {**make(doc), **extra})
                 written[folder] += 1
                 audit.write(doc)
                 stats.add(doc)

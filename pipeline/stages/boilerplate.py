@@ -53,31 +53,45 @@ class BoilerplateCounter:
         self.lines: dict[str, Counter[str]] = {}
         self.example: dict[str, str] = {}
 
-    def add(self, doc: Document, site: str | None, keys: list[str] | None = None) -> None:
+    def add(self, doc: Document, site: str | None, keys: list[str] | None = None) -> str | None:
+        """Count the document's lines; returns the group counted under (None past the cap)."""
         group = site or BATCH
         if self.docs[group] >= self.settings.max_docs_per_site:
-            return
+            return None
         self.docs[group] += 1
         counts = self.lines.setdefault(group, Counter())
-        seen = set()
+        for key, line in self._keys(doc, keys).items():
+            counts[key] += 1
+            self.example.setdefault(key, line)
+        return group
+
+    def remove(self, doc: Document, group: str) -> None:
+        """Take back a document counted under `group`: a copy of an article already counted."""
+        self.docs[group] -= 1
+        counts = self.lines[group]
+        for key in self._keys(doc, None):
+            counts[key] -= 1
+
+    def _keys(self, doc: Document, keys: list[str] | None) -> dict[str, str]:
+        """The document's distinct countable line keys, each with its first line."""
+        out: dict[str, str] = {}
         for i, line in enumerate(doc.lines):
             if not line.strip() or len(line) > self.settings.max_line_chars:
                 continue
             key = keys[i] if keys is not None else line_key(line)
-            if key not in seen:
-                seen.add(key)
-                counts[key] += 1
-                self.example.setdefault(key, line.strip())
+            out.setdefault(key, line.strip())
+        return out
 
-    def observe(self, doc: Document, ruleset: RuleSet) -> None:
-        """Count an active document's lines under its site. The marker scores are kept on the
-        document for the chrome stage, which settles the site (see remove_chrome)."""
+    def observe(self, doc: Document, ruleset: RuleSet) -> str | None:
+        """Count an active document's lines under its site; returns the group (None: not counted).
+        The marker scores are kept on the document for the chrome stage, which settles the site
+        (see remove_chrome)."""
         if not doc.active:
-            return
+            return None
         keys = [line_key(line) if line.strip() else "" for line in doc.lines]
         site, scores = site_evidence(doc, ruleset, keys)
         doc.site_markers = scores or None
-        self.add(doc, site, keys)
+        return self.add(doc, site, keys)
 
     def to_record(self) -> dict[str, Any]:
         """The counts as JSON: per group, documents read and [documents, example line] per key."""
@@ -86,17 +100,21 @@ class BoilerplateCounter:
             "lines": {g: {k: [n, self.example[k]] for k, n in c.items()} for g, c in self.lines.items()},
         }
 
-    def merge(self, record: dict[str, Any]) -> None:
-        """Add one shard's counts. A group that has reached `max_docs_per_site` takes no more
-        shards, so learning reads about that many documents per site, whatever the batch size."""
+    def merge(self, record: dict[str, Any]) -> set[str]:
+        """Add one shard's counts; returns the groups taken. A group that has reached
+        `max_docs_per_site` takes no more shards, so learning reads about that many documents per
+        site, whatever the batch size."""
+        taken = set()
         for group, docs in record["docs"].items():
             if self.docs[group] >= self.settings.max_docs_per_site:
                 continue
+            taken.add(group)
             self.docs[group] += docs
             counts = self.lines.setdefault(group, Counter())
             for key, (n, example) in record["lines"].get(group, {}).items():
                 counts[key] += n
                 self.example.setdefault(key, example)
+        return taken
 
     def learned(self, chrome: ChromeSettings) -> list[LearnedLine]:
         s = self.settings
@@ -105,7 +123,7 @@ class BoilerplateCounter:
         for group in sorted(self.lines):
             total = self.docs[group]
             for key, n in self.lines[group].items():
-                if n < least_docs or n / total < least_share:
+                if n <= 0 or n < least_docs or n / total < least_share:
                     continue  # too rare under either threshold: no need to classify the line
                 line = self.example[key]
                 sentence = classify(line, chrome) == "good"

@@ -65,12 +65,14 @@ def test_backfill_runs_closed_days_skips_open_one_and_reruns_nothing(luigid: Lui
     result = pipeline(*args)
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - t0 < 60  # the open day is not waited on (stock RangeDaily waits 120 s)
+    assert f"{MAY[0]}: done: 5 documents in, 5 clean" in result.stdout
+    for day in (MAY[1], MAY[3]):  # same pages every day: re-crawls of the 1st, not delivered again
+        assert f"{day}: done: 5 documents in, 0 clean, 5 rejected" in result.stdout
     for day in (MAY[0], MAY[1], MAY[3]):
-        assert f"{day}: done: 5 documents in, 5 clean" in result.stdout
         assert (out / day.isoformat() / "_SUCCESS").exists()
     assert f"{MAY[2]}: input not closed yet" in result.stdout and not (out / MAY[2].isoformat()).exists()
-    cleans = {(out / d.isoformat() / "clean" / "part-00000.jsonl").read_bytes() for d in (MAY[0], MAY[1], MAY[3])}
-    assert len(cleans) == 1  # same pages every day: same clean output
+    rejected = (out / MAY[3].isoformat() / "rejected" / "part-00000.jsonl").read_text()
+    assert rejected.count('"batch":"2024-05-01"') == 5
 
     done = luigid.api("task_list", status="DONE", upstream_status="", search=str(out))
     families = sorted(t["name"] for t in done.values() if t["name"] in ("ClosedDays", "CleanDay", "CleanBatch"))

@@ -1,0 +1,135 @@
+"""The cross-batch duplicate index: articles delivered by earlier batches are not delivered again.
+
+The index is a folder of segments, one per batch (`<day>_<hash of the batch name>.jsonl`): a
+header line `{"batch", "day", "num_perm", "seed", "shingle_words"}`, then one line per document the
+batch delivered: id, source, exact key, MinHash. FindDuplicates loads the segments of the other
+batches whose day lies in `[day - index_horizon_days, day]`, oldest first, and writes its own
+segment atomically while it decides. Its own segment is never read back, so a batch rerun after a
+crash at any point (or rerun on purpose) decides exactly as the first time: byte-identical outputs.
+
+Growth: one line of about 1 KB per delivered document per batch. Segments older than the horizon
+are never read and are deleted when a newer batch writes its segment, so the index holds at most
+`index_horizon_days` days of deliveries.
+
+`rebuild` writes the segments again from the batches' `clean/` outputs (the signature is made
+from the delivered text, which is what `clean/` holds), e.g. after deleting the index or changing
+`[dedup]` settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline import jsonl
+from pipeline.settings import DedupSettings
+from pipeline.stages.dedup import Deduplicator, Origin, Signature, sign
+
+
+def segment_name(batch: str, day: str) -> str:
+    return f"{day}_{hashlib.blake2b(batch.encode(), digest_size=6).hexdigest()}.jsonl"
+
+
+def today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+class DedupIndex:
+    def __init__(self, folder: Path, settings: DedupSettings) -> None:
+        self.folder, self.settings = folder, settings
+
+    def header(self, batch: str, day: str) -> dict[str, Any]:
+        s = self.settings
+        return {"batch": batch, "day": day, "num_perm": s.num_perm, "seed": s.seed, "shingle_words": s.shingle_words}
+
+    def horizon(self, day: str) -> str:
+        return (dt.date.fromisoformat(day) - dt.timedelta(days=self.settings.index_horizon_days)).isoformat()
+
+    def segments(self) -> list[Path]:
+        return sorted(self.folder.glob("*.jsonl")) if self.folder.is_dir() else []
+
+    def load_into(self, dedup: Deduplicator, batch: str, day: str) -> int:
+        """Index the documents of the other batches within the horizon; returns how many."""
+        day = day or today()
+        oldest, n = self.horizon(day), 0
+        for path in self.segments():
+            seg_day = path.name.split("_", 1)[0]
+            if not oldest <= seg_day <= day:
+                continue
+            records = jsonl.read_jsonl(path)
+            head = next(records, None)
+            if head is None or head["batch"] == batch:
+                continue
+            if head != {**self.header(head["batch"], head["day"])}:
+                raise ValueError(f"{path}: made with other [dedup] settings; rebuild the index (dedup-index)")
+            for rec in records:
+                dedup.add(Signature.from_record(rec), Origin(rec["id"], rec["source"], head["batch"], rec["site"]))
+                n += 1
+        return n
+
+    @contextlib.contextmanager
+    def segment(self, batch: str, day: str) -> Iterator[IO[bytes]]:
+        """This batch's segment, written atomically; older segments than the horizon go after."""
+        day = day or today()
+        with jsonl.atomic_open(self.folder / segment_name(batch, day)) as f:
+            f.write(jsonl.dumps(self.header(batch, day)))
+            yield f
+        oldest = self.horizon(day)
+        for path in self.segments():
+            if path.name.split("_", 1)[0] < oldest:
+                path.unlink(missing_ok=True)
+
+
+def rebuild(folder: Path, batches: list[tuple[str, str, Path]], settings: DedupSettings) -> int:
+    """Write the segment of each (batch name, day, output folder) from its clean/ parts."""
+    index, n = DedupIndex(folder, settings), 0
+    for batch, day, out in batches:
+        with index.segment(batch, day) as f:
+            for part in sorted((out / "clean").glob("part-*.jsonl")):
+                for rec in jsonl.read_jsonl(part):
+                    sig = None if "duplicate_of" in rec else sign(rec.get("text") or "", settings)
+                    if sig is not None:
+                        f.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec.get("site"),
+                                             **sig.to_record()}))  # fmt: skip
+                        n += 1
+    return n
+
+
+def add_rebuild_command(sub: Any) -> None:
+    p = sub.add_parser("dedup-index", help="rebuild a duplicate index from the clean/ outputs of earlier batches")
+    p.add_argument(
+        "--output-root", metavar="DIR", help="a `daily` output root: rebuild DIR/_dedup from DIR/YYYY-MM-DD/"
+    )
+    p.add_argument("--index", metavar="DIR", help="with --outputs: the index folder of `run --dedup-index`")
+    p.add_argument("--outputs", nargs="+", metavar="OUT", default=[], help="batch output folders (run layout)")
+    p.add_argument("--config", metavar="FILE", help="settings laid over configs/settings.toml")
+    p.set_defaults(func=cmd_rebuild)
+
+
+def cmd_rebuild(args: Any) -> int:
+    from pipeline.errors import ConfigError
+    from pipeline.settings import load_settings
+
+    settings = load_settings(args.config).dedup
+    if args.output_root:
+        root = Path(args.output_root).resolve()
+        days = sorted(p for p in root.glob("????-??-??") if (p / "clean").is_dir())
+        folder, batches = root / "_dedup", [(p.name, p.name, p) for p in days]
+    elif args.index and args.outputs:
+        folder, batches = Path(args.index).resolve(), []
+        for out in (Path(o).resolve() for o in args.outputs):
+            manifest = out / "manifest.json"
+            if not manifest.exists():
+                raise ConfigError(f"{out} holds no finished batch (no manifest.json)")
+            batches.append((str(out), str(jsonl.loads(manifest.read_bytes())["started"])[:10], out))
+    else:
+        raise ConfigError("give --output-root DIR (daily), or --index DIR with --outputs OUT [OUT ...] (run)")
+    for path in DedupIndex(folder, settings).segments():
+        path.unlink()
+    n = rebuild(folder, batches, settings)
+    print(f"duplicate index {folder}: {n} documents from {len(batches)} batches")
+    return 0

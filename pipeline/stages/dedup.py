@@ -1,0 +1,154 @@
+"""Copies of one article: exact (a hash of the normalised words) and near (MinHash + LSH).
+
+A document's signature is made from its text: the words, case-folded and without punctuation,
+give the exact key (a 64-bit hash) and the 5-word shingles (`[dedup] shingle_words`) give the
+MinHash (rensa's `RMinHash`, seeded, so every process computes the same one). `Deduplicator`
+takes signatures in the batch's sorted input order: a document whose exact key was seen, or whose
+estimated Jaccard similarity with an earlier kept document reaches `threshold` (candidates from
+rensa's LSH index), is a copy of that document; otherwise it is kept and indexed. So the first
+copy in input order is the one kept, and the same batch always keeps the same copy.
+
+Similarity is checked on the kept documents' MinHash values, stored as their low 16 bits (a
+chance agreement of two different values is 1 in 65536, far below the estimate's own error),
+which keeps a million kept documents in 256 MB.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import rensa
+
+from pipeline.settings import DedupSettings
+
+STAGE = "dedup"
+RULE = "dedup.duplicate"
+REASON = "duplicate"
+_WORD = re.compile(r"\w+")
+_CHUNK = 4096  # kept signatures are stored in blocks of this many rows
+
+
+@dataclass(frozen=True)
+class Signature:
+    exact: int  # 64-bit hash of the normalised words
+    minhash: bytes  # rensa's serialised RMinHash (its own format, version-tagged)
+
+    def to_record(self) -> dict[str, object]:
+        return {"exact": self.exact, "mh": base64.b64encode(self.minhash).decode("ascii")}
+
+    @classmethod
+    def from_record(cls, record: dict[str, object]) -> Signature:
+        return cls(int(str(record["exact"])), base64.b64decode(str(record["mh"])))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who a kept document is: its id and source, and the earlier batch it came from (if any)."""
+
+    id: str
+    source: str
+    batch: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    of: Origin
+    similarity: float
+    exact: bool
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def shingles(tokens: list[str], n: int) -> list[str]:
+    """Overlapping n-word shingles; a text shorter than n words is one shingle."""
+    if len(tokens) <= n:
+        return [" ".join(tokens)] if tokens else []
+    return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def sign(text: str, settings: DedupSettings) -> Signature | None:
+    """The signature of a text, or None when it has no words (nothing to compare)."""
+    tokens = words(text)
+    if not tokens:
+        return None
+    exact = int.from_bytes(hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "big")
+    mh = rensa.RMinHash(num_perm=settings.num_perm, seed=settings.seed)
+    mh.update(shingles(tokens, settings.shingle_words))
+    return Signature(exact, mh.__getstate__())
+
+
+def restore(sig: Signature, settings: DedupSettings) -> rensa.RMinHash:
+    mh = rensa.RMinHash(num_perm=settings.num_perm, seed=settings.seed)
+    mh.__setstate__(sig.minhash)  # rensa checks its format tag and the parameters
+    return mh
+
+
+class Deduplicator:
+    """Decides, document by document in input order, kept or a copy of an earlier kept one."""
+
+    def __init__(self, settings: DedupSettings) -> None:
+        self.settings = settings
+        self.lsh = rensa.RMinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm,
+                                     num_bands=settings.num_bands)  # fmt: skip
+        self.exact: dict[int, int] = {}
+        self.kept: list[Origin] = []
+        self.blocks: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def find(self, sig: Signature, site: str | None) -> tuple[Match | None, rensa.RMinHash | None, np.ndarray | None]:
+        key = self.exact.get(sig.exact)
+        if key is not None:
+            return Match(self.kept[key], 1.0, True), None, None
+        mh = restore(sig, self.settings)
+        low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
+        best, best_sim = -1, -1.0
+        for cand in sorted(self.lsh.query(mh)):
+            sim = float(np.count_nonzero(self._row(cand) == low)) / len(low)
+            if sim > best_sim and sim >= self._needed(self.kept[cand].site, site):
+                best, best_sim = cand, sim
+        if best >= 0:
+            return Match(self.kept[best], round(best_sim, 3), False), mh, low
+        return None, mh, low
+
+    def _needed(self, a: str | None, b: str | None) -> float:
+        """Syndication is not duplication: a dispatch reprinted by another known site, with its own
+        cuts and framing, needs `cross_site_threshold`; mirrors (near-identical texts) still match."""
+        s = self.settings
+        return max(s.threshold, s.cross_site_threshold) if a and b and a != b else s.threshold
+
+    def check(self, sig: Signature, origin: Origin) -> Match | None:
+        """A copy: the kept document it copies. Otherwise None, and the document is kept."""
+        match, mh, low = self.find(sig, origin.site)
+        if match is None:
+            self._keep(sig, origin, mh, low)
+        return match
+
+    def add(self, sig: Signature, origin: Origin) -> None:
+        """Index a document as kept whatever it resembles (documents of earlier batches)."""
+        match, mh, low = self.find(sig, origin.site)
+        if match is None or not match.exact:
+            self._keep(sig, origin, mh, low)
+
+    def _keep(self, sig: Signature, origin: Origin, mh: rensa.RMinHash | None, low: np.ndarray | None) -> None:
+        if mh is None or low is None:
+            mh = restore(sig, self.settings)
+            low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
+        key = len(self.kept)
+        if key % _CHUNK == 0:
+            self.blocks.append(np.zeros((_CHUNK, self.settings.num_perm), dtype=np.uint16))
+        self.blocks[-1][key % _CHUNK] = low
+        self.kept.append(origin)
+        self.exact.setdefault(sig.exact, key)
+        self.lsh.insert(key, mh)
+
+    def _row(self, key: int) -> np.ndarray:
+        return self.blocks[key // _CHUNK][key % _CHUNK]
