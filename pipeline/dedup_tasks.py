@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import luigi
+import numpy as np
 
 from pipeline import jsonl
 from pipeline.document import OK, Document
@@ -39,8 +40,8 @@ def sidecar_path(output_path: str, kind: str) -> str:
 class SignatureSidecar:
     """Signatures of a shard's documents, written atomically beside the shard's output."""
 
-    def __init__(self, path: str, settings: DedupSettings) -> None:
-        self.settings, self.i = settings, -1
+    def __init__(self, path: str, settings: DedupSettings, with_shingles: bool = False) -> None:
+        self.settings, self.i, self.with_shingles = settings, -1, with_shingles
         self.ctx = jsonl.atomic_open(path)
         self.f: IO[bytes] | None = None
 
@@ -53,7 +54,7 @@ class SignatureSidecar:
         self.i += 1
         if not doc.active or not self.settings.enabled or self.f is None:
             return
-        sig = sign(doc.text if text is None else text, self.settings)
+        sig = sign(doc.text if text is None else text, self.settings, self.with_shingles)
         if sig is not None:
             record = {"i": self.i, "id": doc.id, "source": doc.source, "site": doc.site, **sig.to_record()}
             self.f.write(jsonl.dumps({**record, "group": group} if group else record))
@@ -126,16 +127,18 @@ class FindDuplicates(BatchTask):
         batch = self.batch_name or str(Path(self.output_dir).resolve())
         earlier = index.load_into(dedup, batch, self.batch_day) if index else 0
         shards = self.requires()
-        with index.segment(batch, self.batch_day) if index else contextlib.nullcontext() as segment:
-            for n, shard in enumerate(shards):
+        store = dedup.store = SidecarStore([sidecar_path(shard.output().path, "sig") for shard in shards])
+        with store, index.segment(batch, self.batch_day) if index else contextlib.nullcontext() as segment:
+            for n in range(len(shards)):
                 decisions = []
-                for rec in jsonl.read_jsonl(sidecar_path(shard.output().path, "sig")):
+                for where, rec in store.records(n):
                     sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"])
-                    match = dedup.check(sig, me)
+                    match = dedup.check(sig, me, where)
                     if match is not None:
                         decisions.append(decision_record(rec["i"], rec["id"], match))
                         summary.add(me, match)
                     elif segment is not None:
+                        sig = Signature(sig.exact, sig.minhash)  # the index keeps no shingles (size)
                         segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
                                                    **sig.to_record()}))  # fmt: skip
                 jsonl.write_jsonl(self.decisions_path(n), decisions)
@@ -148,6 +151,40 @@ class FindDuplicates(BatchTask):
     def decisions(self, shard: int) -> dict[int, dict[str, Any]]:
         path = self.decisions_path(shard)
         return {rec["i"]: rec for rec in jsonl.read_jsonl(path)} if path.exists() else {}
+
+
+class SidecarStore:
+    """The shard sidecars of a batch, read in order; a kept document's shingles are fetched back
+    by (shard, byte offset) when a candidate needs an exact check, so memory holds none of them."""
+
+    SHIFT = 40  # where = shard << SHIFT | offset
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.files: dict[int, IO[bytes]] = {}
+
+    def __enter__(self) -> SidecarStore:
+        return self
+
+    def records(self, shard: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        offset = 0
+        with open(self.paths[shard], "rb") as f:
+            for line in f:
+                yield shard << self.SHIFT | offset, jsonl.loads(line)
+                offset += len(line)
+
+    def get(self, where: int) -> np.ndarray | None:
+        shard, offset = where >> self.SHIFT, where & ((1 << self.SHIFT) - 1)
+        if shard not in self.files:
+            self.files[shard] = open(self.paths[shard], "rb")  # noqa: SIM115 (closed in __exit__)
+        f = self.files[shard]
+        f.seek(offset)
+        sig = Signature.from_record(jsonl.loads(f.readline()))
+        return sig.shingle_set() if sig.shingles else None
+
+    def __exit__(self, *exc: Any) -> None:
+        for f in self.files.values():
+            f.close()
 
 
 def decision_record(i: int, doc_id: str, match: Match) -> dict[str, Any]:

@@ -122,6 +122,7 @@ class DedupSettings:
     shingle_words: int = 5
     threshold: float = 0.8
     cross_site_threshold: float = 0.9
+    verify_margin: float = 0.1
     num_perm: int = 128
     num_bands: int = 32
     seed: int = 1

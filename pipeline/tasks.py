@@ -321,8 +321,8 @@ class NormaliseParagraphs(ShardTask):
         from pipeline.dedup_tasks import SignatureSidecar, sidecar_path
 
         progress = Progress(self, self.total())
-        with jsonl.atomic_open(self.output().path) as out, \
-                SignatureSidecar(sidecar_path(self.output().path, "sig"), self.settings.dedup) as sigs:  # fmt: skip
+        sidecar = SignatureSidecar(sidecar_path(self.output().path, "sig"), self.settings.dedup, with_shingles=True)
+        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.documents():
                 doc = self.process(doc)
                 sigs.add(doc, final_text(doc))

@@ -8,9 +8,12 @@ estimated Jaccard similarity with an earlier kept document reaches `threshold` (
 rensa's LSH index), is a copy of that document; otherwise it is kept and indexed. So the first
 copy in input order is the one kept, and the same batch always keeps the same copy.
 
-Similarity is checked on the kept documents' MinHash values, stored as their low 16 bits (a
+Similarity is estimated on the kept documents' MinHash values, stored as their low 16 bits (a
 chance agreement of two different values is 1 in 65536, far below the estimate's own error),
-which keeps a million kept documents in 256 MB.
+which keeps a million kept documents in 256 MB. An estimate within `verify_margin` of the
+threshold (128 permutations: one standard deviation is about 0.035 at 0.8) is replaced by the
+exact Jaccard similarity when both shingle sets are at hand: a signature may carry its shingles'
+hashes (sorted, 32 bits), and the caller's `ShingleStore` fetches a kept document's from disk.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import rensa
@@ -36,13 +40,27 @@ _CHUNK = 4096  # kept signatures are stored in blocks of this many rows
 class Signature:
     exact: int  # 64-bit hash of the normalised words
     minhash: bytes  # rensa's serialised RMinHash (its own format, version-tagged)
+    shingles: bytes = b""  # sorted distinct 32-bit shingle hashes (uint32), for exact checks
 
     def to_record(self) -> dict[str, object]:
-        return {"exact": self.exact, "mh": base64.b64encode(self.minhash).decode("ascii")}
+        record: dict[str, object] = {"exact": self.exact, "mh": base64.b64encode(self.minhash).decode("ascii")}
+        if self.shingles:
+            record["sh"] = base64.b64encode(self.shingles).decode("ascii")
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, object]) -> Signature:
-        return cls(int(str(record["exact"])), base64.b64decode(str(record["mh"])))
+        sh = base64.b64decode(str(record["sh"])) if "sh" in record else b""
+        return cls(int(str(record["exact"])), base64.b64decode(str(record["mh"])), sh)
+
+    def shingle_set(self) -> np.ndarray:
+        return np.frombuffer(self.shingles, dtype=np.uint32)
+
+
+class ShingleStore(Protocol):
+    """Where the shingle hashes of a kept document are fetched from, by the `where` it was kept with."""
+
+    def get(self, where: int) -> np.ndarray | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,15 +91,26 @@ def shingles(tokens: list[str], n: int) -> list[str]:
     return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
-def sign(text: str, settings: DedupSettings) -> Signature | None:
+def sign(text: str, settings: DedupSettings, with_shingles: bool = False) -> Signature | None:
     """The signature of a text, or None when it has no words (nothing to compare)."""
     tokens = words(text)
     if not tokens:
         return None
     exact = int.from_bytes(hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "big")
     mh = rensa.RMinHash(num_perm=settings.num_perm, seed=settings.seed)
-    mh.update(shingles(tokens, settings.shingle_words))
-    return Signature(exact, mh.__getstate__())
+    grams = shingles(tokens, settings.shingle_words)
+    mh.update(grams)
+    sh = b""
+    if with_shingles:
+        hashes = np.asarray(rensa.RMinHash.hash_token_sets([grams])[0], dtype=np.uint64)
+        sh = np.unique((hashes & 0xFFFFFFFF).astype(np.uint32)).tobytes()
+    return Signature(exact, mh.__getstate__(), sh)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted sets of shingle hashes."""
+    both = len(np.intersect1d(a, b, assume_unique=True))
+    return both / (len(a) + len(b) - both) if len(a) + len(b) else 1.0
 
 
 def restore(sig: Signature, settings: DedupSettings) -> rensa.RMinHash:
@@ -93,8 +122,9 @@ def restore(sig: Signature, settings: DedupSettings) -> rensa.RMinHash:
 class Deduplicator:
     """Decides, document by document in input order, kept or a copy of an earlier kept one."""
 
-    def __init__(self, settings: DedupSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: DedupSettings, store: ShingleStore | None = None) -> None:
+        self.settings, self.store = settings, store
+        self.where: list[int] = []  # per kept document: where the store finds its shingles (-1: nowhere)
         self.lsh = rensa.RMinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm,
                                      num_bands=settings.num_bands)  # fmt: skip
         self.exact: dict[int, int] = {}
@@ -112,8 +142,11 @@ class Deduplicator:
         low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
         best, best_sim = -1, -1.0
         for cand in sorted(self.lsh.query(mh)):
+            need = self._needed(self.kept[cand].site, site)
             sim = float(np.count_nonzero(self._row(cand) == low)) / len(low)
-            if sim > best_sim and sim >= self._needed(self.kept[cand].site, site):
+            if abs(sim - need) < self.settings.verify_margin:
+                sim = self._exact(sig, cand, sim)
+            if sim > best_sim and sim >= need:
                 best, best_sim = cand, sim
         if best >= 0:
             return Match(self.kept[best], round(best_sim, 3), False), mh, low
@@ -125,20 +158,28 @@ class Deduplicator:
         s = self.settings
         return max(s.threshold, s.cross_site_threshold) if a and b and a != b else s.threshold
 
-    def check(self, sig: Signature, origin: Origin) -> Match | None:
-        """A copy: the kept document it copies. Otherwise None, and the document is kept."""
+    def _exact(self, sig: Signature, cand: int, estimate: float) -> float:
+        """The exact similarity when both shingle sets are at hand, else the estimate."""
+        where = self.where[cand]
+        kept = self.store.get(where) if self.store is not None and where >= 0 and sig.shingles else None
+        return estimate if kept is None else jaccard(sig.shingle_set(), kept)
+
+    def check(self, sig: Signature, origin: Origin, where: int = -1) -> Match | None:
+        """A copy: the kept document it copies. Otherwise None, and the document is kept (`where`:
+        how the store finds its shingles)."""
         match, mh, low = self.find(sig, origin.site)
         if match is None:
-            self._keep(sig, origin, mh, low)
+            self._keep(sig, origin, mh, low, where)
         return match
 
     def add(self, sig: Signature, origin: Origin) -> None:
         """Index a document as kept whatever it resembles (documents of earlier batches)."""
         match, mh, low = self.find(sig, origin.site)
         if match is None or not match.exact:
-            self._keep(sig, origin, mh, low)
+            self._keep(sig, origin, mh, low, -1)
 
-    def _keep(self, sig: Signature, origin: Origin, mh: rensa.RMinHash | None, low: np.ndarray | None) -> None:
+    def _keep(self, sig: Signature, origin: Origin, mh: rensa.RMinHash | None, low: np.ndarray | None,
+              where: int) -> None:  # fmt: skip
         if mh is None or low is None:
             mh = restore(sig, self.settings)
             low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
@@ -147,6 +188,7 @@ class Deduplicator:
             self.blocks.append(np.zeros((_CHUNK, self.settings.num_perm), dtype=np.uint16))
         self.blocks[-1][key % _CHUNK] = low
         self.kept.append(origin)
+        self.where.append(where)
         self.exact.setdefault(sig.exact, key)
         self.lsh.insert(key, mh)
 
