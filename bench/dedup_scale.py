@@ -1,0 +1,162 @@
+"""What duplicate handling costs at scale: run time share and memory.
+
+    .venv/bin/python bench/dedup_scale.py pipeline --pages 100000     # whole runs, dedup on vs off
+    .venv/bin/python bench/dedup_scale.py merge --docs 1000000        # the merge alone: memory curve
+
+`pipeline`: the benchmark corpus (`corpus.py`, `--pages` pages) plus a planted copy of every tenth
+page (a counter line added), cleaned twice by the real CLI with one worker: with the default
+`[dedup]` settings and with `enabled = false, learn_once = false`. Duplicate handling's share of
+the run = (wall on - wall off) / wall on; also the seconds of the FindDuplicates task itself and
+the peak memory (largest single process, and the process tree).
+
+`merge`: the FindDuplicates work alone, in this process: `--docs` synthetic articles (10 % of them
+planted near copies) signed and decided in input order, with the resident memory sampled every
+`--every` documents: the memory curve of the merge as the batch grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+import corpus as corpora  # noqa: E402
+import measure  # noqa: E402
+
+from pipeline.settings import load_settings  # noqa: E402
+from pipeline.stages.dedup import Deduplicator, Origin, sign  # noqa: E402
+
+PY = sys.executable
+MIB = 1024 * 1024
+
+
+def planted_copies(built: corpora.Corpus, out: Path, every: int) -> tuple[Path, int]:
+    folder = out / f"copies-{built.files}-{every}"
+    if folder.exists():
+        return folder, len(list(folder.iterdir()))
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    names = sorted(os.listdir(built.path))[::every]
+    for name in names:
+        data = (built.path / name).read_bytes()
+        (tmp / f"copy-{name}").write_bytes(b"Vu 4321 fois\n" + data)
+    tmp.rename(folder)
+    return folder, len(names)
+
+
+def families(timings: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for line in timings.read_text().splitlines():
+        rec = json.loads(line)
+        if rec.get("event") == "task":
+            out[rec["family"]] = round(out.get(rec["family"], 0.0) + rec["seconds"], 2)
+    return out
+
+
+def one_run(inputs: list[Path], out: Path, config: Path | None) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)
+    timings = out.with_name(out.name + ".timings.jsonl")
+    timings.unlink(missing_ok=True)
+    cmd = [PY, str(BENCH / "luigi_timed.py"), str(timings), "run", "--input", *map(str, inputs), "--output", str(out),
+           "--local-scheduler", "--workers", "1", *(["--config", str(config)] if config else [])]  # fmt: skip
+    m = measure.run(cmd, cwd=BENCH.parent)
+    if m.returncode != 0:
+        sys.exit(m.stderr[-3000:])
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {"wall_s": round(m.seconds, 1), "rss_max_mib": round(m.rss_max / MIB),
+            "rss_tree_mib": round(m.rss_tree / MIB), "documents": manifest["documents"],
+            "duplicates": (manifest.get("duplicates") or {}).get("copies"),
+            "task_seconds": families(timings)}  # fmt: skip
+
+
+def pipeline(args: argparse.Namespace) -> None:
+    built = corpora.build_txt(args.pages, args.seed, None, args.out)
+    copies, n = planted_copies(built, args.out, 10)
+    off = args.out / "dedup-off.toml"
+    off.write_text("[dedup]\nenabled = false\nlearn_once = false\n")
+    runs = {}
+    for label, config in (("off", off), ("on", None)):
+        runs[label] = one_run([built.path, copies], args.out / "dedup-runs" / f"{args.pages}-{label}", config)
+        print(label, json.dumps(runs[label]), file=sys.stderr, flush=True)
+    on, offr = runs["on"], runs["off"]
+    result = {
+        "pages": args.pages, "planted_copies": n, "cores": os.cpu_count(),
+        "dedup_share_of_wall": round((on["wall_s"] - offr["wall_s"]) / on["wall_s"], 4),
+        "find_duplicates_s": on["task_seconds"].get("FindDuplicates"),
+        "find_duplicates_share": round(on["task_seconds"].get("FindDuplicates", 0) / on["wall_s"], 4),
+        "runs": runs,
+    }  # fmt: skip
+    print(json.dumps(result, indent=2))
+
+
+def synthetic(rng: random.Random, vocab: list[str]) -> str:
+    return "\n".join(" ".join(rng.choices(vocab, k=rng.randint(30, 70))) + "." for _ in range(rng.randint(3, 8)))
+
+
+def merge(args: argparse.Namespace) -> None:
+    settings = load_settings().dedup
+    rng = random.Random(args.seed)
+    vocab = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(50000)]
+    proc = psutil.Process()
+    base = proc.memory_info().rss
+    dedup = Deduplicator(settings)
+    recent: list[str] = []
+    copies = found = 0
+    sign_s = decide_s = 0.0
+    curve = []
+    for i in range(args.docs):
+        if recent and rng.random() < 0.1:
+            text, copies = rng.choice(recent) + "\nPartager", copies + 1
+        else:
+            text = synthetic(rng, vocab)
+            recent = [*recent[-999:], text]
+        t0 = time.perf_counter()
+        sig = sign(text, settings)
+        t1 = time.perf_counter()
+        assert sig is not None
+        found += dedup.check(sig, Origin(f"{i:016x}", f"part/{i:08d}.txt")) is not None
+        t2 = time.perf_counter()
+        sign_s, decide_s = sign_s + t1 - t0, decide_s + t2 - t1
+        if (i + 1) % args.every == 0:
+            rss = proc.memory_info().rss
+            curve.append({"docs": i + 1, "kept": len(dedup), "rss_mib": round(rss / MIB),
+                          "merge_mib": round((rss - base) / MIB)})  # fmt: skip
+            print(json.dumps(curve[-1]), file=sys.stderr, flush=True)
+    result = {"docs": args.docs, "planted": copies, "found": found,
+              "sign_ms_per_doc": round(1000 * sign_s / args.docs, 4),
+              "decide_ms_per_doc": round(1000 * decide_s / args.docs, 4), "curve": curve}  # fmt: skip
+    print(json.dumps(result, indent=2))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(required=True)
+    p = sub.add_parser("pipeline")
+    p.add_argument("--pages", type=int, default=100000)
+    p.set_defaults(func=pipeline)
+    m = sub.add_parser("merge")
+    m.add_argument("--docs", type=int, default=1000000)
+    m.add_argument("--every", type=int, default=100000)
+    m.set_defaults(func=merge)
+    for q in (p, m):
+        q.add_argument("--seed", type=int, default=0)
+        q.add_argument("--out", type=Path, default=corpora.OUT)
+    args = ap.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
