@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import luigi
 import numpy as np
@@ -56,7 +57,8 @@ class SignatureSidecar:
             return
         sig = sign(doc.text if text is None else text, self.settings, self.with_shingles)
         if sig is not None:
-            record = {"i": self.i, "id": doc.id, "source": doc.source, "site": doc.site, **sig.to_record()}
+            site = doc.site or urlsplit(doc.url or "").hostname  # a page of no known site: its host
+            record = {"i": self.i, "id": doc.id, "source": doc.source, "site": site, **sig.to_record()}
             self.f.write(jsonl.dumps({**record, "group": group} if group else record))
 
     def __exit__(self, *exc: Any) -> None:
