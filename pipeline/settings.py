@@ -176,7 +176,13 @@ class Settings:
         parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
         parts.append(_site_detection_digest(self.pack_paths("site")))
         parts.append(repr(self.layout))  # layout runs inside the encoding task, before learning
-        parts.append(repr(self.dedup))  # signatures are made in the encoding and normalise tasks
+        # Signatures are made from the encoding task on; the decisions (threshold...) are taken
+        # after normalise, by tasks whose outputs carry the normalise fingerprint.
+        d = self.dedup
+        parts.append(repr(d) if stage == "normalise" else repr((d.enabled, d.learn_once, d.shingle_words,
+                                                                 d.num_perm, d.seed)))  # fmt: skip
+        if "learn" in upto:  # learning clusters copies with these
+            parts.append(repr((d.threshold, d.num_bands, d.cross_site_threshold)))
         if "chrome" in upto:
             # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
             parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
