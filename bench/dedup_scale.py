@@ -89,7 +89,12 @@ def pipeline(args: argparse.Namespace) -> None:
     off.write_text("[dedup]\nenabled = false\nlearn_once = false\n")
     runs = {}
     for label, config in (("off", off), ("on", None)):
+        saved = args.out / "dedup-runs" / f"{args.pages}-{label}.json"
+        if label in args.reuse and saved.exists():
+            runs[label] = json.loads(saved.read_text())  # measured earlier (say so when reporting)
+            continue
         runs[label] = one_run([built.path, copies], args.out / "dedup-runs" / f"{args.pages}-{label}", config)
+        saved.write_text(json.dumps(runs[label]))
         print(label, json.dumps(runs[label]), file=sys.stderr, flush=True)
     on, offr = runs["on"], runs["off"]
     result = {
@@ -146,6 +151,7 @@ def main() -> None:
     sub = ap.add_subparsers(required=True)
     p = sub.add_parser("pipeline")
     p.add_argument("--pages", type=int, default=100000)
+    p.add_argument("--reuse", default="", help="'off': take the dedup-off run saved by an earlier call")
     p.set_defaults(func=pipeline)
     m = sub.add_parser("merge")
     m.add_argument("--docs", type=int, default=1000000)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ from pipeline import jsonl
 from pipeline.document import OK, Document
 from pipeline.settings import DedupSettings
 from pipeline.stages.boilerplate import BoilerplateCounter
-from pipeline.stages.dedup import REASON, RULE, STAGE, Deduplicator, Match, Origin, Signature, sign
+from pipeline.stages.dedup import REASON, RULE, STAGE, Deduplicator, Match, Origin, Signature, sign, sign_lines
 from pipeline.stages.paragraphs import final_text
 from pipeline.tasks import BatchTask, NormaliseParagraphs, RepairEncoding, report
 
@@ -41,8 +42,9 @@ def sidecar_path(output_path: str, kind: str) -> str:
 class SignatureSidecar:
     """Signatures of a shard's documents, written atomically beside the shard's output."""
 
-    def __init__(self, path: str, settings: DedupSettings, with_shingles: bool = False) -> None:
-        self.settings, self.i, self.with_shingles = settings, -1, with_shingles
+    def __init__(self, path: str, settings: DedupSettings, with_shingles: bool = False, lines: bool = False) -> None:
+        """`with_shingles`: also the shingle hashes (exact checks); `lines`: learning's signature."""
+        self.settings, self.i, self.with_shingles, self.lines = settings, -1, with_shingles, lines
         self.ctx = jsonl.atomic_open(path)
         self.f: IO[bytes] | None = None
 
@@ -50,12 +52,15 @@ class SignatureSidecar:
         self.f = self.ctx.__enter__()
         return self
 
-    def add(self, doc: Document, text: str | None = None, group: str | None = None) -> None:
+    def add(self, doc: Document, text: str | None = None, group: str | None = None, skip: bool = False) -> None:
         """Called for every document in shard order; only active ones are signed."""
         self.i += 1
-        if not doc.active or not self.settings.enabled or self.f is None:
+        if skip or not doc.active or not self.settings.enabled or self.f is None:
             return
-        sig = sign(doc.text if text is None else text, self.settings, self.with_shingles)
+        if self.lines:
+            sig = sign_lines(doc.lines, self.settings)
+        else:
+            sig = sign(doc.text if text is None else text, self.settings, self.with_shingles)
         if sig is not None:
             site = doc.site or urlsplit(doc.url or "").hostname  # a page of no known site: its host
             record = {"i": self.i, "id": doc.id, "source": doc.source, "site": site, **sig.to_record()}
@@ -93,10 +98,11 @@ def take_back_copies(task: BatchTask, counter: BoilerplateCounter, copies: dict[
     n = 0
     for shard, positions in sorted(copies.items()):
         path = task.clone(RepairEncoding, shard=shard).output().path
-        for i, record in enumerate(jsonl.read_jsonl(path)):
-            if i in positions:
-                counter.remove(Document.from_record(record), positions[i])
-                n += 1
+        with open(path, "rb") as f:
+            for i, line in enumerate(f):
+                if i in positions:  # only the copies are parsed
+                    counter.remove(Document.from_record(jsonl.loads(line)), positions[i])
+                    n += 1
     return n
 
 
@@ -176,6 +182,10 @@ class SidecarStore:
                 offset += len(line)
 
     def get(self, where: int) -> np.ndarray | None:
+        return self._get(where)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one store per task; a kept article is often asked again)
+    def _get(self, where: int) -> np.ndarray | None:
         shard, offset = where >> self.SHIFT, where & ((1 << self.SHIFT) - 1)
         if shard not in self.files:
             self.files[shard] = open(self.paths[shard], "rb")  # noqa: SIM115 (closed in __exit__)

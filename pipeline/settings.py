@@ -124,7 +124,7 @@ class DedupSettings:
     cross_site_threshold: float = 0.9
     verify_margin: float = 0.1
     num_perm: int = 128
-    num_bands: int = 32
+    num_bands: int = 16
     seed: int = 1
     keep_copies: bool = False
     learn_once: bool = True

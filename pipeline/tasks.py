@@ -216,11 +216,11 @@ class RepairEncoding(ShardTask):
         rules = context_for(self.config, self.languages, "").rules
         from pipeline.dedup_tasks import SignatureSidecar, sidecar_path  # issue 13: copies count once
 
-        with jsonl.atomic_open(self.output().path) as out, \
-                SignatureSidecar(sidecar_path(self.output().path, "sig"), self.learn_once) as sigs:  # fmt: skip
+        sidecar = SignatureSidecar(sidecar_path(self.output().path, "sig"), self.learn_once, lines=True)
+        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.documents():
                 group = lines.observe(doc, rules) if self.settings.learn.enabled else None
-                sigs.add(doc, group=group)
+                sigs.add(doc, group=group, skip=group is None)  # only counted documents can be taken back
                 out.write(jsonl.dumps(doc.to_record()))
                 if doc.file not in read:
                     progress.step(doc)

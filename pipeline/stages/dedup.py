@@ -27,6 +27,7 @@ from typing import Protocol
 import numpy as np
 import rensa
 
+from pipeline.rules.features import line_key
 from pipeline.settings import DedupSettings
 
 STAGE = "dedup"
@@ -108,6 +109,22 @@ def sign(text: str, settings: DedupSettings, with_shingles: bool = False) -> Sig
     return Signature(exact, mh.__getstate__(), sh)
 
 
+LEARN_MIN_WORDS = 10  # a line this long is article text far more often than chrome
+
+
+def sign_lines(lines: list[str], settings: DedupSettings) -> Signature | None:
+    """Learning's cheaper signature, on the repaired text: the set of its long lines' keys (short
+    lines are mostly chrome, which copies do not share and distinct articles of one site do)."""
+    keys = [line_key(line) for line in lines if line.count(" ") >= LEARN_MIN_WORDS - 1]
+    keys = keys or [line_key(line) for line in lines if line.strip()]
+    if not keys:
+        return None
+    exact = int.from_bytes(hashlib.blake2b("\n".join(keys).encode(), digest_size=8).digest(), "big")
+    mh = rensa.RMinHash(num_perm=settings.num_perm, seed=settings.seed)
+    mh.update(keys)
+    return Signature(exact, mh.__getstate__())
+
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio): order matters in a shingle
 _LOW32 = np.uint64(0xFFFFFFFF)
 
@@ -157,9 +174,11 @@ class Deduplicator:
         mh = restore(sig, self.settings)
         low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
         best, best_sim = -1, -1.0
-        for cand in sorted(self.lsh.query(mh)):
+        cands = np.sort(np.asarray(self.lsh.query(mh), dtype=np.int64))
+        sims = self._estimates(cands, low)
+        near = sims >= self.settings.threshold - self.settings.verify_margin  # the others cannot match
+        for cand, sim in zip(cands[near].tolist(), sims[near].tolist(), strict=True):
             need = self._needed(self.kept[cand].site, site)
-            sim = float(np.count_nonzero(self._row(cand) == low)) / len(low)
             if abs(sim - need) < self.settings.verify_margin:
                 sim = self._exact(sig, cand, sim)
             if sim > best_sim and sim >= need:
@@ -208,5 +227,12 @@ class Deduplicator:
         self.exact.setdefault(sig.exact, key)
         self.lsh.insert(key, mh)
 
-    def _row(self, key: int) -> np.ndarray:
-        return self.blocks[key // _CHUNK][key % _CHUNK]
+    def _estimates(self, cands: np.ndarray, low: np.ndarray) -> np.ndarray:
+        """Estimated similarity with each candidate: shares of equal MinHash values, block by block
+        (a site's pages share their chrome, so a query may return thousands of candidates)."""
+        out = np.zeros(len(cands))
+        blocks = cands // _CHUNK
+        for b in np.unique(blocks).tolist():
+            sel = blocks == b
+            out[sel] = np.count_nonzero(self.blocks[b][cands[sel] % _CHUNK] == low, axis=1)
+        return out / len(low)
