@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import sys
 import time
@@ -72,11 +73,14 @@ def one_run(inputs: list[Path], out: Path, config: Path | None) -> dict[str, Any
     timings.unlink(missing_ok=True)
     cmd = [PY, str(BENCH / "luigi_timed.py"), str(timings), "run", "--input", *map(str, inputs), "--output", str(out),
            "--local-scheduler", "--workers", "1", *(["--config", str(config)] if config else [])]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     m = measure.run(cmd, cwd=BENCH.parent)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # steadier than wall on a busy machine
     if m.returncode != 0:
         sys.exit(m.stderr[-3000:])
     manifest = json.loads((out / "manifest.json").read_text())
-    return {"wall_s": round(m.seconds, 1), "rss_max_mib": round(m.rss_max / MIB),
+    return {"wall_s": round(m.seconds, 1), "cpu_s": round(cpu, 1), "rss_max_mib": round(m.rss_max / MIB),
             "rss_tree_mib": round(m.rss_tree / MIB), "documents": manifest["documents"],
             "duplicates": (manifest.get("duplicates") or {}).get("copies"),
             "task_seconds": families(timings)}  # fmt: skip
@@ -100,6 +104,7 @@ def pipeline(args: argparse.Namespace) -> None:
     result = {
         "pages": args.pages, "planted_copies": n, "cores": os.cpu_count(),
         "dedup_share_of_wall": round((on["wall_s"] - offr["wall_s"]) / on["wall_s"], 4),
+        "dedup_share_of_cpu": round((on["cpu_s"] - offr["cpu_s"]) / on["cpu_s"], 4) if "cpu_s" in offr else None,
         "find_duplicates_s": on["task_seconds"].get("FindDuplicates"),
         "find_duplicates_share": round(on["task_seconds"].get("FindDuplicates", 0) / on["wall_s"], 4),
         "runs": runs,
