@@ -5,12 +5,11 @@ give the exact key (a 64-bit hash) and the 5-word shingles (`[dedup] shingle_wor
 MinHash (rensa's `RMinHash`, seeded, so every process computes the same one). `Deduplicator`
 takes signatures in the batch's sorted input order: a document whose exact key was seen, or whose
 estimated Jaccard similarity with an earlier kept document reaches `threshold` (candidates from
-rensa's LSH index), is a copy of that document; otherwise it is kept and indexed. So the first
-copy in input order is the one kept, and the same batch always keeps the same copy.
+the LSH band index of `lsh.py`), is a copy of that document; otherwise it is kept and indexed.
+So the first copy in input order is the one kept, and the same batch always keeps the same copy.
 
-Similarity is estimated on the kept documents' MinHash values, stored as their low 16 bits (a
-chance agreement of two different values is 1 in 65536, far below the estimate's own error),
-which keeps a million kept documents in 256 MB. An estimate within `verify_margin` of the
+Similarity is estimated on the kept documents' MinHash values, stored as their low 8 bits
+(128 bytes a document, see `_estimates`). An estimate within `verify_margin` of the
 threshold (128 permutations: one standard deviation is about 0.035 at 0.8) is replaced by the
 exact Jaccard similarity when both shingle sets are at hand: a signature may carry its shingles'
 hashes (sorted, 32 bits), and the caller's `ShingleStore` fetches a kept document's from disk.
@@ -29,6 +28,7 @@ import rensa
 
 from pipeline.rules.features import line_key
 from pipeline.settings import DedupSettings
+from pipeline.stages.lsh import BandIndex, HashMultimap
 
 STAGE = "dedup"
 RULE = "dedup.duplicate"
@@ -64,7 +64,7 @@ class ShingleStore(Protocol):
     def get(self, where: int) -> np.ndarray | None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Who a kept document is: its id and source, and the earlier batch it came from (if any)."""
 
@@ -158,23 +158,23 @@ class Deduplicator:
     def __init__(self, settings: DedupSettings, store: ShingleStore | None = None) -> None:
         self.settings, self.store = settings, store
         self.where: list[int] = []  # per kept document: where the store finds its shingles (-1: nowhere)
-        self.lsh = rensa.RMinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm,
-                                     num_bands=settings.num_bands)  # fmt: skip
-        self.exact: dict[int, int] = {}
+        self.lsh = BandIndex(settings.num_perm, settings.num_bands)
+        self.exact = HashMultimap()
         self.kept: list[Origin] = []
         self.blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.kept)
 
-    def find(self, sig: Signature, site: str | None) -> tuple[Match | None, rensa.RMinHash | None, np.ndarray | None]:
-        key = self.exact.get(sig.exact)
-        if key is not None:
-            return Match(self.kept[key], 1.0, True), None, None
-        mh = restore(sig, self.settings)
-        low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
+    def find(self, sig: Signature, site: str | None) -> tuple[Match | None, np.ndarray | None]:
+        """The best kept match, and the document's MinHash values (None for an exact copy)."""
+        same = self.exact.get(np.array([sig.exact], dtype=np.uint64))
+        if same:
+            return Match(self.kept[min(same)], 1.0, True), None
+        digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
+        low = (digest & 0xFF).astype(np.uint8)
         best, best_sim = -1, -1.0
-        cands = np.sort(np.asarray(self.lsh.query(mh), dtype=np.int64))
+        cands = self.lsh.query(self.lsh.band_hashes(digest))
         sims = self._estimates(cands, low)
         near = sims >= self.settings.threshold - self.settings.verify_margin  # the others cannot match
         for cand, sim in zip(cands[near].tolist(), sims[near].tolist(), strict=True):
@@ -184,8 +184,8 @@ class Deduplicator:
             if sim > best_sim and sim >= need:
                 best, best_sim = cand, sim
         if best >= 0:
-            return Match(self.kept[best], round(best_sim, 3), False), mh, low
-        return None, mh, low
+            return Match(self.kept[best], round(best_sim, 3), False), digest
+        return None, digest
 
     def _needed(self, a: str | None, b: str | None) -> float:
         """Syndication is not duplication: a dispatch reprinted by another known site, with its own
@@ -202,34 +202,34 @@ class Deduplicator:
     def check(self, sig: Signature, origin: Origin, where: int = -1) -> Match | None:
         """A copy: the kept document it copies. Otherwise None, and the document is kept (`where`:
         how the store finds its shingles)."""
-        match, mh, low = self.find(sig, origin.site)
+        match, digest = self.find(sig, origin.site)
         if match is None:
-            self._keep(sig, origin, mh, low, where)
+            self._keep(sig, origin, digest, where)
         return match
 
     def add(self, sig: Signature, origin: Origin) -> None:
         """Index a document as kept whatever it resembles (documents of earlier batches)."""
-        match, mh, low = self.find(sig, origin.site)
+        match, digest = self.find(sig, origin.site)
         if match is None or not match.exact:
-            self._keep(sig, origin, mh, low, -1)
+            self._keep(sig, origin, digest, -1)
 
-    def _keep(self, sig: Signature, origin: Origin, mh: rensa.RMinHash | None, low: np.ndarray | None,
-              where: int) -> None:  # fmt: skip
-        if mh is None or low is None:
-            mh = restore(sig, self.settings)
-            low = np.asarray(mh.digest(), dtype=np.uint32).astype(np.uint16)
+    def _keep(self, sig: Signature, origin: Origin, digest: np.ndarray | None, where: int) -> None:
+        if digest is None:
+            digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
         key = len(self.kept)
         if key % _CHUNK == 0:
-            self.blocks.append(np.zeros((_CHUNK, self.settings.num_perm), dtype=np.uint16))
-        self.blocks[-1][key % _CHUNK] = low
+            self.blocks.append(np.zeros((_CHUNK, self.settings.num_perm), dtype=np.uint8))
+        self.blocks[-1][key % _CHUNK] = digest & 0xFF
         self.kept.append(origin)
         self.where.append(where)
-        self.exact.setdefault(sig.exact, key)
-        self.lsh.insert(key, mh)
+        self.exact.add(np.array([sig.exact], dtype=np.uint64), key)
+        self.lsh.insert(key, self.lsh.band_hashes(digest))
 
     def _estimates(self, cands: np.ndarray, low: np.ndarray) -> np.ndarray:
         """Estimated similarity with each candidate: shares of equal MinHash values, block by block
-        (a site's pages share their chrome, so a query may return thousands of candidates)."""
+        (a site's pages share their chrome, so a query may return thousands of candidates). Only
+        the low 8 bits are kept: two different values agree by chance once in 256, which raises
+        an estimate by (1 - J) / 256, under 0.001 near the threshold."""
         out = np.zeros(len(cands))
         blocks = cands // _CHUNK
         for b in np.unique(blocks).tolist():
