@@ -1,6 +1,6 @@
 """Duplicate handling between the tasks (issue 13; the pure part is `stages/dedup.py`).
 
-- Signatures are made in the per-shard tasks and written beside their outputs (`*.sig.jsonl`,
+- Signatures are made in the per-shard tasks and written beside their outputs (`*.sig`,
   one line per active document: its position in the shard file, id, source, signature):
   RepairEncoding signs the repaired text (for learning), NormaliseParagraphs the delivered text.
 - LearnBoilerplate runs a `Deduplicator` over the repaired texts and takes the copies back out of
@@ -36,7 +36,7 @@ CLUSTERS = 10  # largest clusters shown
 
 
 def sidecar_path(output_path: str, kind: str) -> str:
-    return output_path[: -len(".jsonl")] + f".{kind}.jsonl"
+    return output_path[: -len(".jsonl")] + f".{kind}"  # not *.jsonl: globs of stage outputs skip it
 
 
 class SignatureSidecar:

@@ -247,7 +247,7 @@ def test_progress_on_a_terminal_not_in_a_pipe_nor_with_quiet(big_input: Path, tm
 
     summary = out.strip().splitlines()
     assert summary[0].startswith(f"done: {BIG_FILES} documents in")
-    assert summary[-2].startswith("top rejection reasons: normalise.")  # copies of five pages: learned away
+    assert summary[-2].startswith("top rejection reasons: dedup.duplicate")  # copies of five pages (issue 13)
     assert summary[-1] == f"report: {tmp_path / 'a' / 'report.html'}"
 
     piped = run_cli("run", "--input", str(big_input), "--output", str(tmp_path / "b"))

@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 
 LUIGI_CFG = ROOT / "configs" / "luigi.cfg"
 FAMILIES = ("RepairEncoding", "LearnBoilerplate", "RemoveChrome", "CheckLanguage", "NormaliseParagraphs",
-            "WriteOutputs", "CleanBatch")  # fmt: skip
+            "FindDuplicates", "WriteOutputs", "CleanBatch")  # fmt: skip
 SHARD_FAMILIES = ("RepairEncoding", "RemoveChrome", "CheckLanguage", "NormaliseParagraphs", "WriteOutputs")
 
 

@@ -33,7 +33,7 @@ from tests.integration.luigid import (
 
 pytestmark = pytest.mark.scheduler
 
-COPIES = 8  # x 5 seed files = 40 files; 2 files per shard = 20 shards, 102 tasks
+COPIES = 8  # x 5 seed files = 40 files; 2 files per shard = 20 shards, 103 tasks
 LIVE_COUNTS = re.compile(r"shard 0: 5/5 docs, \d+ lines dropped, \d+ rejected, \d+ quarantined")
 RAN = re.compile(r"\) running\s+(\w+\(.*\))\s*$")  # Luigi's INFO line when a worker starts a task
 
@@ -84,6 +84,9 @@ def test_run_reports_every_stage_to_luigid(luigid: Luigid, tmp_path: Path) -> No
         elif t["name"] == "LearnBoilerplate":
             assert t["progress_percentage"] == 100
             assert re.fullmatch(r"learned \d+ boilerplate lines from 5 documents", t["status_message"])
+        elif t["name"] == "FindDuplicates":  # issue 13: the one merge task shows its progress too
+            assert t["progress_percentage"] == 100
+            assert t["status_message"] == "duplicates: 0 copies of 5 kept documents"
         # CleanBatch (manifest + report) reports neither progress nor a message yet: only DONE is checked.
 
 
@@ -115,10 +118,10 @@ def test_two_processes_share_one_batch(luigid: Luigid, corpus: tuple[Path, Path]
     for text in stdout:
         assert "done: 40 documents in" in text and "(40 files, 20 shards)" in text
 
-    # no task ran twice: Luigi logs every start; 102 distinct tasks, each started once, by one of the two
+    # no task ran twice: Luigi logs every start; 103 distinct tasks, each started once, by one of the two
     runs = [[m.group(1) for line in err.splitlines() if (m := RAN.search(line))] for err in stderr]
     started = Counter(task for ran in runs for task in ran)
-    assert len(started) == 1 + 5 * 20 + 1 and set(started.values()) == {1}, started.most_common(3)
+    assert len(started) == 1 + 5 * 20 + 2 and set(started.values()) == {1}, started.most_common(3)
     assert sum(task.startswith("WriteOutputs(") for ran in runs for task in ran) == 20
     # each process ran shard tasks (of any stage: a fast process may well write every shard itself)
     shard_tasks_per_process = [sum("shard=" in task for task in ran) for ran in runs]
@@ -126,7 +129,7 @@ def test_two_processes_share_one_batch(luigid: Luigid, corpus: tuple[Path, Path]
 
     # the scheduler agrees: every task DONE, shard tasks run by both processes
     tasks = luigid.tasks(out)
-    assert len(tasks) == 102 and {t["status"] for t in tasks.values()} == {"DONE"}
+    assert len(tasks) == 103 and {t["status"] for t in tasks.values()} == {"DONE"}
     ran_shards = {worker_pid(t["worker_running"]) for t in tasks.values() if "shard" in t["params"]}
     assert ran_shards == {p.pid for p in procs}
 
@@ -140,7 +143,7 @@ def test_workers_2_against_luigid(luigid: Luigid, corpus: tuple[Path, Path], ref
                       "--workers", "2", "--scheduler-url", luigid.url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     tasks = luigid.tasks(out)
-    assert len(tasks) == 102 and {t["status"] for t in tasks.values()} == {"DONE"}
+    assert len(tasks) == 103 and {t["status"] for t in tasks.values()} == {"DONE"}
     assert {t["worker_running"] for t in tasks.values()} == {next(iter(tasks.values()))["worker_running"]}
     assert "workers=2" in next(iter(tasks.values()))["worker_running"]
     assert tree_digest(out) == tree_digest(reference)

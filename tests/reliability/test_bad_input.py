@@ -47,7 +47,12 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path, 
     root = tmp_path_factory.mktemp("corpus")
     corpus = build_corpus(root / "in")
     out = root / "out"
-    result = run_pipeline("run", "--input", str(corpus.root), "--output", str(out), timeout=240)
+    # The cases reuse a few good pages under many names; each must reach its own outcome, so copies
+    # are not de-duplicated here (tests/integration/test_dedup_batch.py covers that).
+    config = root / "no-dedup.toml"
+    config.write_text("[dedup]\nenabled = false\nlearn_once = false\n")
+    result = run_pipeline("run", "--input", str(corpus.root), "--output", str(out), "--config", str(config),
+                          timeout=240)  # fmt: skip
     return corpus, out, result
 
 
