@@ -147,7 +147,9 @@ def merge(args: argparse.Namespace) -> None:
             print(json.dumps(curve[-1]), file=sys.stderr, flush=True)
     result = {"docs": args.docs, "planted": copies, "found": found,
               "sign_ms_per_doc": round(1000 * sign_s / args.docs, 4),
-              "decide_ms_per_doc": round(1000 * decide_s / args.docs, 4), "curve": curve}  # fmt: skip
+              "decide_ms_per_doc": round(1000 * decide_s / args.docs, 4),
+              "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # KiB on Linux
+              "curve": curve}  # fmt: skip
     print(json.dumps(result, indent=2))
 
 
