@@ -240,13 +240,22 @@ def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:
     return matcher.first(line.key, line.feats, zone) is not None
 
 
+def _main_text_follows(lines: list[Line], start: int) -> bool:
+    """Is there more sentence-like text after line `start` than before it? Then a heading that
+    usually closes an article ("You might also like") stands in a menu above it: dropping
+    everything after it would erase the article, so it only takes the headlines that follow."""
+    before = sum(line.feats.words for line in lines[:start] if line.cls == "good")
+    after = sum(line.feats.words for line in lines[start + 1 :] if line.cls == "good")
+    return after > before
+
+
 def _take_block(
     lines: list[Line], start: int, rule: Rule, settings: ChromeSettings, claimed: Callable[[int], bool]
 ) -> int:
     """Drop what a block marker governs; return the index of the block's last line."""
     reason = f"in the block after the marker of {rule.id}"
     end = start
-    if rule.take == "to_end":
+    if rule.take == "to_end" and not _main_text_follows(lines, start):
         for line in lines[start + 1 :]:
             _drop(line, rule.id, reason)
         return len(lines) - 1

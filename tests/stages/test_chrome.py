@@ -118,3 +118,19 @@ def test_every_drop_names_a_rule_of_a_pack(ctx: Context) -> None:
     doc = clean(ctx, "Publicité", P1, "Lire aussi:", "Un titre", "Tags:", "a, b, c", P2, "Voir plus", "x y z")
     ids = ctx.rules.rule_ids()
     assert all(e.rule in ids for e in doc.events if e.action == "drop")
+
+
+MENU = ["Accueil", "Monde", "Europe", "Politique", "Économie", "Culture", "Sport", "Sciences", "Santé", "Vidéos"]
+OTHER = "Un autre article : la région a voté hier soir un plan d'aide aux agriculteurs touchés par la sécheresse."
+
+
+def test_a_to_end_heading_after_the_article_takes_the_rest(ctx: Context) -> None:
+    doc = clean(ctx, P1, P2, P3, "Sur le même sujet", "Le maire de Lyon annonce sa candidature", OTHER)
+    assert doc.lines == [P1, P2, P3]
+    assert dropped(doc)[OTHER] == "generic.related.related-section-end"
+
+
+def test_a_to_end_heading_in_a_menu_above_the_article_does_not_erase_it(ctx: Context) -> None:
+    doc = clean(ctx, *MENU, "Sur le même sujet", "Le maire de Lyon annonce sa candidature", P1, P2, P3)
+    assert doc.lines[-3:] == [P1, P2, P3]
+    assert dropped(doc)["Sur le même sujet"] == "generic.related.related-section-end"
