@@ -461,9 +461,15 @@ def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool,
 
 
 def apply_model(lines: list[Line], model: line_model.LineModel, extracted: bool, long_words: int) -> None:
-    for line in lines:
+    below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
+             and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
+    if not any(line.cls == "good" and line.rule is None and i not in below for i, line in enumerate(lines)):
+        # The model alone would leave no sentence-like line: a guess is no reason to erase a page's
+        # text, so it keeps the sentence-like lines (rules and the length check still decide).
+        below = {i for i in below if lines[i].cls != "good"}
+    for i in sorted(below):
+        line = lines[i]
         threshold = model.threshold(extracted, line.feats.words, long_words)
-        if line.prob is not None and line.prob < threshold and line.rule is None:
-            why = f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"
-            line.prob = round(line.prob, 4)
-            _drop(line, line_model.RULE, why)
+        why = f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"
+        line.prob = round(line.prob or 0.0, 4)
+        _drop(line, line_model.RULE, why)

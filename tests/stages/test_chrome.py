@@ -134,3 +134,26 @@ def test_a_to_end_heading_in_a_menu_above_the_article_does_not_erase_it(ctx: Con
     doc = clean(ctx, *MENU, "Sur le même sujet", "Le maire de Lyon annonce sa candidature", P1, P2, P3)
     assert doc.lines[-3:] == [P1, P2, P3]
     assert dropped(doc)["Sur le même sujet"] == "generic.related.related-section-end"
+
+
+def model_decisions(ctx: Context, probs: dict[str, float]) -> dict[str, str | None]:
+    from pipeline.stages import line_model
+    from pipeline.stages.chrome import _line, apply_model
+
+    model = line_model.load_model(ctx.settings.chrome.line_model)
+    assert model is not None
+    lines = [_line(text, ctx.settings.chrome) for text in probs]
+    for line, prob in zip(lines, probs.values(), strict=True):
+        line.prob = prob
+    apply_model(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words)
+    return {line.text: line.rule for line in lines}
+
+
+def test_the_line_model_drops_a_sentence_it_doubts_when_others_stay(ctx: Context) -> None:
+    rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, P2: 0.95})
+    assert rules == {"Menu": "generic.model.line", P1: "generic.model.line", P2: None}
+
+
+def test_the_line_model_alone_never_erases_every_sentence(ctx: Context) -> None:
+    rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, "Contact": 0.01})
+    assert rules == {"Menu": "generic.model.line", P1: None, "Contact": "generic.model.line"}
