@@ -283,13 +283,11 @@ def report_run(result: object, task: object, out: Path) -> int:
 def summarise(out: Path) -> None:
     """The run in a few lines, ending with the main reasons documents were set aside and the report."""
     from pipeline import jsonl
+    from pipeline.manifest import counts_line
 
     m = jsonl.loads((out / "manifest.json").read_bytes())
     d = m["documents"]
-    print(
-        f"done: {d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, "
-        f"{d['quarantined']} quarantined ({m['plan']['files']} files, {m['plan']['shards']} shards)"
-    )
+    print(f"done: {counts_line(out)}")
     print(f"output: {out}/clean  audit logs: {out}/audit  manifest: {out / 'manifest.json'}")
     if d["quarantined"]:
         print(f"top quarantine errors: {top(quarantine_errors(out))}")

@@ -27,6 +27,7 @@ from luigi.tools.range import RangeDaily
 
 from pipeline import jsonl
 from pipeline.errors import ConfigError
+from pipeline.manifest import counts_line
 from pipeline.plan import make_plan
 from pipeline.tasks import CleanBatch, settings_for
 
@@ -189,12 +190,7 @@ def range_task(ready: list[CleanDay]) -> luigi.Task:
 
 
 def manifest_line(out: Path) -> str:
-    m = jsonl.loads((out / "manifest.json").read_bytes())
-    d = m["documents"]
-    return (
-        f"{d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, {d['quarantined']} quarantined "
-        f"({m['plan']['files']} files, {m['plan']['shards']} shards) -> {out}"
-    )
+    return f"{counts_line(out)} -> {out}"
 
 
 def report_days(result: Any, root: luigi.Task, ready: list[CleanDay]) -> int:

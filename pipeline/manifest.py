@@ -162,3 +162,13 @@ def _remove_stale_parts(root: Path, shards: int) -> None:
                 continue
             if n >= shards:
                 path.unlink()
+
+
+def counts_line(out: Path) -> str:
+    """A finished batch in one line: documents in, clean, rejected, quarantined (files, shards)."""
+    m = jsonl.loads((out / "manifest.json").read_bytes())
+    d = m["documents"]
+    return (
+        f"{d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, {d['quarantined']} quarantined "
+        f"({m['plan']['files']} files, {m['plan']['shards']} shards)"
+    )

@@ -56,11 +56,16 @@ def pack_patterns(ctx: Context) -> list[re.Pattern[str]]:
     return [p for pack in ctx.rules.all_packs() for rule in pack.rules for p in rule.patterns]
 
 
-def test_sound_on_every_pack_pattern_over_real_lines(ctx: Context) -> None:
+def real_keys(ctx: Context) -> list[str]:
+    """The keys of every line of the seeds and dev pages, and of every rule's match examples."""
     pages = [*SEEDS.glob("*.txt"), *DEVSET.rglob("*.txt")]
     lines = {line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.strip()}
     lines |= {ex for pack in ctx.rules.all_packs() for rule in pack.rules for ex in rule.examples_match}
-    keys = sorted({line_key(line) for line in lines})
+    return sorted({line_key(line) for line in lines})
+
+
+def test_sound_on_every_pack_pattern_over_real_lines(ctx: Context) -> None:
+    keys = real_keys(ctx)
     checked = 0
     for p in pack_patterns(ctx):
         need = required_literals(p)
@@ -151,10 +156,7 @@ def test_first_prefixes(pattern: str, expected: set[str] | None) -> None:
 
 def test_first_prefixes_sound_on_every_pack_pattern(ctx: Context) -> None:
     """Every key a pack pattern matches starts with one of the prefixes the Matcher files it under."""
-    pages = [*SEEDS.glob("*.txt"), *DEVSET.rglob("*.txt")]
-    lines = {line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.strip()}
-    lines |= {ex for pack in ctx.rules.all_packs() for rule in pack.rules for ex in rule.examples_match}
-    keys = sorted({line_key(line) for line in lines})
+    keys = real_keys(ctx)
     checked = 0
     for p in pack_patterns(ctx):
         starts = first_prefixes(p)
