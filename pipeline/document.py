@@ -137,10 +137,6 @@ class Document:
             return cls(**fields_, events=[AuditEvent(**e) for e in orjson.loads(carried or "[]")])
         return cls(**fields_, carried=carried)
 
-    def all_events(self) -> list[AuditEvent]:
-        """The carried events and the new ones, in order."""
-        return [AuditEvent(**e) for e in orjson.loads(self.carried or "[]")] + self.events
-
 
 def _join_json_arrays(a: str, b: str) -> str:
     """Two JSON arrays' texts as one array's text, without parsing them."""

@@ -18,11 +18,14 @@ from typing import Any
 from pipeline.errors import RuleError
 from pipeline.rules.engine import Matcher
 from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
-from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo
+from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo, run_form
 
 LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
 KINDS = ("line", "feature", "block", "context")
-CONTEXT_RULES = (
+# Roles: what code asks the packs for, so that code names a role, never a rule id. A context
+# rule declares the decision the code takes (its role is required and held by one rule only);
+# the other roles mark rules whose matches code reacts to (any number of rules may hold them).
+CONTEXT_ROLES = (
     "title",
     "isolated-short",
     "repeated-paragraph",
@@ -30,8 +33,9 @@ CONTEXT_RULES = (
     "foreign-paragraph",
     "listing",
     "teaser-only",
-    "line",  # generic.model.line: the trained line model (stages/line_model.py)
+    "line-model",  # the trained line model (stages/line_model.py)
 )
+MATCH_ROLES = ("paywall",)  # a page with a teaser only before such a line is a stub (stages/chrome.py)
 _RULE_FIELDS = {
     "id",
     "kind",
@@ -45,8 +49,12 @@ _RULE_FIELDS = {
     "count",
     "sites",
     "examples",
+    "role",
 }
 _PACK_FIELDS = {"pack", "site", "rule"}
+# (?x), (?i)...: legal only at the start of a whole expression, and a rule's patterns run joined
+# into one (model.Rule._compiled), where they would fail or change the other patterns' meaning.
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 # A pattern that needs longer than this on any probe line is refused. Probes grow step by step
 # (a failing suffix makes backtracking explode), so an exponential pattern is caught at a short
 # length, before it could hang the check itself.
@@ -63,6 +71,7 @@ class RuleSet:
     sites: dict[str, RulePack] = field(default_factory=dict)
     learned: RulePack | None = None
     _matchers: dict[str | None, Matcher] = field(default_factory=dict, repr=False)
+    _roles: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def all_packs(self) -> list[RulePack]:
         packs = [*self.generic, *self.sites.values()]
@@ -74,6 +83,14 @@ class RuleSet:
             return self
         seen = {r.id: p.path for p in self.all_packs() for r in p.rules}
         return RuleSet(self.generic, self.sites, _register(load_pack(learned), seen))
+
+    def with_role(self, role: str) -> frozenset[str]:
+        """The ids of the rules that hold `role` (CONTEXT_ROLES, MATCH_ROLES), in every pack of the run."""
+        if role not in (*CONTEXT_ROLES, *MATCH_ROLES):
+            raise ValueError(f"unknown rule role {role!r}")
+        if role not in self._roles:  # asked once per document: worked out once per run
+            self._roles[role] = frozenset(r.id for p in self.all_packs() for r in p.rules if r.role == role)
+        return self._roles[role]
 
     def rule_ids(self) -> set[str]:
         return {r.id for p in self.all_packs() for r in p.rules}
@@ -142,6 +159,11 @@ def _register(pack: RulePack, seen: dict[str, Path]) -> RulePack:
         if rule.id in seen:
             raise RuleError(f"{pack.path}: rule id {rule.id!r} is already defined in {seen[rule.id]}")
         seen[rule.id] = pack.path
+        if rule.kind == "context":  # one rule per context decision: its id is the audit's answer
+            slot = f"role:{rule.role}"
+            if slot in seen:
+                raise RuleError(f"{pack.path}: rule {rule.id}: role {rule.role!r} is already held in {seen[slot]}")
+            seen[slot] = pack.path
     return pack
 
 
@@ -210,7 +232,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
     pattern_key = "marker" if kind == "block" else "patterns"
     if kind == "block" and "patterns" in raw:
         raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
-    patterns = tuple(_compile(p, path, where) for p in _strings(raw, pattern_key, path, where))
+    patterns = tuple(_joinable(_compile(p, path, where), path, where) for p in _strings(raw, pattern_key, path, where))
     exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
     if "" in exact:
         raise RuleError(f"{path}: {where}: an empty exact string would match every blank line")
@@ -226,14 +248,13 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
         raise RuleError(f"{path}: {where}: a {kind} rule needs {pattern_key} or exact strings")
     if kind == "feature" and not when:
         raise RuleError(f"{path}: {where}: a feature rule needs a 'when' table")
-    if kind == "context" and local not in CONTEXT_RULES:
-        raise RuleError(f"{path}: {where}: context rules are {', '.join(CONTEXT_RULES)}")
+    role = _role(raw, kind, path, where)
     examples = raw.get("examples", {})
     if not isinstance(examples, dict):
         raise RuleError(f"{path}: {where}: examples must be a table with match/keep lists")
     _unknown(examples, {"match", "keep"}, path, f"{where} examples")
     sites = raw.get("sites")
-    return Rule(
+    rule = Rule(
         id=rid,
         kind=kind,
         description=str(raw.get("description", "")),
@@ -246,12 +267,35 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
         sites=frozenset(_strings(raw, "sites", path, where)) if sites is not None else None,
         examples_match=tuple(_strings(examples, "match", path, where)),
         examples_keep=tuple(_strings(examples, "keep", path, where)),
+        role=role,
     )
+    try:  # the patterns as they run: joined into one expression (named groups must not clash)
+        rule.prepare()
+    except re.error as e:
+        raise RuleError(f"{path}: {where}: the patterns do not compile joined into one expression: {e}") from None
+    return rule
+
+
+def _role(raw: dict[str, Any], kind: str, path: Path, where: str) -> str:
+    role = raw.get("role", "")
+    if kind == "context":
+        if role not in CONTEXT_ROLES:
+            roles = ", ".join(CONTEXT_ROLES)
+            raise RuleError(f"{path}: {where}: a context rule needs role = one of {roles} (got {role!r})")
+    elif role and role not in MATCH_ROLES:
+        roles = ", ".join(MATCH_ROLES)
+        raise RuleError(f"{path}: {where}: unknown role {role!r} (a {kind} rule may have role = {roles})")
+    return str(role)
 
 
 def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern[str]:
     if not pattern:
         raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
+    if flag := _GLOBAL_FLAGS.match(pattern):
+        raise RuleError(
+            f"{path}: {where}: pattern {pattern!r} starts with the inline flag {flag.group()}, which is not allowed "
+            f"(patterns run joined, and already ignore case): use a scoped group, (?{flag.group()[2:-1]}:...)"
+        )
     try:
         compiled = re.compile(pattern, re.IGNORECASE | flags)
     except re.error as e:
@@ -260,6 +304,48 @@ def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern
         raise RuleError(f"{path}: {where}: pattern {pattern!r} matches the empty line, so it would match everything")
     _check_speed(compiled, path, where)
     return compiled
+
+
+def _joinable(compiled: re.Pattern[str], path: Path, where: str) -> re.Pattern[str]:
+    """Refuse what compiles alone but not, or not the same, as a part of the rule's joined
+    expression: the part is compiled in the very form it runs in (model.run_form)."""
+    ref = _numbered_reference(compiled.pattern)
+    if ref:
+        raise RuleError(
+            f"{path}: {where}: pattern {compiled.pattern!r} refers to a group by number ({ref}), which changes "
+            "when the rule's patterns are joined: name the group, (?P<name>...) and (?P=name)"
+        )
+    try:
+        re.compile(run_form(compiled))
+    except re.error as e:
+        raise RuleError(f"{path}: {where}: pattern {compiled.pattern!r} does not compile as it runs: {e}") from None
+    return compiled
+
+
+def _numbered_reference(pattern: str) -> str | None:
+    """A numbered backreference (\\1) or group test ((?(1)...)) outside classes, if any."""
+    found = re.search(r"(?<!\\)(?:\\\\)*(\\[1-9]|\(\?\([0-9])", _without_classes(pattern))
+    return found.group(1) if found else None
+
+
+def _without_classes(pattern: str) -> str:
+    """`pattern` with its character classes blanked (inside them, \\1 is an octal escape)."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif pattern[i] == "[":
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            i += 1 if pattern[i : i + 1] == "]" else 0
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            out.append("[]")
+            i += 1
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
 
 
 def _check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from re import _constants, _parser  # type: ignore[attr-defined]
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.prefilter import case_neutral, first_chars, required_literals, union_or_none
@@ -41,11 +40,45 @@ class Condition:
 
 
 def _anchored(p: re.Pattern[str]) -> bool:
-    """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line."""
+    """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line.
+
+    A plain scan of the text, not a parse: `re` has no public parser, and all this needs is
+    where the `|` are (escapes and classes skipped, groups counted). `(?x)` cannot fool it:
+    the loader refuses inline global flags."""
     if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
         return False
-    parsed = list(_parser.parse(p.pattern, p.flags))
-    return bool(parsed) and parsed[0] == (_constants.AT, _constants.AT_BEGINNING)
+    return "|" not in top_level(p.pattern)
+
+
+def top_level(pattern: str) -> str:
+    """The characters of `pattern` outside any group, escape or character class."""
+    out, depth, i, n = [], 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a ] first in the class (after an optional ^) is a literal
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            i += 1 if pattern[i : i + 1] == "]" else 0
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def run_form(p: re.Pattern[str]) -> str:
+    """The pattern as it runs, one part of its rule's joined expression (Rule._compiled): without
+    its leading ^ when anchored (the part is tried with `match`), inside a group that keeps
+    IGNORECASE unless it can change no answer on keys."""
+    part = p.pattern[1:] if _anchored(p) else p.pattern
+    return f"(?:{part})" if case_neutral(p) else f"(?i:{part})"
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,7 @@ class Rule:
     sites: frozenset[str] | None = None
     examples_match: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
+    role: str = ""  # what code asks this rule for (loader.ROLES); "" for most rules
 
     def matches(self, key: str, feats: LineFeatures, zone: str) -> bool:
         """Does this line rule, feature rule or block marker match the line?
@@ -96,15 +130,11 @@ class Rule:
         """The patterns as two regexes: the ^-anchored ones, tried at the start of the line only
         (`match`), and the others (`search`). Same answers as trying each pattern in turn."""
         # Keys are casefolded: a pattern whose answers IGNORECASE cannot change runs without it.
-        at_start = [(p.pattern[1:], case_neutral(p)) for p in self.patterns if _anchored(p)]
-        floating = [(p.pattern, case_neutral(p)) for p in self.patterns if not _anchored(p)]
-
-        def join(parts: list[tuple[str, bool]]) -> re.Pattern[str] | None:
-            if not parts:
-                return None
-            return re.compile("|".join(f"(?:{part})" if neutral else f"(?i:{part})" for part, neutral in parts))
-
-        return join(at_start), join(floating)
+        at_start = [run_form(p) for p in self.patterns if _anchored(p)]
+        floating = [run_form(p) for p in self.patterns if not _anchored(p)]
+        return (re.compile("|".join(at_start)) if at_start else None), (
+            re.compile("|".join(floating)) if floating else None
+        )
 
     @functools.cached_property
     def text_test(self) -> Callable[[str], object] | None:
@@ -171,6 +201,3 @@ class RulePack:
     description: str = ""
     site: SiteInfo | None = None
     rules: tuple[Rule, ...] = field(default_factory=tuple)
-
-    def of_kind(self, *kinds: str) -> list[Rule]:
-        return [r for r in self.rules if r.kind in kinds]

@@ -27,7 +27,6 @@ from pipeline.stages import line_model
 
 STAGE = "chrome"
 CONTEXT = "generic.context"
-PAYWALL_RULE = "generic.share.paywall"
 _SITE_SCAN_LINES = 40
 _PAIRS = re.compile(r"[^\W_]+")
 # Lines removed for these reasons are not chrome: their neighbours are judged as if they were absent.
@@ -73,14 +72,6 @@ def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
     if feats.words >= settings.long_min_words or (feats.terminal and feats.words >= settings.good_min_words):
         return "good"
     return "short"
-
-
-def detect_site(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
-    """The site pack for a document: given site, URL domain, else the best marker score.
-
-    `keys`: the lines' keys when the caller already has them (they are not computed twice).
-    """
-    return site_evidence(doc, ruleset, keys)[0]
 
 
 def site_evidence(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> tuple[str | None, dict[str, int]]:
@@ -172,7 +163,7 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tu
     title = apply_context(lines, extracted=extracted)
     if model is not None:
         apply_model(lines, model, extracted, settings.long_min_words)
-    drop_paywall_stub(lines)
+    drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
     for n, line in zip(doc.line_numbers, lines, strict=True):
@@ -382,9 +373,10 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
     return title
 
 
-def drop_paywall_stub(lines: list[Line]) -> None:
-    """A paywall with at most one paragraph before it: the page holds a teaser, not the article."""
-    if not any(line.rule == PAYWALL_RULE for line in lines):
+def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
+    """A paywall with at most one paragraph before it: the page holds a teaser, not the article.
+    `paywalls`: the ids of the rules with role "paywall" (rules/loader.py)."""
+    if not any(line.rule in paywalls for line in lines):
         return
     if sum(1 for line in lines if line.kept and line.cls == "good") <= 1:
         for line in lines:

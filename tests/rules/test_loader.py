@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RuleError
-from pipeline.rules.loader import load_pack, load_ruleset
+from pipeline.rules.loader import CONTEXT_ROLES, MATCH_ROLES, load_pack, load_ruleset
+from pipeline.settings import CONFIG_DIR
+from tests.conftest import SEEDS, run_cli
 
 
 def _pack(tmp_path: Path, body: str, name: str = "p.toml") -> Path:
@@ -28,6 +30,18 @@ def _pack(tmp_path: Path, body: str, name: str = "p.toml") -> Path:
         ('[[rule]]\nid = "a"\nkind = "feature"\nwhen = { min_colour = 1 }\n', "unknown condition"),
         ('[[rule]]\nid = "A B"\npatterns = ["x"]\n', "needs an id"),
         ('[[rule]]\nid = "a"\npatterns = ["(a+)+$"]\n', "too slow"),
+        # Patterns run joined into one expression per rule: what only compiles alone is refused.
+        ('[[rule]]\nid = "a"\npatterns = ["(?x) share"]\n', "inline flag (?x)"),
+        ('[[rule]]\nid = "a"\npatterns = ["x", "(?i)^y"]\n', "inline flag (?i)"),
+        ('[[rule]]\nid = "a"\npatterns = ["(?ms)y"]\n', "inline flag (?ms)"),
+        ('[[rule]]\nid = "a"\npatterns = ["(a)b\\\\1"]\n', "refers to a group by number"),
+        ('[[rule]]\nid = "a"\npatterns = ["(a)?(?(1)b|c)"]\n', "refers to a group by number"),
+        ('[[rule]]\nid = "a"\npatterns = ["(?P<w>a)x", "(?P<w>b)y"]\n', "joined into one expression"),
+        # Roles: what code asks the packs for.
+        ('[[rule]]\nid = "a"\nrole = "payfall"\npatterns = ["x"]\n', "unknown role 'payfall'"),
+        ('[[rule]]\nid = "a"\nkind = "context"\n', "needs role = one of"),
+        ('[[rule]]\nid = "a"\nkind = "context"\nrole = "paywall"\n', "needs role = one of"),
+        ('[[rule]]\nid = "a"\nrole = "title"\npatterns = ["x"]\n', "unknown role 'title'"),
     ],
 )
 def test_invalid_rules_are_refused_with_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
@@ -36,6 +50,40 @@ def test_invalid_rules_are_refused_with_file_and_rule(tmp_path: Path, body: str,
         load_pack(path)
     assert message in str(err.value)
     assert str(path) in str(err.value)
+    assert "t.a" in str(err.value) or message == "needs an id"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^(?x: a  b )$", r"(?i:A)b", r"(?P<w>a)(?P=w)", r"[\1x]y", r"\\1", r"^a|^b", r"^[|]x$", r"\(?(x)"],
+)
+def test_patterns_legal_as_parts_of_the_joined_expression_load(tmp_path: Path, pattern: str) -> None:
+    path = _pack(tmp_path, f"[[rule]]\nid = \"a\"\npatterns = ['''{pattern}''', 'zz']\n")
+    assert load_pack(path).rules[0].text_test is not None  # compiled in the form it runs in
+
+
+def test_code_finds_rules_by_role_not_by_id(tmp_path: Path) -> None:
+    _pack(tmp_path, '[[rule]]\nid = "wall"\nrole = "paywall"\npatterns = ["x"]\n', "one.toml")
+    _pack(tmp_path, '[[rule]]\nid = "stub"\nkind = "context"\nrole = "teaser-only"\n', "two.toml")
+    ruleset = load_ruleset([tmp_path], [])
+    assert ruleset.with_role("paywall") == {"t.wall"}
+    assert ruleset.with_role("teaser-only") == {"t.stub"}
+    assert ruleset.with_role("listing") == frozenset()
+    with pytest.raises(ValueError, match="unknown rule role"):
+        ruleset.with_role("payfall")
+
+
+def test_a_context_role_is_held_by_one_rule(tmp_path: Path) -> None:
+    _pack(tmp_path, '[[rule]]\nid = "a"\nkind = "context"\nrole = "listing"\n', "one.toml")
+    _pack(tmp_path, '[[rule]]\nid = "b"\nkind = "context"\nrole = "listing"\n', "two.toml")
+    with pytest.raises(RuleError, match=r"two.toml: rule t.b: role 'listing' is already held in .*one.toml"):
+        load_ruleset([tmp_path], [])
+
+
+def test_the_shipped_packs_hold_every_role_code_asks_for() -> None:
+    ruleset = load_ruleset([CONFIG_DIR / "rules" / "generic"], [CONFIG_DIR / "rules" / "sites"])
+    for role in (*CONTEXT_ROLES, *MATCH_ROLES):
+        assert ruleset.with_role(role), role
 
 
 def test_duplicate_ids_across_packs(tmp_path: Path) -> None:
@@ -73,3 +121,18 @@ def test_shape_words_are_part_of_the_chrome_fingerprint(tmp_path: Path, monkeypa
     after = {stage: s.fingerprint(stage) for stage in ("encoding", "chrome", "normalise")}
     assert after["encoding"] == before["encoding"]
     assert after["chrome"] != before["chrome"] and after["normalise"] != before["normalise"]
+
+
+def test_run_refuses_an_inline_flag_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A pattern that compiles alone but not joined used to pass the check and crash the run."""
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    bad = _pack(packs, "[[rule]]\nid = \"verbose\"\npatterns = ['''(?x) ^ read \\s more $''']\n", "mine.toml")
+    config = tmp_path / "settings.toml"
+    config.write_text('[chrome]\ngeneric_packs = ["rules/generic", "packs"]\n')
+    (tmp_path / "rules").symlink_to(CONFIG_DIR / "rules")
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(tmp_path / "out"), "--config", str(config))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr[-2000:]
+    assert str(bad.resolve()) in lines[0] and "rule t.verbose" in lines[0] and "(?x)" in lines[0]
