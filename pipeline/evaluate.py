@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     import argparse
 
 from pipeline.errors import ConfigError
+from pipeline.text import APOSTROPHE, QUOTES, SPACES
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
-                       "\u00bb": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " "})  # fmt: skip
+_FOLD = str.maketrans({**QUOTES, **APOSTROPHE, **SPACES})
 _TOKEN = re.compile(r"\w+")
 
 

@@ -13,14 +13,15 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
+from pipeline.text import APOSTROPHE, QUOTES, SPACES
+
 # Rules never look further than this into a line: chrome is short, and a bounded subject keeps
 # every pattern's worst case bounded too.
 MAX_KEY_CHARS = 1000
 
 _FOLD = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ",
+    **QUOTES, **APOSTROPHE, "\u00b4": "'", "`": "'",
+    **SPACES, "\u2007": " ", "\t": " ",
     "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u0421": "c", "\u0441": "c",  # Cyrillic С/с in Latin chrome ("Сomment")
     "\u0131": "i",  # dotless ı: case-insensitive patterns match it as i (see rules/prefilter.py)

@@ -38,6 +38,7 @@ from pipeline.document import AuditEvent
 from pipeline.errors import InputError
 from pipeline.settings import EncodingSettings, NormaliseSettings
 from pipeline.stages.paragraphs import normalise_line
+from pipeline.text import QUOTES
 
 STAGE = "encoding"
 
@@ -96,7 +97,7 @@ _MAX_ROUNDS = 4
 # Repair judges lines as normalise may leave them: `[normalise]` is not part of this stage's
 # fingerprint, so both `nbsp` choices are tried.
 _NORMALISE = (NormaliseSettings(nbsp="keep"), NormaliseSettings(nbsp="space"))
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
+_QUOTES = str.maketrans(QUOTES)
 
 
 def decode_bytes(data: bytes, settings: EncodingSettings) -> tuple[str, list[AuditEvent]]:
