@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RuleError
+from pipeline.rules import regex_tree as C
 from pipeline.rules.engine import Matcher
 from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
 from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo, run_form
+from pipeline.rules.prefilter import tree
 
 LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
 KINDS = ("line", "feature", "block", "context")
@@ -365,9 +367,6 @@ def _check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
 
 def _own_characters(compiled: re.Pattern[str]) -> set[str]:
     """One character for each literal, class and category the pattern repeats or matches."""
-    from re import _constants as C  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
-
     found: set[str] = set()
 
     def walk(items: Any) -> None:
@@ -396,7 +395,10 @@ def _own_characters(compiled: re.Pattern[str]) -> set[str]:
             elif op in (C.ASSERT, C.ASSERT_NOT):
                 walk(arg[1])
 
-    walk(_parser.parse(compiled.pattern, compiled.flags))
+    parsed = tree(compiled)
+    if parsed is None:  # syntax the reader leaves alone: the pattern's own characters, as written
+        return {c for c in compiled.pattern if c.isalnum() or c in " .-"}
+    walk(parsed)
     return found
 
 

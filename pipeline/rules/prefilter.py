@@ -17,9 +17,9 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
+
+from pipeline.rules import regex_tree as C
 
 _MAX_SET = 400
 # A requirement is worth testing only if its strings are long enough to be rare in text and
@@ -39,9 +39,18 @@ def union_or_none(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | Non
 
 
 @functools.lru_cache(maxsize=4096)
+def tree(pattern: re.Pattern[str]) -> list[Any] | None:
+    """The pattern's parse tree (rules/regex_tree.py); None for syntax it leaves alone."""
+    try:
+        return C.parse(pattern.pattern)
+    except C.Unsupported:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
 def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Characters a match of an anchored pattern can start with; None when it could be anything."""
-    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    parsed = tree(pattern)
     if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
         return None
     chars, nullable = _sequence(parsed[1:])
@@ -60,7 +69,7 @@ def first_prefixes(pattern: re.Pattern[str], n: int = PREFIX_CHARS) -> frozenset
     (a shorter string: anything may follow it); None when it could start with anything.
 
     `^(teilen|share)` gives {"te", "sh"}: a line starting "de" is not tried against it at all."""
-    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    parsed = tree(pattern)
     if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
         return None
     found = _seq_prefixes(parsed[1:], n)
@@ -198,7 +207,8 @@ def required_literals(pattern: re.Pattern[str], shortest: int = MIN_LITERAL) -> 
     Keys are casefolded, so a literal is kept only where lower case and case folding agree and
     case-insensitive matching cannot reach a different letter (ASCII and Latin-1/Latin-A letters).
     """
-    found = _requirement(list(_parser.parse(pattern.pattern, pattern.flags)))
+    parsed = tree(pattern)
+    found = _requirement(parsed) if parsed is not None else None
     if found is None or len(found) > MAX_LITERALS or min(map(len, found)) < shortest:
         return None
     return found
@@ -257,7 +267,8 @@ def case_neutral(pattern: re.Pattern[str]) -> bool:
     """True when every character the pattern names is lower case and reaches no other character a
     key can hold case-insensitively: then, on keys (casefolded), IGNORECASE changes no answer.
     Classes like \\w, \\d, \\s and `.` name no character; `[A-Z]` or a literal `É` make it False."""
-    return _neutral(list(_parser.parse(pattern.pattern, pattern.flags)))
+    parsed = tree(pattern)
+    return parsed is not None and _neutral(parsed)
 
 
 def _neutral(items: list[Any]) -> bool:
