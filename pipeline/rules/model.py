@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.rules import regex_tree
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.prefilter import case_neutral, first_chars, required_literals, union_or_none
+from pipeline.rules.prefilter import case_neutral, first_chars, required_literals, tree, union_or_none
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
@@ -41,36 +42,12 @@ class Condition:
 
 def _anchored(p: re.Pattern[str]) -> bool:
     """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line.
-
-    A plain scan of the text, not a parse: `re` has no public parser, and all this needs is
-    where the `|` are (escapes and classes skipped, groups counted). `(?x)` cannot fool it:
-    the loader refuses inline global flags."""
+    Read from the pattern's tree (rules/regex_tree.py: `re` has no public parser); a pattern
+    the reader leaves alone counts as not anchored, which is always right, only slower."""
     if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
         return False
-    return "|" not in top_level(p.pattern)
-
-
-def top_level(pattern: str) -> str:
-    """The characters of `pattern` outside any group, escape or character class."""
-    out, depth, i, n = [], 0, 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":  # a ] first in the class (after an optional ^) is a literal
-            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
-            i += 1 if pattern[i : i + 1] == "]" else 0
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(c)
-        i += 1
-    return "".join(out)
+    parsed = tree(p)
+    return bool(parsed) and parsed[0] == (regex_tree.AT, regex_tree.AT_BEGINNING)
 
 
 def run_form(p: re.Pattern[str]) -> str:

@@ -1,4 +1,4 @@
-"""What a pattern tells before it runs, worked out once from its parse tree.
+"""What a pattern tells before it runs, worked out once from its parse tree (rules/regex_tree.py).
 
 - `first_chars`: the characters a match of an anchored pattern can start with, so a line is
   tried only against the rules that can start with its first character;
