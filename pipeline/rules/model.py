@@ -47,7 +47,7 @@ def _anchored(p: re.Pattern[str]) -> bool:
     if not p.pattern.startswith("^") or p.flags & re.MULTILINE:
         return False
     parsed = tree(p)
-    return bool(parsed) and parsed[0] == (regex_tree.AT, regex_tree.AT_BEGINNING)
+    return parsed is not None and parsed[:1] == [(regex_tree.AT, regex_tree.AT_BEGINNING)]
 
 
 def run_form(p: re.Pattern[str]) -> str:
