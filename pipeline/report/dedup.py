@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.report.html import esc, num, table
+
 
 def duplicates_section(manifest: dict[str, Any]) -> str:
-    from pipeline.report import _table, esc, num
-
     d = manifest.get("duplicates")
     if not d:
         return ""
@@ -21,7 +21,7 @@ def duplicates_section(manifest: dict[str, Any]) -> str:
                f"{s['similarity']:.3f}"] for s in d.get("sample", [])]  # fmt: skip
     parts = [head]
     if clusters:
-        parts += ["<h3>Largest clusters</h3>", _table(["kept id", "kept source", "batch", "copies"], clusters)]
+        parts += ["<h3>Largest clusters</h3>", table(["kept id", "kept source", "batch", "copies"], clusters)]
     if sample:
-        parts += ["<h3>Sample</h3>", _table(["copy", "copy of", "kept id", "batch", "similarity"], sample)]
+        parts += ["<h3>Sample</h3>", table(["copy", "copy of", "kept id", "batch", "similarity"], sample)]
     return '<section id="duplicates"><h2>Duplicates</h2>' + "\n".join(parts) + "</section>"

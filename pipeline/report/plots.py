@@ -8,10 +8,10 @@ data always gives the same bytes. No plotting library: drawing five charts takes
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from collections.abc import Sequence
+
+from pipeline.report.html import esc
 
 WIDTH = 720  # pixels; the report scales the SVG down to its column
 ROW = 18  # pixels per bar in horizontal bar charts
@@ -23,12 +23,6 @@ FONT, FONT_SIZE = "system-ui,-apple-system,Segoe UI,sans-serif", 11
 MIDDLE = ' dy="0.35em"'  # text vertically centred on its y
 CLEAN, REJECTED, REMOVED = "#4c78a8", "#e45756", "#f58518"
 AXIS, GRID, INK = "#888", "#e8e8e8", "#222"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def esc(value: object) -> str:
-    """Text for SVG inside HTML (and standalone XML): escaped, characters XML forbids replaced."""
-    return html.escape(_NOT_XML.sub("\ufffd", str(value)), quote=True)
 
 
 def _f(x: float) -> str:

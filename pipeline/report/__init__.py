@@ -1,0 +1,96 @@
+"""report.html: what a batch did, for people — totals, plots, rules to review, before/after samples.
+
+Built from `manifest.json`, the audit logs and the output parts, read as streams: memory and the
+report's size stay bounded whatever the number of documents (counts come from the manifest, the
+plots from fixed aggregates, and only a bounded sample of documents is shown in full). The file is
+self-contained: CSS inline, plots as inline SVG, links relative to the output folder, nothing
+fetched from the network. `python -m pipeline report DIR` rebuilds it; CleanBatch builds it at
+the end of every run, and every task's tracking URL in the Luigi UI points at it.
+
+The package, in the order a report is made:
+    files     where the report's inputs lie in an output folder, read as parsed JSON records
+    review    the review heuristics and the run's rule packs; the "Rules to review" section
+    scan      the audit logs and output parts streamed into aggregates; the sample chosen
+    samples   the before/after section (diff: a repaired line's changed characters)
+    sections  totals, plots (drawn by plots), time per stage, shards, audit logs; dedup: duplicates
+    html      escaping, tables and the page (report.css); tracking: the Luigi UI's links
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import jsonl
+from pipeline.errors import InputError
+from pipeline.report import files, sections
+from pipeline.report.dedup import duplicates_section
+from pipeline.report.diff import marked_diff
+from pipeline.report.html import esc, page
+from pipeline.report.review import Rules, context_rules, load_rules, review_section
+from pipeline.report.samples import samples_section
+from pipeline.report.scan import SAMPLE, AuditScan, Doc, PartsScan, read_input_lines, scan_audit, scan_parts
+from pipeline.report.sections import ranked, rule_color
+from pipeline.report.tracking import report_url, shard_anchor, track
+
+if TYPE_CHECKING:
+    from pipeline.core import Context
+
+__all__ = ["SAMPLE", "Run", "build_report", "marked_diff", "ranked", "read_run", "render", "report_url",
+           "rule_color", "shard_anchor", "track"]  # fmt: skip
+
+
+@dataclass
+class Run:
+    """Everything a report shows, read from an output folder."""
+
+    root: Path
+    manifest: dict[str, Any]
+    rules: Rules
+    audit: AuditScan
+    parts: PartsScan
+    sample: list[Doc]
+
+
+def build_report(output_dir: str | Path, context: Context | None = None) -> Path:
+    """Write `<output_dir>/report.html` from manifest.json, the audit logs and the output parts.
+    `context`: the run's settings and rule packs when the caller has them loaded (CleanBatch)."""
+    root = Path(output_dir)
+    manifest_path = files.manifest_path(root)
+    if not manifest_path.exists():
+        raise InputError(f"{manifest_path} not found: is {root} the output folder of a finished run?")
+    run = read_run(root, jsonl.loads(manifest_path.read_bytes()), context)
+    path = files.report_path(root)
+    with jsonl.atomic_open(path) as f:
+        f.write(render(run).encode("utf-8"))
+    return path
+
+
+def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None) -> Run:
+    rules = load_rules(manifest, context)
+    audit = scan_audit(root, context_rules(rules, manifest))
+    sample = audit.sample()
+    parts = scan_parts(root, {d.id: d for d in sample})
+    read_input_lines(root, manifest, sample)
+    return Run(root, manifest, rules, audit, parts, sample)
+
+
+def render(run: Run) -> str:
+    m = run.manifest
+    title = f"webclean run report — plan {m.get('plan', {}).get('id', '?')}"
+    return page(
+        title,
+        [
+            f"<h1>{esc(title)}</h1>",
+            sections.nav(),
+            sections.totals(m, run.audit),
+            duplicates_section(m),  # issue 13
+            sections.plots_section(m, run.audit, run.parts),
+            review_section(run.audit.review, run.rules, m),
+            samples_section(run.sample),
+            sections.timing(m),
+            sections.shards(run.root, m, run.parts),
+            sections.audit_links(run.audit),
+        ],
+    )
