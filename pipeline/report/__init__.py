@@ -8,7 +8,7 @@ fetched from the network. `python -m pipeline report DIR` rebuilds it; CleanBatc
 the end of every run, and every task's tracking URL in the Luigi UI points at it.
 
 The package, in the order a report is made:
-    files     where the report's inputs lie in an output folder, read as parsed JSON records
+    files     the report's inputs (paths from pipeline/layout.py), read as parsed JSON records
     review    the review heuristics and the run's rule packs; the "Rules to review" section
     scan      the audit logs and output parts streamed into aggregates; the sample chosen
     samples   the before/after section (diff: a repaired line's changed characters)
@@ -71,7 +71,7 @@ def read_run(root: Path, manifest: dict[str, Any], context: Context | None = Non
     rules = load_rules(manifest, context)
     audit = scan_audit(root, context_rules(rules, manifest))
     sample = audit.sample()
-    parts = scan_parts(root, {d.id: d for d in sample})
+    parts = scan_parts(root, manifest, {d.id: d for d in sample})
     read_input_lines(root, manifest, sample)
     return Run(root, manifest, rules, audit, parts, sample)
 

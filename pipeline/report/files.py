@@ -1,7 +1,6 @@
-"""What the report reads of an output folder, and where it lies: the package's only path knowledge.
-
-Every file is read as a stream of parsed JSON records; nothing here looks inside a record's bytes.
-The run's plan id and fingerprints come from its manifest.
+"""What the report reads of an output folder: the files `pipeline/layout.py` names, read as parsed
+JSON records (nothing here looks inside a record's bytes). The run's plan and fingerprints come from
+its manifest.
 """
 
 from __future__ import annotations
@@ -12,19 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
-from pipeline.outputs import audit_path
+from pipeline.layout import CLEAN, QUARANTINE, REJECTED, OutputLayout
+from pipeline.plan import Plan
 
 BATCH_BYTES = 1 << 20  # JSON lines parsed at once
 # Output folders and the outcome their records count as.
-OUTCOMES = (("clean", "clean"), ("rejected", "rejected"), ("quarantine", "quarantined"))
+OUTCOMES = ((CLEAN, "clean"), (REJECTED, "rejected"), (QUARANTINE, "quarantined"))
 
 
 def manifest_path(root: Path) -> Path:
-    return root / "manifest.json"
+    return OutputLayout(root).manifest
 
 
 def report_path(root: Path) -> Path:
-    return root / "report.html"
+    return OutputLayout(root).report
 
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
@@ -45,15 +45,15 @@ def find_records(path: Path, ids: Collection[str]) -> Iterator[dict[str, Any]]:
 
 def audit_logs(root: Path) -> Iterator[tuple[str, str]]:
     """Every audit log in a stable order: its path, and its path relative to `root` ("audit/…")."""
-    folder = root / "audit"
-    start = len(str(folder))
+    folder = OutputLayout(root).audit
+    start, prefix = len(str(folder)), folder.relative_to(root).as_posix()
     for path in walk_sorted(folder, ".audit.jsonl"):
-        yield path, "audit" + path[start:].replace(os.sep, "/")  # no Path objects: there may be millions
+        yield path, prefix + path[start:].replace(os.sep, "/")  # no Path objects: there may be millions
 
 
 def audit_log(root: Path, source: str) -> str:
     """The audit log of input file `source`, relative to `root`."""
-    return audit_path(root / "audit", source).relative_to(root).as_posix()
+    return OutputLayout(root).audit_log(source).relative_to(root).as_posix()
 
 
 def walk_sorted(folder: Path, suffix: str) -> Iterator[str]:
@@ -65,30 +65,31 @@ def walk_sorted(folder: Path, suffix: str) -> Iterator[str]:
                 yield os.path.join(top, name)
 
 
-def part_files(root: Path) -> Iterator[tuple[str, int | None, Path]]:
-    """Each output part: the outcome its records count as, its shard number (None if unnamed), its path."""
-    for folder, outcome in OUTCOMES:
-        for path in sorted((root / folder).glob("part-*.jsonl")):
-            yield outcome, part_number(path), path
-
-
-def part_number(path: Path) -> int | None:
-    try:
-        return int(path.stem.split("-")[1])
-    except (IndexError, ValueError):
-        return None
+def part_files(root: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, int, Path]]:
+    """Each output part of the run's shards: the outcome its records count as, its shard, its path."""
+    layout = OutputLayout(root)
+    for route, outcome in OUTCOMES:
+        for shard in range(_shards(manifest)):
+            path = layout.part(route, shard)
+            if path.exists():
+                yield outcome, shard, path
 
 
 def encoding_file(root: Path, manifest: dict[str, Any], shard: int) -> Path:
     """A shard's records after the encoding stage (its repaired input lines), if still there."""
-    fp = manifest.get("config", {}).get("fingerprints", {}).get("encoding")
-    return root / "work" / "encoding" / f"{_plan(manifest)}-{shard:05d}-{fp}.jsonl"
+    fp = str(manifest.get("config", {}).get("fingerprints", {}).get("encoding"))
+    return OutputLayout(root).shard_output("encoding", _plan(manifest), shard, fp)
 
 
 def shard_plan_file(root: Path, manifest: dict[str, Any], shard: int) -> Path:
     """The input files of a shard, one record each, if the plan is still there."""
-    return root / "work" / "plans" / _plan(manifest) / f"shard-{shard:05d}.jsonl"
+    plan = _plan(manifest)
+    return Plan(plan, OutputLayout(root).plan_dir(plan), _shards(manifest), 0, 0).shard_path(shard)
 
 
 def _plan(manifest: dict[str, Any]) -> str:
     return str(manifest.get("plan", {}).get("id"))
+
+
+def _shards(manifest: dict[str, Any]) -> int:
+    return int(manifest.get("plan", {}).get("shards") or 0)

@@ -140,11 +140,11 @@ class PartsScan:
             counts["chars_out"] += int(meta.get("chars_out") or 0)
 
 
-def scan_parts(root: Path, sample: dict[str, Doc]) -> PartsScan:
+def scan_parts(root: Path, manifest: dict[str, Any], sample: dict[str, Doc]) -> PartsScan:
     """Counts every output record; fills in the sample's shard and clean text."""
     scan = PartsScan()
-    for outcome, shard, path in files.part_files(root):
-        counts = scan.shards.setdefault(shard, Counter()) if shard is not None else Counter()
+    for outcome, shard, path in files.part_files(root, manifest):
+        counts = scan.shards.setdefault(shard, Counter())
         for record in files.read_records(path):
             counts[outcome] += 1
             scan.add(record, outcome)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import SEEDS, run_cli
 
 STRUCK_SHORT_URL = re.compile(r'<del>URL courte</del><span class="rule"[^>]*>site\.sputnik\.short-url</span>')
@@ -23,10 +26,20 @@ def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def seeds_html(seeds_out: Path) -> str:
-    return (seeds_out / "report.html").read_text(encoding="utf-8")
+    return OutputLayout(seeds_out).report.read_text(encoding="utf-8")
 
 
 def cell(html: str, label: str) -> str:
     found = re.search(rf"<td>{re.escape(label)}</td><td>([^<]*)</td>", html)
     assert found, label
     return found.group(1)
+
+
+def manifest_of(out: Path) -> dict[str, Any]:
+    return dict(json.loads(OutputLayout(out).manifest.read_text()))
+
+
+def work_file(out: Path, stage: str, shard: int = 0) -> Path:
+    """A shard's output of `stage` (encoding, chrome, language, normalise) in the run of folder `out`."""
+    m = manifest_of(out)
+    return OutputLayout(out).shard_output(stage, m["plan"]["id"], shard, m["config"]["fingerprints"][stage])

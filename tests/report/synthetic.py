@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
-from pipeline.outputs import ShardStats, audit_path
+from pipeline.layout import CLEAN, REJECTED, OutputLayout
+from pipeline.outputs import ShardStats
+from pipeline.plan import Plan
 from pipeline.report import build_report
 from tests.conftest import ROOT
 
@@ -83,7 +85,7 @@ def synthesise_output(root: Path, docs: int, per_file: int = 100, files_per_shar
         total.outcome.update(stats.outcome)
         total.chars_in, total.chars_out = total.chars_in + stats.chars_in, total.chars_out + stats.chars_out
     plan = {"plan": PLAN, "shards": shards, "files": files, "bytes": total.chars_in, "inputs": []}
-    jsonl.write_json(root / "work" / "plans" / PLAN / "plan.json", plan)
+    jsonl.write_json(OutputLayout(root).plan_dir(PLAN) / "plan.json", plan)  # as pipeline/plan.py names it
     decisions = Counter(d for counts in total.outcome.values() for d in counts.elements())
     manifest = {
         "pipeline": {"version": "0.1.0", "libraries": {}},
@@ -96,29 +98,29 @@ def synthesise_output(root: Path, docs: int, per_file: int = 100, files_per_shar
         "languages": dict(total.languages), "sites": dict(total.sites),
         "accounting": {"ok": True, "files": files, "problems": [], "per_file": None},
     }  # fmt: skip
-    jsonl.write_json(root / "manifest.json", manifest)
+    jsonl.write_json(OutputLayout(root).manifest, manifest)
 
 
 def _write_shard(root: Path, rng: random.Random, fps: dict[str, str], shard: int, files: range, docs: int,
                  per_file: int) -> ShardStats:  # fmt: skip
-    part, stats = f"part-{shard:05d}.jsonl", ShardStats()
-    work = root / "work"
+    layout, stats = OutputLayout(root), ShardStats()
+    plan = Plan(PLAN, layout.plan_dir(PLAN), shard + 1, 0, 0)
     with contextlib.ExitStack() as stack:
         out = {name: stack.enter_context(jsonl.atomic_open(path)) for name, path in (
-            ("clean", root / "clean" / part), ("rejected", root / "rejected" / part),
-            ("encoding", work / "encoding" / f"{PLAN}-{shard:05d}-{fps['encoding']}.jsonl"),
-            ("plan", work / "plans" / PLAN / f"shard-{shard:05d}.jsonl"))}  # fmt: skip
+            ("clean", layout.part(CLEAN, shard)), ("rejected", layout.part(REJECTED, shard)),
+            ("encoding", layout.shard_output("encoding", PLAN, shard, fps["encoding"])),
+            ("plan", plan.shard_path(shard)))}  # fmt: skip
         for f in files:
             source = f"batch/{f:06d}.jsonl"
             planned = {"path": source, "source": source, "size": 0, "mtime_ns": 0, "problem": None}
             out["plan"].write(jsonl.dumps(planned))
-            with jsonl.atomic_open(audit_path(root / "audit", source)) as audit:
+            with jsonl.atomic_open(layout.audit_log(source)) as audit:
                 for n in range(f * per_file, min(docs, (f + 1) * per_file)):
                     _write_doc(rng, n, source, out, audit, stats)
-    jsonl.write_json(work / "encoding" / f"{PLAN}-{shard:05d}-{fps['encoding']}.counts.json", dict(stats.files))
+    jsonl.write_json(layout.read_counts(PLAN, shard, fps["encoding"]), dict(stats.files))
     written = Counter(d for counts in stats.outcome.values() for d in counts.elements())
     done = {"shard": shard, "written": dict(written), **stats.to_record()}
-    jsonl.write_json(work / "done" / f"{PLAN}-{shard:05d}-{fps['normalise']}.json", done)
+    jsonl.write_json(layout.done(PLAN, shard, fps["normalise"]), done)
     return stats
 
 
@@ -180,5 +182,5 @@ def manifest_from_shards(root: Path) -> dict[str, Any]:
         warnings.simplefilter("ignore", DeprecationWarning)  # Luigi's, on import, about a setting of its config
         from pipeline.tasks import CleanBatch
 
-    fingerprint = json.loads((root / "manifest.json").read_text())["config"]["fingerprints"]["normalise"]
+    fingerprint = json.loads(OutputLayout(root).manifest.read_text())["config"]["fingerprints"]["normalise"]
     return build_manifest(CleanBatch(output_dir=str(root), plan=PLAN, config="", languages="", fingerprint=fingerprint))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from pipeline.report import plots as plot_colors
 from pipeline.report import ranked, rule_color
+from tests.report.conftest import manifest_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -32,7 +32,7 @@ def labels_of(svg: ET.Element) -> list[str]:
 
 
 def test_plots_are_inline_svg(seeds_out: Path, seeds_html: str) -> None:
-    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    manifest = manifest_of(seeds_out)
     drawn = plots(seeds_html)
     assert sorted(drawn) == ["languages", "removed", "rules", "sites"]  # no rejections: nothing to plot
     rules = drawn["rules"]  # one bar per rule, coloured by kind, labelled with its id and count

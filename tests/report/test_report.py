@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from pipeline import jsonl
+from pipeline.layout import CLEAN, WORK, OutputLayout
 from pipeline.report import build_report, report_url, track
 from tests.conftest import SEEDS, run_cli
-from tests.report.conftest import NETWORK_REF, STRUCK_SHORT_URL, cell
+from tests.report.conftest import NETWORK_REF, STRUCK_SHORT_URL, cell, manifest_of, work_file
 
 
 def test_every_run_writes_the_report(seeds_out: Path, seeds_html: str) -> None:
-    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    manifest = manifest_of(seeds_out)
     assert seeds_html.startswith("<!DOCTYPE html>") and seeds_html.rstrip().endswith("</html>")
     assert cell(seeds_html, "documents in") == "5" and cell(seeds_html, "clean") == "5"
     assert cell(seeds_html, "rejected") == "0" and cell(seeds_html, "quarantined") == "0"
@@ -54,17 +55,17 @@ def test_audit_links_and_shard_sections(seeds_out: Path, seeds_html: str) -> Non
 def test_report_command_rebuilds_the_same_file(seeds_out: Path, seeds_html: str, tmp_path: Path) -> None:
     copy = tmp_path / "out"
     shutil.copytree(seeds_out, copy)
-    (copy / "report.html").unlink()
+    OutputLayout(copy).report.unlink()
     result = run_cli("report", str(copy))
     assert result.returncode == 0, result.stderr
-    rebuilt = (copy / "report.html").read_text(encoding="utf-8")
+    rebuilt = OutputLayout(copy).report.read_text(encoding="utf-8")
     assert STRUCK_SHORT_URL.search(rebuilt)
     assert rebuilt == seeds_html  # same run, same bytes
 
 
 def test_rebuilds_without_the_work_folder(seeds_out: Path, tmp_path: Path) -> None:
     copy = tmp_path / "out"
-    shutil.copytree(seeds_out, copy, ignore=shutil.ignore_patterns("work"))
+    shutil.copytree(seeds_out, copy, ignore=shutil.ignore_patterns(WORK))
     html = build_report(copy).read_text(encoding="utf-8")
     assert STRUCK_SHORT_URL.search(html) and "reconstructed from the audit log" in html
     assert cell(html, "documents in") == "5"
@@ -79,7 +80,7 @@ def test_never_fired_rules_are_listed(seeds_out: Path, seeds_html: str) -> None:
     from pipeline.core import Context
     from pipeline.settings import load_settings
 
-    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    manifest = manifest_of(seeds_out)
     never = Context.load(load_settings()).rules.rule_ids() - set(manifest["rules"])
     review = re.search(r'<section id="review">.*?</section>', seeds_html, re.S)
     assert review and never
@@ -139,17 +140,17 @@ def test_luigi_ui_links_to_the_report(tmp_path: Path) -> None:
     urls = {task_id.split("_")[0]: info["tracking_url"] for task_id, info in tasks.items()}
     assert urls["CleanBatch"] == report_url(out)
     assert urls["RemoveChrome"] == report_url(out, 0) == f"{report_url(out)}#shard-00000"
-    assert (out / "report.html").exists()
+    assert OutputLayout(out).report.exists()
 
 
 def test_huge_documents_stay_bounded(seeds_out: Path, tmp_path: Path) -> None:
     copy = tmp_path / "out"
     shutil.copytree(seeds_out, copy)
-    for path in (copy / "work" / "encoding").glob("*-?????-*.jsonl"):
-        records = list(jsonl.read_jsonl(path))
-        for record in records:
-            record["lines"] += ["mot " * 1000] * 5000  # 5,000 more lines of 4,000 characters each
-        jsonl.write_jsonl(path, records)
+    path = work_file(copy, "encoding")
+    records = list(jsonl.read_jsonl(path))
+    for record in records:
+        record["lines"] += ["mot " * 1000] * 5000  # 5,000 more lines of 4,000 characters each
+    jsonl.write_jsonl(path, records)
     html = build_report(copy).read_text(encoding="utf-8")
     assert len(html.encode()) < 1_000_000
     assert STRUCK_SHORT_URL.search(html) and "lines shown" in html
@@ -157,9 +158,9 @@ def test_huge_documents_stay_bounded(seeds_out: Path, tmp_path: Path) -> None:
 
 def _lengthen_ids(out: Path, extra: str) -> dict[str, str]:
     """Every document id of a run made `extra` longer, in the audit logs, the parts and work/encoding/."""
-    ids = {r["id"]: r["id"] + extra for r in jsonl.read_jsonl(next((out / "clean").glob("part-*.jsonl")))}
-    files = [*(out / "audit").rglob("*.audit.jsonl"), *(out / "clean").glob("*.jsonl"),
-             *(out / "work" / "encoding").glob("*.jsonl")]  # fmt: skip
+    layout = OutputLayout(out)
+    ids = {r["id"]: r["id"] + extra for r in jsonl.read_jsonl(layout.part(CLEAN, 0))}
+    files = [*layout.audit.rglob("*.audit.jsonl"), layout.part(CLEAN, 0), work_file(out, "encoding")]
     for path in files:
         text = path.read_text(encoding="utf-8")
         for short, long in ids.items():
@@ -175,7 +176,7 @@ def test_long_ids_find_their_input_lines(seeds_out: Path, tmp_path: Path) -> Non
     shutil.copytree(seeds_out, copy)
     ids = _lengthen_ids(copy, "-" + "x" * 73)
     assert {len(i) for i in ids.values()} == {90}
-    (encoding,) = (copy / "work" / "encoding").glob("*-00000-*.jsonl")
+    encoding = work_file(copy, "encoding")
     records = list(jsonl.read_jsonl(encoding))
     for record in records:  # mark every input line, so rows read from this file can be told apart
         record["lines"] = [f"«enc» {line}" if line.strip() else line for line in record["lines"]]
@@ -196,21 +197,23 @@ def test_long_ids_find_their_input_lines(seeds_out: Path, tmp_path: Path) -> Non
 
 
 def test_time_per_stage_is_the_recorded_time(seeds_out: Path, seeds_html: str) -> None:
-    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    manifest = manifest_of(seeds_out)
     timing = re.search(r'<section id="timing">.*?</section>', seeds_html, re.S)
     assert timing and "proxy" not in timing.group(0) and "not recorded" not in timing.group(0)
     rows = re.findall(r"<tr><td>([a-z]+)</td><td>([0-9.,]+)</td><td>\d+%</td></tr>", timing.group(0))
     assert rows == [(s, f"{manifest['timing'][s]:,.3f}") for s in ("encoding", "chrome", "language", "normalise",
                                                                     "write")]  # fmt: skip
-    recorded = [jsonl.loads(p.read_bytes()) for p in (seeds_out / "work" / "timing").glob("*.time.json")]
+    layout, plan, fps = OutputLayout(seeds_out), manifest["plan"]["id"], manifest["config"]["fingerprints"]
+    outputs = [work_file(seeds_out, stage) for stage in ("encoding", "chrome", "language", "normalise")]
+    recorded = [jsonl.loads(layout.timing(o).read_bytes()) for o in [*outputs, layout.done(plan, 0, fps["normalise"])]]
     assert {r["stage"]: r["seconds"] for r in recorded} == manifest["timing"]  # one shard: each file as it is
 
 
 def test_time_per_stage_not_recorded(seeds_out: Path, tmp_path: Path) -> None:
     copy = tmp_path / "out"
-    shutil.copytree(seeds_out, copy, ignore=shutil.ignore_patterns("work"))
-    manifest = json.loads((copy / "manifest.json").read_text())
+    shutil.copytree(seeds_out, copy, ignore=shutil.ignore_patterns(WORK))
+    manifest = manifest_of(copy)
     del manifest["timing"]  # a run from before stages were timed
-    jsonl.write_json(copy / "manifest.json", manifest)
+    jsonl.write_json(OutputLayout(copy).manifest, manifest)
     html = build_report(copy).read_text(encoding="utf-8")
     assert "<p>not recorded for this run</p>" in html

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import AUDIT, CLEAN, REJECTED, OutputLayout
 from pipeline.report import SAMPLE, build_report
-from tests.report.conftest import cell
+from tests.report.conftest import cell, manifest_of
 from tests.report.synthetic import LONG_LINE, PLAN, manifest_from_shards, synthesise_output
 
 
@@ -56,7 +57,7 @@ def test_sample_is_deterministic(synthetic: tuple[Path, str]) -> None:
 
 def test_manifest_from_the_shard_stats(synthetic: tuple[Path, str]) -> None:
     root, _ = synthetic
-    expected, built = json.loads((root / "manifest.json").read_text()), manifest_from_shards(root)
+    expected, built = manifest_of(root), manifest_from_shards(root)
     for key in ("documents", "chars", "stages", "rules", "rejection_reasons", "languages", "sites"):
         assert built[key] == expected[key], key
     assert list(built["rules"].values()) == sorted(built["rules"].values(), reverse=True)  # most common first
@@ -67,8 +68,8 @@ def test_manifest_from_the_shard_stats(synthetic: tuple[Path, str]) -> None:
 
 def test_manifest_accounting_finds_a_lost_document(synthetic: tuple[Path, str], tmp_path: Path) -> None:
     copy = tmp_path / "out"
-    shutil.copytree(synthetic[0], copy, ignore=shutil.ignore_patterns("audit", "clean", "rejected"))
-    counts = next((copy / "work" / "encoding").glob(f"{PLAN}-00003-*.counts.json"))
+    shutil.copytree(synthetic[0], copy, ignore=shutil.ignore_patterns(AUDIT, CLEAN, REJECTED))
+    counts = OutputLayout(copy).read_counts(PLAN, 3, manifest_of(copy)["config"]["fingerprints"]["encoding"])
     read = json.loads(counts.read_text())
     lost = sorted(read)[5]
     read[lost] += 1  # the encoding stage read one more document than the shard wrote
