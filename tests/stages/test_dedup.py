@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from pipeline.document import Document
 from pipeline.settings import Settings
+from pipeline.stages import dedup
 from pipeline.stages.boilerplate import BoilerplateCounter
 from pipeline.stages.dedup import Deduplicator, Origin, shingles, sign, words
 from tests.conftest import SEEDS
@@ -76,3 +79,15 @@ def test_a_copy_taken_back_from_the_learning_counts(settings: Settings, tmp_path
         counter.remove(doc, "site")
     assert counter.docs["site"] == 2
     assert max(counter.lines["site"].values()) == 1  # each line of seed 0 now counted once
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_a_long_text_is_signed_in_pieces_with_the_same_signature(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """Pieces overlap by n-1 words: every shingle is made once, and the exact key is unchanged."""
+    settings = dataclasses.replace(Settings().dedup, shingle_words=n)
+    text = " ".join(f"Mot{i % 97} suivant{i % 13}," for i in range(2_000))
+    monkeypatch.setattr(dedup, "WORDS_PER_PIECE", 10**6)
+    whole = sign(text, settings, with_shingles=True)
+    for size in (1, 3, 4, 5, 7, 250, 5_000):  # 5,000: the findall path; the others read word by word
+        monkeypatch.setattr(dedup, "WORDS_PER_PIECE", size)
+        assert sign(text, settings, with_shingles=True) == whole, size
