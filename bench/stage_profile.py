@@ -28,10 +28,10 @@ from pipeline import jsonl
 from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
 from pipeline.inputs import discover, read_input
-from pipeline.outputs import ShardStats, clean_record, quarantine_record, rejected_record
+from pipeline.layout import OutputLayout
+from pipeline.outputs import AuditWriter, OutputParts, ShardStats, clean_record, quarantine_record, rejected_record
 from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
-from pipeline.tasks import AuditWriter, OutputParts
 
 ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
 Stage = Callable[[Document, Context], Document]
@@ -103,7 +103,8 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
     routes = {OK: ("clean", clean_record), REJECTED: ("rejected", rejected_record),
               QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
     stats, written = ShardStats(), {"clean": 0, "rejected": 0, "quarantine": 0}
-    with AuditWriter(folder / "audit") as audit, OutputParts(folder, "part-00000.jsonl") as parts:
+    layout = OutputLayout(folder)
+    with AuditWriter(layout.audit) as audit, OutputParts(layout, 0) as parts:
         for line in records:
             t = time.perf_counter()
             doc = Document.from_record(jsonl.loads(line), expand=True)

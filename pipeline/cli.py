@@ -3,24 +3,43 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
-import signal
 import sys
-import threading
 import traceback
-import types
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pipeline import __version__
+from pipeline import __version__, jsonl
+from pipeline.core import Context
+from pipeline.daily import run_daily
+from pipeline.dedup_index import add_rebuild_command
 from pipeline.errors import ConfigError, InputError
-from pipeline.settings import CONFIG_DIR, parse_languages
+from pipeline.evaluate import check_folders, evaluate, evaluate_real_pages, format_report
+from pipeline.explain import explain_file
+from pipeline.layout import QUARANTINE, OutputLayout
+from pipeline.manifest import counts_line
+from pipeline.outdir import claim
+from pipeline.report import build_report
+from pipeline.runner import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PIPE,
+    RunOptions,
+    canonical_languages,
+    failed_tasks,
+    make_batch,
+    prepare,
+    run_locked,
+    succeeded,
+)
+from pipeline.settings import CONFIG_DIR, load_settings
+from pipeline.tasks import CleanBatch, settings_for
+from pipeline.train import train
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 3, 130, 141
 LUIGI_CONFIG = CONFIG_DIR / "luigi.cfg"
 
 
@@ -147,110 +166,42 @@ def build_parser() -> argparse.ArgumentParser:
     dwhere = daily.add_mutually_exclusive_group()
     dwhere.add_argument("--local-scheduler", action="store_true", help="embedded scheduler (the default)")
     dwhere.add_argument("--scheduler-url", metavar="URL", help="a central luigid, e.g. http://127.0.0.1:8082/")
-    daily.set_defaults(func=cmd_daily)
+    daily.set_defaults(func=run_daily)
 
-    from pipeline.dedup_index import add_rebuild_command  # issue 13
-
-    add_rebuild_command(sub)
+    add_rebuild_command(sub)  # issue 13
     return p
 
 
-def configure_luigi() -> None:
-    """Luigi reads configs/luigi.cfg (set up on import of `pipeline`, see pipeline/__init__.py)."""
-    import luigi  # noqa: F401  # reads its configuration now, before any task exists
-
-
-def canonical_languages(text: str | None) -> str:
-    """`--languages` checked against the detector's codes, as the tasks' parameter ("" = settings)."""
-    return "" if text is None else ",".join(parse_languages(text, "--languages"))
-
-
-def check_scheduler(url: str, timeout: float = 5) -> None:
-    """Fail in seconds, not after Luigi's minute of RPC retries ending in pages of tracebacks."""
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/api/worker_list", timeout=timeout) as r:
-            if r.status == 200:
-                return
-    except (OSError, ValueError):
-        pass
-    raise ConfigError(f"no luigid answers at {url}: start it (python -m pipeline scheduler) "
-                      "or run with --local-scheduler")  # fmt: skip
-
-
-def interrupt_quietly() -> None:
-    """Ctrl-C reaches every process of the terminal's group: Luigi's forked task processes leave at
-    once and silently (their outputs are atomic), the CLI process alone says so, in one line."""
-    parent = os.getpid()
-
-    def handler(signum: int, frame: types.FrameType | None) -> None:
-        if os.getpid() != parent:
-            os._exit(EXIT_INTERRUPTED)
-        if frame is not None and frame.f_globals.get("__name__") == "logging":
-            # Inside logging's fork hooks (run around every task process's fork) Python ignores
-            # exceptions, so the interrupt would be lost: deliver it again a moment later.
-            threading.Timer(0.05, os.kill, (parent, signal.SIGINT)).start()
-            return
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    configure_luigi()
-    import luigi
-
-    from pipeline.locking import BatchBusy, BatchLock
-    from pipeline.outdir import check_location, claim, make_folder
-    from pipeline.plan import make_plan
-    from pipeline.progress import ProgressLine
-    from pipeline.settings import load_settings
-    from pipeline.tasks import CleanBatch, context_for
-
-    config = str(Path(args.config).resolve()) if args.config else ""
-    languages = canonical_languages(args.languages)
-    settings = load_settings(config or None).with_languages(languages)
+    options = RunOptions.from_args(args)
+    settings_for(options.config, options.languages)  # a mistake in the settings file is told first
     for given in args.input:
         if not os.path.lexists(given):
             raise InputError(f"input not found: {given}: check the path")
     out = Path(args.output).resolve()
-    check_location(out, args.input)
-    if args.scheduler_url:
-        check_scheduler(args.scheduler_url)
-    # Validate every rule pack before any task starts, and keep the loaded packs in the cache the
-    # tasks use: worker processes are forked from this one and share it instead of reloading.
-    context_for(config, languages, "")
-    make_folder(out)
+    prepare(options, out, args.input)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    interrupt_quietly()
-    try:
-        lock = BatchLock(out) if not args.scheduler_url else None
-        with lock or contextlib.nullcontext():
-            claim(out, args.input, args.overwrite)
-            live = not args.quiet and sys.stderr.isatty()
-            plan = make_plan(args.input, settings.input, out / "work", planning_line if live else None)
-            if live:
-                sys.stderr.write("\r\x1b[K")
-            index = {"dedup_index": str(Path(args.dedup_index).resolve()), "batch_day": started[:10]} \
-                if args.dedup_index else {}  # fmt: skip
-            task = CleanBatch(output_dir=str(out), plan=plan.id, config=config, languages=languages,
-                              fingerprint=settings.fingerprint("normalise"), started=started, **index)  # fmt: skip
-            if plan.files == 0:
-                print(f"no input files found under {', '.join(args.input)}: nothing to do")
-            elif task.complete():
-                print(f"nothing to do: this batch (plan {plan.id}) is already complete in {out}")
-                summarise(out)
-                return 0
-            options: dict[str, object] = {"workers": args.workers, "detailed_summary": True}
-            if args.scheduler_url:
-                options["scheduler_url"] = args.scheduler_url
-            else:
-                options["local_scheduler"] = True
-            with ProgressLine(task) if live else contextlib.nullcontext():
-                result = luigi.build([task], **options)
-    except BatchBusy as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_BUSY
-    return report_run(result, task, out)
+    live = not args.quiet and sys.stderr.isatty()
+    batch: list[CleanBatch] = []
+
+    def plan() -> list[Any] | int:
+        claim(out, args.input, args.overwrite)
+        index = {"dedup_index": str(Path(args.dedup_index).resolve()), "batch_day": started[:10]} \
+            if args.dedup_index else {}  # fmt: skip
+        planned, task = make_batch(out, args.input, options, started, index, planning_line if live else None)
+        if live:
+            sys.stderr.write("\r\x1b[K")
+        batch.append(task)
+        if planned.files == 0:
+            print(f"no input files found under {', '.join(args.input)}: nothing to do")
+        elif task.complete():
+            print(f"nothing to do: this batch (plan {planned.id}) is already complete in {out}")
+            summarise(out)
+            return EXIT_OK
+        return [task]
+
+    result = run_locked(options, out, plan, live)
+    return result if isinstance(result, int) else report_run(result, batch[0], out)
 
 
 def planning_line(files: int) -> None:
@@ -258,18 +209,14 @@ def planning_line(files: int) -> None:
     sys.stderr.flush()
 
 
-def report_run(result: object, task: object, out: Path) -> int:
-    from luigi.execution_summary import LuigiStatusCode
-
+def report_run(result: Any, task: CleanBatch, out: Path) -> int:
+    if succeeded(result, task):
+        if OutputLayout(out).manifest.exists():
+            summarise(out)
+        else:  # complete elsewhere (another worker finished it)
+            print(f"done: {out}")
+        return EXIT_OK
     status = getattr(result, "status", None)
-    ok = status in (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY)
-    ok = ok or finished_elsewhere(result, task)
-    if ok and (out / "manifest.json").exists():
-        summarise(out)
-        return 0
-    if ok:  # complete elsewhere (another worker finished it)
-        print(f"done: {out}")
-        return 0
     print(
         f"FAILED ({status.name if status else 'unknown'}): {getattr(result, 'one_line_summary', '')}",
         file=sys.stderr,
@@ -282,17 +229,15 @@ def report_run(result: object, task: object, out: Path) -> int:
 
 def summarise(out: Path) -> None:
     """The run in a few lines, ending with the main reasons documents were set aside and the report."""
-    from pipeline import jsonl
-    from pipeline.manifest import counts_line
-
-    m = jsonl.loads((out / "manifest.json").read_bytes())
+    layout = OutputLayout(out)
+    m = jsonl.loads(layout.manifest.read_bytes())
     d = m["documents"]
     print(f"done: {counts_line(out)}")
-    print(f"output: {out}/clean  audit logs: {out}/audit  manifest: {out / 'manifest.json'}")
+    print(f"output: {layout.folder('clean')}  audit logs: {layout.audit}  manifest: {layout.manifest}")
     if d["quarantined"]:
         print(f"top quarantine errors: {top(quarantine_errors(out))}")
     print(f"top rejection reasons: {top(m.get('rejection_reasons', {})) or 'none'}")
-    print(f"report: {out / 'report.html'}")
+    print(f"report: {layout.report}")
 
 
 def top(counts: dict[str, int], n: int = 3) -> str:
@@ -302,78 +247,15 @@ def top(counts: dict[str, int], n: int = 3) -> str:
 
 def quarantine_errors(out: Path) -> dict[str, int]:
     """Quarantine records by the kind of error (the text before its first ':' or '(')."""
-    from pipeline import jsonl
-
     kinds: Counter[str] = Counter()
-    for part in sorted((out / "quarantine").glob("part-*.jsonl")):
+    for part in OutputLayout(out).parts(QUARANTINE):
         for record in jsonl.read_jsonl(part):
             error = str(record.get("error") or "unknown")
             kinds[error.split(":")[0].split(" (")[0].strip()] += 1
     return dict(kinds)
 
 
-def failed_tasks(result: object) -> list[str]:
-    """One line per failed task, naming its stage and shard (Luigi's summary shortens long ones)."""
-    from luigi.execution_summary import _summary_dict
-
-    worker = getattr(result, "worker", None)
-    if worker is None:
-        return []
-    failed = _summary_dict(worker).get("failed", set())
-    return sorted(f"failed: {t.task_family} shard {getattr(t, 'shard', '-')} ({t.task_id})" for t in failed)
-
-
-def finished_elsewhere(result: object, task: Any) -> bool:
-    """True when other workers of a shared luigid completed what this worker was not given.
-
-    A worker quits once nothing is left that it may run, even while another worker still runs the
-    batch's last tasks; Luigi then calls the run NOT_RUN ("not granted run permission") although
-    nothing failed. So wait for those workers, then judge by the root task's own complete().
-    """
-    from luigi.execution_summary import LuigiStatusCode
-    from luigi.rpc import RemoteScheduler
-
-    worker = getattr(result, "worker", None)
-    if getattr(result, "status", None) != LuigiStatusCode.NOT_RUN or worker is None:
-        return False
-    scheduler = getattr(worker, "_scheduler", None)
-    if isinstance(scheduler, RemoteScheduler):
-        wait_for_other_workers(scheduler, worker._id, task)
-    return bool(task.complete())
-
-
-def wait_for_other_workers(scheduler: Any, worker_id: str, task: Any, poll: float = 1.0, grace: float = 30.0) -> None:
-    """Poll luigid while tasks of ours run elsewhere; ping so it keeps us registered meanwhile.
-
-    A failed task waiting for its retry on another worker (pending, nothing running) gets `grace`
-    seconds; a task killed with its worker is back to pending after luigid's worker_disconnect_delay.
-    """
-    import time
-
-    idle_since, told = time.monotonic(), False
-    while not task.complete():
-        state = scheduler.count_pending(worker=worker_id)
-        scheduler.ping(worker=worker_id)
-        if state["running_tasks"]:
-            idle_since = time.monotonic()
-            if not told:
-                print(f"waiting: {len(state['running_tasks'])} task(s) of this batch run by other workers", flush=True)
-                told = True
-        elif not state["n_pending_tasks"] or time.monotonic() - idle_since > grace:
-            return
-        time.sleep(poll)
-
-
-def cmd_daily(args: argparse.Namespace) -> int:
-    configure_luigi()
-    from pipeline.daily import run_daily
-
-    return run_daily(args)
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
-    from pipeline.explain import explain_file
-
     path = Path(args.file)
     if not path.is_file():
         raise ConfigError(f"{args.file}: {'is a folder' if path.is_dir() else 'no such file'}: give one input file")
@@ -385,8 +267,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import check_folders, evaluate, evaluate_real_pages, format_report
-
     if not args.gold and not args.output:
         return evaluate_real_pages(args)
     if not (args.gold and args.output):
@@ -399,10 +279,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from pipeline.core import Context
-    from pipeline.settings import load_settings
-    from pipeline.train import train
-
     shared = Path(args.shared) if args.shared else CONFIG_DIR.parent.parent / "shared"
     thresholds = train(Context.load(load_settings(args.config)), shared, Path(args.out), args.version)
     print(f"model: {args.out}  thresholds (set on dev): {thresholds}")
@@ -410,8 +286,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.report import build_report
-
     print(f"report: {build_report(Path(args.output_dir))}")  # a folder without a manifest: ConfigError
     return 0
 

@@ -15,7 +15,6 @@ range so Luigi never clips it silently.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
@@ -27,12 +26,12 @@ from luigi.tools.range import RangeDaily
 
 from pipeline import jsonl
 from pipeline.errors import ConfigError
+from pipeline.layout import SUCCESS as MARKER
+from pipeline.layout import DailyLayout
 from pipeline.manifest import counts_line
-from pipeline.plan import make_plan
+from pipeline.outdir import claim, make_folder
+from pipeline.runner import EXIT_FAILED, EXIT_OK, RunOptions, finished_elsewhere, make_batch, prepare, run_locked
 from pipeline.tasks import CleanBatch, settings_for
-
-MARKER = "_SUCCESS"
-INDEX = "_dedup"  # the cross-day duplicate index, beside the days' folders (pipeline/dedup_index.py)
 
 
 def day_input(input_root: str | Path, date: dt.date) -> Path:
@@ -40,7 +39,7 @@ def day_input(input_root: str | Path, date: dt.date) -> Path:
 
 
 def day_output(output_root: str | Path, date: dt.date) -> Path:
-    return Path(output_root) / date.isoformat()
+    return DailyLayout(Path(output_root)).day(date).root
 
 
 class DayInputClosed(luigi.ExternalTask):
@@ -70,7 +69,7 @@ class CleanDay(luigi.Task):
         return DayInputClosed(date=self.date, input_root=self.input_root)
 
     def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(day_output(self.output_root, self.date) / MARKER))
+        return luigi.LocalTarget(str(DailyLayout(Path(self.output_root)).day(self.date).success))
 
     @classmethod
     def bulk_complete(cls, parameter_tuples: Iterable[Any]) -> list[Any]:
@@ -80,20 +79,15 @@ class CleanDay(luigi.Task):
     def batch(self) -> CleanBatch:
         """The day's batch. Planning again after the dynamic dependency gives the same plan id."""
         settings = settings_for(self.config, self.languages)
-        out = day_output(self.output_root, self.date)
-        plan = make_plan([str(day_input(self.input_root, self.date))], settings.input, out / "work")
+        day = self.date.isoformat()
+        index = {}  # issue 13: the days' batches share one duplicate index
+        if settings.dedup.enabled:
+            index = {"dedup_index": str(DailyLayout(Path(self.output_root)).dedup_index), "batch_name": day,
+                     "batch_day": day}  # fmt: skip
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        index = (
-            {
-                "dedup_index": str(Path(self.output_root) / INDEX),
-                "batch_name": self.date.isoformat(),
-                "batch_day": self.date.isoformat(),
-            }
-            if settings.dedup.enabled
-            else {}
-        )  # issue 13
-        return CleanBatch(output_dir=str(out), plan=plan.id, config=self.config, languages=self.languages,
-                          fingerprint=settings.fingerprint("normalise"), started=started, **index)  # fmt: skip
+        options = RunOptions(self.config, self.languages)
+        inputs = [str(day_input(self.input_root, self.date))]
+        return make_batch(day_output(self.output_root, self.date), inputs, options, started, index)[1]
 
     def previous_day(self) -> CleanDay | None:
         """The latest earlier day within the duplicate index's horizon whose input is closed."""
@@ -117,7 +111,7 @@ class CleanDay(luigi.Task):
             {
                 "date": self.date.isoformat(),
                 "plan": batch.plan,
-                "manifest": str(Path(batch.output_dir) / "manifest.json"),
+                "manifest": str(batch.layout.manifest),
             },
         )
 
@@ -195,8 +189,6 @@ def manifest_line(out: Path) -> str:
 
 def report_days(result: Any, root: luigi.Task, ready: list[CleanDay]) -> int:
     """A line per day run; exit 1 naming the days that did not complete."""
-    from pipeline.cli import EXIT_FAILED, finished_elsewhere
-
     finished_elsewhere(result, root)
     failed = [task for task in ready if not task.complete()]
     for task in ready:
@@ -206,44 +198,33 @@ def report_days(result: Any, root: luigi.Task, ready: list[CleanDay]) -> int:
         print(f"FAILED: {len(failed)} of {len(ready)} days: {', '.join(str(t.date) for t in failed)}", file=sys.stderr)
         print(getattr(result, "summary_text", ""), file=sys.stderr)
         return EXIT_FAILED
-    return 0
+    return EXIT_OK
 
 
 def run_daily(args: argparse.Namespace) -> int:
     """`python -m pipeline daily`: see the module docstring."""
-    from pipeline.cli import EXIT_BUSY, canonical_languages, check_scheduler, interrupt_quietly
-    from pipeline.core import Context
-    from pipeline.locking import BatchBusy, BatchLock
-    from pipeline.outdir import check_location, claim, make_folder
-    from pipeline.settings import load_settings
-
-    config = str(Path(args.config).resolve()) if args.config else ""
-    languages = canonical_languages(args.languages)
-    Context.load(load_settings(config or None).with_languages(languages))  # fail before any task
+    options = RunOptions.from_args(args)
+    settings_for(options.config, options.languages)  # a mistake in the settings file is told first
     in_root, out_root = Path(args.input_root).resolve(), Path(args.output_root).resolve()
     if not in_root.is_dir():  # a mistyped root would skip every day as "not closed yet", forever
         raise ConfigError(f"--input-root {args.input_root}: no such folder: give the folder holding YYYY/MM/DD/")
-    check_location(out_root, [str(in_root)])
-    tasks = [CleanDay(date=d, input_root=str(in_root), output_root=str(out_root), config=config,
-                      languages=languages) for d in resolve_days(args, dt.date.today())]  # fmt: skip
-    options: dict[str, Any] = {"workers": args.workers, "detailed_summary": True}
-    options.update({"scheduler_url": args.scheduler_url} if args.scheduler_url else {"local_scheduler": True})
-    if args.scheduler_url:
-        check_scheduler(args.scheduler_url)
-    make_folder(out_root)
-    interrupt_quietly()
-    try:
-        with BatchLock(out_root) if not args.scheduler_url else contextlib.nullcontext():
-            ready = triage(tasks)
-            if not ready:
-                return 0
-            for task in ready:  # a day's folder holds that day's batch only
-                day = day_output(out_root, task.date)
-                make_folder(day)
-                claim(day, [str(day_input(in_root, task.date))], overwrite=False)
-            root = range_task(ready)
-            result = luigi.build([root], **options)
-    except BatchBusy as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_BUSY
-    return report_days(result, root, ready)
+    days = resolve_days(args, dt.date.today())
+    prepare(options, out_root, [str(in_root)])
+    tasks = [CleanDay(date=d, input_root=str(in_root), output_root=str(out_root), config=options.config,
+                      languages=options.languages) for d in days]  # fmt: skip
+    ready: list[CleanDay] = []
+    root: list[luigi.Task] = []
+
+    def plan() -> list[luigi.Task] | int:
+        ready.extend(triage(tasks))
+        if not ready:
+            return EXIT_OK
+        for task in ready:  # a day's folder holds that day's batch only
+            day = day_output(out_root, task.date)
+            make_folder(day)
+            claim(day, [str(day_input(in_root, task.date))], overwrite=False)
+        root.append(range_task(ready))
+        return root
+
+    result = run_locked(options, out_root, plan)
+    return result if isinstance(result, int) else report_days(result, root[0], ready)

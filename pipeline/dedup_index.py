@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline import jsonl
-from pipeline.settings import DedupSettings
+from pipeline.errors import ConfigError
+from pipeline.layout import CLEAN, DailyLayout, OutputLayout
+from pipeline.settings import DedupSettings, load_settings
 from pipeline.stages.dedup import Deduplicator, Origin, Signature, sign
 
 
@@ -89,7 +91,7 @@ def rebuild(folder: Path, batches: list[tuple[str, str, Path]], settings: DedupS
     index, n = DedupIndex(folder, settings), 0
     for batch, day, out in batches:
         with index.segment(batch, day) as f:
-            for part in sorted((out / "clean").glob("part-*.jsonl")):
+            for part in OutputLayout(out).parts(CLEAN):
                 for rec in jsonl.read_jsonl(part):
                     sig = None if "duplicate_of" in rec else sign(rec.get("text") or "", settings)
                     if sig is not None:
@@ -111,18 +113,14 @@ def add_rebuild_command(sub: Any) -> None:
 
 
 def cmd_rebuild(args: Any) -> int:
-    from pipeline.errors import ConfigError
-    from pipeline.settings import load_settings
-
     settings = load_settings(args.config).dedup
     if args.output_root:
-        root = Path(args.output_root).resolve()
-        days = sorted(p for p in root.glob("????-??-??") if (p / "clean").is_dir())
-        folder, batches = root / "_dedup", [(p.name, p.name, p) for p in days]
+        daily = DailyLayout(Path(args.output_root).resolve())
+        folder, batches = daily.dedup_index, [(d.root.name, d.root.name, d.root) for d in daily.days()]
     elif args.index and args.outputs:
         folder, batches = Path(args.index).resolve(), []
         for out in (Path(o).resolve() for o in args.outputs):
-            manifest = out / "manifest.json"
+            manifest = OutputLayout(out).manifest
             if not manifest.exists():
                 raise ConfigError(f"{out} holds no finished batch (no manifest.json)")
             batches.append((str(out), str(jsonl.loads(manifest.read_bytes())["started"])[:10], out))

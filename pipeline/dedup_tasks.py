@@ -1,13 +1,15 @@
-"""Duplicate handling between the tasks (issue 13; the pure part is `stages/dedup.py`).
+"""Duplicate handling over a batch's work files, called by the tasks (issue 13; the per-document
+part is `stages/dedup.py`). No Luigi here: paths come from pipeline/layout.py, progress through a
+callback.
 
 - Signatures are made in the per-shard tasks and written beside their outputs (`*.sig`,
   one line per active document: its position in the shard file, id, source, signature):
   RepairEncoding signs the repaired text (for learning), NormaliseParagraphs the delivered text.
 - LearnBoilerplate runs a `Deduplicator` over the repaired texts and takes the copies back out of
   the line counts (`take_back_copies`), so a cluster of copies counts as one document.
-- `FindDuplicates`, one task per batch, runs a `Deduplicator` over the delivered texts (after the
-  articles of earlier batches, when a cross-batch index is given) and writes, per shard, the
-  decisions (`*.decisions.jsonl`) that WriteOutputs applies (`apply_decision`).
+- `find_duplicates` (the FindDuplicates task, one per batch) runs a `Deduplicator` over the
+  delivered texts (after the articles of earlier batches, when a cross-batch index is given) and
+  writes, per shard, the decisions (`*.decisions.jsonl`) that WriteOutputs applies (`apply_decision`).
 """
 
 from __future__ import annotations
@@ -15,34 +17,31 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-import luigi
 import numpy as np
 
 from pipeline import jsonl
-from pipeline.document import OK, Document
+from pipeline.dedup_index import DedupIndex
+from pipeline.document import AuditEvent, Document
 from pipeline.settings import DedupSettings
 from pipeline.stages.boilerplate import BoilerplateCounter
 from pipeline.stages.dedup import REASON, RULE, STAGE, Deduplicator, Match, Origin, Signature, sign, sign_lines
-from pipeline.stages.paragraphs import final_text
-from pipeline.tasks import BatchTask, NormaliseParagraphs, RepairEncoding, report
 
 SAMPLE = 20  # decisions shown in the summary (report.html)
 CLUSTERS = 10  # largest clusters shown
 
 
-def sidecar_path(output_path: str, kind: str) -> str:
-    return output_path[: -len(".jsonl")] + f".{kind}"  # not *.jsonl: globs of stage outputs skip it
+Progress = Callable[[int, int, str], None]  # (shard number from 1, shards, message)
 
 
 class SignatureSidecar:
     """Signatures of a shard's documents, written atomically beside the shard's output."""
 
-    def __init__(self, path: str, settings: DedupSettings, with_shingles: bool = False, lines: bool = False) -> None:
+    def __init__(self, path: Path, settings: DedupSettings, with_shingles: bool = False, lines: bool = False) -> None:
         """`with_shingles`: also the shingle hashes (exact checks); `lines`: learning's signature."""
         self.settings, self.i, self.with_shingles, self.lines = settings, -1, with_shingles, lines
         self.ctx = jsonl.atomic_open(path)
@@ -70,35 +69,31 @@ class SignatureSidecar:
         self.ctx.__exit__(*exc)
 
 
-def sign_delivered(doc: Document, sidecar: SignatureSidecar) -> None:
-    sidecar.add(doc, final_text(doc) if doc.status == OK else None)
-
-
 # ---- learning: a cluster of copies counts once -------------------------------------------------
 
 
-def learning_copies(task: BatchTask, taken: list[set[str]]) -> dict[int, dict[int, str]]:
+def learning_copies(signatures: list[Path], settings: DedupSettings, taken: list[set[str]],
+                    progress: Progress) -> dict[int, dict[int, str]]:  # fmt: skip
     """Per shard: the position and counted group of each copy of an earlier document whose lines
-    were added to the counts (`taken`: per shard, the groups LearnBoilerplate merged)."""
-    settings = task.settings.dedup
+    were added to the counts (`signatures`: the encoding shards' sidecars; `taken`: per shard, the
+    groups LearnBoilerplate merged)."""
     dedup = Deduplicator(settings)
     copies: dict[int, dict[int, str]] = {}
-    for shard in range(len(taken)):
-        path = sidecar_path(task.clone(RepairEncoding, shard=shard).output().path, "sig")
+    for shard, path in enumerate(signatures):
         for rec in jsonl.read_jsonl(path):
             match = dedup.check(Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"]))
             if match is not None and rec.get("group") in taken[shard]:
                 copies.setdefault(shard, {})[rec["i"]] = rec["group"]
-        report(task, round(100 * (shard + 1) / max(1, len(taken))), f"learning: copies, shard {shard + 1}")
+        progress(shard + 1, len(signatures), f"learning: copies, shard {shard + 1}")
     return copies
 
 
-def take_back_copies(task: BatchTask, counter: BoilerplateCounter, copies: dict[int, dict[int, str]]) -> int:
-    """Remove the copies' lines from the counts; returns how many documents were taken back."""
+def take_back_copies(documents: list[Path], counter: BoilerplateCounter, copies: dict[int, dict[int, str]]) -> int:
+    """Remove the copies' lines from the counts (`documents`: the encoding shards' outputs);
+    returns how many documents were taken back."""
     n = 0
     for shard, positions in sorted(copies.items()):
-        path = task.clone(RepairEncoding, shard=shard).output().path
-        with open(path, "rb") as f:
+        with open(documents[shard], "rb") as f:
             for i, line in enumerate(f):
                 if i in positions:  # only the copies are parsed
                     counter.remove(Document.from_record(jsonl.loads(line)), positions[i])
@@ -109,56 +104,37 @@ def take_back_copies(task: BatchTask, counter: BoilerplateCounter, copies: dict[
 # ---- delivery: one merge task decides, WriteOutputs routes -------------------------------------
 
 
-class FindDuplicates(BatchTask):
-    """Decide, over the whole batch in input order, which delivered texts are copies."""
+def find_duplicates(signatures: list[Path], decisions: list[Path], settings: DedupSettings,
+                    index: DedupIndex | None, batch: str, day: str, progress: Progress) -> dict[str, Any]:  # fmt: skip
+    """Check the delivered texts (`signatures`, one sidecar per shard) in input order; write each
+    shard's decisions to `decisions[shard]`; return the summary (manifest.json, report.html)."""
+    dedup = Deduplicator(settings)
+    summary = Summary()
+    earlier = index.load_into(dedup, batch, day) if index else 0
+    store = dedup.store = SidecarStore(signatures)
+    with store, index.segment(batch, day) if index else contextlib.nullcontext() as segment:
+        for n in range(len(signatures)):
+            found = []
+            for where, rec in store.records(n):
+                sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"])
+                match = dedup.check(sig, me, where)
+                if match is not None:
+                    found.append(decision_record(rec["i"], rec["id"], match))
+                    summary.add(me, match)
+                elif segment is not None:
+                    sig = Signature(sig.exact, sig.minhash)  # the index keeps no shingles (size)
+                    segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
+                                               **sig.to_record()}))  # fmt: skip
+            jsonl.write_jsonl(decisions[n], found)
+            found_so_far = f"{summary.total} copies found"
+            progress(n + 1, len(signatures), f"duplicates: shard {n + 1}/{len(signatures)}, {found_so_far}")
+    progress(1, 1, f"duplicates: {summary.total} copies of {len(dedup)} kept documents")
+    return summary.to_record(earlier, settings)
 
-    stage = STAGE
 
-    def requires(self) -> list[luigi.Task]:
-        return [self.clone(NormaliseParagraphs, shard=i) for i in range(self.plan_info.shards)]
-
-    def output(self) -> luigi.LocalTarget:
-        fp = self.settings.fingerprint("normalise")
-        return luigi.LocalTarget(str(self.work / "dedup" / f"{self.plan}-{fp}.json"))
-
-    def decisions_path(self, shard: int) -> Path:
-        fp = self.settings.fingerprint("normalise")
-        return self.work / "dedup" / f"{self.plan}-{shard:05d}-{fp}.decisions.jsonl"
-
-    def run(self) -> None:
-        from pipeline.dedup_index import DedupIndex
-
-        settings = self.settings.dedup
-        dedup = Deduplicator(settings)
-        summary = Summary()
-        index = DedupIndex(Path(self.dedup_index), settings) if self.dedup_index else None
-        batch = self.batch_name or str(Path(self.output_dir).resolve())
-        earlier = index.load_into(dedup, batch, self.batch_day) if index else 0
-        shards = self.requires()
-        store = dedup.store = SidecarStore([sidecar_path(shard.output().path, "sig") for shard in shards])
-        with store, index.segment(batch, self.batch_day) if index else contextlib.nullcontext() as segment:
-            for n in range(len(shards)):
-                decisions = []
-                for where, rec in store.records(n):
-                    sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"])
-                    match = dedup.check(sig, me, where)
-                    if match is not None:
-                        decisions.append(decision_record(rec["i"], rec["id"], match))
-                        summary.add(me, match)
-                    elif segment is not None:
-                        sig = Signature(sig.exact, sig.minhash)  # the index keeps no shingles (size)
-                        segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
-                                                   **sig.to_record()}))  # fmt: skip
-                jsonl.write_jsonl(self.decisions_path(n), decisions)
-                report(self, round(100 * (n + 1) / max(1, len(shards))),
-                       f"duplicates: shard {n + 1}/{len(shards)}, {summary.total} copies found")  # fmt: skip
-        record = summary.to_record(earlier, settings)
-        jsonl.write_json(self.output().path, record)
-        report(self, 100, f"duplicates: {summary.total} copies of {len(dedup)} kept documents")
-
-    def decisions(self, shard: int) -> dict[int, dict[str, Any]]:
-        path = self.decisions_path(shard)
-        return {rec["i"]: rec for rec in jsonl.read_jsonl(path)} if path.exists() else {}
+def read_decisions(path: Path) -> dict[int, dict[str, Any]]:
+    """A shard's decisions by position in the shard (none when the file is missing)."""
+    return {rec["i"]: rec for rec in jsonl.read_jsonl(path)} if path.exists() else {}
 
 
 class SidecarStore:
@@ -167,7 +143,7 @@ class SidecarStore:
 
     SHIFT = 40  # where = shard << SHIFT | offset
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[Path]) -> None:
         self.paths = paths
         self.files: dict[int, IO[bytes]] = {}
 
@@ -222,9 +198,7 @@ def apply_decision(doc: Document, decision: dict[str, Any] | None, settings: Ded
     return {"duplicate_of": of}
 
 
-def _note(why: str) -> Any:
-    from pipeline.document import AuditEvent
-
+def _note(why: str) -> AuditEvent:
     return AuditEvent(stage=STAGE, action="note", rule=RULE, reason=why)
 
 
@@ -256,10 +230,6 @@ class Summary:
         }  # fmt: skip
 
 
-def read_summary(task: luigi.Task) -> dict[str, Any] | None:
-    path = Path(task.clone(FindDuplicates).output().path)
+def read_summary(path: Path) -> dict[str, Any] | None:
+    """FindDuplicates' summary, when the batch ran it."""
     return jsonl.loads(path.read_bytes()) if path.exists() else None
-
-
-def iter_sidecar(path: str) -> Iterator[dict[str, Any]]:
-    yield from jsonl.read_jsonl(path)

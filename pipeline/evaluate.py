@@ -17,11 +17,16 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.core import Context
+from pipeline.errors import ConfigError
+from pipeline.evaluation.pages import load_pages
+from pipeline.evaluation.realpages import evaluate_real_pages as run
+from pipeline.layout import CLEAN, OutputLayout
+from pipeline.settings import CONFIG_DIR, load_settings
+from pipeline.text import APOSTROPHE, QUOTES, SPACES
+
 if TYPE_CHECKING:
     import argparse
-
-from pipeline.errors import ConfigError
-from pipeline.text import APOSTROPHE, QUOTES, SPACES
 
 _FOLD = str.maketrans({**QUOTES, **APOSTROPHE, **SPACES})
 _TOKEN = re.compile(r"\w+")
@@ -41,14 +46,15 @@ def check_folders(gold_dir: Path, out_dir: Path) -> None:
         raise ConfigError(f"--gold {gold_dir}: no such folder: give the folder of gold annotations (*.json)")
     if not any(gold_dir.glob("*.json")):
         raise ConfigError(f"--gold {gold_dir}: no gold annotations (*.json) in this folder")
-    if not (out_dir / "clean").is_dir() and not (out_dir / "manifest.json").is_file():
+    out = OutputLayout(out_dir)
+    if not out.folder(CLEAN).is_dir() and not out.manifest.is_file():
         raise ConfigError(f"--output {out_dir}: not the output folder of a run (no clean/ or manifest.json): "
                           "run `python -m pipeline run --input ... --output DIR` first")  # fmt: skip
 
 
 def load_clean(out_dir: Path) -> dict[str, list[str]]:
     texts: dict[str, list[str]] = {}
-    for root, _, files in os.walk(out_dir / "clean"):
+    for root, _, files in os.walk(OutputLayout(out_dir).folder(CLEAN)):
         for name in sorted(files):
             if not name.endswith((".jsonl", ".jsonl.gz")):
                 continue
@@ -114,11 +120,6 @@ def format_report(summary: dict[str, Any], per_doc: list[dict[str, Any]], as_jso
 
 def evaluate_real_pages(args: argparse.Namespace) -> int:
     """Every split of the real pages, both paths, beside the baselines (see pipeline/evaluation/)."""
-    from pipeline.core import Context
-    from pipeline.evaluation.pages import load_pages
-    from pipeline.evaluation.realpages import evaluate_real_pages as run
-    from pipeline.settings import CONFIG_DIR, load_settings
-
     shared = Path(args.shared) if args.shared else CONFIG_DIR.parent.parent / "shared"
     pages = list(load_pages(shared, tuple(args.splits.split(",")), tuple(args.groups.split(","))))
     ctx = Context.load(load_settings(args.config))

@@ -10,7 +10,7 @@
       .webclean-claim.lock  .lock    claiming the folder, running a batch into it (pipeline/locking.py)
       _SUCCESS                       a finished day (pipeline/daily.py)
       work/
-        plans/<plan>/                the plan: shard lists (pipeline/plan.py)
+        plans/<plan>/                the plan: plan.json, shard-<shard>.jsonl lists (pipeline/plan.py)
         <stage>/<plan>-<shard>-<fp>.jsonl        a shard after encoding, chrome, language, normalise
           ... .counts.json .lines.json .sig      beside it: documents read per file, line counts, signatures
         learn/<plan>-<fp>.toml        the learned boilerplate pack
@@ -20,12 +20,16 @@
         timing/ progress/             per task: seconds taken; live done/total for the CLI's progress line
         audit-parts/<plan>-<fp>/<shard>/<hash>.audit.jsonl   pieces of a split file's audit log
 
+A `daily` output root holds one such folder per day, `<root>/YYYY-MM-DD/`, and the cross-day
+duplicate index `<root>/_dedup/` (DailyLayout).
+
 `<fp>` is a stage's settings fingerprint, `<shard>` five digits. Pure: no Luigi, no I/O except the
 listing helpers (`parts`, `stage_files`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -46,6 +50,7 @@ MARKER = ".webclean-batch.json"
 CLAIM_LOCK = ".webclean-claim.lock"
 LOCK = ".lock"
 SUCCESS = "_SUCCESS"
+DEDUP_INDEX = "_dedup"  # beside the days' folders of a `daily` output root (DailyLayout)
 # What a run writes into its output folder; `--overwrite` removes exactly these, nothing else.
 OWNED = (CLEAN, REJECTED, QUARANTINE, AUDIT, WORK, MANIFEST, REPORT, LEARNED_RULES, SUCCESS, MARKER)
 # What every run leaves (work/ first, the rest at the end): without a marker, these show an earlier run.
@@ -58,8 +63,16 @@ MAX_NAME_BYTES = 200
 MAX_PATH_BYTES = 3800
 
 
+PLAN_META = "plan.json"  # in a plan's folder, with one shard list per shard (plan_shard_name)
+
+
 def shard_name(shard: int) -> str:
     return f"{shard:05d}"
+
+
+def plan_shard_name(shard: int) -> str:
+    """A shard's list of input files, in its plan's folder."""
+    return f"shard-{shard_name(shard)}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,12 @@ class OutputLayout:
 
     def plan_dir(self, plan: str) -> Path:
         return self.plans / plan
+
+    def plan_meta(self, plan: str) -> Path:
+        return self.plan_dir(plan) / PLAN_META
+
+    def plan_shard(self, plan: str, shard: int) -> Path:
+        return self.plan_dir(plan) / plan_shard_name(shard)
 
     def stage_file(self, stage: str, plan: str, name: str, fp: str, suffix: str = ".jsonl") -> Path:
         """`work/<stage>/<plan>-<name>-<fp><suffix>`: a stage's output for one shard (name "00003")."""
@@ -219,3 +238,21 @@ def _safe_part(part: str) -> str:
     if part in ("", ".", ".."):
         part = part.replace(".", "_") or "_"
     return part.encode("utf-8", "surrogatepass")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+
+
+@dataclass(frozen=True)
+class DailyLayout:
+    """The output root of `daily`: one output folder per day, and the duplicate index beside them."""
+
+    root: Path
+
+    def day(self, date: dt.date) -> OutputLayout:
+        return OutputLayout(self.root / date.isoformat())
+
+    @property
+    def dedup_index(self) -> Path:
+        return self.root / DEDUP_INDEX
+
+    def days(self) -> list[OutputLayout]:
+        """The days' folders that hold outputs (a clean/ folder), oldest first."""
+        return [OutputLayout(p) for p in sorted(self.root.glob("????-??-??")) if (p / CLEAN).is_dir()]

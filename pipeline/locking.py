@@ -14,6 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from pipeline.layout import OutputLayout
+
 
 class BatchBusy(RuntimeError):
     """Another process is running a batch into the same output folder."""
@@ -21,7 +23,7 @@ class BatchBusy(RuntimeError):
 
 class BatchLock:
     def __init__(self, output: Path) -> None:
-        self.path = output / ".lock"
+        self.path = OutputLayout(output).lock
         self.f: IO[str] | None = None
 
     def __enter__(self) -> BatchLock:

@@ -2,6 +2,8 @@
 
 For every input file, the documents the encoding stage read must equal the documents written
 to clean + rejected + quarantine. A mismatch fails the batch (CleanBatch raises), loudly.
+Built from plain data (the output folder's layout, the plan, the settings and the run's
+fingerprints) and the work files the shards left; no Luigi here.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import importlib.metadata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import __version__, jsonl
-from pipeline.settings import STAGES
-
-if TYPE_CHECKING:
-    from pipeline.tasks import CleanBatch
+from pipeline.dedup_tasks import read_summary
+from pipeline.fingerprint import Fingerprints
+from pipeline.layout import ROUTES, OutputLayout
+from pipeline.plan import Plan
+from pipeline.settings import Settings
 
 LIBRARIES = ("luigi", "ftfy", "langdetect", "langdetect-rs", "trafilatura", "orjson")
 
@@ -32,21 +35,21 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def build_manifest(task: CleanBatch) -> dict[str, Any]:
-    plan = task.plan_info
-    settings = task.settings
-    acc = _account(task)
-    timing = _stage_seconds(task, plan.shards)
-    root = Path(task.output_dir)
-    _remove_stale_parts(root, plan.shards)
-    jsonl.sweep_temporaries(root)
+def build_manifest(
+    layout: OutputLayout, plan: Plan, settings: Settings, fingerprints: Fingerprints, started: str | None
+) -> dict[str, Any]:
+    """The manifest of a finished batch; also removes what an earlier, larger batch left behind."""
+    acc = _account(layout, plan, fingerprints)
+    timing = _stage_seconds(layout, plan, fingerprints)
+    _remove_stale_parts(layout, plan.shards)
+    jsonl.sweep_temporaries(layout.root)
     per_file = dict(sorted(acc.per_file.items())) if acc.per_file is not None else None
     return {
         "pipeline": {"version": __version__, "libraries": library_versions()},
         "config": {"files": list(settings.sources), "languages": list(settings.language.accept),
-                   "fingerprints": {s: settings.fingerprint(s) for s in STAGES}},
+                   "fingerprints": fingerprints.as_dict()},
         "plan": {"id": plan.id, "shards": plan.shards, "files": plan.files, "bytes": plan.bytes},
-        "started": task.started or None,
+        "started": started,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "documents": {"in": acc.read, "clean": acc.docs.get("clean", 0), "rejected": acc.docs.get("rejected", 0),
                       "quarantined": acc.docs.get("quarantined", 0)},
@@ -55,19 +58,13 @@ def build_manifest(task: CleanBatch) -> dict[str, Any]:
         "stages": dict(sorted(acc.totals["actions"].items())),
         "rules": dict(acc.totals["rules"].most_common()),
         "rejection_reasons": dict(acc.totals["reasons"].most_common()),
-        "duplicates": _duplicates(task),  # issue 13: FindDuplicates' summary
+        "duplicates": read_summary(layout.dedup_summary(plan.id, fingerprints["normalise"])),  # issue 13
         "notes": dict(acc.totals["notes"].most_common()),
         "languages": dict(acc.totals["languages"].most_common()),
         "sites": dict(acc.totals["sites"].most_common()),
         "accounting": {"ok": not acc.problem_count, "files": acc.files, "problems": acc.problems,
                        "per_file": per_file},
     }  # fmt: skip
-
-
-def _duplicates(task: CleanBatch) -> dict[str, Any] | None:
-    from pipeline.dedup_tasks import read_summary
-
-    return read_summary(task)
 
 
 PER_FILE_LIMIT = 1000  # manifest.json lists each file's outcome up to this many files
@@ -89,16 +86,14 @@ class Accounting:
     per_file: dict[str, dict[str, int]] | None = field(default_factory=dict)
 
 
-def _account(task: CleanBatch) -> Accounting:
+def _account(layout: OutputLayout, plan: Plan, fingerprints: Fingerprints) -> Accounting:
     """The accounting check, shard by shard: a file is read and written in one shard, so memory
     holds one shard's files at a time, however many files the batch has."""
-    from pipeline.tasks import RepairEncoding
-
     acc = Accounting()
     previous: set[str] = set()  # a file split by byte ranges is read by consecutive shards: count it once
-    for i, target in enumerate(task.input()):
-        shard = jsonl.loads(Path(target.path).read_bytes())
-        read = jsonl.loads(Path(task.clone(RepairEncoding, shard=i).counts_path()).read_bytes())
+    for i in range(plan.shards):
+        shard = jsonl.loads(layout.done(plan.id, i, fingerprints["normalise"]).read_bytes())
+        read = jsonl.loads(layout.read_counts(plan.id, i, fingerprints["encoding"]).read_bytes())
         for key, counter in acc.totals.items():
             counter.update(shard.get(key, {}))  # "notes" is missing from shards written before it existed
         acc.chars["in"] += shard["chars_in"]
@@ -132,30 +127,25 @@ def _add(total: dict[str, int], counts: dict[str, int]) -> None:
         total[key] = total.get(key, 0) + n
 
 
-def _stage_seconds(task: CleanBatch, shards: int) -> dict[str, float]:
+def _stage_seconds(layout: OutputLayout, plan: Plan, fingerprints: Fingerprints) -> dict[str, float]:
     """Seconds spent inside each stage's tasks, summed over shards (from work/timing/)."""
-    from pipeline.tasks import (
-        CheckLanguage,
-        NormaliseParagraphs,
-        RemoveChrome,
-        RepairEncoding,
-        WriteOutputs,
-        timing_path,
-    )
-
     out: dict[str, float] = {}
-    for cls in (RepairEncoding, RemoveChrome, CheckLanguage, NormaliseParagraphs, WriteOutputs):
-        for i in range(shards):
-            path = timing_path(task.clone(cls, shard=i))
+    for stage in ("encoding", "chrome", "language", "normalise", "write"):
+        for i in range(plan.shards):
+            if stage == "write":  # WriteOutputs' own output is its shard's marker under work/done/
+                output = layout.done(plan.id, i, fingerprints["normalise"])
+            else:
+                output = layout.shard_output(stage, plan.id, i, fingerprints[stage])
+            path = layout.timing(output)
             if path.exists():
-                out[cls.stage] = round(out.get(cls.stage, 0.0) + jsonl.loads(path.read_bytes())["seconds"], 3)
+                out[stage] = round(out.get(stage, 0.0) + jsonl.loads(path.read_bytes())["seconds"], 3)
     return out
 
 
-def _remove_stale_parts(root: Path, shards: int) -> None:
+def _remove_stale_parts(layout: OutputLayout, shards: int) -> None:
     """Part files numbered beyond this plan's shards come from an earlier, larger batch."""
-    for folder in ("clean", "rejected", "quarantine"):
-        for path in sorted((root / folder).glob("part-*.jsonl")):
+    for folder in ROUTES:
+        for path in layout.parts(folder):
             try:
                 n = int(path.stem.split("-")[1])
             except (IndexError, ValueError):
@@ -166,7 +156,7 @@ def _remove_stale_parts(root: Path, shards: int) -> None:
 
 def counts_line(out: Path) -> str:
     """A finished batch in one line: documents in, clean, rejected, quarantined (files, shards)."""
-    m = jsonl.loads((out / "manifest.json").read_bytes())
+    m = jsonl.loads(OutputLayout(out).manifest.read_bytes())
     d = m["documents"]
     return (
         f"{d['in']} documents in, {d['clean']} clean, {d['rejected']} rejected, {d['quarantined']} quarantined "

@@ -19,14 +19,7 @@ from pathlib import Path
 from pipeline import jsonl
 from pipeline.errors import ConfigError
 from pipeline.inputs import readable
-
-MARKER = ".webclean-batch.json"
-CLAIM_LOCK = ".webclean-claim.lock"
-# What a run writes into its output folder; --overwrite removes exactly these, nothing else.
-OWNED = ("clean", "rejected", "quarantine", "audit", "work", "manifest.json", "report.html",
-         "learned-rules.toml", "_SUCCESS", MARKER)  # fmt: skip
-# What every run leaves (work/ first, the rest at the end): without a marker, these show an earlier run.
-TRACES = frozenset({"work", "manifest.json", "report.html", "audit"})
+from pipeline.layout import MARKER, OWNED, TRACES, OutputLayout
 
 
 def batch_key(inputs: list[str]) -> tuple[str, list[str]]:
@@ -64,7 +57,7 @@ def claim(out: Path, inputs: list[str], overwrite: bool) -> None:
     Processes sharing a batch through luigid start together without the run lock: a short lock
     makes the second one see the first one's marker, not its fresh work/ folder without a marker.
     """
-    with open(out / CLAIM_LOCK, "a") as lock:
+    with open(OutputLayout(out).claim_lock, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _claim(out, inputs, overwrite)
 
@@ -87,11 +80,11 @@ def _claim(out: Path, inputs: list[str], overwrite: bool) -> None:
             shutil.rmtree(path)
         else:
             path.unlink()
-    jsonl.write_json(out / MARKER, {"batch": key, "inputs": [readable(p) for p in paths]})
+    jsonl.write_json(OutputLayout(out).marker, {"batch": key, "inputs": [readable(p) for p in paths]})
 
 
 def _owner(out: Path) -> str | None:
     try:
-        return str(jsonl.loads((out / MARKER).read_bytes())["batch"])
+        return str(jsonl.loads(OutputLayout(out).marker.read_bytes())["batch"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -2,29 +2,21 @@
 
 Records are JSON lines that datatrove's JsonlReader and Hugging Face `datasets` read as they are
 (`id`, `text`, and flat fields). Audit logs hold one event per change, in the order the stages
-made them, then a summary line per document.
+made them, then a summary line per document. `OutputParts` and `AuditWriter` write them; paths
+come from pipeline/layout.py (`audit_path` is re-exported here for its older callers).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import jsonl
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
+from pipeline.layout import ROUTES, OutputLayout, audit_path
 from pipeline.stages.paragraphs import final_text
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|~]")
-# Audit log names: a part at most this many bytes (255 minus ~55 for "~hash", ".audit.jsonl" and
-# the temporary name's ".<name>.tmp-<pid>-<8 hex>"), a whole path at most this many.
-MAX_NAME_BYTES = 200
-MAX_PATH_BYTES = 3800
 
 
 def clean_record(doc: Document) -> dict[str, Any]:
@@ -84,51 +76,10 @@ def summary_record(doc: Document) -> dict[str, Any]:
     }
 
 
-def audit_path(root: Path, file_source: str) -> Path:
-    """`audit/<source>.audit.jsonl`, made safe: never outside `root`, whatever the name holds.
-
-    A name that had to change (control characters such as a newline, a backslash, `:*?"<>|~`, `.`
-    or `..` parts, names too long) gets `~<hash of the source>` appended, so two sources never share
-    a log ("a\\nb.txt" and "a_b.txt" would), and `~` is in the unsafe set so no unchanged name can
-    look hashed. Each part is cut to MAX_NAME_BYTES of UTF-8, which leaves room for the suffix and
-    the writer's temporary name within the 255-byte limit; a path that would still be too long for
-    the OS goes flat under `_long/`.
-    """
-    parts = [_safe_part(part) for part in file_source.split("/")]
-    tag = _source_hash(file_source)
-    if "/".join(parts) != file_source:
-        parts[-1] += "~" + tag[:8]
-    path = root.joinpath(*parts)
-    path = path.with_name(path.name + ".audit.jsonl")
-    if len(os.fsencode(path)) > MAX_PATH_BYTES:
-        path = root / "_long" / f"{tag}.audit.jsonl"
-    if _resolved(root) not in (_resolved(path.parent) / path.name).parents:
-        raise ValueError(f"audit path for {file_source!r} escapes the output folder")
-    return path
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolved(folder: Path) -> Path:
-    """A folder's real path; cached, as a shard's logs mostly share a few folders."""
-    return folder.resolve()
-
-
-def _safe_part(part: str) -> str:
-    part = _UNSAFE.sub("_", part).strip()
-    if part in ("", ".", ".."):
-        part = part.replace(".", "_") or "_"
-    return part.encode("utf-8", "surrogatepass")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
-
-
-def _source_hash(source: str) -> str:
-    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-
-
 @dataclass
 class ShardStats:
     """Counts a shard contributes to manifest.json."""
 
-    files: Counter[str] = field(default_factory=Counter)  # per input file: documents read
     outcome: dict[str, Counter[str]] = field(default_factory=dict)  # per input file: clean/rejected/...
     rules: Counter[str] = field(default_factory=Counter)
     actions: Counter[str] = field(default_factory=Counter)  # "<stage>.<action>"
@@ -141,7 +92,6 @@ class ShardStats:
 
     def add(self, doc: Document) -> None:
         decision = summary_record(doc)["decision"]
-        self.files[doc.file] += 1
         self.outcome.setdefault(doc.file, Counter())[decision] += 1
         for e in doc.events:
             self.actions[f"{e.stage}.{e.action}"] += 1
@@ -158,7 +108,7 @@ class ShardStats:
 
     def to_record(self) -> dict[str, Any]:
         return {
-            "files": dict(self.files), "outcome": {k: dict(v) for k, v in self.outcome.items()},
+            "outcome": {k: dict(v) for k, v in self.outcome.items()},
             "rules": dict(self.rules), "actions": dict(self.actions), "reasons": dict(self.reasons),
             "notes": dict(self.notes), "languages": dict(self.languages), "sites": dict(self.sites),
             "chars_in": self.chars_in, "chars_out": self.chars_out,
@@ -172,8 +122,61 @@ def _reason_key(doc: Document) -> str:
     return "unknown"
 
 
-def group_by_file(docs: Iterable[Document]) -> dict[str, list[Document]]:
-    groups: dict[str, list[Document]] = {}
-    for doc in docs:
-        groups.setdefault(doc.file, []).append(doc)
-    return groups
+class OutputParts:
+    """clean/, rejected/ and quarantine/ part files of one shard; empty parts are not left behind."""
+
+    def __init__(self, layout: OutputLayout, shard: int) -> None:
+        self.layout, self.shard = layout, shard
+        self.files: dict[str, Any] = {}
+        self.contexts: dict[str, Any] = {}
+
+    def __enter__(self) -> OutputParts:
+        return self
+
+    def write(self, folder: str, record: dict[str, Any]) -> None:
+        if folder not in self.files:
+            ctx = jsonl.atomic_open(self.layout.part(folder, self.shard))
+            self.contexts[folder] = ctx
+            self.files[folder] = ctx.__enter__()
+        self.files[folder].write(jsonl.dumps(record))
+
+    def __exit__(self, *exc: Any) -> None:
+        for folder in ROUTES:
+            if folder in self.contexts:
+                self.contexts[folder].__exit__(*exc)
+            elif exc[0] is None:
+                self.layout.part(folder, self.shard).unlink(missing_ok=True)  # stale from an earlier run
+
+
+class AuditWriter:
+    """One audit log per input file under `root` (audit/); a file's documents arrive together, so
+    logs stream. `pieces`: where a split file's part of its log goes instead (pipeline/ranges.py)."""
+
+    def __init__(self, root: Path, pieces: dict[str, Path] | None = None) -> None:
+        self.root, self.pieces = root, pieces or {}
+        self.current: str | None = None
+        self.ctx: Any = None
+        self.f: Any = None
+
+    def __enter__(self) -> AuditWriter:
+        return self
+
+    def write(self, doc: Document) -> None:
+        if doc.file != self.current:
+            self._close(None)
+            self.current = doc.file
+            path = self.pieces.get(doc.file) or audit_path(self.root, doc.file)
+            self.ctx = jsonl.atomic_open(path, sync=False)
+            self.f = self.ctx.__enter__()
+        ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
+        for event in doc.events:
+            self.f.write(jsonl.dumps(event.to_record(doc.id, ends.get(event.line or 0))))
+        self.f.write(jsonl.dumps(summary_record(doc)))
+
+    def _close(self, exc: Any) -> None:
+        if self.ctx is not None:
+            self.ctx.__exit__(*(exc or (None, None, None)))
+            self.ctx = self.f = None
+
+    def __exit__(self, *exc: Any) -> None:
+        self._close(exc if exc[0] else None)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pipeline import jsonl
 from pipeline.inputs import InputFile, discover, group, readable
+from pipeline.layout import PLAN_META, OutputLayout, plan_shard_name
 from pipeline.ranges import split_jsonl, splittable
 from pipeline.settings import InputSettings
 
@@ -38,14 +39,14 @@ class Plan:
     bytes: int
 
     def shard_path(self, shard: int) -> Path:
-        return self.folder / f"shard-{shard:05d}.jsonl"
+        return self.folder / plan_shard_name(shard)
 
     def shard_files(self, shard: int) -> list[InputFile]:
         return [InputFile.from_record(r) for r in jsonl.read_jsonl(self.shard_path(shard))]
 
     def split(self) -> dict[str, list[int]]:
         """Input files read by several shards (byte ranges): source -> the shards, in order."""
-        split: dict[str, list[int]] = jsonl.loads((self.folder / "plan.json").read_bytes()).get("split", {})
+        split: dict[str, list[int]] = jsonl.loads((self.folder / PLAN_META).read_bytes()).get("split", {})
         return split
 
 
@@ -65,11 +66,11 @@ def _pieces(listing: Path, max_bytes: int, settings: InputSettings) -> Iterator[
 
 
 def make_plan(
-    inputs: list[str], settings: InputSettings, work: Path, on_shard: Callable[[int], None] | None = None
+    inputs: list[str], settings: InputSettings, layout: OutputLayout, on_shard: Callable[[int], None] | None = None
 ) -> Plan:
     """Walk the inputs (streaming), write the shard lists, return the plan. `on_shard` gets the
     number of files found so far after each shard (the CLI shows it: a big walk takes a while)."""
-    plans = work / "plans"
+    plans = layout.plans
     tmp = plans / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     n = files = size = 0
@@ -106,14 +107,14 @@ def make_plan(
                     shards = split.setdefault(f.source, [])
                     if not shards or shards[-1] != n:
                         shards.append(n)
-            jsonl.write_jsonl(tmp / f"shard-{n:05d}.jsonl", records)
+            jsonl.write_jsonl(tmp / plan_shard_name(n), records)
         listing.unlink()
         if on_shard:
             on_shard(files)
         count = n + 1 if files else 0
         plan_id = digest.hexdigest()[:12]
         jsonl.write_json(
-            tmp / "plan.json",
+            tmp / PLAN_META,
             {
                 "plan": plan_id,
                 "shards": count,
@@ -124,7 +125,7 @@ def make_plan(
                 "split": split,
             },
         )
-        final = plans / plan_id
+        final = layout.plan_dir(plan_id)
         if final.exists():
             shutil.rmtree(tmp)
         else:
@@ -139,5 +140,5 @@ def make_plan(
 
 
 def load_plan(folder: Path) -> Plan:
-    meta = jsonl.loads((folder / "plan.json").read_bytes())
+    meta = jsonl.loads((folder / PLAN_META).read_bytes())
     return Plan(meta["plan"], folder, meta["shards"], meta["files"], meta["bytes"])

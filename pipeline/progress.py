@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
+from pipeline.layout import OutputLayout
 
 POLL_SECONDS = 0.5
 
 
 def progress_path(task: Any) -> Path:
-    return Path(task.output_dir) / "work" / "progress" / (Path(task.output().path).name + ".json")
+    return OutputLayout(Path(task.output_dir)).progress(task.output().path)
 
 
 def write_progress(task: Any, done: int, total: int) -> None:

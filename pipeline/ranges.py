@@ -15,14 +15,12 @@ Audit logs stay one per input file: a piece's shard writes its part of the log u
 
 from __future__ import annotations
 
-import hashlib
 import zlib
-from pathlib import Path
 
 from pipeline import jsonl
 from pipeline.errors import InputError
 from pipeline.inputs import InputFile, _open, id_key, input_kind, jsonl_records
-from pipeline.outputs import audit_path
+from pipeline.layout import OutputLayout
 from pipeline.settings import InputSettings
 
 # The last piece reads to the end of the file, as a whole file is read: records a producer appended
@@ -74,18 +72,13 @@ def split_jsonl(f: InputFile, max_bytes: int, settings: InputSettings) -> list[I
     return out
 
 
-def audit_part(work: Path, plan: str, fingerprint: str, shard: int, source: str) -> Path:
-    """Where a shard writes its part of a split file's audit log."""
-    name = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-    return work / "audit-parts" / f"{plan}-{fingerprint}" / f"{shard:05d}" / f"{name}.audit.jsonl"
-
-
-def merge_audit_parts(root: Path, work: Path, plan: str, fingerprint: str, split: dict[str, list[int]]) -> None:
-    """Join each split file's audit parts, in shard order, into its one audit log (atomic)."""
+def merge_audit_parts(layout: OutputLayout, plan: str, fingerprint: str, split: dict[str, list[int]]) -> None:
+    """Join each split file's audit parts (`layout.audit_part`), in shard order, into its one audit
+    log (atomic)."""
     for source, shards in sorted(split.items()):
-        with jsonl.atomic_open(audit_path(root / "audit", source)) as out:
+        with jsonl.atomic_open(layout.audit_log(source)) as out:
             for shard in shards:
-                part = audit_part(work, plan, fingerprint, shard, source)
+                part = layout.audit_part(plan, fingerprint, shard, source)
                 if part.exists():  # a piece without any record (blank lines only) writes none
                     with open(part, "rb") as f:
                         while chunk := f.read(1 << 20):

@@ -1,21 +1,19 @@
 """Settings: `configs/settings.toml` (the defaults) with an optional user file laid over it.
 
-Each section becomes a frozen dataclass; `Settings.fingerprint(stage)` hashes what a stage
-depends on (its own section, the rule packs for chrome, and the upstream stage's fingerprint),
-so a changed value reruns exactly the stages it affects.
+Each section becomes a frozen dataclass. What a stage depends on (its sections, the loaded rule
+packs, data files, library versions) is hashed once per run by pipeline/fingerprint.py, so a
+changed value reruns exactly the stages it affects.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -164,61 +162,11 @@ class Settings:
         return [Path(entry) for entry in entries]
 
     def fingerprint(self, stage: str) -> str:
-        """A short hash of everything `stage` depends on, upstream stages included."""
-        if stage not in STAGES:
-            raise ValueError(f"unknown stage {stage!r}")
-        parts = [__version__, stage, repr(self.input)]
-        upto = STAGES[: STAGES.index(stage) + 1]
-        for name in upto:
-            parts.append(repr(getattr(self, name)))
-        # The encoding task also detects each document's site and counts its lines for learning.
-        learn = self.learn
-        parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
-        parts.append(_site_detection_digest(self.pack_paths("site")))
-        parts.append(repr(self.layout))  # layout runs inside the encoding task, before learning
-        # Signatures are made from the encoding task on; the decisions (threshold...) are taken
-        # after normalise, by tasks whose outputs carry the normalise fingerprint.
-        d = self.dedup
-        parts.append(repr(d) if stage == "normalise" else repr((d.enabled, d.learn_once, d.shingle_words,
-                                                                 d.num_perm, d.seed)))  # fmt: skip
-        if "learn" in upto:  # learning clusters copies with these
-            parts.append(repr((d.threshold, d.num_bands, d.cross_site_threshold)))
-        if "chrome" in upto:
-            # The line shapes' words (configs/lexicon) decide chrome as much as the packs do.
-            parts.append(_rule_pack_digest([*self.pack_paths("generic"), *self.pack_paths("site"), LEXICON]))
-            parts.append(_file_digest(self.chrome.line_model))
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+        """DEPRECATED, for pipeline/report.py until it uses pipeline.fingerprint: loads the packs anew.
+        A run uses the one `Fingerprints` computed from the packs it loaded (tasks.fingerprints_for)."""
+        from pipeline.fingerprint import fingerprints_of  # slow (loads and checks every pack); a cycle too
 
-
-def _file_digest(path: str) -> str:
-    """The bytes of a data file a stage reads (the line model): retraining it reruns the stage."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
-    except OSError:
-        return "unreadable"  # the stage reports it when it loads the file
-
-
-def _site_detection_digest(roots: list[Path]) -> str:
-    """The `[site]` tables of the site packs (domains, detect patterns): what site detection reads."""
-    digest = hashlib.sha256()
-    for root in roots:
-        for path in sorted(root.rglob("*.toml")) if root.is_dir() else [root]:
-            try:
-                table = tomllib.loads(path.read_text(encoding="utf-8")).get("site")
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                table = "unreadable"  # the rule loader reports it with the pack's name
-            digest.update(f"{path.name}\n{table!r}\n".encode())
-    return digest.hexdigest()
-
-
-def _rule_pack_digest(roots: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for root in roots:
-        files = sorted(root.rglob("*.toml")) if root.is_dir() else [root]
-        for path in files:
-            digest.update(str(path.name).encode())
-            digest.update(path.read_bytes() if path.exists() else b"missing")
-    return digest.hexdigest()
+        return fingerprints_of(self)[stage]
 
 
 @functools.cache

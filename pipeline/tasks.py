@@ -6,10 +6,14 @@
 RepairEncoding also detects each document's site and counts its lines for learning; the one
 LearnBoilerplate task only adds the shards' counts up, so nothing heavy runs alone.
 
-Intermediate results are JSON lines under `<output>/work/<stage>/`, one file per shard, named by
-plan id, shard and the stage's settings fingerprint: a changed setting or rule pack reruns the
-stages it affects and nothing else; an unchanged one skips finished work. Every file is written
-atomically (pipeline.jsonl.atomic_open).
+FindDuplicates (issue 13) runs once after every NormaliseParagraphs shard, before WriteOutputs.
+
+Intermediate results are JSON lines under `<output>/work/<stage>/` (every path: pipeline/layout.py),
+one file per shard, named by plan id, shard and the stage's fingerprint (pipeline/fingerprint.py,
+computed once per run): a changed setting, rule pack, data file or library version reruns the stages
+it affects and nothing else; an unchanged one skips finished work. Every file is written atomically
+(pipeline.jsonl.atomic_open). The work itself is in plain functions: the stages (`core`), learning
+(`stages/boilerplate.py`), duplicates (`dedup_tasks`), writers (`outputs`), the manifest (`manifest`).
 """
 
 from __future__ import annotations
@@ -22,28 +26,33 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import luigi
 
 from pipeline import __version__, jsonl
 from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
-from pipeline.document import OK, QUARANTINED, REJECTED, Document
-from pipeline.inputs import read_input
-from pipeline.outputs import (
-    ShardStats,
-    audit_path,
-    clean_record,
-    quarantine_record,
-    rejected_record,
-    summary_record,
+from pipeline.dedup_index import DedupIndex
+from pipeline.dedup_tasks import (
+    SignatureSidecar,
+    apply_decision,
+    find_duplicates,
+    learning_copies,
+    read_decisions,
+    take_back_copies,
 )
+from pipeline.document import OK, QUARANTINED, REJECTED, Document
+from pipeline.fingerprint import Fingerprints, run_fingerprints
+from pipeline.inputs import read_input
+from pipeline.layout import CLEAN, QUARANTINE, OutputLayout
+from pipeline.layout import REJECTED as REJECTED_FOLDER
+from pipeline.manifest import build_manifest
+from pipeline.outputs import AuditWriter, OutputParts, ShardStats, clean_record, quarantine_record, rejected_record
 from pipeline.plan import Plan, load_plan
 from pipeline.progress import write_progress
-from pipeline.ranges import audit_part, merge_audit_parts
+from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.settings import DedupSettings, Settings, load_settings
-from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, render_pack
 from pipeline.stages.paragraphs import final_text
 
 PROGRESS_EVERY_SECONDS = 1.0
@@ -65,6 +74,14 @@ def context_for(config: str, languages: str, learned: str) -> Context:
     return ctx
 
 
+@functools.lru_cache(maxsize=8)
+def fingerprints_for(config: str, languages: str) -> Fingerprints:
+    """The run's one set of fingerprints, from the packs `context_for` loaded; the CLI computes it
+    before Luigi forks any task, so every task of the run names its files with the same one."""
+    ctx = context_for(config, languages, "")
+    return run_fingerprints(ctx.settings, ctx.rules)
+
+
 class BatchTask(luigi.Task):
     """Parameters every task of a batch shares; `fingerprint` makes config versions distinct tasks."""
 
@@ -84,16 +101,18 @@ class BatchTask(luigi.Task):
         return settings_for(self.config, self.languages)
 
     @property
-    def work(self) -> Path:
-        return Path(self.output_dir) / "work"
+    def layout(self) -> OutputLayout:
+        return OutputLayout(Path(self.output_dir))
+
+    def fp(self, stage: str) -> str:
+        return fingerprints_for(self.config, self.languages)[stage]
 
     @property
     def plan_info(self) -> Plan:
-        return load_plan(self.work / "plans" / self.plan)
+        return load_plan(self.layout.plan_dir(self.plan))
 
-    def stage_target(self, stage: str, name: str) -> luigi.LocalTarget:
-        fp = self.settings.fingerprint(stage)
-        return luigi.LocalTarget(str(self.work / stage / f"{self.plan}-{name}-{fp}.jsonl"))
+    def shards(self) -> range:
+        return range(self.plan_info.shards)
 
 
 class ShardTask(BatchTask):
@@ -103,7 +122,7 @@ class ShardTask(BatchTask):
     stage = ""
 
     def output(self) -> luigi.LocalTarget:
-        return self.stage_target(self.stage, f"{self.shard:05d}")
+        return luigi.LocalTarget(str(self.layout.shard_output(self.stage, self.plan, self.shard, self.fp(self.stage))))
 
     def process(self, doc: Document) -> Document:
         raise NotImplementedError
@@ -173,17 +192,13 @@ class Progress:
         self.total = self.done or 1
         self.report()
         seconds = round(time.monotonic() - self.started, 3)
-        jsonl.write_json(timing_path(self.task), {"stage": self.task.stage, "shard": self.task.shard,
-                                                   "docs": self.done, "seconds": seconds})  # fmt: skip
-
-
-def timing_path(task: ShardTask) -> Path:
-    """Where a shard task records how long it ran (read into manifest.json's `timing`)."""
-    return task.work / "timing" / (Path(task.output().path).name + ".time.json")
+        t = self.task  # how long the task ran, read into manifest.json's `timing`
+        jsonl.write_json(t.layout.timing(t.output().path), {"stage": t.stage, "shard": t.shard,
+                                                             "docs": self.done, "seconds": seconds})  # fmt: skip
 
 
 class RepairEncoding(ShardTask):
-    """Read the shard's input files; decode, extract HTML, repair the text."""
+    """Read the shard's input files; decode, extract HTML, repair the text; count lines for learning."""
 
     stage = "encoding"
 
@@ -193,20 +208,13 @@ class RepairEncoding(ShardTask):
     def total(self) -> int:
         return len(self.plan_info.shard_files(self.shard))
 
-    def documents(self) -> Iterator[Document]:
-        ctx = context_for(self.config, self.languages, "")
+    def inputs(self) -> Iterator[tuple[Document, bytes | str | None]]:
+        """The shard's documents as read, each with its raw payload."""
         for f in self.plan_info.shard_files(self.shard):
-            for doc, payload in read_input(f, ctx.settings.input):
-                yield repair_stage(doc, payload, ctx)
+            yield from read_input(f, self.settings.input)
 
-    def process(self, doc: Document) -> Document:
-        return doc
-
-    def counts_path(self) -> str:
-        return self.output().path[: -len(".jsonl")] + ".counts.json"
-
-    def lines_path(self) -> str:
-        return self.output().path[: -len(".jsonl")] + ".lines.json"
+    def process(self, doc: Document, payload: bytes | str | None = None) -> Document:
+        return repair_stage(doc, payload, context_for(self.config, self.languages, ""))
 
     def run(self) -> None:
         progress = Progress(self, self.total())
@@ -214,28 +222,27 @@ class RepairEncoding(ShardTask):
         # Lines counted per site here, shard by shard in parallel; LearnBoilerplate only adds them up.
         lines = BoilerplateCounter(self.settings.learn)
         rules = context_for(self.config, self.languages, "").rules
-        from pipeline.dedup_tasks import SignatureSidecar, sidecar_path  # issue 13: copies count once
-
-        sidecar = SignatureSidecar(sidecar_path(self.output().path, "sig"), self.learn_once, lines=True)
+        layout, where = self.layout, (self.plan, self.shard, self.fp(self.stage))
+        sidecar = SignatureSidecar(layout.signatures(self.stage, *where), learn_once(self.settings), lines=True)
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
-            for doc in self.documents():
-                group = lines.observe(doc, rules) if self.settings.learn.enabled else None
+            for doc, payload in self.inputs():
+                doc = self.process(doc, payload)
+                group = count_for_learning(lines, doc, rules)
                 sigs.add(doc, group=group, skip=group is None)  # only counted documents can be taken back
                 out.write(jsonl.dumps(doc.to_record()))
                 if doc.file not in read:
                     progress.step(doc)
                 read[doc.file] += 1
             # Both before the output appears complete.
-            jsonl.write_json(self.counts_path(), dict(read))
-            with jsonl.atomic_open(self.lines_path()) as f:
+            jsonl.write_json(layout.read_counts(*where), dict(read))
+            with jsonl.atomic_open(layout.line_counts(*where)) as f:
                 f.write(jsonl.dumps(lines.to_record()))
         progress.finish()
 
-    @property
-    def learn_once(self) -> DedupSettings:
-        """Raw-text signatures only when learning counts copies once."""
-        s = self.settings
-        return dataclasses.replace(s.dedup, enabled=s.dedup.enabled and s.dedup.learn_once and s.learn.enabled)
+
+def learn_once(s: Settings) -> DedupSettings:
+    """Raw-text signatures only when learning counts copies once."""
+    return dataclasses.replace(s.dedup, enabled=s.dedup.enabled and s.dedup.learn_once and s.learn.enabled)
 
 
 class LearnBoilerplate(BatchTask):
@@ -244,27 +251,28 @@ class LearnBoilerplate(BatchTask):
     stage = "learn"
 
     def requires(self) -> list[luigi.Task]:
-        return [self.clone(RepairEncoding, shard=i) for i in range(self.plan_info.shards)]
+        return [self.clone(RepairEncoding, shard=i) for i in self.shards()]
 
     def output(self) -> luigi.LocalTarget:
-        fp = self.settings.fingerprint("learn")
-        return luigi.LocalTarget(str(self.work / "learn" / f"{self.plan}-{fp}.toml"))
+        return luigi.LocalTarget(str(self.layout.learned(self.plan, self.fp("learn"))))
+
+    def progress(self, n: int, total: int, message: str) -> None:
+        report(self, round(100 * n / max(1, total)), message)
 
     def run(self) -> None:
-        settings = self.settings
+        settings, layout, fp = self.settings, self.layout, self.fp("encoding")
         counter = BoilerplateCounter(settings.learn)
         copies = 0
         if settings.learn.enabled:
-            shards = [self.clone(RepairEncoding, shard=i) for i in range(self.plan_info.shards)]
+            shards = self.shards()
             taken = []
-            for n, shard in enumerate(shards):
-                with open(shard.lines_path(), "rb") as f:
-                    taken.append(counter.merge(jsonl.loads(f.read())))
-                report(self, round(100 * (n + 1) / max(1, len(shards))), f"learning: shard {n + 1}")
-            if shards and shards[0].learn_once.enabled:  # issue 13: a cluster of copies counts once
-                from pipeline.dedup_tasks import learning_copies, take_back_copies
-
-                copies = take_back_copies(self, counter, learning_copies(self, taken))
+            for n in shards:
+                taken.append(counter.merge(jsonl.loads(layout.line_counts(self.plan, n, fp).read_bytes())))
+                self.progress(n + 1, len(shards), f"learning: shard {n + 1}")
+            if shards and learn_once(settings).enabled:  # issue 13: a cluster of copies counts once
+                sigs = [layout.signatures("encoding", self.plan, n, fp) for n in shards]
+                outputs = [layout.shard_output("encoding", self.plan, n, fp) for n in shards]
+                copies = take_back_copies(outputs, counter, learning_copies(sigs, settings.dedup, taken, self.progress))
         learned = counter.learned(settings.chrome) if settings.learn.enabled else []
         docs = sum(counter.docs.values())
         note = f"{len(learned)} lines from {docs} documents ({copies} copies counted once), plan {self.plan}."
@@ -318,10 +326,9 @@ class NormaliseParagraphs(ShardTask):
     def run(self) -> None:
         """ShardTask.run, and the delivered texts' signatures for FindDuplicates (issue 13),
         written before the output appears."""
-        from pipeline.dedup_tasks import SignatureSidecar, sidecar_path
-
         progress = Progress(self, self.total())
-        sidecar = SignatureSidecar(sidecar_path(self.output().path, "sig"), self.settings.dedup, with_shingles=True)
+        path = self.layout.signatures(self.stage, self.plan, self.shard, self.fp(self.stage))
+        sidecar = SignatureSidecar(path, self.settings.dedup, with_shingles=True)
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.documents():
                 doc = self.process(doc)
@@ -331,6 +338,36 @@ class NormaliseParagraphs(ShardTask):
         progress.finish()
 
 
+class FindDuplicates(BatchTask):
+    """Decide, over the whole batch in input order, which delivered texts are copies (dedup_tasks)."""
+
+    stage = "dedup"
+
+    def requires(self) -> list[luigi.Task]:
+        return [self.clone(NormaliseParagraphs, shard=i) for i in self.shards()]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.layout.dedup_summary(self.plan, self.fp("normalise"))))
+
+    def progress(self, n: int, total: int, message: str) -> None:
+        report(self, round(100 * n / max(1, total)), message)
+
+    def run(self) -> None:
+        layout, fp, settings = self.layout, self.fp("normalise"), self.settings.dedup
+        index = DedupIndex(Path(self.dedup_index), settings) if self.dedup_index else None
+        shards = self.shards()
+        summary = find_duplicates(
+            [layout.signatures("normalise", self.plan, n, fp) for n in shards],
+            [layout.dedup_decisions(self.plan, n, fp) for n in shards],
+            settings,
+            index,
+            self.batch_name or str(Path(self.output_dir).resolve()),
+            self.batch_day,
+            self.progress,
+        )
+        jsonl.write_json(self.output().path, summary)
+
+
 class WriteOutputs(ShardTask):
     """Route each document to clean/rejected/quarantine and write one audit log per input file."""
 
@@ -338,33 +375,26 @@ class WriteOutputs(ShardTask):
     expand_events = True
 
     def requires(self) -> dict[str, luigi.Task]:
-        from pipeline.dedup_tasks import FindDuplicates
-
         return {"docs": self.clone(NormaliseParagraphs), "dups": self.clone(FindDuplicates)}
 
     def input_path(self) -> str:
         return str(self.input()["docs"].path)
 
     def output(self) -> luigi.LocalTarget:
-        fp = self.settings.fingerprint("normalise")
-        return luigi.LocalTarget(str(self.work / "done" / f"{self.plan}-{self.shard:05d}-{fp}.json"))
+        return luigi.LocalTarget(str(self.layout.done(self.plan, self.shard, self.fp("normalise"))))
 
     def run(self) -> None:
-        root = Path(self.output_dir)
-        part = f"part-{self.shard:05d}.jsonl"
+        layout, fp = self.layout, self.fp("normalise")
         stats = ShardStats()
         progress = Progress(self, self.total())
-        routes = {OK: ("clean", clean_record), REJECTED: ("rejected", rejected_record),
-                  QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
+        routes = {OK: (CLEAN, clean_record), REJECTED: (REJECTED_FOLDER, rejected_record),
+                  QUARANTINED: (QUARANTINE, quarantine_record)}  # fmt: skip
         written: Counter[str] = Counter()
         # A file split by byte ranges spans shards: its audit log is written in parts (pipeline/ranges.py).
-        fp = self.settings.fingerprint("normalise")
-        pieces = {f.source: audit_part(self.work, self.plan, fp, self.shard, f.source)
+        pieces = {f.source: layout.audit_part(self.plan, fp, self.shard, f.source)
                   for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
-        from pipeline.dedup_tasks import FindDuplicates, apply_decision  # issue 13: copies routed here
-
-        copies = self.clone(FindDuplicates).decisions(self.shard)
-        with AuditWriter(root / "audit", pieces) as audit, OutputParts(root, part) as parts:
+        copies = read_decisions(layout.dedup_decisions(self.plan, self.shard, fp))  # issue 13: copies routed here
+        with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts:
             for i, doc in enumerate(self.documents()):
                 extra = apply_decision(doc, copies.get(i), self.settings.dedup)
                 folder, make = routes[doc.status]
@@ -378,98 +408,29 @@ class WriteOutputs(ShardTask):
         jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
 
 
-class OutputParts:
-    """clean/, rejected/ and quarantine/ part files of one shard; empty parts are not left behind."""
-
-    FOLDERS = ("clean", "rejected", "quarantine")
-
-    def __init__(self, root: Path, part: str) -> None:
-        self.root, self.part = root, part
-        self.files: dict[str, Any] = {}
-        self.contexts: dict[str, Any] = {}
-
-    def __enter__(self) -> OutputParts:
-        return self
-
-    def write(self, folder: str, record: dict[str, Any]) -> None:
-        if folder not in self.files:
-            ctx = jsonl.atomic_open(self.root / folder / self.part)
-            self.contexts[folder] = ctx
-            self.files[folder] = ctx.__enter__()
-        self.files[folder].write(jsonl.dumps(record))
-
-    def __exit__(self, *exc: Any) -> None:
-        for folder in self.FOLDERS:
-            if folder in self.contexts:
-                self.contexts[folder].__exit__(*exc)
-            elif exc[0] is None:
-                (self.root / folder / self.part).unlink(missing_ok=True)  # stale from an earlier run
-
-
-class AuditWriter:
-    """One audit log per input file; a file's documents arrive together, so logs stream."""
-
-    def __init__(self, root: Path, pieces: dict[str, Path] | None = None) -> None:
-        self.root, self.pieces = root, pieces or {}
-        self.current: str | None = None
-        self.ctx: Any = None
-        self.f: Any = None
-
-    def __enter__(self) -> AuditWriter:
-        return self
-
-    def write(self, doc: Document) -> None:
-        if doc.file != self.current:
-            self._close(None)
-            self.current = doc.file
-            path = self.pieces.get(doc.file) or audit_path(self.root, doc.file)
-            self.ctx = jsonl.atomic_open(path, sync=False)
-            self.f = self.ctx.__enter__()
-        ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
-        for event in doc.events:
-            self.f.write(jsonl.dumps(event.to_record(doc.id, ends.get(event.line or 0))))
-        self.f.write(jsonl.dumps(summary_record(doc)))
-
-    def _close(self, exc: Any) -> None:
-        if self.ctx is not None:
-            self.ctx.__exit__(*(exc or (None, None, None)))
-            self.ctx = self.f = None
-
-    def __exit__(self, *exc: Any) -> None:
-        self._close(exc if exc[0] else None)
-
-
 class CleanBatch(BatchTask):
     """Every shard written; check the accounting and write manifest.json."""
 
     started = luigi.Parameter(default="", significant=False, description="start time, for the manifest")
 
     def requires(self) -> list[luigi.Task]:
-        return [self.clone(WriteOutputs, shard=i) for i in range(self.plan_info.shards)]
+        return [self.clone(WriteOutputs, shard=i) for i in self.shards()]
 
     def output(self) -> luigi.LocalTarget:
-        fp = self.settings.fingerprint("normalise")
-        return luigi.LocalTarget(str(self.work / "batch" / f"{self.plan}-{fp}.json"))
+        return luigi.LocalTarget(str(self.layout.batch_done(self.plan, self.fp("normalise"))))
 
     def run(self) -> None:
-        from pipeline.manifest import build_manifest
-
         track(self)
-        learned = Path(self.clone(LearnBoilerplate).output().path)
+        layout, plan, fingerprints = self.layout, self.plan_info, fingerprints_for(self.config, self.languages)
+        learned = layout.learned(plan.id, fingerprints["learn"])
         if learned.exists():  # the batch's learned rules, where rule authors look for their ids
-            shutil.copyfile(learned, Path(self.output_dir) / "learned-rules.toml")
-        plan = self.plan_info
-        merge_audit_parts(
-            Path(self.output_dir), self.work, plan.id, self.settings.fingerprint("normalise"), plan.split()
-        )
-        manifest = build_manifest(self)
-        jsonl.write_json(Path(self.output_dir) / "manifest.json", manifest)
+            shutil.copyfile(learned, layout.learned_rules)
+        merge_audit_parts(layout, plan.id, fingerprints["normalise"], plan.split())
+        manifest = build_manifest(layout, plan, self.settings, fingerprints, self.started or None)
+        jsonl.write_json(layout.manifest, manifest)
         # report.html, also when the accounting check below fails
         build_report(self.output_dir, context_for(self.config, self.languages, ""))
-        jsonl.write_json(
-            self.output().path,
-            {"manifest": str(Path(self.output_dir) / "manifest.json"), "version": __version__},
-        )
+        jsonl.write_json(self.output().path, {"manifest": str(layout.manifest), "version": __version__})
         d = manifest["documents"]
         report(self, 100, f"manifest: {d['in']} in, {d['clean']} clean, {d['rejected']} rejected, "
                f"{d['quarantined']} quarantined")  # fmt: skip

@@ -10,7 +10,7 @@ from bench.layouts import wrap
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
 from pipeline.explain import explain_file
-from pipeline.tasks import AuditWriter
+from pipeline.outputs import AuditWriter
 from tests.conftest import SEEDS
 
 SEED = sorted(SEEDS.glob("*.txt"))[0]

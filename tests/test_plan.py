@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.layout import OutputLayout
 from pipeline.plan import load_plan, make_plan, shard_limits
 from pipeline.settings import InputSettings, load_settings
 
@@ -34,14 +35,14 @@ def test_small_batch_is_cut_into_min_shards(tmp_path: Path) -> None:
     for i in range(40):
         (inputs / f"{i:03d}.txt").write_text(TEXT * (1 + i % 3))
     settings = InputSettings(min_shards=4, shard_min_bytes=1)
-    plan = make_plan([str(inputs)], settings, tmp_path / "work")
+    plan = make_plan([str(inputs)], settings, OutputLayout(tmp_path))
     assert plan.shards >= 4 and plan.files == 40
     files = [f.source for i in range(plan.shards) for f in plan.shard_files(i)]
     assert files == sorted(p.name for p in inputs.iterdir())  # every file once, in walk order
-    again = make_plan([str(inputs)], settings, tmp_path / "work")
+    again = make_plan([str(inputs)], settings, OutputLayout(tmp_path))
     assert again.id == plan.id  # the same input and settings: the same plan, the same task ids
     size = sum(p.stat().st_size for p in inputs.iterdir())
-    floor = make_plan([str(inputs)], InputSettings(min_shards=4, shard_min_bytes=size // 2), tmp_path / "work")
+    floor = make_plan([str(inputs)], InputSettings(min_shards=4, shard_min_bytes=size // 2), OutputLayout(tmp_path))
     assert floor.shards in (2, 3) and floor.id != plan.id  # the floor: about half the batch per shard
 
 
@@ -51,7 +52,7 @@ def test_a_large_jsonl_file_spans_shards_and_is_counted_once(tmp_path: Path) -> 
     path.write_text("".join(json.dumps({"text": f"{TEXT} {i}"}) + "\n" for i in range(400)))
     (tmp_path / "in" / "small.jsonl").write_text(json.dumps({"text": TEXT}) + "\n")
     settings = InputSettings(min_shards=4, shard_min_bytes=1)
-    plan = make_plan([str(tmp_path / "in")], settings, tmp_path / "work")
+    plan = make_plan([str(tmp_path / "in")], settings, OutputLayout(tmp_path))
     assert plan.files == 2 and plan.bytes == path.stat().st_size + (tmp_path / "in" / "small.jsonl").stat().st_size
     assert plan.shards >= 4
     shards = load_plan(plan.folder).split()["big.jsonl"]

@@ -7,8 +7,8 @@ syndicated by several sites and a site may run one story more than once: that is
 chrome. What is learned is written as an ordinary rule pack (exact lines), readable and reused
 by the chrome stage, with rule ids `learned.<site>.<hash>`.
 
-Counting is spread over shards: each RepairEncoding task counts its own documents (`observe`,
-written with `to_record`), and LearnBoilerplate only adds the shards' counts up (`merge`).
+Counting is spread over shards: each RepairEncoding task counts its own documents
+(`count_for_learning`, written with `to_record`), and LearnBoilerplate only adds the shards' counts up (`merge`).
 """
 
 from __future__ import annotations
@@ -132,6 +132,13 @@ class BoilerplateCounter:
                 if n >= need_docs and n / total >= need_share:
                     out.append(LearnedLine(group, line, n, total))
         return sorted(out, key=lambda x: (x.site, -x.docs, x.line))
+
+
+def count_for_learning(counter: BoilerplateCounter, doc: Document, ruleset: RuleSet) -> str | None:
+    """The learning step of the encoding task, on one repaired document: detect its site and count
+    its lines (`observe`); returns the group counted, None when learning is off (the chrome stage
+    then detects the site itself) or the document is set aside."""
+    return counter.observe(doc, ruleset) if counter.settings.enabled else None
 
 
 def render_pack(learned: Iterable[LearnedLine], note: str) -> str:

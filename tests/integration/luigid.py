@@ -141,16 +141,11 @@ def measure_run(inputs: Path, out: Path, shard_files: int, scheduler_url: str | 
     """
     import luigi
 
-    from pipeline.plan import make_plan
-    from pipeline.settings import load_settings
-    from pipeline.tasks import CleanBatch
+    from pipeline.runner import RunOptions, make_batch
 
     config = out.parent / f"{out.name}.toml"
     config.write_text(f"[input]\nshard_max_files = {shard_files}\n")
-    settings = load_settings(str(config))
-    plan = make_plan([str(inputs)], settings.input, out / "work")
-    fingerprint = settings.fingerprint("normalise")
-    task = CleanBatch(output_dir=str(out), plan=plan.id, config=str(config), fingerprint=fingerprint)
+    plan, task = make_batch(out, [str(inputs)], RunOptions(config=str(config)), started="")
     times = out / "task-seconds.txt"
     os.environ["WEBCLEAN_TASK_TIMES"] = str(times)
     where: dict[str, Any] = {"scheduler_url": scheduler_url} if scheduler_url else {"local_scheduler": True}
@@ -176,13 +171,10 @@ def main(argv: list[str] | None = None) -> None:
 
     import luigi
 
-    from pipeline.cli import configure_luigi
-
     p = argparse.ArgumentParser(description="scheduler overhead per task: local scheduler vs luigid")
     p.add_argument("--files", type=int, default=200, help="input files (copies of the seeds)")
     p.add_argument("--shard-files", type=int, nargs="+", default=[2000, 10], help="[input] shard_max_files")
     args = p.parse_args(argv)
-    configure_luigi()
     luigi.Task.event_handler(luigi.Event.PROCESSING_TIME)(_record_task_time)
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:

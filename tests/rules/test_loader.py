@@ -110,15 +110,16 @@ def test_shape_words_are_part_of_the_chrome_fingerprint(tmp_path: Path, monkeypa
     """configs/lexicon decides the dateline and end-mark features: a change reruns chrome, not encoding."""
     import shutil
 
-    from pipeline import settings as settings_module
+    from pipeline import fingerprint
+    from pipeline.settings import load_settings
 
     lexicon = tmp_path / "lexicon"
-    shutil.copytree(settings_module.LEXICON, lexicon)
-    monkeypatch.setattr(settings_module, "LEXICON", lexicon)
-    s = settings_module.load_settings()
-    before = {stage: s.fingerprint(stage) for stage in ("encoding", "chrome", "normalise")}
+    shutil.copytree(fingerprint.LEXICON, lexicon)
+    monkeypatch.setattr(fingerprint, "LEXICON", lexicon)
+    s = load_settings()
+    before = fingerprint.fingerprints_of(s).as_dict()
     (lexicon / "shapes.toml").write_text((lexicon / "shapes.toml").read_text() + "\n# changed\n")
-    after = {stage: s.fingerprint(stage) for stage in ("encoding", "chrome", "normalise")}
+    after = fingerprint.fingerprints_of(s).as_dict()
     assert after["encoding"] == before["encoding"]
     assert after["chrome"] != before["chrome"] and after["normalise"] != before["normalise"]
 

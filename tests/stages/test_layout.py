@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.errors import ConfigError
+from pipeline.fingerprint import fingerprints_of
 from pipeline.settings import LayoutSettings, load_settings
 from pipeline.stages.layout import LINES, MARKDOWN, MARKDOWN_WRAPPED, WRAPPED, detect, normalise_layout, unwrap
 from pipeline.stages.markdown import IMAGE, LINK_LINE, NAV_LIST, to_blocks
@@ -187,8 +188,9 @@ def test_text_without_spaces_is_rejoined_without_spaces() -> None:
 def test_layout_settings_are_part_of_every_stage_fingerprint(tmp_path: Path) -> None:
     base = load_settings()
     changed = dataclasses.replace(base, layout=dataclasses.replace(base.layout, min_width=31))
+    before, after = fingerprints_of(base), fingerprints_of(changed)
     for stage in ("encoding", "learn", "chrome", "language", "normalise"):
-        assert base.fingerprint(stage) != changed.fingerprint(stage)
+        assert before[stage] != after[stage]
     user = tmp_path / "user.toml"
     user.write_text("[layout]\nmarkdown_code = 'drop'\n", encoding="utf-8")
     assert load_settings(user).layout.markdown_code == "drop"

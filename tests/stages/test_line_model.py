@@ -11,6 +11,7 @@ import pytest
 from pipeline.core import Context
 from pipeline.document import Document
 from pipeline.errors import ConfigError
+from pipeline.fingerprint import fingerprints_of
 from pipeline.stages import line_model
 from pipeline.stages.chrome import remove_chrome
 from tests.stages.test_chrome import P1, P2, P3
@@ -94,10 +95,10 @@ def test_long_paragraphs_need_stronger_evidence(ctx: Context, tmp_path: Path) ->
 
 
 def test_the_model_file_is_part_of_the_chrome_fingerprint(ctx: Context, tmp_path: Path) -> None:
-    first = with_model(ctx, model_file(tmp_path, {CUE: -1.0})).settings
-    second = with_model(ctx, model_file(tmp_path, {CUE: -2.0})).settings
-    assert first.fingerprint("chrome") != second.fingerprint("chrome")
-    assert first.fingerprint("encoding") == second.fingerprint("encoding")
+    first = fingerprints_of(with_model(ctx, model_file(tmp_path, {CUE: -1.0})).settings)
+    second = fingerprints_of(with_model(ctx, model_file(tmp_path, {CUE: -2.0})).settings)
+    assert first["chrome"] != second["chrome"]
+    assert first["encoding"] == second["encoding"]
 
 
 def test_html_path_keeps_a_page_that_is_one_list(ctx: Context, tmp_path: Path) -> None:
