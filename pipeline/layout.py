@@ -104,6 +104,10 @@ class OutputLayout:
         """The audit log of one input file (see `audit_path`)."""
         return audit_path(self.audit, source)
 
+    def audit_logs(self) -> list[Path]:
+        """Every audit log now under audit/, sorted."""
+        return sorted(self.audit.rglob("*.audit.jsonl"))
+
     @property
     def manifest(self) -> Path:
         return self.root / MANIFEST
@@ -138,9 +142,13 @@ class OutputLayout:
     def work(self) -> Path:
         return self.root / WORK
 
+    def work_dir(self, name: str) -> Path:
+        """A folder under work/: a stage's shard outputs ("encoding"...), "done", "progress"..."""
+        return self.work / name
+
     @property
     def plans(self) -> Path:
-        return self.work / "plans"
+        return self.work_dir("plans")
 
     def plan_dir(self, plan: str) -> Path:
         return self.plans / plan

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import luigi.task
+
 from pipeline import jsonl
 from pipeline.layout import OutputLayout
 
@@ -68,8 +70,6 @@ class ProgressLine:
 
     def collect(self, root: Any) -> None:
         """Every shard task below `root` (a stage task has a `stage` and a `shard`)."""
-        import luigi.task
-
         seen: set[str] = set()
         stack = [root]
         while stack:

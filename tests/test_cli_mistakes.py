@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import ROOT, SEEDS, run_cli
 
 BIG_FILES = 2500  # enough for a run of a few seconds: time to see progress, or to press Ctrl-C
@@ -69,23 +70,23 @@ def test_a_folder_of_another_batch_is_refused_or_replaced_whole(tmp_path: Path) 
 
     refused = run_cli("run", "--input", str(other), "--output", str(out))
     one_line_error(refused, "already holds another batch's outputs", "--overwrite", "empty folder")
-    assert json.loads((out / "manifest.json").read_text())["documents"]["in"] == 5  # untouched
+    assert json.loads(OutputLayout(out).manifest.read_text())["documents"]["in"] == 5  # untouched
 
     replaced = run_cli("run", "--input", str(other), "--output", str(out), "--overwrite")
     assert replaced.returncode == 0, replaced.stderr
     assert "done: 1 documents in" in replaced.stdout
-    assert len(list((out / "audit").rglob("*.audit.jsonl"))) == 1  # the old batch's five logs are gone
-    report = (out / "report.html").read_text(encoding="utf-8")
+    assert len(OutputLayout(out).audit_logs()) == 1  # the old batch's five logs are gone
+    report = OutputLayout(out).report.read_text(encoding="utf-8")
     assert all(seed.name not in report for seed in sorted(SEEDS.glob("*.txt"))[1:])
 
     again = run_cli("run", "--input", str(other), "--output", str(out))  # the same batch: its own folder
     assert again.returncode == 0 and "nothing to do" in again.stdout
 
-    (out / ".webclean-batch.json").unlink()  # outputs from before folders were claimed
+    OutputLayout(out).marker.unlink()  # outputs from before folders were claimed
     one_line_error(run_cli("run", "--input", str(other), "--output", str(out)), "outputs of an earlier run")
 
     handmade = tmp_path / "handmade"  # no marker, no trace of a run: a folder of the user's, used as it is
-    (handmade / "clean").mkdir(parents=True)
+    OutputLayout(handmade).folder("clean").mkdir(parents=True)
     assert run_cli("run", "--input", str(other), "--output", str(handmade)).returncode == 0
 
 
@@ -138,7 +139,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     """`evaluate ... | head`: the reader is gone before anything is written."""
     gold, out = tmp_path / "gold", tmp_path / "out"
     gold.mkdir()
-    (out / "clean").mkdir(parents=True)
+    OutputLayout(out).folder("clean").mkdir(parents=True)
     for i in range(50):
         (gold / f"{i}.json").write_text(json.dumps({"source": f"{i}.txt", "keep": ["Un paragraphe."]}))
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "evaluate", "--gold", str(gold), "--output", str(out)],
@@ -166,7 +167,7 @@ def test_ctrl_c_is_one_line_and_exit_130(big_input: Path, tmp_path: Path, worker
                             text=True, start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while not any((out / "work" / "progress").glob("*.json")):  # task processes are running
+        while not any(OutputLayout(out).work_dir("progress").glob("*.json")):  # task processes are running
             assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"
             time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole process group
@@ -203,7 +204,7 @@ def test_unsupported_files_are_quarantined_and_counted(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "3 documents in, 2 clean, 0 rejected, 1 quarantined" in result.stdout
     assert "top quarantine errors: unsupported file type 1" in result.stdout
-    [record] = [json.loads(line) for line in (out / "quarantine" / "part-00000.jsonl").read_text().splitlines()]
+    [record] = [json.loads(line) for line in OutputLayout(out).part("quarantine", 0).read_text().splitlines()]
     assert record["source"] == "a.pdf" and record["error"].startswith("unsupported file type (.pdf)")
 
 
@@ -248,7 +249,7 @@ def test_progress_on_a_terminal_not_in_a_pipe_nor_with_quiet(big_input: Path, tm
     summary = out.strip().splitlines()
     assert summary[0].startswith(f"done: {BIG_FILES} documents in")
     assert summary[-2].startswith("top rejection reasons: dedup.duplicate")  # copies of five pages (issue 13)
-    assert summary[-1] == f"report: {tmp_path / 'a' / 'report.html'}"
+    assert summary[-1] == f"report: {OutputLayout(tmp_path / 'a').report}"
 
     piped = run_cli("run", "--input", str(big_input), "--output", str(tmp_path / "b"))
     assert piped.returncode == 0 and piped.stderr == ""

@@ -10,6 +10,7 @@ from bench.layouts import wrap
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
 from pipeline.explain import explain_file
+from pipeline.layout import audit_path
 from pipeline.outputs import AuditWriter
 from tests.conftest import SEEDS
 
@@ -34,7 +35,7 @@ def test_audit_events_name_the_input_lines_of_a_rebuilt_paragraph(tmp_path: Path
     doc = clean_document(Document(id="d", source="s.txt", file="s.txt", metadata={"format": "txt"}), text, ctx)
     with AuditWriter(tmp_path) as audit:
         audit.write(doc)
-    records = [json.loads(line) for line in next(tmp_path.rglob("*.audit.jsonl")).read_text().splitlines()]
+    records = [json.loads(line) for line in audit_path(tmp_path, "s.txt").read_text().splitlines()]
     spans = {first: last for first, last in doc.spans}
     drops = [r for r in records if r.get("action") == "drop" and r.get("line") in spans]
     assert drops and all(r["line_end"] == spans[r["line"]] for r in drops)

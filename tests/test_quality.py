@@ -10,6 +10,7 @@ import pytest
 from pipeline.core import Context, clean_document
 from pipeline.evaluate import evaluate
 from pipeline.inputs import discover, read_input
+from pipeline.layout import OutputLayout
 from pipeline.outputs import clean_record
 from tests.conftest import DEVSET, SEEDS, SHARED
 
@@ -22,8 +23,9 @@ SETS = {
 
 
 def clean_folder(pages: Path, out: Path, ctx: Context) -> None:
-    (out / "clean").mkdir(parents=True)
-    with open(out / "clean" / "part-00000.jsonl", "w", encoding="utf-8") as f:
+    part = OutputLayout(out).part("clean", 0)
+    part.parent.mkdir(parents=True)
+    with open(part, "w", encoding="utf-8") as f:
         for item in discover([str(pages)]):
             for doc, payload in read_input(item, ctx.settings.input):
                 doc = clean_document(doc, payload, ctx)

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.daily import resolve_days
 from pipeline.errors import ConfigError
+from pipeline.layout import SUCCESS, DailyLayout
 from tests.conftest import SEEDS
 from tests.integration.luigid import Luigid, pipeline, running_luigid
 
@@ -29,7 +30,7 @@ def deliver(root: Path, day: dt.date, closed: bool = True) -> Path:
     for seed in SEEDS.glob("*.txt"):
         shutil.copyfile(seed, folder / seed.name)
     if closed:
-        (folder / "_SUCCESS").touch()
+        (folder / SUCCESS).touch()  # the delivery protocol's marker, named as the outputs' one
     return folder
 
 
@@ -48,10 +49,10 @@ def test_one_day_defaults_to_yesterday(tmp_path: Path) -> None:
     deliver(tmp_path / "in", yesterday)
     result = pipeline("daily", "--input-root", str(tmp_path / "in"), "--output-root", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    day = tmp_path / "out" / yesterday.isoformat()
+    day = DailyLayout(tmp_path / "out").day(yesterday)
     assert f"{yesterday}: done: 5 documents in" in result.stdout
-    assert (day / "_SUCCESS").exists() and (day / "manifest.json").exists()
-    assert len((day / "clean" / "part-00000.jsonl").read_text().splitlines()) == 5
+    assert day.success.exists() and day.manifest.exists()
+    assert len(day.part("clean", 0).read_text().splitlines()) == 5
 
 
 def test_backfill_runs_closed_days_skips_open_one_and_reruns_nothing(luigid: Luigid, tmp_path: Path) -> None:
@@ -69,9 +70,9 @@ def test_backfill_runs_closed_days_skips_open_one_and_reruns_nothing(luigid: Lui
     for day in (MAY[1], MAY[3]):  # same pages every day: re-crawls of the 1st, not delivered again
         assert f"{day}: done: 5 documents in, 0 clean, 5 rejected" in result.stdout
     for day in (MAY[0], MAY[1], MAY[3]):
-        assert (out / day.isoformat() / "_SUCCESS").exists()
+        assert DailyLayout(out).day(day).success.exists()
     assert f"{MAY[2]}: input not closed yet" in result.stdout and not (out / MAY[2].isoformat()).exists()
-    rejected = (out / MAY[3].isoformat() / "rejected" / "part-00000.jsonl").read_text()
+    rejected = DailyLayout(out).day(MAY[3]).part("rejected", 0).read_text()
     assert rejected.count('"batch":"2024-05-01"') == 5
 
     done = luigid.api("task_list", status="DONE", upstream_status="", search=str(out))

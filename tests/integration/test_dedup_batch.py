@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import DEVSET, SEEDS, run_cli, tree_digest
 
 VOV = DEVSET / "pages" / "015_vov_festival-hue.txt"
@@ -16,7 +17,7 @@ ENCODINGS = ["utf-8-sig", "utf-16", "cp1252", "latin-1", "utf-8", "utf-16-be"] *
 
 
 def records(out: Path, folder: str) -> list[dict]:
-    return [json.loads(line) for p in sorted((out / folder).glob("*.jsonl")) for line in p.read_text().splitlines()]
+    return [json.loads(line) for p in OutputLayout(out).parts(folder) for line in p.read_text().splitlines()]
 
 
 def clean_texts(out: Path) -> dict[str, str]:
@@ -71,11 +72,11 @@ def test_vov_recrawls_do_not_erase_the_article(vov_batches: tuple[Path, Path, Pa
     assert {"013_xinhua_terminal-sihanoukville.txt", "014_cvn_terminal-sihanoukville-cvn.txt"} <= set(
         clean_texts(alone)
     )
-    manifest = json.loads((copies / "manifest.json").read_text())
+    manifest = json.loads(OutputLayout(copies).manifest.read_text())
     assert manifest["accounting"]["ok"] and manifest["duplicates"]["copies"] >= 12
     assert manifest["duplicates"]["largest_clusters"][0] == {"id": kept_id, "source": VOV.name, "batch": None,
                                                             "copies": 12}  # fmt: skip
-    assert "12 copies counted once" in (copies / "learned-rules.toml").read_text()
+    assert "12 copies counted once" in OutputLayout(copies).learned_rules.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +109,13 @@ def test_ten_copies_of_each_seed(ten_copies: Path, tmp_path: Path) -> None:
     assert len(rejected) == 45 and {r["reason"] for r in rejected} == {"duplicate"}
     for r in rejected:
         assert r["duplicate_of"]["source"] == r["source"].rsplit("-", 1)[0] + "-0.txt"
-    audit = (out / "audit" / "000_772bc50bf7748530-3.txt.audit.jsonl").read_text()
+    audit = OutputLayout(out).audit_log("000_772bc50bf7748530-3.txt").read_text()
     assert '"rule":"dedup.duplicate"' in audit and "copy of document" in audit
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads(OutputLayout(out).manifest.read_text())
     assert manifest["documents"] == {"in": 50, "clean": 5, "rejected": 45, "quarantined": 0}
     assert manifest["rejection_reasons"] == {"dedup.duplicate": 45}
     assert manifest["duplicates"]["copies"] == 45
-    assert "45 copies" in (out / "report.html").read_text()
+    assert "45 copies" in OutputLayout(out).report.read_text()
 
 
 def test_keep_copies_marks_them(ten_copies: Path, tmp_path: Path) -> None:

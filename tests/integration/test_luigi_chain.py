@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import SEEDS, SHARED, run_cli, tree_digest
 
 
@@ -22,12 +23,12 @@ def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_outputs_and_manifest(seeds_run: Path) -> None:
-    records = [json.loads(line) for line in (seeds_run / "clean" / "part-00000.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in OutputLayout(seeds_run).part("clean", 0).read_text().splitlines()]
     assert [r["source"] for r in records] == sorted(p.name for p in SEEDS.glob("*.txt"))
     for r in records:
         assert set(r) == {"id", "source", "text", "lang", "lang_prob", "site", "title", "metadata"}
         assert r["lang"] == "fr" and r["text"] == r["text"].strip() and "\n\n\n" not in r["text"]
-    manifest = json.loads((seeds_run / "manifest.json").read_text())
+    manifest = json.loads(OutputLayout(seeds_run).manifest.read_text())
     assert manifest["accounting"]["ok"] and manifest["documents"]["in"] == 5
     assert set(manifest["pipeline"]["libraries"]) >= {"luigi", "ftfy", "langdetect", "trafilatura"}
 
@@ -44,7 +45,7 @@ def test_seed_quality_and_every_gold_drop_is_audited(seeds_run: Path) -> None:
     rule_ids = Context.load(load_settings()).rules.rule_ids()
     for gold_path in sorted((SHARED / "gold" / "seeds").glob("*.json")):
         gold = json.loads(gold_path.read_text())
-        audit = seeds_run / "audit" / f"{gold['source']}.audit.jsonl"
+        audit = OutputLayout(seeds_run).audit_log(gold["source"])
         events = [json.loads(line) for line in audit.read_text().splitlines()]
         drops = [e for e in events if e.get("action") == "drop"]
         assert all(e["rule"] in rule_ids for e in drops)
@@ -63,14 +64,15 @@ def test_rerun_does_nothing_and_changes_nothing(seeds_run: Path) -> None:
 def test_changed_setting_reruns_only_affected_stages(seeds_run: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("run", "--input", str(SEEDS), "--output", str(out)).returncode == 0
-    encoding_files = {p: p.stat().st_mtime_ns for p in (out / "work" / "encoding").iterdir()}
+    layout = OutputLayout(out)
+    encoding_files = {p: p.stat().st_mtime_ns for p in layout.work_dir("encoding").iterdir()}
     config = tmp_path / "more.toml"
     config.write_text("[normalise]\nmin_doc_chars = 100\n")
     result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--config", str(config))
     assert result.returncode == 0, result.stderr
-    assert {p: p.stat().st_mtime_ns for p in (out / "work" / "encoding").iterdir()} == encoding_files
-    assert len(list((out / "work" / "normalise").glob("*.jsonl"))) == 2  # old and new fingerprint
-    assert len(list((out / "work" / "chrome").glob("*.jsonl"))) == 1  # chrome untouched
+    assert {p: p.stat().st_mtime_ns for p in layout.work_dir("encoding").iterdir()} == encoding_files
+    assert len(list(layout.work_dir("normalise").glob("*.jsonl"))) == 2  # old and new fingerprint
+    assert len(list(layout.work_dir("chrome").glob("*.jsonl"))) == 1  # chrome untouched
     assert tree_digest(out) == tree_digest(seeds_run)  # same result: nothing here is that short
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from pipeline.locking import BatchLock
 from tests.conftest import ROOT, SEEDS, tree_digest
 from tests.integration.luigid import (
@@ -159,7 +160,7 @@ def test_second_local_run_of_a_batch_exits_busy(tmp_path: Path) -> None:
     assert result.returncode == 3, result.stderr
     assert f"another run is already writing to {out} (pid {os.getpid()})" in result.stderr
     assert "--scheduler-url" in result.stderr
-    assert not (out / "clean").exists() and elapsed < 30
+    assert not OutputLayout(out).folder("clean").exists() and elapsed < 30
     after = pipeline("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler")
     assert after.returncode == 0, after.stderr  # the lock went with its holder
 

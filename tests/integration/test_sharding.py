@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import SEEDS, run_cli, tree_digest
 
 
@@ -41,24 +42,27 @@ def _run(batch: Path, out: Path, settings: str) -> dict:
     config.write_text("[input]\n" + settings)
     result = run_cli("run", "--input", str(batch), "--output", str(out), "--config", str(config), "--local-scheduler")
     assert result.returncode == 0, result.stderr
-    return json.loads((out / "manifest.json").read_text())
+    return json.loads(OutputLayout(out).manifest.read_text())
 
 
 def _records(out: Path, folder: str) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted((out / folder).glob("part-*.jsonl")))
+    return b"".join(p.read_bytes() for p in OutputLayout(out).parts(folder))
 
 
 def test_many_shards_and_byte_ranges_give_the_outputs_of_one_shard(batch: Path, tmp_path: Path) -> None:
     one = _run(batch, tmp_path / "one", "min_shards = 1\n")
     many = _run(batch, tmp_path / "many", "min_shards = 6\nshard_min_bytes = 1\n")
     assert one["plan"]["shards"] == 1 and many["plan"]["shards"] >= 6
-    plan = next((tmp_path / "many" / "work" / "plans").iterdir())
-    assert len(json.loads((plan / "plan.json").read_text())["split"]["records.jsonl"]) >= 2  # read by several shards
+    many_layout = OutputLayout(tmp_path / "many")
+    plan = next(many_layout.plans.iterdir())
+    assert (
+        len(json.loads(many_layout.plan_meta(plan.name).read_text())["split"]["records.jsonl"]) >= 2
+    )  # read by several shards
     for folder in ("clean", "rejected", "quarantine"):
         assert _records(tmp_path / "one", folder) == _records(tmp_path / "many", folder), folder
     audit = {k: v for k, v in tree_digest(tmp_path / "one").items() if k.startswith("audit/")}
     assert audit == {k: v for k, v in tree_digest(tmp_path / "many").items() if k.startswith("audit/")}
-    assert "audit/records.jsonl.audit.jsonl" in audit
+    assert many_layout.audit_log("records.jsonl").relative_to(many_layout.root).as_posix() in audit
     for key in ("documents", "chars", "rules", "notes", "rejection_reasons"):
         assert one[key] == many[key], key
     assert one["notes"].get("input.duplicate-id")  # ids repeat across the byte ranges too

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.jsonl import TMP_MARK
-from pipeline.outputs import audit_path
+from pipeline.layout import OutputLayout
 from tests.conftest import ROOT
 
 ROUTES = {"clean": "clean", "rejected": "rejected", "quarantine": "quarantined"}
@@ -74,7 +74,7 @@ def records(out: Path) -> list[dict[str, Any]]:
     """Every record of clean/, rejected/ and quarantine/, with its `decision` and `why`."""
     found = []
     for folder, decision in ROUTES.items():
-        for part in sorted((out / folder).glob("part-*.jsonl")):
+        for part in OutputLayout(out).parts(folder):
             for line in part.read_bytes().splitlines():
                 record = json.loads(line)
                 why = record.get("reason") or record.get("error") or ""
@@ -83,12 +83,12 @@ def records(out: Path) -> list[dict[str, Any]]:
 
 
 def audit_events(out: Path, file_source: str) -> list[dict[str, Any]]:
-    path = audit_path(out / "audit", file_source)
+    path = OutputLayout(out).audit_log(file_source)
     return [json.loads(line) for line in path.read_bytes().splitlines()]
 
 
 def manifest(out: Path) -> dict[str, Any]:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads(OutputLayout(out).manifest.read_text(encoding="utf-8"))
 
 
 def temporaries(folder: Path) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.reliability.corpus import (
     MIB,
     Case,
@@ -129,12 +130,11 @@ def test_no_temporary_files_and_no_duplicate_records(corpus_run: tuple[Corpus, P
 
 def test_names_that_would_collide_get_their_own_audit_logs(corpus_run: tuple[Corpus, Path, Any]) -> None:
     corpus, out, _ = corpus_run
-    from pipeline.outputs import audit_path
 
     sources = [c.source for c in corpus.cases if c.outcomes]
-    paths = [audit_path(out / "audit", s) for s in sources]
+    paths = [OutputLayout(out).audit_log(s) for s in sources]
     assert len(set(paths)) == len(paths)
-    logs = sorted(p for p in (out / "audit").rglob("*.audit.jsonl"))
+    logs = OutputLayout(out).audit_logs()
     assert sorted(paths) == logs  # one log per input item, no strays
     for path in logs:
         assert len(path.name.encode()) <= 255 - 30  # room for the writer's temporary name

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.layout import OutputLayout
 from tests.conftest import FINAL, ROOT, tree_digest
 from tests.reliability.corpus import good_texts
 from tests.reliability.helpers import (
@@ -194,7 +195,7 @@ BAD_SHARD = 5
 def failed_run(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """A run where WriteOutputs(shard 5) fails every time: a folder sits where its clean part goes."""
     out = tmp_path_factory.mktemp("failing") / "data" / "batches" / "2025-11-23" / "news-fr-0042"  # real-life length
-    (out / "clean" / f"part-{BAD_SHARD:05d}.jsonl").mkdir(parents=True)
+    OutputLayout(out).part("clean", BAD_SHARD).mkdir(parents=True)
     return out, run_pipeline(*batch.args(out))
 
 
@@ -204,9 +205,9 @@ def test_failing_shard_is_retried_and_the_others_finish(failed_run: tuple[Path, 
     assert failed.returncode == 1, failed.stderr[-3000:]
     assert failed.stderr.count("IsADirectoryError") == luigi_retry_count(), failed.stderr[-3000:]
     assert re.search(rf"failed +WriteOutputs\([^)]*shard={BAD_SHARD}\)", failed.stderr)  # Luigi's error log line
-    done = sorted(p.name for p in (out / "work" / "done").iterdir())
+    done = sorted(p.name for p in OutputLayout(out).work_dir("done").iterdir())
     assert len(done) == SHARDS - 1 and not any(f"-{BAD_SHARD:05d}-" in name for name in done)
-    assert not (out / "manifest.json").exists()
+    assert not OutputLayout(out).manifest.exists()
 
 
 @pytest.mark.slow
@@ -223,8 +224,12 @@ def test_fixed_cause_rerun_completes_without_redoing_finished_shards(
     out, _ = failed_run
     # work/progress/ holds hints for the live progress line, rewritten by whichever task runs (here
     # the failed shard's, again): not finished work.
-    before = {p: p.stat().st_mtime_ns for p in (out / "work").rglob("*") if p.is_file() and p.parent.name != "progress"}
-    (out / "clean" / f"part-{BAD_SHARD:05d}.jsonl").rmdir()  # the cause is fixed
+    before = {
+        p: p.stat().st_mtime_ns
+        for p in OutputLayout(out).work.rglob("*")
+        if p.is_file() and p.parent.name != "progress"
+    }
+    OutputLayout(out).part("clean", BAD_SHARD).rmdir()  # the cause is fixed
     fixed = run_pipeline(*batch.args(out))
     assert fixed.returncode == 0, fixed.stderr[-3000:]
     assert {p: p.stat().st_mtime_ns for p in before} == before, "finished work was redone"
