@@ -26,10 +26,11 @@ from pipeline.settings import CONFIG_DIR, LEXICON, Settings
 
 STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 STOPWORDS = CONFIG_DIR / "stopwords"
-# Libraries whose version can change a stage's output, by the first stage that uses them (HTML
-# extraction and repair, Markdown blocks and signatures in encoding; detection in language).
+# Libraries whose version can change a stage's output, by the first stage that uses them: HTML
+# extraction (trafilatura, its justext fallback, lxml), repair, Markdown blocks and signatures
+# (rensa, numpy) in encoding; detection in language.
 LIBRARIES = {
-    "encoding": ("ftfy", "trafilatura", "lxml", "lxml_html_clean", "markdown-it-py", "rensa"),
+    "encoding": ("ftfy", "trafilatura", "justext", "lxml", "lxml_html_clean", "markdown-it-py", "rensa", "numpy"),
     "language": ("langdetect", "langdetect-rs"),
 }
 

@@ -172,7 +172,7 @@ class Settings:
 @functools.cache
 def detector_languages() -> frozenset[str]:
     """The codes langdetect has a profile for (both backends know the same ones), plus "any"."""
-    import langdetect
+    import langdetect  # only when --languages or a settings file names languages: most commands never need it
 
     profiles = Path(langdetect.__file__).parent / "profiles"
     return frozenset(p.name for p in profiles.iterdir()) | {"any"}
