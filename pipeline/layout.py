@@ -50,6 +50,7 @@ MARKER = ".webclean-batch.json"
 CLAIM_LOCK = ".webclean-claim.lock"
 LOCK = ".lock"
 SUCCESS = "_SUCCESS"
+AUDIT_SUFFIX = ".audit.jsonl"  # an audit log's name: the input file's source, then this
 DEDUP_INDEX = "_dedup"  # beside the days' folders of a `daily` output root (DailyLayout)
 # What a run writes into its output folder; `--overwrite` removes exactly these, nothing else.
 OWNED = (CLEAN, REJECTED, QUARANTINE, AUDIT, WORK, MANIFEST, REPORT, LEARNED_RULES, SUCCESS, MARKER)
@@ -106,7 +107,7 @@ class OutputLayout:
 
     def audit_logs(self) -> list[Path]:
         """Every audit log now under audit/, sorted."""
-        return sorted(self.audit.rglob("*.audit.jsonl"))
+        return sorted(self.audit.rglob("*" + AUDIT_SUFFIX))
 
     @property
     def manifest(self) -> Path:
@@ -209,7 +210,7 @@ class OutputLayout:
 
     def audit_part(self, plan: str, fp: str, shard: int, source: str) -> Path:
         """Where a shard writes its piece of a split file's audit log (pipeline/ranges.py)."""
-        return self.work / "audit-parts" / f"{plan}-{fp}" / shard_name(shard) / f"{doc_id(source)}.audit.jsonl"
+        return self.work / "audit-parts" / f"{plan}-{fp}" / shard_name(shard) / (doc_id(source) + AUDIT_SUFFIX)
 
 
 def audit_path(root: Path, file_source: str) -> Path:
@@ -227,9 +228,9 @@ def audit_path(root: Path, file_source: str) -> Path:
     if "/".join(parts) != file_source:
         parts[-1] += "~" + tag[:8]
     path = root.joinpath(*parts)
-    path = path.with_name(path.name + ".audit.jsonl")
+    path = path.with_name(path.name + AUDIT_SUFFIX)
     if len(os.fsencode(path)) > MAX_PATH_BYTES:
-        path = root / LONG / f"{tag}.audit.jsonl"
+        path = root / LONG / (tag + AUDIT_SUFFIX)
     if _resolved(root) not in (_resolved(path.parent) / path.name).parents:
         raise ValueError(f"audit path for {file_source!r} escapes the output folder")
     return path

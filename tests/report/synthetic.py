@@ -12,7 +12,6 @@ import math
 import random
 import shutil
 import time
-import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -70,22 +69,22 @@ PLAN = "5e5e5e5e5e5e"
 def synthesise_output(root: Path, docs: int, per_file: int = 100, files_per_shard: int = 100) -> None:
     """An output folder in the pipeline's formats for `docs` documents, written without running it: the outputs,
     audit logs, work files (plan, encoding records and counts, shard stats) and manifest.json."""
-    from pipeline.settings import STAGES, load_settings
+    from pipeline.fingerprint import fingerprints_of
+    from pipeline.settings import load_settings
 
-    settings = load_settings()
-    fps = {s: settings.fingerprint(s) for s in STAGES}
+    fps = fingerprints_of(load_settings()).as_dict()
     rng, files = random.Random(8), math.ceil(docs / per_file)
     shards = math.ceil(files / files_per_shard)
     total = ShardStats()
     for shard in range(shards):
         first, last = shard * files_per_shard, min(files, (shard + 1) * files_per_shard)
         stats = _write_shard(root, rng, fps, shard, range(first, last), docs, per_file)
-        for key in ("files", "rules", "actions", "reasons", "languages", "sites"):
+        for key in ("rules", "actions", "reasons", "languages", "sites"):
             getattr(total, key).update(getattr(stats, key))
         total.outcome.update(stats.outcome)
         total.chars_in, total.chars_out = total.chars_in + stats.chars_in, total.chars_out + stats.chars_out
     plan = {"plan": PLAN, "shards": shards, "files": files, "bytes": total.chars_in, "inputs": []}
-    jsonl.write_json(OutputLayout(root).plan_dir(PLAN) / "plan.json", plan)  # as pipeline/plan.py names it
+    jsonl.write_json(OutputLayout(root).plan_meta(PLAN), plan)
     decisions = Counter(d for counts in total.outcome.values() for d in counts.elements())
     manifest = {
         "pipeline": {"version": "0.1.0", "libraries": {}},
@@ -117,7 +116,8 @@ def _write_shard(root: Path, rng: random.Random, fps: dict[str, str], shard: int
             with jsonl.atomic_open(layout.audit_log(source)) as audit:
                 for n in range(f * per_file, min(docs, (f + 1) * per_file)):
                     _write_doc(rng, n, source, out, audit, stats)
-    jsonl.write_json(layout.read_counts(PLAN, shard, fps["encoding"]), dict(stats.files))
+    read = {f: sum(c.values()) for f, c in stats.outcome.items()}  # documents read per file: all were written
+    jsonl.write_json(layout.read_counts(PLAN, shard, fps["encoding"]), read)
     written = Counter(d for counts in stats.outcome.values() for d in counts.elements())
     done = {"shard": shard, "written": dict(written), **stats.to_record()}
     jsonl.write_json(layout.done(PLAN, shard, fps["normalise"]), done)
@@ -150,7 +150,6 @@ def _write_doc(rng: random.Random, n: int, source: str, out: dict[str, Any], aud
                              "reason": "too short" if rejected else None,
                              "chars_in": chars_in, "chars_out": 0 if rejected else len(text),
                              "lines_in": len(record["lines"]), "lines_out": 0 if rejected else len(kept)}))  # fmt: skip
-    stats.files[source] += 1
     stats.outcome.setdefault(source, Counter())["rejected" if rejected else "clean"] += 1
     stats.languages["fr"] += 1
     stats.sites[site or "unknown"] += 1
@@ -176,11 +175,12 @@ def measure(docs: int, folder: str = "/tmp/report-scale", per_file: int = 100, f
 
 def manifest_from_shards(root: Path) -> dict[str, Any]:
     """What CleanBatch makes of a synthesised run's shard stats and encoding counts."""
+    from pipeline.fingerprint import Fingerprints
     from pipeline.manifest import build_manifest
+    from pipeline.plan import load_plan
+    from pipeline.settings import load_settings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Luigi's, on import, about a setting of its config
-        from pipeline.tasks import CleanBatch
-
-    fingerprint = json.loads(OutputLayout(root).manifest.read_text())["config"]["fingerprints"]["normalise"]
-    return build_manifest(CleanBatch(output_dir=str(root), plan=PLAN, config="", languages="", fingerprint=fingerprint))
+    layout = OutputLayout(root)
+    fps = json.loads(layout.manifest.read_text())["config"]["fingerprints"]
+    plan = load_plan(layout.plan_dir(PLAN))
+    return build_manifest(layout, plan, load_settings(), Fingerprints(tuple(fps.items())), None)
