@@ -161,13 +161,6 @@ class Settings:
         entries = self.chrome.generic_packs if kind == "generic" else self.chrome.site_packs
         return [Path(entry) for entry in entries]
 
-    def fingerprint(self, stage: str) -> str:
-        """DEPRECATED, for pipeline/report.py until it uses pipeline.fingerprint: loads the packs anew.
-        A run uses the one `Fingerprints` computed from the packs it loaded (tasks.fingerprints_for)."""
-        from pipeline.fingerprint import fingerprints_of  # slow (loads and checks every pack); a cycle too
-
-        return fingerprints_of(self)[stage]
-
 
 @functools.cache
 def detector_languages() -> frozenset[str]:

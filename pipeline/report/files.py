@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
-from pipeline.layout import CLEAN, QUARANTINE, REJECTED, OutputLayout
+from pipeline.layout import AUDIT_SUFFIX, CLEAN, QUARANTINE, REJECTED, OutputLayout
 from pipeline.plan import Plan
 
 BATCH_BYTES = 1 << 20  # JSON lines parsed at once
@@ -47,7 +47,7 @@ def audit_logs(root: Path) -> Iterator[tuple[str, str]]:
     """Every audit log in a stable order: its path, and its path relative to `root` ("audit/…")."""
     folder = OutputLayout(root).audit
     start, prefix = len(str(folder)), folder.relative_to(root).as_posix()
-    for path in walk_sorted(folder, ".audit.jsonl"):
+    for path in walk_sorted(folder, AUDIT_SUFFIX):
         yield path, prefix + path[start:].replace(os.sep, "/")  # no Path objects: there may be millions
 
 

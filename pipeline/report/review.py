@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import PipelineError
+from pipeline.fingerprint import run_fingerprints
 from pipeline.report.html import cut, esc, href, num, table
 
 if TYPE_CHECKING:
@@ -101,7 +102,8 @@ def load_rules(manifest: dict[str, Any], context: Context | None = None) -> Rule
     ruleset, settings = context.rules, context.settings
     decisions = {r.id for p in ruleset.all_packs() for r in p.rules if r.kind == "context"}
     note = ""
-    if settings.fingerprint("chrome") != manifest.get("config", {}).get("fingerprints", {}).get("chrome"):
+    recorded = manifest.get("config", {}).get("fingerprints", {}).get("chrome")
+    if run_fingerprints(settings, ruleset)["chrome"] != recorded:
         note = "the settings or rule packs changed since this run: the never-fired list reflects the current packs"
     return Rules(ruleset.rule_ids(), decisions, note)
 

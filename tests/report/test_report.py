@@ -16,8 +16,12 @@ from pathlib import Path
 import pytest
 
 from pipeline import jsonl
+from pipeline.core import Context
+from pipeline.fingerprint import run_fingerprints
 from pipeline.layout import CLEAN, WORK, OutputLayout
 from pipeline.report import build_report, report_url, track
+from pipeline.report.review import load_rules
+from pipeline.settings import load_settings
 from tests.conftest import SEEDS, run_cli
 from tests.report.conftest import NETWORK_REF, STRUCK_SHORT_URL, cell, manifest_of, work_file
 
@@ -217,3 +221,11 @@ def test_time_per_stage_not_recorded(seeds_out: Path, tmp_path: Path) -> None:
     jsonl.write_json(OutputLayout(copy).manifest, manifest)
     html = build_report(copy).read_text(encoding="utf-8")
     assert "<p>not recorded for this run</p>" in html
+
+
+def test_the_never_fired_list_says_when_the_packs_changed_since_the_run() -> None:
+    context = Context.load(load_settings(None))
+    now = run_fingerprints(context.settings, context.rules)["chrome"]
+    same = {"config": {"fingerprints": {"chrome": now}}}
+    assert load_rules(same, context).note == ""
+    assert "changed since this run" in load_rules({"config": {"fingerprints": {"chrome": "other"}}}, context).note
