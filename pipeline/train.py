@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline.core import Context, repair_stage
 from pipeline.document import Document
+from pipeline.errors import ConfigError
 from pipeline.evaluation.metric import macro
 from pipeline.evaluation.pages import Page, load_pages
 from pipeline.evaluation.realpages import clean, text_input
@@ -143,12 +144,10 @@ def _flatten(pages: list[PageLines]) -> tuple[list[list[str]], list[int], list[f
 def fit(
     rows: list[list[str]], labels: list[int], weights: list[float], c: float = 0.0
 ) -> tuple[dict[str, float], float]:
-    try:
+    try:  # only training needs them (the [train] extra)
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
     except ImportError as e:  # pragma: no cover - depends on the environment
-        from pipeline.errors import ConfigError
-
         raise ConfigError("training needs scikit-learn: pip install -e '.[train]'") from e
     vocab = {cue: j for j, cue in enumerate(sorted({c for row in rows for c in row}))}
     indptr, indices = [0], []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import run_fingerprints
 from pipeline.report.html import cut, esc, href, num, table
+from pipeline.settings import load_settings
 
 if TYPE_CHECKING:
     from pipeline.core import Context
@@ -113,7 +114,6 @@ def _context(config: str) -> Context:
     # Imported here: pipeline.core loads the HTML extractor (slow), which CleanBatch, passing its own
     # context, never needs from the report.
     from pipeline.core import Context
-    from pipeline.settings import load_settings
 
     return Context.load(load_settings(config or None))
 
