@@ -18,6 +18,7 @@ point at the input.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ _HYPHEN_CHUNK = re.compile(r"^[^\s-]*[^\W\d_]-(?=[^\W\d_])")
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:]$")
 _SENTENCE_END = re.compile(r"[.!?…»\"”)\]]$")  # a line ending in a colon is a label ("Lire aussi :")
 _OPENING = " \t[(*_`\"'“‘«¿¡"  # what may come before a sentence's next word: markup, quotes
+_STOP = re.compile(r"[.!?…][\"»”’')\]]*$")  # a sentence's end, closing quotes and brackets after it
 _LONG_WORD = re.compile(r"\S{30,}")  # a URL, a broken link target: no wrapper breaks it
 _MD_START = re.compile(r"\s{0,3}(?:#{1,6}\s+\S|```|~~~|(?:={3,}|-{3,})\s*$)|\s*\|?\s*:?-{3,}:?\s*\|")
 _MD_INLINE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\*\*\S[^*]*\*\*|__\S[^_]*__|\\[!-/:-@\[-`{-~]")
@@ -108,19 +110,52 @@ def wrap_width(lines: list[str], settings: LayoutSettings, markdown: bool = Fals
     if not widths:
         return None, f"no wrap width ({below[-1]} columns is out of range)", 0
     counts = max(fullness(lines, skip, w) for w in widths)
+    if wrapped(counts, settings):
+        # A few lines may overflow the width (an indented list item, a quote's marker): a wrapper
+        # at a narrower width leaves more lines full; the width with the most wins.
+        narrower = (fullness(lines, skip, counts[4] - d) for d in (1, 2))
+        counts = max([counts, *narrower], key=lambda c: (c[0] - c[3], c[4]))
+    if not wrapped(counts, settings) and not markdown:
+        top = wrapped_at_top(lines, skip, lengths, settings)
+        if top:
+            return top, f"hard-wrapped at {top} columns, its longest lines", 0
     full, candidates, lower, long_lines, width = counts
-    share = full / candidates if candidates else 0.0
     reason = f"{full} of {candidates} long lines are full at {width} columns, {lower} go on in lower case"
-    # After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
-    # merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
-    # And a wrapped text has more full lines than lines a wrapper would have broken earlier.
-    # Many long lines, nearly all full (`sure_full_share`), need no lower-case evidence (Title Case lists).
+    if wrapped(counts, settings):
+        return width, f"hard-wrapped at {width} columns ({reason})", long_lines
+    return None, reason, 0
+
+
+def wrapped_at_top(lines: list[str], skip: list[bool], lengths: list[int], settings: LayoutSettings) -> int | None:
+    """A page of short lines with a few wrapped paragraphs: their lines are the page's longest,
+    set aside with the longest 5 %. Wrapped at its longest line when enough of the lines full
+    there go on in lower case: two, and half of them; or three, a seventh of them and five lines
+    within five columns of it (a wrapper's ceiling). A one-block line that long is followed by a
+    new paragraph, and one-block pages have their longest lines spread out."""
+    top = lengths[-1]
+    if not settings.min_width <= top <= settings.max_width:
+        return None
+    full, _, lower, _, _ = fullness(lines, skip, top)
+    ceiling = len(lengths) - bisect.bisect_left(lengths, top - 5)
+    few = lower >= settings.min_full_lines - 1 and 2 * lower >= full
+    many = lower >= settings.min_full_lines and 7 * lower >= full and ceiling >= 5
+    return top if few or many else None
+
+
+def wrapped(counts: tuple[int, int, int, int, int], settings: LayoutSettings) -> bool:
+    """Do the fullness counts at a width (see `fullness`) show text hard-wrapped at it?
+
+    After a wrapped line the sentence mostly goes on in lower case; after a one-block line that
+    merely ends near the width, a new paragraph starts (caseless scripts are not wrapped at spaces).
+    And a wrapped text has more full lines than lines a wrapper would have broken earlier.
+    Many long lines, nearly all full (`sure_full_share`), need no lower-case evidence (Title Case lists).
+    """
+    full, candidates, lower, long_lines, _ = counts
+    share = full / candidates if candidates else 0.0
     sure = share >= settings.sure_full_share and full >= 3 * settings.min_full_lines
     cased = lower >= settings.min_lower_share * full or sure
     enough = full >= settings.min_full_lines and full > long_lines and cased
-    if enough and share >= settings.min_full_share:
-        return width, f"hard-wrapped at {width} columns ({reason})", long_lines
-    return None, reason, 0
+    return enough and share >= settings.min_full_share
 
 
 def fullness(lines: list[str], skip: list[bool], width: int) -> tuple[int, int, int, int, int]:
@@ -187,7 +222,31 @@ def blank_separated(lines: Sequence[str]) -> bool:
     return blank * 5 >= len(lines) - blank
 
 
-def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True) -> bool:
+def sentence_break(a: str, b: str) -> bool:
+    """Does a sentence end at the end of `a` and the next start at `b` (capital or digit)?"""
+    start = b.lstrip().lstrip(_OPENING + "—–-")[:1]
+    return (start.isupper() or start.isdigit()) and bool(_STOP.search(a.rstrip()))
+
+
+def sentence_paragraphs(lines: Sequence[str], width: int) -> bool:
+    """Do the document's paragraphs end at half or more of its sentence ends? (Short paragraphs.)
+
+    Counted where it is certain: a break where the next word would have fitted after a sentence
+    end (a paragraph end) against sentence ends inside a line (never one in wrapped text). Each
+    kind falls on an ambiguous break about as often (a paragraph's last line, a line break inside
+    a paragraph: both land within a word of the width about once a line's words), so this ratio
+    is the odds that an ambiguous break after a sentence end is a paragraph end.
+    """
+    ends = inside = 0
+    for a, b in itertools.pairwise(lines):
+        if len(a.rstrip()) > width // 2:
+            ends += bool(b.strip()) and sentence_break(a, b) and fits(a, b, width)
+            words = a.split()
+            inside += sum(sentence_break(x, y) for x, y in itertools.pairwise(words))
+    return 2 * ends + 1 >= inside
+
+
+def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True, short: bool = False) -> bool:
     """Is the break between `a` and `b` a paragraph end? (`after`: the line after `b`, or "".)
 
     Yes when `b`'s first piece would have fitted. Where it would not, both readings wrap to the
@@ -201,8 +260,11 @@ def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True) ->
         return True
     if not guess:
         return False
+    if short and sentence_break(a, b):
+        return True
     own = not after.strip() or fits(b, after, width)
-    return own and bool(_TERMINAL.search(a.rstrip())) and not _SENTENCE_END.search(b.rstrip())
+    starts = b.lstrip()[:1] not in "|)]}»”,;:."  # a closing mark a wrapper pushed down starts nothing
+    return own and starts and bool(_TERMINAL.search(a.rstrip())) and not _SENTENCE_END.search(b.rstrip())
 
 
 def indent(line: str) -> int:
@@ -224,7 +286,7 @@ class Paragraph:
         self.item = marker_width(line) > 0
         self.cont = indent(line) + marker_width(line)  # deepest indent a continuation may have
 
-    def takes(self, line: str, after: str, width: int, guess: bool) -> bool:
+    def takes(self, line: str, after: str, width: int, guess: bool, short: bool) -> bool:
         if could_break(self.prev, width) and len(self.prev.rstrip()) > width:
             return False  # a one-block line in a mixed document
         if len(line.rstrip()) > width and could_break(line, width):
@@ -234,7 +296,7 @@ class Paragraph:
         marker = marker_width(line)
         if marker and (self.item or fits(self.prev, line.lstrip()[marker:], width - marker - 1)):
             return False  # a new list item (a wrapper may also push a lone dash to a line's start)
-        return not paragraph_end(self.prev, line, after, width, guess)
+        return not paragraph_end(self.prev, line, after, width, guess, short)
 
     def add(self, line: str, number: int, width: int) -> None:
         tight = hyphen_break(self.prev, line) or word_break(self.prev, line, width)
@@ -252,12 +314,13 @@ def unwrap(lines: list[str], numbers: list[int], width: int) -> list[Block]:
     blocks: list[Block] = []
     para: Paragraph | None = None
     guess = not blank_separated(lines)
+    short = guess and sentence_paragraphs(lines, width)
     for i, (line, n) in enumerate(zip(lines, numbers, strict=True)):
         if not line.strip():
             if para:
                 blocks.append(para.block())
             para = None
-        elif para and para.takes(line, lines[i + 1] if i + 1 < len(lines) else "", width, guess):
+        elif para and para.takes(line, lines[i + 1] if i + 1 < len(lines) else "", width, guess, short):
             para.add(line, n, width)
         else:
             if para:

@@ -40,6 +40,7 @@ _HEADING = re.compile(r" {0,3}#{1,6} ")
 _BLOCK = re.compile(r"\s*(?:#|[-*+>|]\s|\d+[.)]\s|```|~~~|$)")  # a line that starts a block of its own
 _OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
+_QUOTE_MARK = re.compile(r"^ {0,3}(?:> ?)+")
 
 
 @lru_cache(maxsize=1)
@@ -206,11 +207,13 @@ def _inline(w: Walk, t: Token) -> None:
         _piece_out(w, merged, start + 1, end)
         return
     group, first = pieces[0], start + 1
+    # A quote's marker is not a word the wrapper moved: the next line's first word comes after it.
+    bare = [_QUOTE_MARK.sub("", line, count=1) for line in source]
     for i in range(1, len(pieces)):
-        after = source[i + 1] if i + 1 < len(source) else ""
-        ends = paragraph_end(source[i - 1], source[i], after, w.width, w.guess) if w.width else True
+        after = bare[i + 1] if i + 1 < len(source) else ""
+        ends = paragraph_end(source[i - 1], bare[i], after, w.width, w.guess) if w.width else True
         if not ends and not source[i - 1].endswith("  "):
-            tight = hyphen_break(source[i - 1], source[i]) or word_break(source[i - 1], source[i], w.width or 0)
+            tight = hyphen_break(source[i - 1], bare[i]) or word_break(source[i - 1], bare[i], w.width or 0)
             p = pieces[i]
             text = group.text.rstrip() + ("" if tight else " ") + p.text.strip()
             group = Piece(text, group.link_chars + p.link_chars, group.links + p.links, group.images + p.images)
