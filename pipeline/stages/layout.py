@@ -208,6 +208,8 @@ def word_break(a: str, b: str, width: int) -> bool:
 def fits(a: str, b: str, width: int) -> bool:
     """Would `b`'s first piece have fitted at the end of `a`? Then the break is a paragraph end."""
     chunk = first_chunk(b)
+    if len(chunk) > width and ("](" in chunk or "://" in chunk):
+        return False  # a link target, a URL: wrappers move it to a line of its own, never break it
     # A word longer than the width (a line without spaces as long as the width is taken for part
     # of one): a wrapper fills the line with part of it, so only a line it did not fill ends here.
     if len(chunk) > width or len(chunk) == width == len(b.strip()):
@@ -244,6 +246,11 @@ def sentence_paragraphs(lines: Sequence[str], width: int) -> bool:
             words = a.split()
             inside += sum(sentence_break(x, y) for x, y in itertools.pairwise(words))
     return 2 * ends + 1 >= inside
+
+
+def open_quote(text: str) -> bool:
+    """Is a quotation still open at the end of `text`? (A sentence end inside it is no paragraph's.)"""
+    return text.count('"') % 2 == 1 or text.count("«") > text.count("»") or text.count("“") > text.count("”")
 
 
 def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True, short: bool = False) -> bool:
@@ -296,7 +303,7 @@ class Paragraph:
         marker = marker_width(line)
         if marker and (self.item or fits(self.prev, line.lstrip()[marker:], width - marker - 1)):
             return False  # a new list item (a wrapper may also push a lone dash to a line's start)
-        return not paragraph_end(self.prev, line, after, width, guess, short)
+        return not paragraph_end(self.prev, line, after, width, guess, short and not open_quote(self.text))
 
     def add(self, line: str, number: int, width: int) -> None:
         tight = hyphen_break(self.prev, line) or word_break(self.prev, line, width)

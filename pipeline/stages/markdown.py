@@ -130,6 +130,12 @@ def to_blocks(
     return blocks, events
 
 
+def open_target(line: str) -> bool:
+    """Does a link target (or its title) start on this line and not end there?"""
+    i = line.rfind("](")
+    return i >= 0 and ")" not in line[i:]
+
+
 def join_broken_lines(lines: Sequence[str], width: int) -> tuple[list[str], list[int], list[int]]:
     """Rejoin what a wrapper broke and Markdown cannot span: link targets (broken at a hyphen of
     the URL, or before the link's title) and headings (one line in Markdown). With each joined
@@ -138,10 +144,11 @@ def join_broken_lines(lines: Sequence[str], width: int) -> tuple[list[str], list
     firsts: list[int] = []
     lasts: list[int] = []
     for n, line in enumerate(lines, 1):
-        target = out and _OPEN_TARGET.search(out[-1])
+        target = out and (open_target(out[-1]) or line.lstrip().startswith("]("))
         heading = out and _HEADING.match(out[-1]) and not fits(out[-1], line, width) and not _BLOCK.match(line)
         if (target or heading) and line.strip():
-            out[-1] += ("" if target and not line.lstrip().startswith('"') else " ") + line.strip()
+            tight = target and (out[-1].endswith(("-", "/", "(")) or _OPEN_TARGET.search(out[-1]))
+            out[-1] += ("" if tight and not line.lstrip().startswith('"') else " ") + line.strip()
             lasts[-1] = n
         else:
             out.append(line)
@@ -265,3 +272,8 @@ def _mark_navigation(outs: list[Out], s: LayoutSettings) -> None:
             for group in per_item.values():
                 for o in group:
                     o.drop, o.reason = NAV_LIST, reason
+        else:  # a short list can still hold a line of links (a tag cloud as one item)
+            for group in per_item.values():
+                for o in group:
+                    if o.piece.links >= s.nav_min_items and _link_like(o.piece, s.nav_link_share):
+                        o.drop, o.reason = LINK_LINE, f"a list item of {o.piece.links} links and little else (Markdown)"
