@@ -19,6 +19,7 @@ point at the input.
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
 import re
 from collections.abc import Sequence
@@ -94,7 +95,14 @@ def wrap_width(lines: list[str], settings: LayoutSettings, markdown: bool = Fals
     """
     # In Markdown, link targets and URLs are words no wrapper breaks: their lines overflow, so
     # they set no width and are not judged full or over-long (they still follow other lines).
+    # Code blocks (fenced, or indented four spaces) are not wrapped: they set no width either.
     skip = [markdown and ("](" in line or bool(_LONG_WORD.search(line))) for line in lines]
+    if markdown:
+        fenced = False
+        for i, line in enumerate(lines):
+            fence = line.lstrip().startswith(("```", "~~~"))
+            skip[i] = skip[i] or fenced or fence or line.startswith(("    ", "\t"))
+            fenced = fenced != fence
     lengths = sorted(len(line.rstrip()) for line, s in zip(lines, skip, strict=True) if line.strip() and not s)
     if len(lengths) < settings.min_lines:
         return None, "too few lines to tell", 0
@@ -106,6 +114,10 @@ def wrap_width(lines: list[str], settings: LayoutSettings, markdown: bool = Fals
             if below[i] != widths[0]:
                 widths.append(below[i])
             break
+    if markdown:  # html2text overflows its width here and there: lines pile up just below it
+        near = collections.Counter(n for n in below if n >= widths[0] - 10)
+        peak = max(near, key=lambda n: (near[n], n))
+        widths += [peak] if peak not in widths else []
     widths = [w for w in widths if settings.min_width <= w <= settings.max_width]
     if not widths:
         return None, f"no wrap width ({below[-1]} columns is out of range)", 0
