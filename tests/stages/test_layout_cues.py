@@ -11,7 +11,27 @@ from pipeline.stages.markdown import LINK_LINE, to_blocks
 from tests.stages.test_layout import P1, P2, P3
 
 S = LayoutSettings()
-WORDS = "et la commune a voté ce texte sans grand débat ni vote contre lors de sa séance du soir".split()
+WORDS = [
+    "et",
+    "la",
+    "commune",
+    "a",
+    "voté",
+    "ce",
+    "texte",
+    "sans",
+    "grand",
+    "débat",
+    "ni",
+    "vote",
+    "contre",
+    "lors",
+    "de",
+    "sa",
+    "séance",
+    "du",
+    "soir",
+]
 
 
 def ending_at(start: str, width: int, then: str) -> str:
@@ -65,7 +85,7 @@ def test_a_page_of_short_lines_with_one_wrapped_paragraph_is_wrapped() -> None:
     assert layout.kind == WRAPPED and 70 <= (layout.width or 0) <= 76, layout
     # one block a line: the same lines, the paragraph whole, are left alone
     assert detect([*menu[:5], *heads, P1 + " " + P2, *menu[5:], *heads], S).kind == "lines"
-    assert detect(lines[:-3] + ["Nous suivre", "Newsletter"], S).kind == WRAPPED
+    assert detect([*lines[:-3], "Nous suivre", "Newsletter"], S).kind == WRAPPED
 
 
 def test_wrapped_markdown_quotes_titles_and_urls() -> None:
