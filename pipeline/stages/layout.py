@@ -269,11 +269,11 @@ def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True, sh
     """Is the break between `a` and `b` a paragraph end? (`after`: the line after `b`, or "".)
 
     Yes when `b`'s first piece would have fitted. Where it would not, both readings wrap to the
-    same lines. Unless blank lines mark the paragraph ends (`guess` false), one case is told
-    apart: after a sentence end, a line that is a paragraph of its own (the break after it is an
-    end) and has no sentence end itself (a colon is none) is a title, a caption, a label or
-    chrome, not the last line of a prose paragraph. (On the real pages' gold paragraphs wrapped at
-    60-100 columns this finds 287 paragraph ends and mistakes 107 wrapped lines for ends.)
+    same lines. Unless blank lines mark the paragraph ends (`guess` false), two cases are told
+    apart (docs/layout.md has what they find and miss on the real pages): in a page of short
+    paragraphs (`short`: see `sentence_paragraphs`), a sentence end before a capital; and after
+    a sentence end, a line that is a paragraph of its own and has no sentence end itself (a colon
+    is none): a title, a caption, a label or chrome, not the last line of a prose paragraph.
     """
     if fits(a, b, width):
         return True
