@@ -13,7 +13,8 @@ Policy, one line of output per:
   swallow the page); inline code keeps its text; a link the parser refused (a target with
   spaces, as html2text writes them) still loses its target;
 - navigation: a list whose items are nearly all links (`nav_min_items`, `nav_link_share`), and a
-  line of several links and little else, are chrome: dropped here with a rule id.
+  line of several links and little else, are chrome: dropped here with a rule id; so are the
+  options of a form's drop-down list, which html2text writes as one line of names.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _HEADING = re.compile(r" {0,3}#{1,6} ")
 _BLOCK = re.compile(r"\s*(?:#|[-*+>|]\s|\d+[.)]\s|```|~~~|$)")  # a line that starts a block of its own
 _OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
+OPTIONS = "layout.markdown.options"
 _QUOTE_MARK = re.compile(r"^ {0,3}(?:> ?)+")
 
 
@@ -234,10 +236,26 @@ def _piece_out(w: Walk, piece: Piece, first: int, last: int) -> None:
     text = " ".join(piece.text.split())
     if "](" in text:
         text = " ".join(_LEFTOVER_LINK.sub(r"\1", text).split())
-    if text:
+    if text and options_like(text):
+        _emit(
+            w, Block(text, first, last), piece, OPTIONS, "the options of a form's list (Markdown): names, no sentence"
+        )
+    elif text:
         _emit(w, Block(text, first, last), piece)
     elif piece.images:
         _emit(w, Block("", first, last), piece, IMAGE, "image (Markdown): the alt text is not kept")
+
+
+def options_like(text: str) -> bool:
+    """A form's drop-down list as html2text writes it: its options on one line ("Select Month
+    January 2015 December 2014 ...", a list of countries): 20+ words, three in four capitalised or
+    numbers, none ending a sentence or a clause. Prose, and lists of names written as prose
+    (commas), never look like that."""
+    words = [word for word in text.split() if any(c.isalnum() for c in word)]
+    if len(words) < 20 or any(word[-1] in ".,;:!?" for word in words):
+        return False
+    upper = sum(1 for word in words if next(c for c in word if c.isalnum()).isupper() or word[0].isdigit())
+    return upper >= 0.75 * len(words)
 
 
 def _code(w: Walk, t: Token) -> None:

@@ -7,7 +7,7 @@ import textwrap
 
 from pipeline.settings import LayoutSettings
 from pipeline.stages.layout import WRAPPED, detect, open_quote, sentence_paragraphs, unwrap
-from pipeline.stages.markdown import LINK_LINE, to_blocks
+from pipeline.stages.markdown import LINK_LINE, OPTIONS, options_like, to_blocks
 from tests.stages.test_layout import P1, P2, P3
 
 S = LayoutSettings()
@@ -115,3 +115,17 @@ def test_markdown_code_sets_no_width_and_lines_piling_up_set_it() -> None:
     code = ["```", *("x" * 20 + " = " + "y" * n for n in range(60, 80)), "```", ""]
     layout = detect(["# Titre", "", "**Par la rédaction**", "", *code, *body, *over, "", *body, *code], S)
     assert layout.width is not None and 76 <= layout.width <= 78, layout
+
+
+def test_the_options_of_a_drop_down_list_are_chrome() -> None:
+    month_names = ["Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre"]
+    months = "  ".join(f"{m} 2014" for m in month_names)
+    names = "Allure Architectural Digest Bon Appetit Brides Conde Nast Traveler Details Glamour Golf Digest GQ Self"
+    select = [f"Archives Choisir un mois {months}", "", f"Nos sites \\- - - - {names} Lucky Vogue W"]
+    lines = ["# Titre", "", P1, "", *select, "", P2]
+    blocks, events = to_blocks(lines, None, S)
+    assert [b.text for b in blocks] == ["Titre", P1, P2]
+    assert [(e.rule, e.line) for e in events] == [(OPTIONS, 5), (OPTIONS, 7)]
+    # a list of names written as prose, and prose, stay
+    cast = ", ".join(["Jeanne Martin", "Paul Durand", "Anne Petit", "Louis Moreau", "Claire Roux", "Marc Blanc"] * 2)
+    assert not options_like(f"Avec {cast}.") and not options_like(P1 + " " + P2)
