@@ -14,7 +14,8 @@ Policy, one line of output per:
   spaces, as html2text writes them) still loses its target;
 - navigation: a list whose items are nearly all links (`nav_min_items`, `nav_link_share`), and a
   line of several links and little else, are chrome: dropped here with a rule id; so are the
-  options of a form's drop-down list, which html2text writes as one line of names.
+  options of a form's drop-down list, which html2text writes as one line of names, and a script
+  it let through as text (outside any code block).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _BLOCK = re.compile(r"\s*(?:#|[-*+>|]\s|\d+[.)]\s|```|~~~|$)")  # a line that st
 _OPEN_TARGET = re.compile(r"\]\([^)\s]*$")  # a link target still open at the end of the line
 CODE = "layout.markdown.code"
 OPTIONS = "layout.markdown.options"
+SCRIPT = "layout.markdown.script"
 _QUOTE_MARK = re.compile(r"^ {0,3}(?:> ?)+")
 
 
@@ -86,6 +88,7 @@ class Walk:
     row: list[str] | None = None
     row_first: int = 0
     guess: bool = True  # see layout.paragraph_end
+    indented: int = 0  # inside how many indented blocks parsed again (code an article shows)
 
 
 def render(children: list[Token], keep_alt: bool) -> list[Piece]:
@@ -175,7 +178,9 @@ def _indented(w: Walk, t: Token, depth: int) -> None:
     nested lists by four spaces too (fenced blocks are the code that stays as it is)."""
     start, end = t.map or (0, 0)
     body = [line[4:] if line[:4] == "    " else line.lstrip("\t") for line in w.lines[start:end]]
+    w.indented += 1
     _parse(w, body, start, depth + 1)
+    w.indented -= 1
 
 
 def _visit(w: Walk, t: Token) -> None:
@@ -237,9 +242,9 @@ def _piece_out(w: Walk, piece: Piece, first: int, last: int) -> None:
     if "](" in text:
         text = " ".join(_LEFTOVER_LINK.sub(r"\1", text).split())
     if text and options_like(text):
-        _emit(
-            w, Block(text, first, last), piece, OPTIONS, "the options of a form's list (Markdown): names, no sentence"
-        )
+        _emit(w, Block(text, first, last), piece, OPTIONS, "options of a form's drop-down list (Markdown)")
+    elif text and not w.indented and script_like(text):
+        _emit(w, Block(text, first, last), piece, SCRIPT, "a script's code outside a code block (Markdown)")
     elif text:
         _emit(w, Block(text, first, last), piece)
     elif piece.images:
@@ -256,6 +261,17 @@ def options_like(text: str) -> bool:
         return False
     upper = sum(1 for word in words if next(c for c in word if c.isalnum()).isupper() or word[0].isdigit())
     return upper >= 0.75 * len(words)
+
+
+_SCRIPT_SIGNS = ("var ", "function(", "function (", "});", "();", "window.", "document.", "<![CDATA[")
+
+
+def script_like(text: str) -> bool:
+    """A page's script that html2text let through as text (a broken <script> tag): two signs of
+    JavaScript and its punctuation dense. (Code that an article shows sits in a code block,
+    fenced or indented: never judged.)"""
+    signs = sum(1 for sign in _SCRIPT_SIGNS if sign in text)
+    return signs >= 2 and sum(text.count(c) for c in "{}();=") >= 0.05 * len(text)
 
 
 def _code(w: Walk, t: Token) -> None:

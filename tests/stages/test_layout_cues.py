@@ -7,7 +7,7 @@ import textwrap
 
 from pipeline.settings import LayoutSettings
 from pipeline.stages.layout import WRAPPED, detect, open_quote, sentence_paragraphs, unwrap
-from pipeline.stages.markdown import LINK_LINE, OPTIONS, options_like, to_blocks
+from pipeline.stages.markdown import LINK_LINE, OPTIONS, SCRIPT, options_like, script_like, to_blocks
 from tests.stages.test_layout import P1, P2, P3
 
 S = LayoutSettings()
@@ -129,3 +129,14 @@ def test_the_options_of_a_drop_down_list_are_chrome() -> None:
     # a list of names written as prose, and prose, stay
     cast = ", ".join(["Jeanne Martin", "Paul Durand", "Anne Petit", "Louis Moreau", "Claire Roux", "Marc Blanc"] * 2)
     assert not options_like(f"Avec {cast}.") and not options_like(P1 + " " + P2)
+
+
+def test_a_script_let_through_as_text_is_chrome_but_code_an_article_shows_stays() -> None:
+    leaked = "var page_type = 'article'; if (window.ads) { window.ads.load(function() { show(); }); }"
+    shown = ["Pour lire la réponse :", "", "    var res = await fetch(url);", "    var data = res.json();"]
+    lines = ["# Titre", "", P1, "", leaked, "", *shown, "", P2]
+    blocks, events = to_blocks(lines, None, S)
+    texts = [b.text for b in blocks]
+    assert leaked not in texts and "var res = await fetch(url); var data = res.json();" in " ".join(texts)
+    assert [(e.rule, e.line) for e in events] == [(SCRIPT, 5)]
+    assert not script_like(P1) and not script_like("Appelez la fonction fetch() avec l'adresse (var = URL).")
