@@ -62,10 +62,10 @@ def main() -> None:
                         kind = "end" if ends[i] else "inside"
                         c[f"sentence {kind}"] += 1
                         c[f"short-page sentence {kind}"] += short
-        short = f"{c['short-page sentence end']} / {c['short-page sentence inside']}"
+        in_short = f"{c['short-page sentence end']} / {c['short-page sentence inside']}"
         print(f"{folder}: {c['exact']}/{c['docs']} pages exact, {c['missed']} ends missed, {c['made up']} made up; "
               f"ambiguous after a sentence: {c['sentence end']} ends / {c['sentence inside']} inside, "
-              f"in short-paragraph pages {short}")  # fmt: skip
+              f"in short-paragraph pages {in_short}")  # fmt: skip
 
 
 if __name__ == "__main__":
