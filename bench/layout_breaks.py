@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.stages.layout import fits, sentence_break, sentence_paragraphs, unwrap  # noqa: E402
+from pipeline.stages.unwrap import fits, sentence_break, sentence_paragraphs, unwrap  # noqa: E402
 
 
 def wrapped(path: Path, width: int) -> tuple[list[str], list[bool]]:

@@ -30,7 +30,7 @@ from markdown_it.token import Token
 
 from pipeline.document import AuditEvent
 from pipeline.settings import LayoutSettings
-from pipeline.stages.layout import STAGE, Block, blank_separated, fits, hyphen_break, paragraph_end, word_break
+from pipeline.stages.unwrap import STAGE, Block, blank_separated, fits, hyphen_break, paragraph_end, word_break
 
 NAV_LIST = "layout.markdown.nav-list"
 LINK_LINE = "layout.markdown.link-line"

@@ -12,8 +12,9 @@ from pipeline.document import Document
 from pipeline.errors import ConfigError
 from pipeline.fingerprint import fingerprints_of
 from pipeline.settings import LayoutSettings, load_settings
-from pipeline.stages.layout import LINES, MARKDOWN, MARKDOWN_WRAPPED, WRAPPED, detect, normalise_layout, unwrap
+from pipeline.stages.layout import LINES, MARKDOWN, MARKDOWN_WRAPPED, WRAPPED, detect, normalise_layout
 from pipeline.stages.markdown import IMAGE, LINK_LINE, NAV_LIST, to_blocks
+from pipeline.stages.unwrap import unwrap
 
 S = LayoutSettings()
 P1 = ("Le conseil municipal a adopté lundi soir le budget primitif de la commune après trois heures de "

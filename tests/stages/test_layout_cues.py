@@ -6,8 +6,9 @@ from __future__ import annotations
 import textwrap
 
 from pipeline.settings import LayoutSettings
-from pipeline.stages.layout import WRAPPED, detect, open_quote, sentence_paragraphs, unwrap
+from pipeline.stages.layout import WRAPPED, detect
 from pipeline.stages.markdown import LINK_LINE, OPTIONS, SCRIPT, options_like, script_like, to_blocks
+from pipeline.stages.unwrap import open_quote, sentence_paragraphs, unwrap
 from tests.stages.test_layout import P1, P2, P3
 
 S = LayoutSettings()
