@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.core import Context, chrome_stage, language_stage, repair_stage  # noqa: E402
+from pipeline.core import ChromeStep, Context, EncodingStep, LanguageStep  # noqa: E402
 from pipeline.document import Document  # noqa: E402
 from pipeline.settings import Settings, load_settings  # noqa: E402
 from pipeline.stages.language import detect, sample  # noqa: E402
@@ -36,8 +36,8 @@ def pages() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for folder in FOLDERS for p in sorted(folder.glob("*.txt"))}
 
 
-def new_doc(name: str) -> Document:
-    return Document(id=name, source=name, file=name, metadata={"format": "txt"})
+def new_doc(name: str, payload: bytes) -> Document:
+    return Document(id=name, source=name, file=name, metadata={"format": "txt"}, payload=payload)
 
 
 def median_us(work: Callable[[], int], runs: int) -> float:
@@ -56,9 +56,11 @@ def with_settings(ctx: Context, section: str, **changes: object) -> Context:
 
 
 def repair_cost(ctx: Context, payloads: dict[str, bytes], runs: int) -> float:
+    repair = EncodingStep(ctx)
+
     def work() -> int:
         for name, data in payloads.items():
-            repair_stage(new_doc(name), data, ctx)
+            repair(new_doc(name, data))
         return len(payloads)
 
     return median_us(work, runs)
@@ -66,10 +68,11 @@ def repair_cost(ctx: Context, payloads: dict[str, bytes], runs: int) -> float:
 
 def language_cost(ctx: Context, prepared: list[Document], runs: int) -> float:
     copies = [[copy.deepcopy(d) for d in prepared] for _ in range(runs)]  # the stage changes documents
+    step = LanguageStep(ctx)
 
     def work() -> int:
         for doc in copies.pop():
-            language_stage(doc, ctx)
+            step(doc)
         return len(prepared)
 
     return median_us(work, runs)
@@ -82,9 +85,10 @@ def chrome_costs(variants: list[Context], repaired: list[Document], runs: int) -
     for _ in range(runs):
         for ctx, spent in zip(variants, times, strict=True):
             docs = [copy.deepcopy(d) for d in repaired]  # the stage changes documents
+            step = ChromeStep(ctx)
             start = time.process_time()
             for doc in docs:
-                chrome_stage(doc, ctx)
+                step(doc)
             spent.append((time.process_time() - start) / len(docs) * 1e6)
     return [statistics.median(spent) for spent in times]
 
@@ -100,7 +104,8 @@ def detect_cost(ctx: Context, samples: list[str], runs: int) -> float:
 
 def prepare(ctx: Context, payloads: dict[str, bytes]) -> list[Document]:
     """Documents as the language stage receives them: repaired, chrome removed."""
-    return [chrome_stage(repair_stage(new_doc(name), data, ctx), ctx) for name, data in payloads.items()]
+    repair, chrome = EncodingStep(ctx), ChromeStep(ctx)
+    return [chrome(repair(new_doc(name, data))) for name, data in payloads.items()]
 
 
 def rows(settings: Settings, runs: int) -> list[tuple[str, str, float]]:
@@ -109,7 +114,7 @@ def rows(settings: Settings, runs: int) -> list[tuple[str, str, float]]:
     mojibake = {name: VARIANTS["mojibake"](data.decode("utf-8")) for name, data in clean.items()}
     ungated = with_settings(ctx, "encoding", gate=False)
     prepared = prepare(ctx, clean)
-    repaired = [repair_stage(new_doc(name), data, ctx) for name, data in clean.items()]
+    repaired = [EncodingStep(ctx)(new_doc(name, data)) for name, data in clean.items()]
     no_model = with_settings(ctx, "chrome", line_model="")
     samples = [sample(d.lines, settings.language.sample_chars) for d in prepared if d.active]
     reference = with_settings(ctx, "language", backend="langdetect")

@@ -19,13 +19,13 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
-from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
+from pipeline.core import ChromeStep, Context, EncodingStep, LanguageStep, NormaliseStep, Step
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
 from pipeline.inputs import discover, read_input
 from pipeline.layout import OutputLayout
@@ -34,7 +34,6 @@ from pipeline.settings import Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
 
 ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
-Stage = Callable[[Document, Context], Document]
 
 
 class Clock:
@@ -61,12 +60,14 @@ def encode_all(corpus: Path, ctx: Context, clock: Clock) -> tuple[list[bytes], B
     """Read and repair every file; count lines for learning as RepairEncoding does."""
     records = []
     counter = BoilerplateCounter(ctx.settings.learn)
+    repair = EncodingStep(ctx)
     for f in discover([str(corpus)]):
         t = time.perf_counter()
         items = list(read_input(f, ctx.settings.input))
         t = clock.add("read", t)
         for doc, payload in items:
-            doc = repair_stage(doc, payload, ctx)
+            doc.payload = payload
+            doc = repair(doc)
             t = clock.add("encoding", t)
             if ctx.settings.learn.enabled:
                 counter.observe(doc, ctx.rules)
@@ -86,14 +87,14 @@ def learn(counter: BoilerplateCounter, ctx: Context, folder: Path, clock: Clock)
     return path
 
 
-def apply(records: list[bytes], name: str, stage: Stage, ctx: Context, clock: Clock) -> list[bytes]:
+def apply(records: list[bytes], step: Step, clock: Clock) -> list[bytes]:
     out = []
     for line in records:
         t = time.perf_counter()
         doc = Document.from_record(jsonl.loads(line))
         t = clock.add("serde", t)
-        doc = stage(doc, ctx)
-        t = clock.add(name, t)
+        doc = step(doc)
+        t = clock.add(step.name, t)
         out.append(jsonl.dumps(doc.to_record()))
         clock.add("serde", t)
     return out
@@ -126,9 +127,9 @@ def run_stages(corpus: Path, settings: Settings, clock: Clock) -> dict[str, int]
         learned = learn(counter, base, Path(tmp), clock)
         with clock.part("setup"):
             chrome_ctx = Context.load(settings, learned)
-        records = apply(records, "chrome", chrome_stage, chrome_ctx, clock)
-        records = apply(records, "language", language_stage, base, clock)
-        records = apply(records, "normalise", normalise_stage, base, clock)
+        records = apply(records, ChromeStep(chrome_ctx), clock)
+        records = apply(records, LanguageStep(base), clock)
+        records = apply(records, NormaliseStep(base), clock)
         written = write(records, Path(tmp), clock)
     return {"documents": len(records), **written}
 

@@ -90,6 +90,9 @@ class Document:
     site_markers: dict[str, int] | None = None
     # Events of earlier stages as a JSON array, not parsed (see from_record); "" when none.
     carried: str = field(default="", repr=False)
+    # The raw input (bytes of a file, text of a JSONL record) until the encoding step decodes it;
+    # never written to records.
+    payload: bytes | str | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -148,4 +151,4 @@ def _join_json_arrays(a: str, b: str) -> str:
 
 _EVENT_FIELDS = fields(AuditEvent)
 _MODEL_FIELDS = ("prob", "cues")  # written only for the line model's drops
-_RECORD_FIELDS = [f for f in fields(Document) if f.name not in ("events", "carried")]
+_RECORD_FIELDS = [f for f in fields(Document) if f.name not in ("events", "carried", "payload")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
+from pipeline.core import Context, run_steps, steps
 from pipeline.inputs import InputFile, read_input
 from pipeline.settings import load_settings
 
@@ -28,12 +28,13 @@ def explain_file(
         return f"{_COLORS[kind]}{text}{_RESET}" if color else text
 
     for doc, payload in read_input(f, settings.input):
-        doc = repair_stage(doc, payload, ctx)  # with the layout stage: paragraphs rebuilt
+        first, *rest = steps(ctx)
+        doc.payload = payload
+        doc = first(doc)  # the encoding step, with the layout stage: paragraphs rebuilt
         lines = list(zip(doc.line_numbers, doc.lines, strict=True))
         ends = {first: last for first, last in doc.spans}
         layout_drops = [(e.line, e.text) for e in doc.events if e.stage == "layout" and e.action == "drop" and e.line]
-        for stage in (chrome_stage, language_stage, normalise_stage):
-            doc = stage(doc, ctx)
+        doc = run_steps(doc, rest)
         decision = {
             "ok": "clean",
             "rejected": f"rejected: {doc.reason}",

@@ -22,9 +22,8 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.rules.loader import RuleSet, load_ruleset
-from pipeline.settings import CONFIG_DIR, LEXICON, Settings
+from pipeline.settings import CONFIG_DIR, LEXICON, STAGES, Settings
 
-STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 STOPWORDS = CONFIG_DIR / "stopwords"
 # Libraries whose version can change a stage's output, by the first stage that uses them: HTML
 # extraction (trafilatura, its justext fallback, lxml), repair, Markdown blocks and signatures

@@ -19,6 +19,8 @@ from pipeline.errors import ConfigError
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 DEFAULT_SETTINGS = CONFIG_DIR / "settings.toml"
 LEXICON = CONFIG_DIR / "lexicon"  # words of the line shapes (rules/features.py)
+# Every stage in run order, the one list: fingerprints chain in this order (pipeline/fingerprint.py), settings
+# sections are named after it, and each per-document stage (all but `learn`) has its step in pipeline/core.py.
 STAGES = ("encoding", "learn", "chrome", "language", "normalise")
 
 

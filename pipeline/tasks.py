@@ -1,4 +1,4 @@
-"""Luigi tasks: they only move shards of documents between the stage functions of `core`.
+"""Luigi tasks: they only move shards of documents through the stage steps of `core`.
 
     RepairEncoding(shard) ─┬─> RemoveChrome(shard) -> CheckLanguage(shard) -> NormaliseParagraphs(shard)
     LearnBoilerplate ──────┘        -> WriteOutputs(shard) -> CleanBatch (manifest.json)
@@ -30,7 +30,7 @@ from pathlib import Path
 import luigi
 
 from pipeline import __version__, jsonl
-from pipeline.core import Context, chrome_stage, language_stage, normalise_stage, repair_stage
+from pipeline.core import STEP_TYPES, Context, Step, StepStats
 from pipeline.dedup_index import DedupIndex
 from pipeline.dedup_tasks import (
     SignatureSidecar,
@@ -116,7 +116,7 @@ class BatchTask(luigi.Task):
 
 
 class ShardTask(BatchTask):
-    """One stage over one shard: read documents, apply the stage function, write them on."""
+    """One stage over one shard: read documents, run the stage's step on each, write them on."""
 
     shard = luigi.IntParameter(description="shard number within the plan")
     stage = ""
@@ -124,8 +124,12 @@ class ShardTask(BatchTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.shard_output(self.stage, self.plan, self.shard, self.fp(self.stage))))
 
-    def process(self, doc: Document) -> Document:
-        raise NotImplementedError
+    def context(self) -> Context:
+        return context_for(self.config, self.languages, "")
+
+    def make_step(self) -> Step:
+        """The stage's step (pipeline/core.py), made for each run: its counters and clock start at zero."""
+        return STEP_TYPES[self.stage](self.context())
 
     expand_events = False  # parse the events of earlier stages (only to write audit logs)
 
@@ -142,12 +146,13 @@ class ShardTask(BatchTask):
 
     def run(self) -> None:
         progress = Progress(self, self.total())
+        step = self.make_step()
         with jsonl.atomic_open(self.output().path) as out:
             for doc in self.documents():
-                doc = self.process(doc)
+                doc = step(doc)
                 out.write(jsonl.dumps(doc.to_record()))
                 progress.step(doc)
-        progress.finish()
+        progress.finish(step.stats)
 
 
 def report(task: luigi.Task, percent: int | None, message: str) -> None:
@@ -188,13 +193,15 @@ class Progress:
             f"{self.rejected} rejected, {self.quarantined} quarantined",
         )
 
-    def finish(self) -> None:
+    def finish(self, step: StepStats | None = None) -> None:
+        """`seconds`: the whole task, reading and writing included (manifest.json's `timing` sums
+        them); `step`: the stage's own counters and time (pipeline/core.py)."""
         self.total = self.done or 1
         self.report()
         seconds = round(time.monotonic() - self.started, 3)
-        t = self.task  # how long the task ran, read into manifest.json's `timing`
-        jsonl.write_json(t.layout.timing(t.output().path), {"stage": t.stage, "shard": t.shard,
-                                                             "docs": self.done, "seconds": seconds})  # fmt: skip
+        t = self.task
+        record = {"stage": t.stage, "shard": t.shard, "docs": self.done, "seconds": seconds}
+        jsonl.write_json(t.layout.timing(t.output().path), {**record, "step": step.to_record()} if step else record)
 
 
 class RepairEncoding(ShardTask):
@@ -208,16 +215,16 @@ class RepairEncoding(ShardTask):
     def total(self) -> int:
         return len(self.plan_info.shard_files(self.shard))
 
-    def inputs(self) -> Iterator[tuple[Document, bytes | str | None]]:
-        """The shard's documents as read, each with its raw payload."""
+    def inputs(self) -> Iterator[Document]:
+        """The shard's documents as read, each with its raw payload for the encoding step."""
         for f in self.plan_info.shard_files(self.shard):
-            yield from read_input(f, self.settings.input)
-
-    def process(self, doc: Document, payload: bytes | str | None = None) -> Document:
-        return repair_stage(doc, payload, context_for(self.config, self.languages, ""))
+            for doc, payload in read_input(f, self.settings.input):
+                doc.payload = payload
+                yield doc
 
     def run(self) -> None:
         progress = Progress(self, self.total())
+        step = self.make_step()
         read: Counter[str] = Counter()  # documents read per input file, for the accounting check
         # Lines counted per site here, shard by shard in parallel; LearnBoilerplate only adds them up.
         lines = BoilerplateCounter(self.settings.learn)
@@ -225,8 +232,8 @@ class RepairEncoding(ShardTask):
         layout, where = self.layout, (self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(layout.signatures(self.stage, *where), learn_once(self.settings), lines=True)
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
-            for doc, payload in self.inputs():
-                doc = self.process(doc, payload)
+            for doc in self.inputs():
+                doc = step(doc)
                 group = count_for_learning(lines, doc, rules)
                 sigs.add(doc, group=group, skip=group is None)  # only counted documents can be taken back
                 out.write(jsonl.dumps(doc.to_record()))
@@ -237,7 +244,7 @@ class RepairEncoding(ShardTask):
             jsonl.write_json(layout.read_counts(*where), dict(read))
             with jsonl.atomic_open(layout.line_counts(*where)) as f:
                 f.write(jsonl.dumps(lines.to_record()))
-        progress.finish()
+        progress.finish(step.stats)
 
 
 def learn_once(s: Settings) -> DedupSettings:
@@ -292,8 +299,8 @@ class RemoveChrome(ShardTask):
     def input_path(self) -> str:
         return str(self.input()["docs"].path)
 
-    def process(self, doc: Document) -> Document:
-        return chrome_stage(doc, context_for(self.config, self.languages, self.learned_path))
+    def context(self) -> Context:
+        return context_for(self.config, self.languages, self.learned_path)
 
     @functools.cached_property
     def learned_path(self) -> str:
@@ -308,9 +315,6 @@ class CheckLanguage(ShardTask):
     def requires(self) -> luigi.Task:
         return self.clone(RemoveChrome)
 
-    def process(self, doc: Document) -> Document:
-        return language_stage(doc, context_for(self.config, self.languages, ""))
-
 
 class NormaliseParagraphs(ShardTask):
     """Tidy paragraphs; reject documents with too little text left."""
@@ -320,22 +324,20 @@ class NormaliseParagraphs(ShardTask):
     def requires(self) -> luigi.Task:
         return self.clone(CheckLanguage)
 
-    def process(self, doc: Document) -> Document:
-        return normalise_stage(doc, context_for(self.config, self.languages, ""))
-
     def run(self) -> None:
         """ShardTask.run, and the delivered texts' signatures for FindDuplicates (issue 13),
         written before the output appears."""
         progress = Progress(self, self.total())
+        step = self.make_step()
         path = self.layout.signatures(self.stage, self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(path, self.settings.dedup, with_shingles=True)
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.documents():
-                doc = self.process(doc)
+                doc = step(doc)
                 sigs.add(doc, final_text(doc))
                 out.write(jsonl.dumps(doc.to_record()))
                 progress.step(doc)
-        progress.finish()
+        progress.finish(step.stats)
 
 
 class FindDuplicates(BatchTask):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.core import Context, repair_stage
+from pipeline.core import Context, EncodingStep
 from pipeline.document import Document
 from pipeline.errors import ConfigError
 from pipeline.evaluation.metric import macro
@@ -95,12 +95,14 @@ class PageLines:
 def examples(pages: list[Page], ctx: Context) -> list[PageLines]:
     """Every undecided line of the pages, page by page (longer lines weigh more: the metric counts words)."""
     out = []
+    repair = EncodingStep(ctx)
     for page in pages:
         ref = Reference.of(page.reference)
         for n, payload in enumerate(_inputs(page, ctx)):
-            # Extracted text is given as text, so that repair_stage does not extract it again.
+            # Extracted text is given as text, so that the encoding step does not extract it again.
             doc = Document(id=page.key, source=page.path.name, file=page.path.name, metadata={"format": "txt"})
-            doc = repair_stage(doc, payload, ctx)
+            doc.payload = payload
+            doc = repair(doc)
             lines = chrome.undecided(doc, ctx.rules, ctx.settings.chrome)
             cues = sorted(line_model.page_cues(lines).items())
             labels = [int(in_reference(lines[i].text, ref)) for i, _ in cues]

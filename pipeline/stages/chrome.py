@@ -121,8 +121,6 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     or nothing more goes: what comes out is what cleaning it once more would give. The record
     keeps the site the whole page pointed to.
     """
-    if not doc.active:
-        return doc
     sites, acted = _clean_once(doc, ruleset, settings)
     detected = doc.site  # what the whole page says stays the record's site
     if sites > 1:

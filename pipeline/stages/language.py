@@ -126,8 +126,6 @@ def accepted(settings: LanguageSettings) -> tuple[str, ...] | None:
 
 def check_language(doc: Document, settings: LanguageSettings) -> Document:
     """Set lang and lang_prob, drop confidently foreign paragraphs, reject unwanted languages."""
-    if not doc.active:
-        return doc
     text = sample(doc.lines, settings.sample_chars)
     if len(text) < settings.min_doc_chars:
         return doc  # too little text to judge: the normalise stage rejects it as too short

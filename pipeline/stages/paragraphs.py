@@ -25,8 +25,7 @@ def _collapse_keeping_nbsp(line: str) -> str:
 
 
 def normalise_paragraphs(doc: Document, settings: NormaliseSettings) -> Document:
-    if not doc.active:
-        return doc
+    """Tidy each paragraph, drop those too short to be text; reject a document with too little left."""
     lines, numbers = [], []
     for n, line in zip(doc.line_numbers, doc.lines, strict=True):
         clean = normalise_line(line, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,23 @@ def test_configuration_errors_are_clear(tmp_path: Path) -> None:
     assert "unknown key [chrome] good_min_wordz" in result.stderr
     missing = run_cli("run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "o"))
     assert missing.returncode == 2 and "input not found" in missing.stderr
+
+
+def test_each_shard_task_records_its_steps_counts_and_time(seeds_run: Path) -> None:
+    """The timing file of every shard task holds the task's seconds and its step's (pipeline/core.py)
+    counters and time."""
+    layout = OutputLayout(seeds_run)
+    manifest = json.loads(layout.manifest.read_text())
+    plan, fps = manifest["plan"], manifest["config"]["fingerprints"]
+    totals: dict[str, Counter[str]] = {}
+    for stage in ("encoding", "chrome", "language", "normalise"):
+        for shard in range(plan["shards"]):
+            record = json.loads(layout.timing(layout.shard_output(stage, plan["id"], shard, fps[stage])).read_text())
+            step = record["step"]
+            assert record["stage"] == step["name"] == stage and 0 <= step["seconds"] <= record["seconds"]
+            assert step["docs_in"] == step["docs_out"] + step["rejected"] + step["quarantined"]
+            totals.setdefault(stage, Counter()).update({k: v for k, v in step.items() if isinstance(v, int)})
+    assert totals["encoding"]["docs_in"] == 5 and totals["normalise"]["docs_out"] == 5
+    audit = [json.loads(line) for p in layout.audit_logs() for line in p.read_text().splitlines()]
+    chrome_drops = sum(1 for e in audit if e.get("stage") == "chrome" and e.get("action") == "drop")
+    assert totals["chrome"]["lines_dropped"] == chrome_drops > 0

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.core import Context, clean_document, language_stage
+from pipeline.core import Context, LanguageStep, clean_document
 from pipeline.document import Document
 from pipeline.settings import LanguageSettings, load_settings
 from pipeline.stages.language import (
@@ -215,11 +215,9 @@ def test_site_languages_never_widen_the_accepted_ones() -> None:
     assert ctx.rules.sites["sputnik"].site is not None and "en" in ctx.rules.sites["sputnik"].site.languages
     english = _records("en")[2]["text"].split("\n")
     for site in ("sputnik", "xinhua", None):
-        doc = language_stage(document(*english, site=site), ctx)
+        doc = LanguageStep(ctx)(document(*english, site=site))
         assert (doc.status, doc.reason) == ("rejected", "language: detected en (p=1.00), accepted: fr"), site
-    assert (
-        language_stage(document(*english, site="sputnik"), Context.load(SETTINGS.with_languages("en"))).status == "ok"
-    )
+    assert LanguageStep(Context.load(SETTINGS.with_languages("en")))(document(*english, site="sputnik")).status == "ok"
 
 
 def test_languages_option_rejects_the_french_seeds() -> None:
@@ -271,12 +269,6 @@ def test_too_little_text_is_not_judged() -> None:
 def test_text_without_letters_is_undetected() -> None:
     doc = check_language(document("12/05/2024 — 14:30 — 3 210 — 45 % — 17,5 € — 2023 — 2024 — 99"), LANG)
     assert (doc.status, doc.events[-1].rule) == ("rejected", "language.undetected")
-
-
-def test_inactive_documents_pass_through() -> None:
-    doc = document(_records("en")[0]["text"])
-    doc.reject("earlier", "chrome", "x")
-    assert check_language(doc, LANG).events[-1].rule == "x"
 
 
 # --- paragraph level ------------------------------------------------------------------------
