@@ -1,7 +1,7 @@
 """webclean: scraped web text in, clean audited JSONL out, as a Luigi task chain.
 
-The stages are plain functions over a `Document` (see `pipeline.core.clean_document`); the Luigi
-tasks in `pipeline.tasks` only move shards of documents between them.
+The stages are plain functions over a `Document`, each run by a step of `pipeline.core` (see
+`clean_document`); the Luigi tasks in `pipeline.tasks` only move shards of documents between them.
 """
 
 import os
