@@ -1,14 +1,15 @@
 """Paragraph normalisation and the final length decision.
 
 Each kept line is one paragraph: white space is collapsed (no-break and thin spaces become plain
-spaces unless `[normalise] nbsp = "keep"`), empty lines go, and the record's text joins the
+spaces unless `[normalise] nbsp = "keep"`), empty lines go (a paragraph under `min_paragraph_chars`
+goes with an audit event, `normalise.short-paragraph`), and the record's text joins the
 paragraphs with one blank line. A document with too little text left is rejected here, the one
 place that sees the final text.
 """
 
 from __future__ import annotations
 
-from pipeline.document import Document
+from pipeline.document import AuditEvent, Document
 from pipeline.settings import NormaliseSettings
 
 STAGE = "normalise"
@@ -32,6 +33,9 @@ def normalise_paragraphs(doc: Document, settings: NormaliseSettings) -> Document
         if len(clean) >= settings.min_paragraph_chars:
             lines.append(clean)
             numbers.append(n)
+        elif clean:  # text, not an empty line: its removal is audited like any other
+            reason = f"paragraph shorter than [normalise] min_paragraph_chars ({settings.min_paragraph_chars})"
+            doc.events.append(AuditEvent(STAGE, "drop", "normalise.short-paragraph", reason, n, line))
     doc.lines, doc.line_numbers = lines, numbers
     chars = sum(len(line) for line in lines)
     if not lines:

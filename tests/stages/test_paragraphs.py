@@ -35,3 +35,12 @@ def test_too_short_and_empty_documents_are_rejected() -> None:
     empty.set_text("  \n ")
     normalise_paragraphs(empty, NormaliseSettings())
     assert empty.status == REJECTED and "no content" in (empty.reason or "")
+
+
+def test_a_paragraph_below_the_minimum_goes_with_an_audit_event_empty_lines_silently() -> None:
+    doc = Document(id="d", source="s", file="s")
+    doc.set_text(f"{LONG}\n\nPhoto\n{LONG}")
+    normalise_paragraphs(doc, dataclasses.replace(NormaliseSettings(), min_paragraph_chars=10, min_doc_chars=1))
+    assert final_text(doc) == f"{LONG}\n\n{LONG}"
+    [event] = doc.events
+    assert (event.rule, event.action, event.line, event.text) == ("normalise.short-paragraph", "drop", 3, "Photo")
