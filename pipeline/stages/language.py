@@ -15,6 +15,10 @@ stopwords, but more of Spanish ones).
 Long paragraphs (`paragraph_min_chars`) are dropped when confidently in another language; short
 ones only next to such a paragraph and in the same language (the heading or the buttons of a
 foreign banner), because on a short French headline langdetect is often confidently wrong.
+
+A guess under `min_prob` rejects the document when named languages are accepted (it may be none of
+them). With `any` the language decides nothing, so the text is delivered with its best guess and a
+`note` event; and no paragraph is dropped as foreign next to an unsure page language.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pipeline.settings import CONFIG_DIR, LanguageSettings
 
 STAGE = "language"
 FOREIGN_RULE = "generic.language.foreign-paragraph"
+LOW_PROB_RULE = "language.low-probability"
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -130,9 +135,10 @@ def check_language(doc: Document, settings: LanguageSettings) -> Document:
     if len(text) < settings.min_doc_chars:
         return doc  # too little text to judge: the normalise stage rejects it as too short
     doc.lang, doc.lang_prob = detect(text, settings)
-    if doc.lang and settings.paragraph_check:
-        _drop_foreign_paragraphs(doc, settings)
     allowed = accepted(settings)
+    unsure = len(text) >= settings.short_doc_chars and (doc.lang_prob or 0) < settings.min_prob
+    if doc.lang and settings.paragraph_check and not unsure:
+        _drop_foreign_paragraphs(doc, settings)  # "foreign" means something only next to a sure guess
     if doc.lang is None:
         doc.reject("language: no language could be detected (no letters?)", STAGE, "language.undetected")
     elif allowed is not None and doc.lang not in allowed:
@@ -141,12 +147,14 @@ def check_language(doc: Document, settings: LanguageSettings) -> Document:
             STAGE,
             "language.not-accepted",
         )
-    elif len(text) >= settings.short_doc_chars and (doc.lang_prob or 0) < settings.min_prob:
-        doc.reject(
-            f"language: {doc.lang} with p={doc.lang_prob:.2f} is below min_prob {settings.min_prob}",
-            STAGE,
-            "language.low-probability",
-        )
+    elif unsure:
+        why = f"language: {doc.lang} with p={doc.lang_prob:.2f} is below min_prob {settings.min_prob}"
+        if allowed is None:
+            # Any language is accepted: which one it is does not decide delivery, so an unsure guess
+            # (Catalan or Spanish? a Latin placeholder?) keeps the text, with the guess and a note.
+            doc.events.append(AuditEvent(STAGE, "note", LOW_PROB_RULE, why + " (kept: any language is accepted)"))
+        else:
+            doc.reject(why, STAGE, LOW_PROB_RULE)
     return doc
 
 

@@ -25,6 +25,7 @@ from pipeline.document import Document
 from pipeline.settings import LanguageSettings, load_settings
 from pipeline.stages.language import (
     FOREIGN_RULE,
+    LOW_PROB_RULE,
     _backend,
     check_language,
     detect,
@@ -249,6 +250,48 @@ def test_min_prob_both_sides() -> None:
     assert doc.reason == f"language: fr with p={prob:.2f} is below min_prob {LANG.min_prob}"
     assert doc.events[-1].rule == "language.low-probability"
     assert check_language(document(MIXED), dataclasses.replace(LANG, min_prob=prob)).status == "ok"
+
+
+# Latin: langdetect has no Latin profile, so its best guess is unsure (Catalan, p about 0.71).
+LATIN = (
+    "Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae, aliam Aquitani, tertiam qui ipsorum "
+    "lingua Celtae, nostra Galli appellantur. Hi omnes lingua, institutis, legibus inter se differunt."
+)
+# Three long paragraphs, each sure of its own language: the page as a whole is not.
+TRILINGUAL = (
+    "Le conseil municipal a adopté jeudi soir le budget de la commune après trois heures de débats animés et "
+    "une longue suspension de séance.",
+    "The city council approved the town budget on Thursday night after three hours of heated debate and a long "
+    "adjournment of the session.",
+    "Il consiglio comunale ha approvato giovedì sera il bilancio del comune dopo tre ore di dibattito acceso e "
+    "una lunga sospensione.",
+)
+
+
+@pytest.mark.parametrize("paragraphs", [(MIXED,), (LATIN,), TRILINGUAL], ids=["mixed", "latin", "trilingual"])
+def test_any_language_delivers_an_unsure_text_with_its_best_guess(paragraphs: tuple[str, ...]) -> None:
+    """With `any`, which language it is does not decide delivery: a low probability is a note, not a reject."""
+    anything = SETTINGS.with_languages("any").language
+    guess, prob = detect(doc_sample("\n".join(paragraphs)), anything)
+    assert guess is not None and prob < anything.min_prob
+    doc = check_language(document(*paragraphs), anything)
+    assert (doc.status, doc.lang, doc.lang_prob, doc.lines) == ("ok", guess, prob, list(paragraphs))
+    assert [(e.action, e.rule) for e in doc.events] == [("note", LOW_PROB_RULE)]
+    assert f"p={prob:.2f} is below min_prob" in doc.events[0].reason
+    # A named language still needs a sure guess: the same text is rejected when it is the one accepted.
+    rejected = check_language(document(*paragraphs), accepting(guess))
+    assert (rejected.status, rejected.events[-1].rule) == ("rejected", LOW_PROB_RULE)
+
+
+def test_an_unsure_document_language_makes_no_paragraph_foreign() -> None:
+    # Each paragraph is sure of its language (p >= paragraph_min_prob), but against an unsure page
+    # language none of them is "foreign": dropping two of three would throw away a kept page's text.
+    anything = SETTINGS.with_languages("any").language
+    assert all(detect(p, anything)[1] >= anything.paragraph_min_prob for p in TRILINGUAL)
+    assert all(len(p) >= anything.paragraph_min_chars for p in TRILINGUAL)
+    assert dropped(check_language(document(*TRILINGUAL), anything)) == []
+    # ... while next to a sure French page the English paragraph goes.
+    assert dropped(check_language(document(FR1, TRILINGUAL[1], FR2, FR3), anything)) == [1]
 
 
 def test_short_doc_chars_both_sides() -> None:
