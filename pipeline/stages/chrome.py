@@ -23,7 +23,7 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
-from pipeline.stages import line_model
+from pipeline.stages import copies, line_model
 
 STAGE = "chrome"
 CONTEXT = "generic.context"
@@ -38,6 +38,7 @@ _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _SURE = (f"{CONTEXT}.isolated-short",)
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 _EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
+_SHAPE = "generic.shape."  # layout shapes (digits, arrows, symbols): on preformatted lines, code
 
 
 @dataclass
@@ -151,11 +152,11 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tu
     keys = [line.key for line in lines]
     doc.site, scores = site_evidence(doc, ruleset, keys)
     doc.site_markers = None  # they describe these lines only: some are dropped below
-    apply_rules(lines, ruleset.matcher(doc.site), settings)
     extracted = doc.metadata.get("format") in ("html", "jsonl-html")
+    apply_rules(lines, ruleset.matcher(doc.site), settings, extracted)
     model = line_model.load_model(settings.line_model)
     # Extracted text: lists of near-identical items (references, ingredients) are content.
-    drop_repeats(lines, settings, near=not (extracted and model))
+    drop_repeats(lines, settings, near=not (extracted and model), copies_only=extracted and model is not None)
     if model is not None:
         score_lines(lines, model, extracted, settings.long_min_words)
     title = apply_context(lines, extracted=extracted)
@@ -207,7 +208,12 @@ def _zones(lines: list[Line]) -> list[str]:
     return ["head" if i < first else "tail" if i > last else "body" for i in range(len(lines))]
 
 
-def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings) -> None:
+def preformatted(line: Line, extracted: bool) -> bool:
+    """An extractor keeps a line's indentation only inside preformatted text (code, a poem, a table)."""
+    return extracted and line.text[:1].isspace() and line.cls != "empty"
+
+
+def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, extracted: bool = False) -> None:
     zones = _zones(lines)
     last = max(len(lines) - 1, 1)
     for i, line in enumerate(lines):
@@ -217,11 +223,19 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings) -
         line = lines[i]
         if line.cls != "empty" and line.rule is None:
             rule = matcher.first(line.key, line.feats, zones[i])
+            if rule is not None and rule.id.startswith(_SHAPE) and preformatted(line, extracted):
+                rule = _first_not_shape(matcher, rule, line, zones[i])
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
                 if rule.kind == "block":
                     i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], matcher))
         i += 1
+
+
+def _first_not_shape(matcher: Matcher, shape: Rule, line: Line, zone: str) -> Rule | None:
+    """The first rule after `shape`, in order, that matches the line and is not a layout shape."""
+    later = matcher.rules[matcher.rules.index(shape) + 1 :]
+    return next((r for r in later if not r.id.startswith(_SHAPE) and r.matches(line.key, line.feats, zone)), None)
 
 
 def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:
@@ -291,21 +305,23 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True) -> None:
+def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> None:
     """Keep the first copy of a repeated paragraph; drop later exact or near copies.
 
     A short exact repeat goes only when it belongs to a repeated block (a neighbour is a repeat
     too), as when a page carries a second copy of the article; alone, a repeated question or list
     item is more likely content (interviews, recipes) than chrome.
+    `copies_only` (extracted text): only a second copy of a stretch of text goes (`copies.py`).
     """
     seen: set[str] = set()
+    keys: dict[int, str] = {}  # line index -> its exact key
     earlier: list[set[tuple[str, str]]] = []
     repeats: dict[int, str] = {}
     for i, line in enumerate(lines):
         if not line.kept or line.feats.chars < settings.dedup_min_chars:
             continue
         words = _PAIRS.findall(line.key)
-        exact_key = " ".join(words)
+        exact_key = keys[i] = " ".join(words)
         if exact_key in seen:
             repeats[i] = "repeated-paragraph"
             continue
@@ -320,6 +336,9 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True)
     # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
     # pass removes must not break up a repeated block (cleaning twice must give what once gives).
     order = [i for i, line in enumerate(lines) if line.kept and line.feats.chars >= settings.dedup_min_chars]
+    if copies_only:
+        copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in order], settings.long_min_words)
+        repeats = {i: why for pos, i in enumerate(order) if pos in copied and (why := repeats.get(i))}
     for pos, i in enumerate(order):
         if i not in repeats:
             continue
@@ -342,7 +361,7 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
     title = None
-    if is_listing(lines, visible, good):
+    if is_listing(lines, visible, good, extracted):
         for i in visible:
             _drop(lines[i], f"{CONTEXT}.listing", "the page is a list of teasers (headline + lead), not an article")
         return None
@@ -381,7 +400,7 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
             _drop(line, f"{CONTEXT}.teaser-only", "only a teaser before a paywall: the article is not in the page")
 
 
-def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
+def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
     """Every paragraph is a teaser: a one- or two-sentence lead right under a headline."""
     if len(good) < 2:
         return False
@@ -391,6 +410,8 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
         lead = lines[i]
         if prev is None or prev.cls != "short" or prev.feats.words < 4 or prev.feats.terminal:
             return False
+        if extracted and (preformatted(prev, extracted) or preformatted(lead, extracted)):
+            return False  # hard-wrapped preformatted text alternates short and sentence lines too
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False
     return True

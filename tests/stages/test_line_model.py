@@ -112,3 +112,56 @@ def test_html_path_keeps_a_page_that_is_one_list(ctx: Context, tmp_path: Path) -
     assert clean(run, *calendar, fmt="html").lines == calendar
     # without the line model (or as whole-page text) a page with no sentence is dropped whole
     assert clean(ctx, *calendar, fmt="txt").lines == []
+
+
+# The HTML path (with the line model on): what the extractor kept is not second-guessed by shapes,
+# and only a second copy of a stretch of text goes as a repeat.
+CODE = ["Sauvegardez le fichier avant de le modifier :", "    $ cp notes.txt > copie.txt", "    1, 2, 3, 5, 8"]
+LONG1 = (
+    "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats "
+    "animés, une suspension de séance et deux amendements de l'opposition rejetés à main levée."
+)
+LONG2 = (
+    "L'opposition a dénoncé une hausse des tarifs de la cantine scolaire, que le maire juge inévitable face à "
+    "l'inflation, à la hausse du prix de l'énergie et à la baisse des dotations de l'État."
+)
+
+
+def test_html_path_keeps_preformatted_lines_that_look_like_layout(ctx: Context, tmp_path: Path) -> None:
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
+    assert clean(run, P1, *CODE, P2, fmt="html").lines == [P1, *CODE, P2]
+    # unindented, the same lines are a breadcrumb and a row of digits
+    flat = [line.strip() for line in CODE]
+    doc = clean(run, P1, *flat, P2, fmt="html")
+    assert doc.lines == [P1, flat[0], P2]
+    assert {e.rule for e in doc.events} == {"generic.shape.breadcrumb", "generic.shape.digits-only"}
+
+
+def test_html_path_keeps_repeated_questions_and_drops_a_second_copy_of_the_article(
+    ctx: Context, tmp_path: Path
+) -> None:
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
+    question = "Qu'est-ce qui vous a donné envie d'ouvrir ce restaurant ?"
+    interview = [P1, question, P2, "Et la cuisine que vous préférez vous-même ?", P3, question, LONG1]
+    assert clean(run, *interview, fmt="html").lines == interview
+    # the article, then a second copy of its first two long paragraphs: the copy goes
+    doc = clean(run, LONG1, LONG2, P3, LONG1, LONG2, fmt="html")
+    assert doc.lines == [LONG1, LONG2, P3]
+    assert {e.rule for e in doc.events} == {"generic.context.repeated-paragraph"}
+    # one long paragraph repeated alone (a pull quote) stays
+    assert clean(run, LONG1, P2, P3, LONG1, fmt="html").lines == [LONG1, P2, P3, LONG1]
+    # as whole-page text, a repeated long paragraph goes as before
+    assert clean(run, LONG1, P2, P3, LONG1).lines == [LONG1, P2, P3]
+
+
+def test_hard_wrapped_preformatted_text_is_not_a_page_of_teasers(ctx: Context, tmp_path: Path) -> None:
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
+    wrapped = [
+        "      Le conseil municipal a adopté lundi soir le budget de la",
+        "      commune après trois heures de débats animés en séance publique.",
+        "      L'opposition a dénoncé une hausse des tarifs de la cantine",
+        "      que le maire juge inévitable face à la hausse des prix.",
+    ]
+    assert clean(run, *wrapped, fmt="html").lines == wrapped
+    flat = [line.strip() for line in wrapped]  # unindented: headline, lead, headline, lead
+    assert {e.rule for e in clean(run, *flat, fmt="html").events} == {"generic.context.listing"}
