@@ -39,6 +39,8 @@ _SURE = (f"{CONTEXT}.isolated-short",)
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 _EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
 _SHAPE = "generic.shape."  # layout shapes (digits, arrows, symbols): on preformatted lines, code
+# Layout shapes that extracted text keeps only as content: a URL in the text, "a > b", a count.
+_LAYOUT_ONLY = frozenset(f"{_SHAPE}{n}" for n in ("link-only", "breadcrumb", "rubric-with-count"))
 
 
 @dataclass
@@ -208,9 +210,9 @@ def _zones(lines: list[Line]) -> list[str]:
     return ["head" if i < first else "tail" if i > last else "body" for i in range(len(lines))]
 
 
-def preformatted(line: Line, extracted: bool) -> bool:
+def preformatted(line: Line) -> bool:
     """An extractor keeps a line's indentation only inside preformatted text (code, a poem, a table)."""
-    return extracted and line.text[:1].isspace() and line.cls != "empty"
+    return line.text[:1].isspace() and line.cls != "empty"
 
 
 def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, extracted: bool = False) -> None:
@@ -223,8 +225,8 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
         line = lines[i]
         if line.cls != "empty" and line.rule is None:
             rule = matcher.first(line.key, line.feats, zones[i])
-            if rule is not None and rule.id.startswith(_SHAPE) and preformatted(line, extracted):
-                rule = _first_not_shape(matcher, rule, line, zones[i])
+            if rule is not None and extracted:
+                rule = _standing(matcher, rule, line, zones[i])
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
                 if rule.kind == "block":
@@ -232,10 +234,11 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
         i += 1
 
 
-def _first_not_shape(matcher: Matcher, shape: Rule, line: Line, zone: str) -> Rule | None:
-    """The first rule after `shape`, in order, that matches the line and is not a layout shape."""
-    later = matcher.rules[matcher.rules.index(shape) + 1 :]
-    return next((r for r in later if not r.id.startswith(_SHAPE) and r.matches(line.key, line.feats, zone)), None)
+def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
+    """On extracted text: `rule` if it holds there, else the first later rule that matches and holds."""
+    ok = lambda r: r.id not in _LAYOUT_ONLY and not (r.id.startswith(_SHAPE) and preformatted(line))  # noqa: E731
+    later = matcher.rules[matcher.rules.index(rule) + 1 :]
+    return rule if ok(rule) else next((r for r in later if ok(r) and r.matches(line.key, line.feats, zone)), None)
 
 
 def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:
@@ -337,8 +340,9 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     # pass removes must not break up a repeated block (cleaning twice must give what once gives).
     order = [i for i, line in enumerate(lines) if line.kept and line.feats.chars >= settings.dedup_min_chars]
     if copies_only:
-        copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in order], settings.long_min_words)
-        repeats = {i: why for pos, i in enumerate(order) if pos in copied and (why := repeats.get(i))}
+        prose = [i for i in order if not preformatted(lines[i])]  # repeats in code are code
+        copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in prose], settings.long_min_words)
+        repeats = {i: why for pos, i in enumerate(prose) if pos in copied and (why := repeats.get(i))}
     for pos, i in enumerate(order):
         if i not in repeats:
             continue
@@ -410,7 +414,7 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted
         lead = lines[i]
         if prev is None or prev.cls != "short" or prev.feats.words < 4 or prev.feats.terminal:
             return False
-        if extracted and (preformatted(prev, extracted) or preformatted(lead, extracted)):
+        if extracted and (preformatted(prev) or preformatted(lead)):
             return False  # hard-wrapped preformatted text alternates short and sentence lines too
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False

@@ -3,7 +3,8 @@
 An extractor sometimes returns a page's article twice (a print or mobile copy beside the page);
 but on extracted text most exact repeats are content: an interview's recurring question, a menu's
 labels, a pull quote, code. What tells a copy: exact repeats that follow, in order, a stretch of
-earlier paragraphs, and that stretch holds two long paragraphs or enough words to be an article.
+earlier paragraphs, and that stretch holds two long paragraphs or enough words to be an article,
+or it is the opening paragraph (a lead shown as a summary, then as the article's start).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def copied_runs(paragraphs: list[tuple[str, int]], long_words: int, min_words: i
             run.append(pos)
             continue
         words = [paragraphs[p][1] for p in run]
-        if sum(words) >= min_words or sum(w >= long_words for w in words) >= 2:
+        opening = bool(run) and original[run[0]] == 0
+        if opening or sum(words) >= min_words or sum(w >= long_words for w in words) >= 2:
             out.update(run)
         run = [pos] if pos in original else []
     return out

@@ -116,7 +116,7 @@ def test_html_path_keeps_a_page_that_is_one_list(ctx: Context, tmp_path: Path) -
 
 # The HTML path (with the line model on): what the extractor kept is not second-guessed by shapes,
 # and only a second copy of a stretch of text goes as a repeat.
-CODE = ["Sauvegardez le fichier avant de le modifier :", "    $ cp notes.txt > copie.txt", "    1, 2, 3, 5, 8"]
+CODE = ["Le filtre s'écrit ainsi :", "    choix = rouge | vert | bleu", "    }"]
 LONG1 = (
     "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats "
     "animés, une suspension de séance et deux amendements de l'opposition rejetés à main levée."
@@ -130,11 +130,21 @@ LONG2 = (
 def test_html_path_keeps_preformatted_lines_that_look_like_layout(ctx: Context, tmp_path: Path) -> None:
     run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
     assert clean(run, P1, *CODE, P2, fmt="html").lines == [P1, *CODE, P2]
-    # unindented, the same lines are a breadcrumb and a row of digits
+    # unindented, the same lines are a menu and a stray symbol
     flat = [line.strip() for line in CODE]
     doc = clean(run, P1, *flat, P2, fmt="html")
     assert doc.lines == [P1, flat[0], P2]
-    assert {e.rule for e in doc.events} == {"generic.shape.breadcrumb", "generic.shape.digits-only"}
+    assert {e.rule for e in doc.events} == {"generic.shape.pipe-menu", "generic.shape.single-symbol"}
+
+
+def test_html_path_keeps_urls_and_paths_written_in_the_article(ctx: Context, tmp_path: Path) -> None:
+    written = ["https://www.example.org/rapport-2024.pdf", "Accueil > Services > Écoles"]
+    run = with_model(ctx, model_file(tmp_path, {}, bias=1.0))
+    assert clean(run, P1, *written, P2, fmt="html").lines == [P1, *written, P2]
+    # in whole-page text they are layout: a bare link, a breadcrumb
+    doc = clean(run, P1, *written, P2)
+    assert doc.lines == [P1, P2]
+    assert {e.rule for e in doc.events} == {"generic.shape.link-only", "generic.shape.breadcrumb"}
 
 
 def test_html_path_keeps_repeated_questions_and_drops_a_second_copy_of_the_article(
@@ -148,10 +158,12 @@ def test_html_path_keeps_repeated_questions_and_drops_a_second_copy_of_the_artic
     doc = clean(run, LONG1, LONG2, P3, LONG1, LONG2, fmt="html")
     assert doc.lines == [LONG1, LONG2, P3]
     assert {e.rule for e in doc.events} == {"generic.context.repeated-paragraph"}
-    # one long paragraph repeated alone (a pull quote) stays
-    assert clean(run, LONG1, P2, P3, LONG1, fmt="html").lines == [LONG1, P2, P3, LONG1]
+    # one long paragraph repeated alone (a pull quote) stays, unless it is the opening one (a lead
+    # shown as a summary, then as the article's start)
+    assert clean(run, P1, LONG1, P2, LONG1, fmt="html").lines == [P1, LONG1, P2, LONG1]
+    assert clean(run, LONG1, LONG1, P2, P3, fmt="html").lines == [LONG1, P2, P3]
     # as whole-page text, a repeated long paragraph goes as before
-    assert clean(run, LONG1, P2, P3, LONG1).lines == [LONG1, P2, P3]
+    assert clean(run, P1, LONG1, P2, LONG1).lines == [P1, LONG1, P2]
 
 
 def test_hard_wrapped_preformatted_text_is_not_a_page_of_teasers(ctx: Context, tmp_path: Path) -> None:
