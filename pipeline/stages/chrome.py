@@ -11,6 +11,7 @@ Every dropped line becomes an AuditEvent naming the rule id, which is always fou
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -33,11 +34,7 @@ _PAIRS = re.compile(r"[^\W_]+")
 _TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
-# Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
-# A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
-_SURE = (f"{CONTEXT}.isolated-short",)
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
-_EXTRACTED = (f"{CONTEXT}.isolated-short", f"{CONTEXT}.title")
 _SHAPE = "generic.shape."  # layout shapes (digits, arrows, symbols): on preformatted lines, code
 # Layout shapes that extracted text keeps only as content: a URL in the text, "a > b", a count.
 _LAYOUT_ONLY = frozenset(f"{_SHAPE}{n}" for n in ("link-only", "breadcrumb", "rubric-with-count"))
@@ -57,6 +54,7 @@ class Line:
     cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
     saved: bool = False  # one of them tried
+    slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
 
     @property
     def kept(self) -> bool:
@@ -124,13 +122,13 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     or nothing more goes: what comes out is what cleaning it once more would give. The record
     keeps the site the whole page pointed to.
     """
-    sites, acted = _clean_once(doc, ruleset, settings)
+    sites, acted, kept = _clean_once(doc, ruleset, settings)
     detected = doc.site  # what the whole page says stays the record's site
     if sites > 1:
         for _ in ruleset.sites:
             site, before = doc.site, len(doc.lines)
             doc.site = None
-            _, acted = _clean_once(doc, ruleset, settings)
+            _, acted, kept = _clean_once(doc, ruleset, settings, kept)
             if doc.site == site or len(doc.lines) == before:
                 break
     # The line model reads a line's neighbours and the page's shape, which any drop of the pass
@@ -140,17 +138,20 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
         if not acted:
             break
         before, doc.site = len(doc.lines), detected
-        _, acted = _clean_once(doc, ruleset, settings)
+        _, acted, kept = _clean_once(doc, ruleset, settings, kept)
         if len(doc.lines) == before:
             break
     doc.site = detected
     return doc
 
 
-def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tuple[int, bool]:
-    """One run of the passes; returns how many sites' markers were found (0 if the site was given)
-    and whether, with the line model on, the pass dropped a line or the model kept one from a context drop."""
-    lines = [_line(t, settings) for t in doc.lines]
+def _clean_once(
+    doc: Document, ruleset: RuleSet, settings: ChromeSettings, carried: list[Line] | None = None
+) -> tuple[int, bool, list[Line]]:
+    """One run of the passes; returns how many sites' markers were found (0 if the site was given),
+    whether, with the line model on, the pass dropped a line or the model kept one from a context
+    drop, and the kept lines (`carried` into the next run: what the text alone decides is kept)."""
+    lines = [_line(t, settings) for t in doc.lines] if carried is None else [_again(line) for line in carried]
     keys = [line.key for line in lines]
     doc.site, scores = site_evidence(doc, ruleset, keys)
     doc.site_markers = None  # they describe these lines only: some are dropped below
@@ -160,10 +161,11 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tu
     # Extracted text: lists of near-identical items (references, ingredients) are content.
     drop_repeats(lines, settings, near=not (extracted and model), copies_only=extracted and model is not None)
     if model is not None:
-        score_lines(lines, model, extracted, settings.long_min_words)
+        line_model.score_lines(lines, model, extracted, settings.long_min_words)
     title = apply_context(lines, extracted=extracted)
     if model is not None:
-        apply_model(lines, model, extracted, settings.long_min_words)
+        for i, why in line_model.drops(lines, model, extracted, settings.long_min_words):
+            _drop(lines[i], line_model.RULE, why)
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
@@ -174,7 +176,7 @@ def _clean_once(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> tu
                                          cues=line.cues if line.rule == line_model.RULE else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
     acted = model is not None and any(line.saved or line.rule is not None for line in lines)
-    return sum(1 for v in scores.values() if v), acted
+    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None]
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
@@ -189,6 +191,12 @@ def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list
 def _line(text: str, settings: ChromeSettings) -> Line:
     feats = LineFeatures.of(text)
     return Line(text, line_key(text) if feats.chars else "", feats, _class(feats, settings))
+
+
+def _again(line: Line) -> Line:
+    """A kept line, ready for another run: its text's features and last rule slot stay."""
+    line.prob, line.cues, line.spared, line.saved = None, None, (), False
+    return line
 
 
 def _drop(line: Line, rule: str, reason: str) -> None:
@@ -223,15 +231,21 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.cls != "empty" and line.rule is None:
+        if line.cls != "empty" and line.rule is None and (slot := _slot(matcher, line, zones[i])) != line.slot:
             rule = matcher.first(line.key, line.feats, zones[i])
             if rule is not None and extracted:
                 rule = _standing(matcher, rule, line, zones[i])
+            line.slot = () if rule else slot
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
                 if rule.kind == "block":
                     i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], matcher))
         i += 1
+
+
+def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
+    """What a rule's answer on a line depends on besides its text (the same slot, the same answer)."""
+    return (matcher, zone, *(c.holds(line.feats) for c in matcher.position_conditions))
 
 
 def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
@@ -308,6 +322,13 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)
+def _words(key: str) -> tuple[str, tuple[str, ...]]:
+    """A paragraph's exact key (its words, space-joined) and words (cached: passes and pages repeat)."""
+    words = tuple(_PAIRS.findall(key))
+    return " ".join(words), words
+
+
 def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> None:
     """Keep the first copy of a repeated paragraph; drop later exact or near copies.
 
@@ -323,8 +344,8 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     for i, line in enumerate(lines):
         if not line.kept or line.feats.chars < settings.dedup_min_chars:
             continue
-        words = _PAIRS.findall(line.key)
-        exact_key = keys[i] = " ".join(words)
+        exact_key, words = _words(line.key)
+        keys[i] = exact_key
         if exact_key in seen:
             repeats[i] = "repeated-paragraph"
             continue
@@ -453,38 +474,3 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
     why = "short line next to removed chrome"
     for i in run:
         _drop(lines[i], f"{CONTEXT}.isolated-short", why)
-
-
-# The line model ------------------------------------------------------------------------------
-
-
-def score_lines(lines: list[Line], model: line_model.LineModel, extracted: bool, long_words: int) -> None:
-    """Every line no rule decided gets the model's probability that it is content.
-
-    Text path: a line the model is sure of is spared by the context pass. HTML path: the extractor
-    already chose the article, so no line goes as an isolated short line or as the title; only an
-    explicit rule, an exact repeat, a page of teasers or the model on strong evidence
-    (`apply_model`) removes one.
-    """
-    for i, (prob, cues) in model.page_probabilities(line_model.page_parts(lines), extracted).items():
-        line = lines[i]
-        line.prob = prob
-        sure = _SURE if line.prob >= model.keep_above else ()
-        line.spared = _EXTRACTED if extracted else sure
-        if line.prob < model.threshold(extracted, line.feats.words, long_words):
-            line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
-
-
-def apply_model(lines: list[Line], model: line_model.LineModel, extracted: bool, long_words: int) -> None:
-    below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
-             and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
-    if not any(line.cls == "good" and line.rule is None and i not in below for i, line in enumerate(lines)):
-        # The model alone would leave no sentence-like line: a guess is no reason to erase a page's
-        # text, so it keeps the sentence-like lines (rules and the length check still decide).
-        below = {i for i in below if lines[i].cls != "good"}
-    for i in sorted(below):
-        line = lines[i]
-        threshold = model.threshold(extracted, line.feats.words, long_words)
-        why = f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"
-        line.prob = round(line.prob or 0.0, 4)
-        _drop(line, line_model.RULE, why)

@@ -54,6 +54,20 @@ class LineLike(Protocol):
     def feats(self) -> Any: ...
 
 
+class Scored(LineLike, Protocol):
+    """...and what it writes on it in the chrome stage."""
+
+    prob: float | None
+    cues: list[str] | None
+    spared: tuple[str, ...]
+
+
+# Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
+# A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
+SPARED_IF_SURE = ("generic.context.isolated-short",)
+SPARED_EXTRACTED = ("generic.context.isolated-short", "generic.context.title")
+
+
 @dataclass(frozen=True)
 class LineModel:
     weights: dict[str, float]
@@ -308,4 +322,40 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
         key = (line.cls, p, x, zone, min(near, 4), _side(k, block),
                min(9, int(10 * k / max(1, n))), edge)  # fmt: skip
         out[i] = (own, _context_names(key), ())
+    return out
+
+
+# In the chrome stage ----------------------------------------------------------------------------
+
+
+def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> None:
+    """Every line no rule decided gets the model's probability that it is content.
+
+    Text path: a line the model is sure of is spared by the context pass. HTML path: the extractor
+    already chose the article, so no line goes as an isolated short line or as the title; only an
+    explicit rule, an exact repeat, a page of teasers or the model on strong evidence (`drops`)
+    removes one.
+    """
+    for i, (prob, cues) in model.page_probabilities(page_parts(lines), extracted).items():
+        line = lines[i]
+        line.prob = prob
+        line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= model.keep_above else ()
+        if prob < model.threshold(extracted, line.feats.words, long_words):
+            line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
+
+
+def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[tuple[int, str]]:
+    """The lines still kept that the model drops, with the reason (`prob` rounded for the record)."""
+    below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
+             and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
+    if not any(line.cls == "good" and line.rule is None and i not in below for i, line in enumerate(lines)):
+        # The model alone would leave no sentence-like line: a guess is no reason to erase a page's
+        # text, so it keeps the sentence-like lines (rules and the length check still decide).
+        below = {i for i in below if lines[i].cls != "good"}
+    out = []
+    for i in sorted(below):
+        line = lines[i]
+        threshold = model.threshold(extracted, line.feats.words, long_words)
+        out.append((i, f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"))
+        line.prob = round(line.prob or 0.0, 4)
     return out

@@ -138,15 +138,15 @@ def test_a_to_end_heading_in_a_menu_above_the_article_does_not_erase_it(ctx: Con
 
 def model_decisions(ctx: Context, probs: dict[str, float]) -> dict[str, str | None]:
     from pipeline.stages import line_model
-    from pipeline.stages.chrome import _line, apply_model
+    from pipeline.stages.chrome import _line
 
     model = line_model.load_model(ctx.settings.chrome.line_model)
     assert model is not None
     lines = [_line(text, ctx.settings.chrome) for text in probs]
     for line, prob in zip(lines, probs.values(), strict=True):
         line.prob = prob
-    apply_model(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words)
-    return {line.text: line.rule for line in lines}
+    dropped = dict(line_model.drops(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words))
+    return {line.text: line_model.RULE if i in dropped else None for i, line in enumerate(lines)}
 
 
 def test_the_line_model_drops_a_sentence_it_doubts_when_others_stay(ctx: Context) -> None:
