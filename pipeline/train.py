@@ -37,7 +37,7 @@ C = 0.5  # inverse regularisation strength of the first stage, chosen on dev
 C2 = 1.0  # ... and of the second
 MIN_WEIGHT = 0.02  # smaller weights are left out of the file
 DROP_GRID = (0.2, 0.3, 0.4)
-KEEP_GRID = (0.8, 0.95)  # 1.01: the model never spares a line from the context pass
+KEEP_GRID = (0.6, 0.7, 0.8, 0.95)  # 1.01: the model never spares a line from the context pass
 HTML_GRID = (0.0, 0.05)
 # Long paragraphs (`[chrome] long_min_words`) need stronger evidence than drop_below: the model
 # learnt from whole pages, where the first lines are chrome, and clean text starts with the article.

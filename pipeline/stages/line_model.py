@@ -3,10 +3,11 @@
 A logistic model over binary cues that carry across sites and languages: the line's length,
 words, punctuation, digit/upper/letter shares, position, its neighbours' classes and whether a
 rule removed them, counter/link/date/time shapes, the share of stopwords of the page's language,
-how often the line recurs in the page. No word cues: with training pages nearly all in English,
-hashed words took German sentences for chrome; the rule packs carry the words. Its weights and
-thresholds are data (`configs/models/line-model.json`, written by `python -m pipeline train`, see
-pipeline/train.py); inference is a sum of weights per line.
+how often the line recurs in the page, and how many of its words are page-furniture words of any
+language (`configs/lexicon/chrome-words.toml`: one list for nine languages, so a weight learnt on
+mostly English pages carries over; hashed words, learnt per word, took German sentences for
+chrome). Its weights and thresholds are data (`configs/models/line-model.json`, written by
+`python -m pipeline train`, see pipeline/train.py); inference is a sum of weights per line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import itertools
 import json
 import math
 import re
+import tomllib
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError
-from pipeline.rules.features import LineFeatures
+from pipeline.rules.features import LineFeatures, line_key
 from pipeline.settings import CONFIG_DIR
 
 RULE = "generic.model.line"
@@ -193,6 +195,14 @@ def load_model(path: str) -> LineModel | None:
 # Cues ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def chrome_words() -> frozenset[str]:
+    """The furniture words of every language (configs/lexicon/chrome-words.toml), folded like keys."""
+    with open(CONFIG_DIR / "lexicon" / "chrome-words.toml", "rb") as f:
+        groups = tomllib.load(f)["words"]
+    return frozenset(w for words in groups.values() for word in words for w in _WORDS.findall(line_key(word)))
+
+
 @functools.lru_cache(maxsize=16)
 def stopword_lists() -> dict[str, frozenset[str]]:
     """Every stopword list under configs/stopwords/, by language code."""
@@ -253,6 +263,9 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
         share = sum(1 for w in words if w in stop) / len(words)
         cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
     if words:
+        furniture = chrome_words()
+        hits = sum(1 for w in words if w in furniture)
+        cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
         capital = sum(1 for w in text.split() if w[:1].isupper()) / max(1, len(text.split()))
         cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
     for name, pattern in (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),

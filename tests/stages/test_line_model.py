@@ -71,7 +71,7 @@ def test_html_path_keeps_lists_the_extractor_kept(ctx: Context, tmp_path: Path) 
     doc = clean(run, P1, P2, *ingredients, fmt="html")
     assert doc.lines == [P1, P2, *ingredients]
     # the same lines as text, without a model: the context pass drops the trailing run
-    assert clean(ctx, P1, P2, *ingredients, fmt="txt").lines == [P1, P2]
+    assert clean(with_model(ctx, ""), P1, P2, *ingredients, fmt="txt").lines == [P1, P2]
 
 
 def test_shipped_model_loads_and_scores(ctx: Context) -> None:
@@ -177,3 +177,19 @@ def test_hard_wrapped_preformatted_text_is_not_a_page_of_teasers(ctx: Context, t
     assert clean(run, *wrapped, fmt="html").lines == wrapped
     flat = [line.strip() for line in wrapped]  # unindented: headline, lead, headline, lead
     assert {e.rule for e in clean(run, *flat, fmt="html").events} == {"generic.context.listing"}
+
+
+def test_furniture_words_of_every_language_are_one_lexical_cue() -> None:
+    words = line_model.chrome_words()
+    # one per language of the packs, folded like line keys (Cyrillic "с" is a Latin "c" there)
+    for word in ("share", "teilen", "partager", "compartir", "condividi", "delen", "udostępnij", "assinatura"):
+        assert word in words, word
+    assert "поделиться".replace("с", "c") in words
+    stop: frozenset[str] = frozenset()
+
+    def lex(text: str) -> list[str]:
+        cues = line_model.own_cues(text, text.casefold(), "short", stop, 1)
+        return [c for c in cues if c.startswith("lex") and "|" not in c]
+
+    assert lex("Teilen") == ["lex1"] and lex("Kommentare Teilen Drucken") == ["lex3"]
+    assert lex("Der Gemeinderat hat am Montag den Haushalt beschlossen.") == ["lex0"]
