@@ -68,6 +68,9 @@ class Scored(LineLike, Protocol):
 # A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
 SPARED_IF_SURE = ("generic.context.isolated-short",)
 SPARED_EXTRACTED = ("generic.context.isolated-short", "generic.context.title")
+# The model alone never leaves a page fewer words of sentence-like lines than this (a short
+# article's only paragraphs are where its guesses cost most).
+MIN_SENTENCE_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -361,9 +364,12 @@ def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words
     """The lines still kept that the model drops, with the reason (`prob` rounded for the record)."""
     below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
              and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
-    if not any(line.cls == "good" and line.rule is None and i not in below for i, line in enumerate(lines)):
-        # The model alone would leave no sentence-like line: a guess is no reason to erase a page's
-        # text, so it keeps the sentence-like lines (rules and the length check still decide).
+    left = sum(
+        line.feats.words for i, line in enumerate(lines) if line.cls == "good" and line.rule is None and i not in below
+    )
+    if left < MIN_SENTENCE_WORDS:
+        # The model alone would leave (almost) no sentence-like text: a guess is no reason to erase
+        # a page's text, so it keeps the sentence-like lines (rules and the length check still decide).
         below = {i for i in below if lines[i].cls != "good"}
     out = []
     for i in sorted(below):
