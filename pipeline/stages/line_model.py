@@ -220,7 +220,18 @@ _LANGUAGE_SAMPLE = 1500  # characters of the page's lines that choose its stopwo
 
 def page_stopwords(keys: list[str]) -> frozenset[str]:
     """The stopwords of the language whose list the page's distinct words hit most (empty if none)."""
-    words = set(" ".join(keys)[:_LANGUAGE_SAMPLE].split())  # keys are casefolded; a split is cheap
+    head, size = [], 0
+    for key in keys:  # only the keys the sample needs are joined
+        head.append(key)
+        size += len(key) + 1
+        if size > _LANGUAGE_SAMPLE:
+            break
+    return _stopwords_of(" ".join(head)[:_LANGUAGE_SAMPLE])
+
+
+@functools.lru_cache(maxsize=4096)
+def _stopwords_of(sample: str) -> frozenset[str]:
+    words = set(sample.split())  # keys are casefolded; a split is cheap
     best, best_hits = frozenset[str](), 0
     for stop in stopword_lists().values():
         hits = len(stop.intersection(words))
