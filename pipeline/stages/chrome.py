@@ -322,11 +322,21 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65_536)
 def _words(key: str) -> tuple[str, tuple[str, ...]]:
-    """A paragraph's exact key (its words, space-joined) and words (cached: passes and pages repeat)."""
+    """A paragraph's exact key (its words, space-joined) and words; short ones (chrome, which
+    recurs across passes and pages) cached, long ones not (memory: a word is an object)."""
+    return _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
+
+
+_CACHED_WORDS = 160
+
+
+def _split_words(key: str) -> tuple[str, tuple[str, ...]]:
     words = tuple(_PAIRS.findall(key))
     return " ".join(words), words
+
+
+_short_words = functools.lru_cache(maxsize=32_768)(_split_words)
 
 
 def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> None:
