@@ -146,7 +146,8 @@ class LanguageStep(Step):
     name = "language"
 
     def apply(self, doc: Document) -> Document:
-        return language.check_language(doc, self.ctx.settings.language)
+        foreign = self.ctx.rules.decision_id(language.FOREIGN_ROLE)
+        return language.check_language(doc, self.ctx.settings.language, foreign)
 
 
 class NormaliseStep(Step):

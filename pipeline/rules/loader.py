@@ -37,7 +37,10 @@ CONTEXT_ROLES = (
     "teaser-only",
     "line-model",  # the trained line model (stages/line_model.py)
 )
-MATCH_ROLES = ("paywall",)  # a page with a teaser only before such a line is a stub (stages/chrome.py)
+MATCH_ROLES = (
+    "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)
+    "layout-only",  # on extracted text a match is content, not chrome: a URL, "a > b", a count
+)
 _RULE_FIELDS = {
     "id",
     "kind",
@@ -93,6 +96,13 @@ class RuleSet:
         if role not in self._roles:  # asked once per document: worked out once per run
             self._roles[role] = frozenset(r.id for p in self.all_packs() for r in p.rules if r.role == role)
         return self._roles[role]
+
+    def decision_id(self, role: str) -> str:
+        """The id under which the audit records context decision `role`: the rule of the packs that
+        declares it, or `context.<role>` when no pack of the run does."""
+        if role not in CONTEXT_ROLES:
+            raise ValueError(f"unknown context role {role!r}")
+        return min(self.with_role(role), default=f"context.{role}")
 
     def rule_ids(self) -> set[str]:
         return {r.id for p in self.all_packs() for r in p.rules}

@@ -27,17 +27,18 @@ from pipeline.settings import ChromeSettings
 from pipeline.stages import copies, line_model
 
 STAGE = "chrome"
-CONTEXT = "generic.context"
+# Context decisions, by role: the line records the role, the audit the id of the rule that declares
+# it in the packs (`RuleSet.decision_id`; configs/rules/generic/context.toml).
+TITLE, ISOLATED, REPEATED, NEAR, LISTING, TEASER = (
+    "title", "isolated-short", "repeated-paragraph", "near-duplicate", "listing", "teaser-only")  # fmt: skip
 _SITE_SCAN_LINES = 40
 _PAIRS = re.compile(r"[^\W_]+")
 # Lines removed for these reasons are not chrome: their neighbours are judged as if they were absent.
-_TRANSPARENT = (f"{CONTEXT}.repeated-paragraph", f"{CONTEXT}.near-duplicate", f"{CONTEXT}.title")
+_TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 _SHAPE = "generic.shape."  # layout shapes (digits, arrows, symbols): on preformatted lines, code
-# Layout shapes that extracted text keeps only as content: a URL in the text, "a > b", a count.
-_LAYOUT_ONLY = frozenset(f"{_SHAPE}{n}" for n in ("link-only", "breadcrumb", "rubric-with-count"))
 
 
 @dataclass
@@ -165,15 +166,17 @@ def _clean_once(
     title = apply_context(lines, extracted=extracted)
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words):
-            _drop(lines[i], line_model.RULE, why)
+            _drop(lines[i], line_model.ROLE, why)
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
     for n, line in zip(doc.line_numbers, lines, strict=True):
         if line.rule is not None:
-            doc.events.append(AuditEvent(STAGE, "drop", line.rule, line.reason, n, line.text,
-                                         prob=line.prob if line.rule == line_model.RULE else None,
-                                         cues=line.cues if line.rule == line_model.RULE else None))  # fmt: skip
+            by_model = line.rule == line_model.ROLE
+            rule = ruleset.decision_id(line.rule) if "." not in line.rule else line.rule  # a role has no dot
+            doc.events.append(AuditEvent(STAGE, "drop", rule, line.reason, n, line.text,
+                                         prob=line.prob if by_model else None,
+                                         cues=line.cues if by_model else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
     acted = model is not None and any(line.saved or line.rule is not None for line in lines)
     return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None]
@@ -250,7 +253,7 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
 
 def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
     """On extracted text: `rule` if it holds there, else the first later rule that matches and holds."""
-    ok = lambda r: r.id not in _LAYOUT_ONLY and not (r.id.startswith(_SHAPE) and preformatted(line))  # noqa: E731
+    ok = lambda r: r.role != "layout-only" and not (r.id.startswith(_SHAPE) and preformatted(line))  # noqa: E731
     later = matcher.rules[matcher.rules.index(rule) + 1 :]
     return rule if ok(rule) else next((r for r in later if ok(r) and r.matches(line.key, line.feats, zone)), None)
 
@@ -357,14 +360,14 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
         exact_key, words = _words(line.key)
         keys[i] = exact_key
         if exact_key in seen:
-            repeats[i] = "repeated-paragraph"
+            repeats[i] = REPEATED
             continue
         seen.add(exact_key)
         if not near or line.feats.words < settings.near_dup_min_words:
             continue
         pairs = set(itertools.pairwise(words))
         if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
-            repeats[i] = "near-duplicate"
+            repeats[i] = NEAR
             continue
         earlier.append(pairs)
     # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
@@ -381,7 +384,7 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
         in_block = any(j in repeats for j in neighbours if j != i)
         if repeats[i] == "near-duplicate" or lines[i].feats.words >= settings.long_min_words or in_block:
             how = "nearly the same" if repeats[i] == "near-duplicate" else "the same"
-            _drop(lines[i], f"{CONTEXT}.{repeats[i]}", f"{how} paragraph appears earlier in the document")
+            _drop(lines[i], repeats[i], f"{how} paragraph appears earlier in the document")
 
 
 # Pass 3 ------------------------------------------------------------------------------------
@@ -398,29 +401,29 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
     title = None
     if is_listing(lines, visible, good, extracted):
         for i in visible:
-            _drop(lines[i], f"{CONTEXT}.listing", "the page is a list of teasers (headline + lead), not an article")
+            _drop(lines[i], LISTING, "the page is a list of teasers (headline + lead), not an article")
         return None
     if not good:
         # A page-level decision, no line is spared from it; except that an extractor's list (a
         # calendar, a table) is content unless rules found it among chrome (a news ticker).
-        listed = [i for i in visible if f"{CONTEXT}.isolated-short" in lines[i].spared]
+        listed = [i for i in visible if ISOLATED in lines[i].spared]
         if listed and extracted and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
             return None
         for i in visible:
             lines[i].spared = ()
-            _drop(lines[i], f"{CONTEXT}.isolated-short", "no sentence-like paragraph in the document")
+            _drop(lines[i], ISOLATED, "no sentence-like paragraph in the document")
         return None
     for i in visible:
         if i < good[0] and lines[i].kept:
             # An extractor gives the title apart: with the line model, its first line stays.
-            spared = f"{CONTEXT}.title" in lines[i].spared
+            spared = TITLE in lines[i].spared
             if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal and not spared:
                 title = i
-                _drop(lines[i], f"{CONTEXT}.title", "title line, moved to the record's title field")
+                _drop(lines[i], TITLE, "title line, moved to the record's title field")
             elif not extracted:
-                _drop(lines[i], f"{CONTEXT}.isolated-short", "short line before the article starts")
+                _drop(lines[i], ISOLATED, "short line before the article starts")
         elif i > good[-1] and lines[i].kept and not extracted:
-            _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
+            _drop(lines[i], ISOLATED, "short line after the article ends")
     _decide_runs(lines, visible, extracted)
     return title
 
@@ -432,7 +435,7 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
         return
     if sum(1 for line in lines if line.kept and line.cls == "good") <= 1:
         for line in lines:
-            _drop(line, f"{CONTEXT}.teaser-only", "only a teaser before a paywall: the article is not in the page")
+            _drop(line, TEASER, "only a teaser before a paywall: the article is not in the page")
 
 
 def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
@@ -470,7 +473,7 @@ def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None
     if run and extracted and before is not None and before.kept and before.cls == "good":
         return  # a list ending an extracted article
     for i in run:
-        _drop(lines[i], f"{CONTEXT}.isolated-short", "short line after the article ends")
+        _drop(lines[i], ISOLATED, "short line after the article ends")
 
 
 def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line, extracted: bool) -> None:
@@ -483,4 +486,4 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
         return  # extracted text starts with the article: lines leading into it are content
     why = "short line next to removed chrome"
     for i in run:
-        _drop(lines[i], f"{CONTEXT}.isolated-short", why)
+        _drop(lines[i], ISOLATED, why)

@@ -33,7 +33,8 @@ from pipeline.document import AuditEvent, Document
 from pipeline.settings import CONFIG_DIR, LanguageSettings
 
 STAGE = "language"
-FOREIGN_RULE = "generic.language.foreign-paragraph"
+FOREIGN_ROLE = "foreign-paragraph"  # the context decision; the step passes the id of the rule holding it
+FOREIGN_RULE = "context." + FOREIGN_ROLE  # the id when no rule pack is at hand (RuleSet.decision_id)
 LOW_PROB_RULE = "language.low-probability"
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -129,7 +130,7 @@ def accepted(settings: LanguageSettings) -> tuple[str, ...] | None:
     return settings.accept
 
 
-def check_language(doc: Document, settings: LanguageSettings) -> Document:
+def check_language(doc: Document, settings: LanguageSettings, foreign_rule: str = FOREIGN_RULE) -> Document:
     """Set lang and lang_prob, drop confidently foreign paragraphs, reject unwanted languages."""
     text = sample(doc.lines, settings.sample_chars)
     if len(text) < settings.min_doc_chars:
@@ -138,7 +139,7 @@ def check_language(doc: Document, settings: LanguageSettings) -> Document:
     allowed = accepted(settings)
     unsure = len(text) >= settings.short_doc_chars and (doc.lang_prob or 0) < settings.min_prob
     if doc.lang and settings.paragraph_check and not unsure:
-        _drop_foreign_paragraphs(doc, settings)  # "foreign" means something only next to a sure guess
+        _drop_foreign_paragraphs(doc, settings, foreign_rule)  # "foreign" means something only next to a sure guess
     if doc.lang is None:
         doc.reject("language: no language could be detected (no letters?)", STAGE, "language.undetected")
     elif allowed is not None and doc.lang not in allowed:
@@ -158,7 +159,7 @@ def check_language(doc: Document, settings: LanguageSettings) -> Document:
     return doc
 
 
-def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings) -> None:
+def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings, rule: str) -> None:
     lang = doc.lang or ""
     filled = [i for i, line in enumerate(doc.lines) if line.strip()]
     long = [i for i in filled if len(doc.lines[i]) >= settings.paragraph_min_chars]
@@ -167,7 +168,7 @@ def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings) -> None:
     for i, (other, prob) in sorted((found | short).items()):
         where = ", a short paragraph next to a foreign one" if i in short else ""
         reason = f"paragraph in {other} (p={prob:.2f}) inside a {lang} document{where}"
-        doc.events.append(AuditEvent(STAGE, "drop", FOREIGN_RULE, reason, doc.line_numbers[i], doc.lines[i]))
+        doc.events.append(AuditEvent(STAGE, "drop", rule, reason, doc.line_numbers[i], doc.lines[i]))
     if found:
         doc.keep_lines([i not in found and i not in short for i in range(len(doc.lines))])
 

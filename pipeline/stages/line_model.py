@@ -31,7 +31,7 @@ from pipeline.errors import ConfigError
 from pipeline.rules.features import LineFeatures, line_key
 from pipeline.settings import CONFIG_DIR
 
-RULE = "generic.model.line"
+ROLE = "line-model"  # the decision its drops record (the audit names the rule holding the role)
 FORMAT = 1  # version of the model file's layout
 _WORDS = re.compile(r"[^\W\d_]+")
 _COUNTER = re.compile(r"^\(?\d[\d.,]*\)?(?:\s+\w+){0,2}$|^\w+(?:\s+\w+)?\s*\(?\d+\)?$")
@@ -66,8 +66,8 @@ class Scored(LineLike, Protocol):
 
 # Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
 # A page of teasers (`listing`) stays a page-level decision: its leads read like content line by line.
-SPARED_IF_SURE = ("generic.context.isolated-short",)
-SPARED_EXTRACTED = ("generic.context.isolated-short", "generic.context.title")
+SPARED_IF_SURE = ("isolated-short",)
+SPARED_EXTRACTED = ("isolated-short", "title")
 # The model alone never leaves a page fewer words of sentence-like lines than this (a short
 # article's only paragraphs are where its guesses cost most).
 MIN_SENTENCE_WORDS = 40

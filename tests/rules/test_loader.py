@@ -137,3 +137,13 @@ def test_run_refuses_an_inline_flag_with_one_line_and_exit_2(tmp_path: Path) -> 
     assert result.returncode == 2, result.stderr[-2000:]
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr[-2000:]
     assert str(bad.resolve()) in lines[0] and "rule t.verbose" in lines[0] and "(?x)" in lines[0]
+
+
+def test_a_context_decision_is_audited_under_the_id_of_the_rule_holding_its_role(tmp_path: Path) -> None:
+    ruleset = load_ruleset([CONFIG_DIR / "rules" / "generic"], [CONFIG_DIR / "rules" / "sites"])
+    assert ruleset.decision_id("line-model") == "generic.model.line"
+    assert ruleset.decision_id("foreign-paragraph") == "generic.language.foreign-paragraph"
+    assert {ruleset.decision_id(role) for role in CONTEXT_ROLES} <= ruleset.rule_ids()
+    assert load_ruleset([], [tmp_path]).decision_id("title") == "context.title"  # no pack declares it
+    with pytest.raises(ValueError):
+        ruleset.decision_id("paywall")

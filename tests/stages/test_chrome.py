@@ -146,21 +146,21 @@ def model_decisions(ctx: Context, probs: dict[str, float]) -> dict[str, str | No
     for line, prob in zip(lines, probs.values(), strict=True):
         line.prob = prob
     dropped = dict(line_model.drops(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words))
-    return {line.text: line_model.RULE if i in dropped else None for i, line in enumerate(lines)}
+    return {line.text: line_model.ROLE if i in dropped else None for i, line in enumerate(lines)}
 
 
 def test_the_line_model_drops_a_sentence_it_doubts_when_others_stay(ctx: Context) -> None:
     body = f"{P3} {P2}"  # the sentence-like lines left hold MIN_SENTENCE_WORDS words or more
     rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, P2: 0.95, body: 0.95})
-    assert rules == {"Menu": "generic.model.line", P1: "generic.model.line", P2: None, body: None}
+    assert rules == {"Menu": "line-model", P1: "line-model", P2: None, body: None}
 
 
 def test_the_line_model_alone_never_leaves_a_page_a_few_words(ctx: Context) -> None:
     # P2 alone (18 words) is under MIN_SENTENCE_WORDS: the doubted sentence stays with it
     rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, P2: 0.95})
-    assert rules == {"Menu": "generic.model.line", P1: None, P2: None}
+    assert rules == {"Menu": "line-model", P1: None, P2: None}
 
 
 def test_the_line_model_alone_never_erases_every_sentence(ctx: Context) -> None:
     rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, "Contact": 0.01})
-    assert rules == {"Menu": "generic.model.line", P1: None, "Contact": "generic.model.line"}
+    assert rules == {"Menu": "line-model", P1: None, "Contact": "line-model"}

@@ -127,7 +127,7 @@ def test_a_lone_exact_repeat_goes_from_long_min_words(cs: ChromeSettings) -> Non
         a = words(size)
         page = lines(cs, a, words(30, ".", start=40), a)
         chrome.drop_repeats(page, cs)
-        assert page[2].rule == (f"{chrome.CONTEXT}.repeated-paragraph" if dropped else None), size
+        assert page[2].rule == (chrome.REPEATED if dropped else None), size
 
 
 def near_pair(n: int, shared: int) -> tuple[str, str]:
@@ -142,7 +142,7 @@ def test_near_dup_min_words(cs: ChromeSettings) -> None:
         page = lines(cs, first, second)
         assert page[1].feats.chars >= cs.dedup_min_chars
         chrome.drop_repeats(page, cs)
-        assert page[1].rule == (f"{chrome.CONTEXT}.near-duplicate" if dropped else None), size
+        assert page[1].rule == (chrome.NEAR if dropped else None), size
 
 
 def test_near_dup_containment(cs: ChromeSettings) -> None:
@@ -152,7 +152,7 @@ def test_near_dup_containment(cs: ChromeSettings) -> None:
         first, second = near_pair(n, shared_pairs + 1)
         page = lines(cs, first, second)
         chrome.drop_repeats(page, cs)
-        assert page[1].rule == (f"{chrome.CONTEXT}.near-duplicate" if dropped else None), shared_pairs
+        assert page[1].rule == (chrome.NEAR if dropped else None), shared_pairs
 
 
 # ---- context (title: 3 words; a page of teasers: headline 4 words, lead 45 words, 2 sentences)
@@ -196,7 +196,7 @@ def test_teaser_only_at_most_one_paragraph(cs: ChromeSettings) -> None:
         page = lines(cs, *(words(30, ".", start=30 * k) for k in range(paragraphs)), "Réservé aux abonnés")
         page[-1].rule = "t.wall"
         chrome.drop_paywall_stub(page, frozenset({"t.wall"}))
-        assert (page[0].rule == f"{chrome.CONTEXT}.teaser-only") is stub, paragraphs
+        assert (page[0].rule == chrome.TEASER) is stub, paragraphs
 
 
 # ---- site markers are looked for in the first and last _SITE_SCAN_LINES lines

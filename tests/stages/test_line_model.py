@@ -44,7 +44,7 @@ def test_a_line_below_the_threshold_goes_with_probability_and_cues(ctx: Context,
     doc = clean(run, P1, LINK, P2, P3)
     assert doc.lines == [P1, P2, P3]
     (event,) = [e for e in doc.events if e.action == "drop"]
-    assert event.rule == line_model.RULE and event.text == LINK
+    assert event.rule == "generic.model.line" and event.text == LINK
     assert event.prob is not None and event.prob < 0.2
     assert event.cues and event.cues[0].startswith(CUE + " ")
     record = event.to_record("t")
