@@ -11,7 +11,7 @@ from pipeline.errors import ConfigError
 
 
 def whole_page_text(raw: bytes) -> str:
-    try:
+    try:  # optional: only the evaluation needs resiliparse (the [eval] extra)
         from resiliparse.extract.html2text import extract_plain_text
         from resiliparse.parse.encoding import bytes_to_str, detect_encoding
     except ImportError as e:  # pragma: no cover - depends on the environment

@@ -41,7 +41,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 @functools.cache
 def _backend(name: str, seed: int) -> ModuleType:
-    if name == "langdetect-rs":
+    if name == "langdetect-rs":  # one backend or the other, imported when first chosen
         import langdetect_rs as module
     else:
         import langdetect as module
