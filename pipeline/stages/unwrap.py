@@ -24,6 +24,22 @@ OPENING = " \t[(*_`\"'“‘«¿¡"  # what may come before a sentence's next wo
 _STOP = re.compile(r"[.!?…][\"»”’')\]]*$")  # a sentence's end, closing quotes and brackets after it
 
 
+_CAPS = "[A-ZÀ-ÖØ-ÞА-ЯЁ]"
+# A dateline: a place in capitals, maybe a date, maybe the agency in brackets, then a dash.
+_DATELINE = re.compile(
+    rf"(?P<place>{_CAPS}{{3,}}(?:[ '’-]{_CAPS}{{2,}})*)"  # MOSCOU, NEW YORK
+    r"(?P<more>(?:, [^()\n]{1,40}?)?(?: \([^()\n]{2,30}\))?)"  # ", 5 March", " (AP)"
+    r" ?(?:--?|–|—)\s"
+)
+
+
+def dateline(line: str) -> bool:
+    """Does a news dispatch start here ("PARIS, 5 mars (AFP) -", "NEW YORK (Reuters) -")? A lone
+    capitalised word before a dash ("HTML – ...") is an acronym in a sentence, not a place."""
+    m = _DATELINE.match(line.lstrip())
+    return bool(m) and ("(" in m["more"] or any(c.isdigit() for c in m["more"]) or " " in m["place"])
+
+
 @dataclass
 class Block:
     """A reconstructed line: its text and the 1-based input lines it came from."""
@@ -124,6 +140,8 @@ def paragraph_end(a: str, b: str, after: str, width: int, guess: bool = True, sh
     if not guess:
         return False
     if short and sentence_break(a, b):
+        return True
+    if dateline(b):  # a news dispatch starts here: "PARIS, 5 mars (AFP) -"
         return True
     own = not after.strip() or fits(b, after, width)
     starts = b.lstrip()[:1] not in "|)]}»”,;:."  # a closing mark a wrapper pushed down starts nothing

@@ -8,7 +8,7 @@ import textwrap
 from pipeline.settings import LayoutSettings
 from pipeline.stages.layout import WRAPPED, detect
 from pipeline.stages.markdown import LINK_LINE, OPTIONS, SCRIPT, options_like, script_like, to_blocks
-from pipeline.stages.unwrap import open_quote, sentence_paragraphs, unwrap
+from pipeline.stages.unwrap import dateline, open_quote, sentence_paragraphs, unwrap
 from tests.stages.test_layout import P1, P2, P3
 
 S = LayoutSettings()
@@ -141,3 +141,15 @@ def test_a_script_let_through_as_text_is_chrome_but_code_an_article_shows_stays(
     assert leaked not in texts and "var res = await fetch(url); var data = res.json();" in " ".join(texts)
     assert [(e.rule, e.line) for e in events] == [(SCRIPT, 5)]
     assert not script_like(P1) and not script_like("Appelez la fonction fetch() avec l'adresse (var = URL).")
+
+
+def test_a_dateline_starts_a_paragraph_where_the_break_is_ambiguous() -> None:
+    assert dateline("NEW YORK, March 3 (Reuters) - Shares rose")
+    assert dateline("PARIS, 5 mars (AFP) — Le gouvernement")
+    assert dateline("SAN DIEGO -- The county said")
+    assert not dateline("HTML – which is one line – then")  # an acronym in a sentence
+    assert not dateline("Le MONDE - un titre")
+    # "Headline without a stop" then a dispatch: the dispatch's first word would not have fitted.
+    lines = ["Ministers meet again on the border question next week", "BERLIN, 4 May (Reuters) - The talks resumed."]
+    blocks = unwrap(lines, [1, 2], len(lines[0]) + 3)
+    assert [b.text for b in blocks] == lines

@@ -73,9 +73,9 @@ def test_same_words_when_paragraph_ends_are_ambiguous(
 def test_seeds_wrapped_without_blank_lines_mostly_clean_to_the_same_text(
     ctx: Context, originals: dict[Path, tuple[str, str]]
 ) -> None:
-    # The ambiguous ends the cues of stages/layout.py decide leave 3 of the 20 different (a list
+    # The ambiguous ends the cues of stages/unwrap.py decide leave 2 of the 20 different (a list
     # of headlines whose lines each end within a word of the width; docs/layout.md).
     seeds = [p for p in PAGES if p.parent == SEEDS]
     same = sum(clean(wrap(p.read_text(encoding="utf-8"), w, blank=False), p.name, ctx) == originals[p]
                for p in seeds for w in WIDTHS)  # fmt: skip
-    assert same >= 17, f"{same} of {len(seeds) * len(WIDTHS)} wrapped seeds clean to the seeds' text"
+    assert same >= 18, f"{same} of {len(seeds) * len(WIDTHS)} wrapped seeds clean to the seeds' text"
