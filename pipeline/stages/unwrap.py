@@ -37,7 +37,9 @@ def dateline(line: str) -> bool:
     """Does a news dispatch start here ("PARIS, 5 mars (AFP) -", "NEW YORK (Reuters) -")? A lone
     capitalised word before a dash ("HTML – ...") is an acronym in a sentence, not a place."""
     m = _DATELINE.match(line.lstrip())
-    return bool(m) and ("(" in m["more"] or any(c.isdigit() for c in m["more"]) or " " in m["place"])
+    if m is None:
+        return False
+    return "(" in m["more"] or any(c.isdigit() for c in m["more"]) or " " in m["place"]
 
 
 @dataclass
