@@ -51,13 +51,15 @@ class SignatureSidecar:
         self.f = self.ctx.__enter__()
         return self
 
-    def add(self, doc: Document, text: str | None = None, group: str | None = None, skip: bool = False) -> None:
-        """Called for every document in shard order; only active ones are signed."""
+    def add(self, doc: Document, text: str | None = None, group: str | None = None, skip: bool = False,
+            keys: list[str] | None = None) -> None:  # fmt: skip
+        """Called for every document in shard order; only active ones are signed (`keys`: the
+        line keys learning counted, for learning's signature)."""
         self.i += 1
         if skip or not doc.active or not self.settings.enabled or self.f is None:
             return
         if self.lines:
-            sig = sign_lines(doc.lines, self.settings)
+            sig = sign_lines(doc.lines, self.settings, keys)
         else:
             sig = sign(doc.text if text is None else text, self.settings, self.with_shingles)
         if sig is not None:

@@ -52,7 +52,7 @@ from pipeline.progress import write_progress
 from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.settings import DedupSettings, Settings, load_settings
-from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, render_pack
+from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
 from pipeline.stages.paragraphs import final_text
 
 PROGRESS_EVERY_SECONDS = 1.0
@@ -234,8 +234,9 @@ class RepairEncoding(ShardTask):
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.inputs():
                 doc = step(doc)
-                group = count_for_learning(lines, doc, rules)
-                sigs.add(doc, group=group, skip=group is None)  # only counted documents can be taken back
+                keys = line_keys(doc) if doc.active and lines.settings.enabled else None  # made once, read twice
+                group = count_for_learning(lines, doc, rules, keys)
+                sigs.add(doc, group=group, skip=group is None, keys=keys)  # only counted documents can be taken back
                 out.write(jsonl.dumps(doc.to_record()))
                 if doc.file not in read:
                     progress.step(doc)

@@ -82,13 +82,13 @@ class BoilerplateCounter:
             out.setdefault(key, line.strip())
         return out
 
-    def observe(self, doc: Document, ruleset: RuleSet) -> str | None:
+    def observe(self, doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
         """Count an active document's lines under its site; returns the group (None: not counted).
         The marker scores are kept on the document for the chrome stage, which settles the site
-        (see remove_chrome)."""
+        (see remove_chrome). `keys`: the `line_keys` of the document, when the caller has them."""
         if not doc.active:
             return None
-        keys = [line_key(line) if line.strip() else "" for line in doc.lines]
+        keys = line_keys(doc) if keys is None else keys
         site, scores = site_evidence(doc, ruleset, keys)
         doc.site_markers = scores or None
         return self.add(doc, site, keys)
@@ -134,11 +134,17 @@ class BoilerplateCounter:
         return sorted(out, key=lambda x: (x.site, -x.docs, x.line))
 
 
-def count_for_learning(counter: BoilerplateCounter, doc: Document, ruleset: RuleSet) -> str | None:
+def line_keys(doc: Document) -> list[str]:
+    """Each line's key ("" for a blank line), as learning counts them."""
+    return [line_key(line) if line.strip() else "" for line in doc.lines]
+
+
+def count_for_learning(counter: BoilerplateCounter, doc: Document, ruleset: RuleSet,
+                       keys: list[str] | None = None) -> str | None:  # fmt: skip
     """The learning step of the encoding task, on one repaired document: detect its site and count
     its lines (`observe`); returns the group counted, None when learning is off (the chrome stage
     then detects the site itself) or the document is set aside."""
-    return counter.observe(doc, ruleset) if counter.settings.enabled else None
+    return counter.observe(doc, ruleset, keys) if counter.settings.enabled else None
 
 
 def render_pack(learned: Iterable[LearnedLine], note: str) -> str:
