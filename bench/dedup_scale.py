@@ -9,6 +9,14 @@ page (a counter line added), cleaned twice by the real CLI with one worker: with
 the run = (wall on - wall off) / wall on; also the seconds of the FindDuplicates task itself and
 the peak memory (largest single process, and the process tree).
 
+`parts`: the CPU seconds of each part of duplicate handling, re-run in this process on the work
+files of the `pipeline` run with dedup on (same `--pages`): signing the delivered texts (the
+NormaliseParagraphs sidecar), learning's signatures (given the line keys learning makes anyway),
+finding and taking back learning's copies, the FindDuplicates merge, routing the decisions. Their
+sum over that run's CPU seconds is the share; steadier on a busy machine than the difference of
+two whole runs (which another helper's job can swing by 10 %). Not counted: Luigi's scheduling of
+the one FindDuplicates task, and writing the `*.sig` files to disk (the page cache absorbs them).
+
 `merge`: the FindDuplicates work alone, in this process: `--docs` synthetic articles (10 % of them
 planted near copies) signed and decided in input order, with the resident memory sampled every
 `--every` documents: the memory curve of the merge as the batch grows.
@@ -36,8 +44,20 @@ sys.path.insert(0, str(BENCH))
 import corpus as corpora  # noqa: E402
 import measure  # noqa: E402
 
+from pipeline import jsonl  # noqa: E402
+from pipeline.dedup_tasks import (  # noqa: E402
+    SignatureSidecar,
+    apply_decision,
+    find_duplicates,
+    learning_copies,
+    read_decisions,
+    take_back_copies,
+)
+from pipeline.document import Document  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
+from pipeline.stages.boilerplate import BoilerplateCounter, line_keys  # noqa: E402
 from pipeline.stages.dedup import Deduplicator, Origin, sign  # noqa: E402
+from pipeline.stages.paragraphs import final_text  # noqa: E402
 
 PY = sys.executable
 MIB = 1024 * 1024
@@ -112,6 +132,64 @@ def pipeline(args: argparse.Namespace) -> None:
     print(json.dumps(result, indent=2))
 
 
+def shard_docs(path: Path) -> list[Document]:
+    return [Document.from_record(jsonl.loads(line)) for line in path.open("rb")]
+
+
+def parts(args: argparse.Namespace) -> None:
+    run = args.out / "dedup-runs" / f"{args.pages}-on"
+    saved = json.loads(run.with_name(run.name + ".json").read_text())
+    full = load_settings()
+    settings, work, tmp = full.dedup, run / "work", args.out / "dedup-parts"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    enc, norm = sorted((work / "encoding").glob("*.jsonl")), sorted((work / "normalise").glob("*.jsonl"))
+    cpu: dict[str, float] = dict.fromkeys(
+        ("sign_delivered", "sign_learning", "learning_copies", "merge", "routing"), 0.0
+    )
+    docs = 0
+    for n, path in enumerate(norm):  # NormaliseParagraphs' sidecar, as the task writes it
+        shard = shard_docs(path)
+        docs += len(shard)
+        t = time.process_time()
+        with SignatureSidecar(tmp / f"{n}.sig", settings, with_shingles=True) as sigs:
+            for doc in shard:
+                sigs.add(doc, final_text(doc))
+        cpu["sign_delivered"] += time.process_time() - t
+    for n, path in enumerate(enc):  # RepairEncoding's sidecar; the line keys are learning's own
+        groups = {rec["i"]: rec.get("group") for rec in jsonl.read_jsonl(path.with_suffix(".sig"))}
+        shard = shard_docs(path)
+        keys = [line_keys(doc) if doc.active else None for doc in shard]
+        t = time.process_time()
+        with SignatureSidecar(tmp / f"{n}.lines.sig", settings, lines=True) as sigs:
+            for i, doc in enumerate(shard):
+                sigs.add(doc, group=groups.get(i), skip=i not in groups, keys=keys[i])
+        cpu["sign_learning"] += time.process_time() - t
+    counter = BoilerplateCounter(full.learn)
+    taken = [counter.merge(jsonl.loads(path.with_suffix(".lines.json").read_bytes())) for path in enc]
+    t = time.process_time()
+    learned = [path.with_suffix(".sig") for path in enc]
+    take_back_copies(enc, counter, learning_copies(learned, settings, taken, lambda *_: None))
+    cpu["learning_copies"] = time.process_time() - t
+    decisions = [tmp / f"{n}.decisions.jsonl" for n in range(len(norm))]
+    t = time.process_time()
+    find_duplicates([p.with_suffix(".sig") for p in norm], decisions, settings, None, "b", "d", lambda *_: None)
+    cpu["merge"] = time.process_time() - t
+    for n, path in enumerate(norm):
+        shard = shard_docs(path)  # WriteOutputs reads them anyway
+        t = time.process_time()
+        copies = read_decisions(decisions[n])
+        for i, doc in enumerate(shard):
+            apply_decision(doc, copies.get(i), settings)
+        cpu["routing"] += time.process_time() - t
+    total = sum(cpu.values())
+    result = {"pages": args.pages, "documents": docs, "run_cpu_s": saved["cpu_s"],
+              "dedup_cpu_s": round(total, 2), "dedup_share_of_cpu": round(total / saved["cpu_s"], 4),
+              "ms_per_doc": {k: round(1000 * v / docs, 4) for k, v in cpu.items()},
+              "cpu_s": {k: round(v, 2) for k, v in cpu.items()}}  # fmt: skip
+    print(json.dumps(result, indent=2))
+
+
 def synthetic(rng: random.Random, vocab: list[str]) -> str:
     return "\n".join(" ".join(rng.choices(vocab, k=rng.randint(30, 70))) + "." for _ in range(rng.randint(3, 8)))
 
@@ -160,13 +238,16 @@ def main() -> None:
     p.add_argument("--pages", type=int, default=100000)
     p.add_argument("--reuse", default="", help="'off': take the dedup-off run saved by an earlier call")
     p.set_defaults(func=pipeline)
+    q = sub.add_parser("parts")
+    q.add_argument("--pages", type=int, default=100000)
+    q.set_defaults(func=parts)
     m = sub.add_parser("merge")
     m.add_argument("--docs", type=int, default=1000000)
     m.add_argument("--every", type=int, default=100000)
     m.set_defaults(func=merge)
-    for q in (p, m):
-        q.add_argument("--seed", type=int, default=0)
-        q.add_argument("--out", type=Path, default=corpora.OUT)
+    for r in (p, q, m):
+        r.add_argument("--seed", type=int, default=0)
+        r.add_argument("--out", type=Path, default=corpora.OUT)
     args = ap.parse_args()
     args.func(args)
 
