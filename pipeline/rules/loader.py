@@ -244,7 +244,8 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
     pattern_key = "marker" if kind == "block" else "patterns"
     if kind == "block" and "patterns" in raw:
         raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
-    patterns = tuple(_joinable(_compile(p, path, where), path, where) for p in _strings(raw, pattern_key, path, where))
+    patterns = tuple(_no_numbered_reference(_compile(p, path, where), path, where)
+                     for p in _strings(raw, pattern_key, path, where))  # fmt: skip
     exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
     if "" in exact:
         raise RuleError(f"{path}: {where}: an empty exact string would match every blank line")
@@ -284,6 +285,8 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
     try:  # the patterns as they run: joined into one expression (named groups must not clash)
         rule.prepare()
     except re.error as e:
+        for part in patterns:  # name the pattern that does not compile in the form it runs in, if one does not
+            _runs_alone(part, path, where)
         raise RuleError(f"{path}: {where}: the patterns do not compile joined into one expression: {e}") from None
     return rule
 
@@ -318,20 +321,25 @@ def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern
     return compiled
 
 
-def _joinable(compiled: re.Pattern[str], path: Path, where: str) -> re.Pattern[str]:
-    """Refuse what compiles alone but not, or not the same, as a part of the rule's joined
-    expression: the part is compiled in the very form it runs in (model.run_form)."""
+def _no_numbered_reference(compiled: re.Pattern[str], path: Path, where: str) -> re.Pattern[str]:
+    """Refuse a reference to a group by number: it compiles alone, but the number changes when the
+    rule's patterns are joined into one expression."""
     ref = _numbered_reference(compiled.pattern)
     if ref:
         raise RuleError(
             f"{path}: {where}: pattern {compiled.pattern!r} refers to a group by number ({ref}), which changes "
             "when the rule's patterns are joined: name the group, (?P<name>...) and (?P=name)"
         )
+    return compiled
+
+
+def _runs_alone(compiled: re.Pattern[str], path: Path, where: str) -> None:
+    """Refuse a pattern that compiles alone but not in the very form it runs in (model.run_form).
+    Asked only when the joined expression fails: it contains every part in that form."""
     try:
         re.compile(run_form(compiled))
     except re.error as e:
         raise RuleError(f"{path}: {where}: pattern {compiled.pattern!r} does not compile as it runs: {e}") from None
-    return compiled
 
 
 def _numbered_reference(pattern: str) -> str | None:
