@@ -9,7 +9,6 @@ fingerprints) and the work files the shards left; no Luigi here.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,22 +16,12 @@ from typing import Any
 
 from pipeline import __version__, jsonl
 from pipeline.dedup_tasks import read_summary
-from pipeline.fingerprint import Fingerprints
+from pipeline.fingerprint import Fingerprints, library_versions
 from pipeline.layout import ROUTES, OutputLayout
 from pipeline.plan import Plan
 from pipeline.settings import Settings
 
 LIBRARIES = ("luigi", "ftfy", "langdetect", "langdetect-rs", "trafilatura", "orjson")
-
-
-def library_versions() -> dict[str, str]:
-    out = {}
-    for name in LIBRARIES:
-        try:
-            out[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def build_manifest(
@@ -45,7 +34,7 @@ def build_manifest(
     jsonl.sweep_temporaries(layout.root)
     per_file = dict(sorted(acc.per_file.items())) if acc.per_file is not None else None
     return {
-        "pipeline": {"version": __version__, "libraries": library_versions()},
+        "pipeline": {"version": __version__, "libraries": library_versions(LIBRARIES)},
         "config": {"files": list(settings.sources), "languages": list(settings.language.accept),
                    "fingerprints": fingerprints.as_dict()},
         "plan": {"id": plan.id, "shards": plan.shards, "files": plan.files, "bytes": plan.bytes},

@@ -114,6 +114,10 @@ class BatchTask(luigi.Task):
     def shards(self) -> range:
         return range(self.plan_info.shards)
 
+    def progress(self, n: int, total: int, message: str) -> None:
+        """For the batch tasks' long loops: n of total done, shown in the Luigi UI."""
+        report(self, round(100 * n / max(1, total)), message)
+
 
 class ShardTask(BatchTask):
     """One stage over one shard: read documents, run the stage's step on each, write them on."""
@@ -264,9 +268,6 @@ class LearnBoilerplate(BatchTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.learned(self.plan, self.fp("learn"))))
 
-    def progress(self, n: int, total: int, message: str) -> None:
-        report(self, round(100 * n / max(1, total)), message)
-
     def run(self) -> None:
         settings, layout, fp = self.settings, self.layout, self.fp("encoding")
         counter = BoilerplateCounter(settings.learn)
@@ -351,9 +352,6 @@ class FindDuplicates(BatchTask):
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.dedup_summary(self.plan, self.fp("normalise"))))
-
-    def progress(self, n: int, total: int, message: str) -> None:
-        report(self, round(100 * n / max(1, total)), message)
 
     def run(self) -> None:
         layout, fp, settings = self.layout, self.fp("normalise"), self.settings.dedup
