@@ -189,9 +189,12 @@ def load_pack(path: Path) -> RulePack:
     head = data.get("pack", {})
     if not isinstance(head, dict) or not isinstance(head.get("id"), str) or not head["id"]:
         raise RuleError(f"{path}: needs [pack] with a non-empty string id")
-    _unknown(head, {"id", "description"}, path, "[pack]")
+    _unknown(head, {"id", "description", "shapes"}, path, "[pack]")
+    shapes = head.get("shapes", False)
+    if not isinstance(shapes, bool):
+        raise RuleError(f"{path}: [pack] shapes must be true or false")
     site = _site(data["site"], path) if "site" in data else None
-    rules = tuple(_rule(raw, head["id"], path) for raw in data.get("rule", []))
+    rules = tuple(_rule(raw, head["id"], path, shapes) for raw in data.get("rule", []))
     return RulePack(id=head["id"], path=path, description=head.get("description", ""), site=site, rules=rules)
 
 
@@ -226,7 +229,7 @@ def _strings(raw: dict[str, Any], key: str, path: Path, where: str) -> list[str]
     return value
 
 
-def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
+def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False) -> Rule:
     local = raw.get("id")
     if not isinstance(local, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", local):
         raise RuleError(
@@ -281,6 +284,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path) -> Rule:
         examples_match=tuple(_strings(examples, "match", path, where)),
         examples_keep=tuple(_strings(examples, "keep", path, where)),
         role=role,
+        shape=shape,
     )
     try:  # the patterns as they run: joined into one expression (named groups must not clash)
         rule.prepare()

@@ -73,6 +73,7 @@ class Rule:
     examples_match: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
     role: str = ""  # what code asks this rule for (loader.ROLES); "" for most rules
+    shape: bool = False  # from a pack of line shapes ([pack] shapes = true): not for preformatted text
 
     def matches(self, key: str, feats: LineFeatures, zone: str) -> bool:
         """Does this line rule, feature rule or block marker match the line?

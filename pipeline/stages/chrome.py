@@ -38,7 +38,6 @@ _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
-_SHAPE = "generic.shape."  # layout shapes (digits, arrows, symbols): on preformatted lines, code
 
 
 @dataclass
@@ -253,7 +252,7 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
 
 def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
     """On extracted text: `rule` if it holds there, else the first later rule that matches and holds."""
-    ok = lambda r: r.role != "layout-only" and not (r.id.startswith(_SHAPE) and preformatted(line))  # noqa: E731
+    ok = lambda r: r.role != "layout-only" and not (r.shape and preformatted(line))  # noqa: E731
     later = matcher.rules[matcher.rules.index(rule) + 1 :]
     return rule if ok(rule) else next((r for r in later if ok(r) and r.matches(line.key, line.feats, zone)), None)
 

@@ -147,3 +147,15 @@ def test_a_context_decision_is_audited_under_the_id_of_the_rule_holding_its_role
     assert load_ruleset([], [tmp_path]).decision_id("title") == "context.title"  # no pack declares it
     with pytest.raises(ValueError):
         ruleset.decision_id("paywall")
+
+
+def test_a_pack_of_shapes_marks_its_rules_and_refuses_other_values(tmp_path: Path) -> None:
+    pack = tmp_path / "p.toml"
+    rule = '[[rule]]\nid = "dots"\npatterns = ["^[.]+$"]\nexamples.match = ["..."]\nexamples.keep = ["a."]\n'
+    pack.write_text('[pack]\nid = "t.shape"\nshapes = true\n' + rule)
+    assert [r.shape for r in load_pack(pack).rules] == [True]
+    pack.write_text('[pack]\nid = "t.other"\n' + rule)
+    assert [r.shape for r in load_pack(pack).rules] == [False]
+    pack.write_text('[pack]\nid = "t.bad"\nshapes = "yes"\n' + rule)
+    with pytest.raises(RuleError, match="shapes must be true or false"):
+        load_pack(pack)
