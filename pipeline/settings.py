@@ -32,10 +32,11 @@ class InputSettings:
     shard_min_bytes: int = 256 * 1024
     max_record_bytes: int = 8 * 1024 * 1024
     max_html_bytes: int = 8 * 1024 * 1024
-    html_include_tables: bool = False
+    html_include_tables: bool = True
     html_include_comments: bool = False
     html_favor_precision: bool = False
     html_favor_recall: bool = False
+    html_recall_check: bool = True
 
 
 @dataclass(frozen=True)

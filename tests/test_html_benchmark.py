@@ -16,7 +16,7 @@ from types import ModuleType
 import pytest
 
 from pipeline.core import Context, clean_document
-from pipeline.html import extract
+from pipeline.html import trafilatura_text
 from pipeline.inputs import discover, read_input
 from pipeline.stages.paragraphs import final_text
 from tests.conftest import SHARED
@@ -51,7 +51,7 @@ def test_pipeline_beats_trafilatura_alone(ctx: Context) -> None:
     ours, alone = {}, {}
     for item in discover([str(AEB / "html")]):
         raw = gzip.decompress(Path(item.path).read_bytes()).decode("utf-8", errors="replace")
-        alone[item.source] = extract(raw, ctx.settings.input)[0]
+        alone[item.source] = trafilatura_text(raw, ctx.settings.input, metadata=False)["text"]
         for doc, payload in read_input(item, ctx.settings.input):
             doc = clean_document(doc, payload, ctx)
             ours[item.source] = final_text(doc) if doc.status == "ok" else ""

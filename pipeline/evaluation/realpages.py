@@ -2,7 +2,7 @@
 
 Text path: the whole page as text (`page_text.whole_page_text`, or wcxb's text as given); beside
 ours the untouched page and the C4 line rules. HTML path: the `.html` pages; beside ours
-trafilatura alone, with the pipeline's own extraction options. All scored per page with the
+trafilatura alone: one run with the pipeline's own extraction options (no recall check). All scored per page with the
 article-extraction benchmark's metric (`metric.py`), macro-averaged per split and corpus group.
 Documents run through `core.clean_document` in this process (no batch, so no learned boilerplate).
 """
@@ -22,7 +22,7 @@ from pipeline.evaluation.c4 import c4_lines
 from pipeline.evaluation.metric import macro, page_scores
 from pipeline.evaluation.page_text import whole_page_text
 from pipeline.evaluation.pages import SPLITS, Page
-from pipeline.html import extract
+from pipeline.html import trafilatura_text
 from pipeline.stages.paragraphs import final_text
 
 SYSTEMS = {"text": ("page", "c4", "webclean"), "html": ("trafilatura", "webclean")}
@@ -51,7 +51,8 @@ def run_page(ctx: Context, page: Page, paths: tuple[str, ...]) -> dict[tuple[str
         out["text", "webclean"] = clean(ctx, page, text.encode("utf-8"), "txt")
     if "html" in paths and page.is_html:
         raw = page.raw()
-        out["html", "trafilatura"] = extract(raw.decode("utf-8", errors="replace"), ctx.settings.input)[0]
+        html = raw.decode("utf-8", errors="replace")
+        out["html", "trafilatura"] = trafilatura_text(html, ctx.settings.input, metadata=False)["text"]
         out["html", "webclean"] = clean(ctx, page, raw, "html")
     return out
 
