@@ -1,0 +1,108 @@
+"""The HTML path's extraction: tables kept, and the recall-mode second opinion (pipeline/html.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline import html
+from pipeline.core import Context, clean_document
+from pipeline.document import Document
+from pipeline.settings import InputSettings
+from pipeline.stages.paragraphs import final_text
+
+ARTICLE = [
+    "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats.",
+    "L'opposition a dénoncé une hausse des tarifs de la cantine, que le maire juge inévitable face à l'inflation.",
+    "Les travaux de l'école primaire commenceront au printemps, selon le calendrier présenté par l'adjoint.",
+]
+PHASES = [("Phase", "Début", "Fin"), ("Démolition", "mars 2025", "mai 2025"), ("Gros œuvre", "juin 2025", "avril 2026")]
+
+
+def _page(extra: str = "") -> str:
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    head = "<head><title>Budget</title></head>"
+    return f"<html>{head}<body><nav>Accueil</nav><article>{body}{extra}</article></body></html>"
+
+
+def _clean(page: str, ctx: Context) -> Document:
+    doc = Document(id="d", source="a.html", file="a.html", metadata={"format": "html"})
+    return clean_document(doc, page.encode(), ctx)
+
+
+def test_a_table_in_the_article_survives_the_pipeline(ctx: Context) -> None:
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in PHASES)
+    doc = _clean(_page(f"<table>{rows}</table>"), ctx)
+    text = final_text(doc)
+    assert doc.status == "ok"
+    for row in PHASES:
+        assert all(cell in text for cell in row), row
+    assert not any(e.action == "drop" and "Démolition" in e.text for e in doc.events)
+
+
+def test_tables_are_left_out_when_the_setting_says_so(ctx: Context) -> None:
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in PHASES)
+    text, _, _ = html.extract(_page(f"<table>{rows}</table>"), InputSettings(html_include_tables=False))
+    assert ARTICLE[0] in text and "Démolition" not in text
+
+
+@pytest.mark.parametrize(
+    ("balanced", "recall", "chosen"),
+    [
+        (4000, 900, True),  # the balanced run took a fallback's page-wide text
+        (1000, 800, True),  # exactly the largest share
+        (1000, 801, False),  # not clearly shorter
+        (4000, 499, False),  # too short to be an article: the fallback was right
+        (1000, 1500, False),  # recall mode keeps more chrome: a longer recall text is never taken
+        (0, 0, False),
+    ],
+)
+def test_prefer_recall(balanced: int, recall: int, chosen: bool) -> None:
+    assert html.prefer_recall("x" * balanced, "y" * recall) is chosen
+
+
+def _fake_runs(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str) -> list[bool]:
+    calls: list[bool] = []
+
+    def fake(page: str, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
+        calls.append(recall)
+        return {"text": texts[recall], "title": "T" if metadata else None}
+
+    texts = {False: balanced, True: recall}
+    monkeypatch.setattr(html, "trafilatura_text", fake)
+    return calls
+
+
+def test_the_recall_text_is_chosen_and_audited(monkeypatch: pytest.MonkeyPatch) -> None:
+    article = "\n".join(ARTICLE * 3)
+    calls = _fake_runs(monkeypatch, "\n".join(["Menu item"] * 300 + [article]), article)
+    text, title, event = html.extract("<html></html>", InputSettings())
+    assert (text, title, calls) == (article, "T", [False, True])
+    assert event.rule == "input.html.recall-extraction"
+    assert "recall mode" in event.reason and "balanced extraction gave" in event.reason
+
+
+def test_the_balanced_text_stays_when_recall_is_not_clearly_shorter(monkeypatch: pytest.MonkeyPatch) -> None:
+    article = "\n".join(ARTICLE * 3)
+    _fake_runs(monkeypatch, article, article + "\nShare this")
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert text == article and event.rule == "input.html.trafilatura"
+
+
+ONE_RUN = [{"html_recall_check": False}, {"html_favor_precision": True}, {"html_favor_recall": True}]
+
+
+@pytest.mark.parametrize("changes", ONE_RUN)
+def test_one_run_when_the_check_is_off_or_a_mode_is_chosen(monkeypatch: pytest.MonkeyPatch, changes: dict) -> None:
+    settings = InputSettings(**changes)
+    calls = _fake_runs(monkeypatch, "a\n" * 2000, "b" * 600)
+    text, _, event = html.extract("<html></html>", settings)
+    assert calls == [False] and text == "a\n" * 2000 and event.rule == "input.html.trafilatura"
+
+
+def test_extraction_is_deterministic_with_the_check_on(ctx: Context) -> None:
+    links = "".join(f"<li><a href='/{n}'>Autre article {n}</a></li>" for n in range(30))
+    page = _page(f"<aside><ul>{links}</ul></aside>")
+    first = [html.extract(page, ctx.settings.input) for _ in range(2)]
+    assert first[0][0] == first[1][0] and first[0][2] == first[1][2]
