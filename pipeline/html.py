@@ -58,8 +58,11 @@ def extract(html: str, settings: InputSettings) -> tuple[str, str | None, AuditE
     text, title = data["text"], data["title"]
     rule, how = "input.html.trafilatura", ""
     balanced = not (settings.html_favor_precision or settings.html_favor_recall)
-    if balanced and settings.html_recall_check:
-        recall = trafilatura_text(html, settings, recall=True, metadata=False)["text"]
+    if balanced and settings.html_recall_check and text.strip():
+        try:
+            recall = trafilatura_text(html, settings, recall=True, metadata=False)["text"]
+        except Exception as e:  # a second opinion that fails leaves the first one standing
+            recall, how = "", f" (the recall-mode check failed: {type(e).__name__})"
         if prefer_recall(text, recall):
             rule = "input.html.recall-extraction"
             how = f" (recall mode; the balanced extraction gave {len(text)} characters)"

@@ -101,6 +101,18 @@ def test_one_run_when_the_check_is_off_or_a_mode_is_chosen(monkeypatch: pytest.M
     assert calls == [False] and text == "a\n" * 2000 and event.rule == "input.html.trafilatura"
 
 
+def test_a_failing_recall_run_leaves_the_balanced_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(page: str, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
+        if recall:
+            raise RecursionError("deep tree")
+        return {"text": "a\n" * 2000, "title": None}
+
+    monkeypatch.setattr(html, "trafilatura_text", fake)
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert text == "a\n" * 2000 and event.rule == "input.html.trafilatura"
+    assert "recall-mode check failed: RecursionError" in event.reason
+
+
 def test_extraction_is_deterministic_with_the_check_on(ctx: Context) -> None:
     links = "".join(f"<li><a href='/{n}'>Autre article {n}</a></li>" for n in range(30))
     page = _page(f"<aside><ul>{links}</ul></aside>")
