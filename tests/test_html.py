@@ -51,8 +51,8 @@ def test_tables_are_left_out_when_the_setting_says_so(ctx: Context) -> None:
     ("balanced", "recall", "chosen"),
     [
         (4000, 900, True),  # the balanced run took a fallback's page-wide text
-        (1000, 800, True),  # exactly the largest share
-        (1000, 801, False),  # not clearly shorter
+        (1000, 500, True),  # exactly half
+        (1000, 501, False),  # not clearly shorter
         (4000, 499, False),  # too short to be an article: the fallback was right
         (1000, 1500, False),  # recall mode keeps more chrome: a longer recall text is never taken
         (0, 0, False),
