@@ -27,12 +27,25 @@ RECALL_MIN_CHARS = 500  # a recall text shorter than this is no article: the fal
 RECALL_MAX_SHARE = 0.5  # ...taken when at most half the balanced text: the swap takes a text twice as long
 
 
-def trafilatura_text(html: str, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
-    """One trafilatura run with the configured options (`recall`: in recall mode): text and title."""
+def parse(html: str) -> Any:
+    """The page as trafilatura's lxml tree (None if it is no HTML); each run copies it, so one parse serves two."""
     import trafilatura  # slow to import (~0.15-0.3 s, measured with -X importtime): only runs with HTML input pay it
 
+    try:
+        return trafilatura.load_html(html)
+    except (TypeError, ValueError):  # what trafilatura's own extraction takes for "no HTML"
+        return None
+
+
+def trafilatura_text(page: Any, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
+    """One trafilatura run on `page` (the HTML, or its tree from `parse`) with the configured options
+    (`recall`: in recall mode): text and title."""
+    import trafilatura
+
+    if page is None:
+        return {"text": "", "title": None}
     result = trafilatura.bare_extraction(
-        html,
+        page,
         output_format="python",
         with_metadata=metadata,
         include_comments=settings.html_include_comments,
@@ -55,13 +68,14 @@ def prefer_recall(balanced: str, recall: str) -> bool:
 
 def extract(html: str, settings: InputSettings) -> tuple[str, str | None, AuditEvent]:
     """Main text (one paragraph per line), the page title if found, and the audit event."""
-    data = trafilatura_text(html, settings)
+    tree = parse(html)
+    data = trafilatura_text(tree, settings)
     text, title = data["text"], data["title"]
     rule, how = "input.html.trafilatura", ""
     balanced = not (settings.html_favor_precision or settings.html_favor_recall)
     if balanced and settings.html_recall_check and text.strip():
         try:
-            recall = trafilatura_text(html, settings, recall=True, metadata=False)["text"]
+            recall = trafilatura_text(tree, settings, recall=True, metadata=False)["text"]
         except Exception as e:  # a second opinion that fails leaves the first one standing
             recall, how = "", f" (the recall-mode check failed: {type(e).__name__})"
         if prefer_recall(text, recall):
