@@ -14,7 +14,9 @@ stopwords, but more of Spanish ones).
 
 Long paragraphs (`paragraph_min_chars`) are dropped when confidently in another language; short
 ones only next to such a paragraph and in the same language (the heading or the buttons of a
-foreign banner), because on a short French headline langdetect is often confidently wrong.
+foreign banner), because on a short French headline langdetect is often confidently wrong. A table
+row (`| a | b |`, as an HTML extractor writes tables) is never foreign: its cells are names and
+numbers, too little prose for a guess (a row of Italian town names reads as Italian on a French page).
 
 A guess under `min_prob` rejects the document when named languages are accepted (it may be none of
 them). With `any` the language decides nothing, so the text is delivered with its best guess and a
@@ -37,6 +39,7 @@ FOREIGN_ROLE = "foreign-paragraph"  # the context decision; the step passes the 
 FOREIGN_RULE = "context." + FOREIGN_ROLE  # the id when no rule pack is at hand (RuleSet.decision_id)
 LOW_PROB_RULE = "language.low-probability"
 _WORDS = re.compile(r"[^\W\d_]+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 @functools.cache
@@ -161,7 +164,7 @@ def check_language(doc: Document, settings: LanguageSettings, foreign_rule: str 
 
 def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings, rule: str) -> None:
     lang = doc.lang or ""
-    filled = [i for i, line in enumerate(doc.lines) if line.strip()]
+    filled = [i for i, line in enumerate(doc.lines) if line.strip() and not _TABLE_ROW.match(line)]
     long = [i for i in filled if len(doc.lines[i]) >= settings.paragraph_min_chars]
     found = {i: verdict for i in long if (verdict := _foreign(doc.lines[i], lang, settings))}
     short = _short_neighbours(doc.lines, filled, lang, settings, found) if found else {}

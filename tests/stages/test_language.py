@@ -401,6 +401,15 @@ def test_short_paragraph_goes_only_with_a_foreign_neighbour() -> None:
     assert dropped(french_heading) == [2]
 
 
+def test_a_table_row_is_never_foreign() -> None:
+    # An HTML extractor writes a table's rows as `| a | b |`: names and numbers, no prose to guess from.
+    cells = ["12 mai", "Giovanni Rossi", "Milano", "Torino", "Firenze", "Napoli", "Roma", "Bologna", "Genova"]
+    row = "| " + " | ".join([*cells, "Venezia", "1:23:45"]) + " |"
+    assert len(row) >= LANG.paragraph_min_chars and detect(row, LANG)[0] == "it"
+    assert _paragraph_drops(row) == []
+    assert _paragraph_drops(row.replace("|", ",").strip(", ")) == [1]  # the same words as a paragraph
+
+
 def test_paragraph_check_can_be_switched_off() -> None:
     doc = check_language(document(FR1, EN_LONG, FR2, FR3), accepting("fr", paragraph_check=False))
     assert (doc.status, dropped(doc), len(doc.lines)) == ("ok", [], 4)
