@@ -81,8 +81,9 @@ def wrap_width(lines: list[str], settings: LayoutSettings, markdown: bool = Fals
     # In Markdown, link targets and URLs are words no wrapper breaks: their lines overflow, so
     # they set no width and are not judged full or over-long (they still follow other lines).
     # Code blocks (fenced, or indented four spaces) are not wrapped: they set no width either.
-    skip = [markdown and ("](" in line or bool(_LONG_WORD.search(line))) for line in lines]
+    skip = [False] * len(lines)
     if markdown:
+        skip = ["](" in line or bool(_LONG_WORD.search(line)) for line in lines]
         fenced = False
         for i, line in enumerate(lines):
             fence = line.lstrip().startswith(("```", "~~~"))

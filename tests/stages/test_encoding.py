@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import json
+import random
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -27,6 +30,7 @@ from pipeline.inputs import InputFile, read_input
 from pipeline.settings import EncodingSettings, load_settings
 from pipeline.stages.encoding import (
     FTFY_CONFIG,
+    SIGNS,
     SUSPECT,
     decode_bytes,
     implausibility,
@@ -526,3 +530,18 @@ def _summary(failed: list[tuple[str, str]], decisions: Counter[str]) -> str:
         lines.append(f"{variant:<20}{ran - bad:>7}{sum(lacks.values()):>8}{bad:>7}  {why}")
     lines.append(f"{'total':<20}{len(CASES) - len(failed):>7}{len(SKIPPED):>8}{len(failed):>7}")
     return "\n".join(lines)
+
+
+def test_the_fast_pre_check_matches_exactly_what_the_plain_alternation_of_its_signs_matches() -> None:
+    """SUSPECT is written for speed (one character class first); it must flag the same texts as
+    the readable alternation of SIGNS: every pair of characters around the signs, and random mixes."""
+    plain = re.compile("|".join(first + then for first, then in SIGNS))
+    chars = [chr(c) for c in (*range(0x250), *range(0x400, 0x460), 0x2013, 0x201C, 0x20AC, 0x2122, 0x206A,
+                               0x206F, 0x2070, 0xD800, 0xDFFF, 0xFEFF, 0xFFF9, 0xFFFC, 0xFFFD)]  # fmt: skip
+    for a, b in itertools.product(chars, repeat=2):
+        assert bool(SUSPECT.search(a + b)) == bool(plain.search(a + b)), ascii(a + b)
+    pool = [*chars, *"&#;xX0123456789abcdefampnbsp"] + ["&", "#", ";"] * 20
+    rng = random.Random(14)
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert bool(SUSPECT.search(text)) == bool(plain.search(text)), ascii(text)
