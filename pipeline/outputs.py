@@ -57,8 +57,11 @@ def _last_stage(doc: Document) -> str | None:
     return doc.events[-1].stage if doc.events else None
 
 
+DECISIONS = {OK: "clean", REJECTED: "rejected", QUARANTINED: "quarantined"}  # a document's status as its summary says it
+
+
 def summary_record(doc: Document) -> dict[str, Any]:
-    decision = {OK: "clean", REJECTED: "rejected", QUARANTINED: "quarantined"}[doc.status]
+    decision = DECISIONS[doc.status]
     chars_out = len(final_text(doc)) if doc.status == OK else 0
     return {
         "doc": doc.id,
@@ -91,7 +94,7 @@ class ShardStats:
     chars_out: int = 0
 
     def add(self, doc: Document) -> None:
-        decision = summary_record(doc)["decision"]
+        decision = DECISIONS[doc.status]
         self.outcome.setdefault(doc.file, Counter())[decision] += 1
         for e in doc.events:
             self.actions[f"{e.stage}.{e.action}"] += 1
@@ -169,9 +172,9 @@ class AuditWriter:
             self.ctx = jsonl.atomic_open(path, sync=False)
             self.f = self.ctx.__enter__()
         ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
-        for event in doc.events:
-            self.f.write(jsonl.dumps(event.to_record(doc.id, ends.get(event.line or 0))))
-        self.f.write(jsonl.dumps(summary_record(doc)))
+        records = [event.to_record(doc.id, ends.get(event.line or 0)) for event in doc.events]
+        records.append(summary_record(doc))
+        self.f.write(b"".join(map(jsonl.dumps, records)))  # one write a document, not one a line
 
     def _close(self, exc: Any) -> None:
         if self.ctx is not None:

@@ -53,6 +53,7 @@ from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
+from pipeline.stages import language
 from pipeline.stages.paragraphs import final_text
 
 PROGRESS_EVERY_SECONDS = 1.0
@@ -71,6 +72,7 @@ def context_for(config: str, languages: str, learned: str) -> Context:
         return Context(base.settings, base.rules.with_learned(Path(learned)))
     ctx = Context.load(settings_for(config, languages))
     ctx.rules.prepare()
+    language.prepare(ctx.settings.language)  # the language profiles too, before any fork
     return ctx
 
 
