@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus as corpora
+import datatrove_env
 import measure
 import realpages
 
@@ -65,6 +66,19 @@ def pipeline_cmd(workers: int, *extra: str) -> Callable[[Path, Path], list[str]]
                 "--output", str(out), "--local-scheduler", "--workers", str(workers), *extra]  # fmt: skip
 
     return cmd
+
+
+def datatrove_cmd(python: Path) -> Callable[[Path, Path], list[str]]:
+    """datatrove's ftfy-only pipeline (bench/datatrove_ftfy.py), one task, one process, in its own venv."""
+
+    def cmd(corpus: Path, out: Path) -> list[str]:
+        return [str(python), str(BENCH / "datatrove_ftfy.py"), "--tasks", "1", "--corpus", str(corpus),
+                "--run", str(corpus), str(out)]  # fmt: skip
+
+    return cmd
+
+
+DATATROVE = "datatrove ftfy-only, 1 task"
 
 
 def naive_cmd(corpus: Path, out: Path) -> list[str]:
@@ -122,23 +136,38 @@ def throughput(args: argparse.Namespace) -> int:
     repeat = 1 if args.quick else args.repeat
     built = corpora.build_txt(pages, args.seed, out=args.out)
     runs = args.out / ("quick" if args.quick else "runs")
-    variants = [Variant("naive loop", naive_cmd), Variant("pipeline, 1 worker", pipeline_cmd(1)),
-                Variant("pipeline, 2 workers", pipeline_cmd(2))]  # fmt: skip
+    one, two = Variant("pipeline, 1 worker", pipeline_cmd(1)), Variant("pipeline, 2 workers", pipeline_cmd(2))
+    variants = [Variant("naive loop", naive_cmd), *datatrove_variant(args), one, two]
     stages: list[dict[str, Any]] = []
     warm(built.path)
     for r in range(repeat):
         compare(variants, built, runs, r, repeat)
         stages.append(stage_run(built.path, fresh(runs / "stages"), False))
     profile = stage_run(built.path, fresh(runs / "profile"), True) if args.profile and not args.quick else None
-    same = tree_digest(runs / variants[1].folder) == tree_digest(runs / variants[2].folder)
-    manifest = json.loads((runs / variants[1].folder / "manifest.json").read_text())
+    same = tree_digest(runs / one.folder) == tree_digest(runs / two.folder)
+    manifest = json.loads((runs / one.folder / "manifest.json").read_text())
     print_table(built, variants, stages, same, manifest["documents"], repeat)
     if profile:
         print_profile(profile, runs / "profile" / "profile.txt")
     for label, extra, naive, flags in extra_corpora(args):
         print(f"\n{label}: {extra.files:,} documents, {extra.bytes / MB:.1f} MB, {shown(extra.path)}", flush=True)
-        print("\n".join(extra_table(extra, naive, flags, runs / label.split()[0].lower(), repeat)), flush=True)
+        others = [Variant("naive loop", naive_cmd), *datatrove_variant(args)] if naive else []
+        print("\n".join(extra_table(extra, others, flags, runs / label.split()[0].lower(), repeat)), flush=True)
     return 0
+
+
+def datatrove_variant(args: argparse.Namespace) -> list[Variant]:
+    """With --datatrove: datatrove's ftfy-only pipeline in its own venv (made once under --out)."""
+    if not args.datatrove or args.quick:
+        return []
+    return [Variant(DATATROVE, datatrove_cmd(datatrove_env.datatrove_python(args.out)))]
+
+
+def per_core_line(variants: list[Variant], one: Variant) -> list[str]:
+    """Ours (every stage) against datatrove's ftfy-only pipeline, one process each: one core."""
+    return [f"pipeline 1 worker / {v.name} = {v.seconds / one.seconds:.2f}x per core (best runs "
+            f"{best(v) / best(one):.2f}x); datatrove repairs encoding only, ours runs every stage"
+            for v in variants if v.name == DATATROVE]  # fmt: skip
 
 
 def compare(variants: list[Variant], built: corpora.Corpus, runs: Path, r: int, repeat: int) -> None:
@@ -166,8 +195,9 @@ def extra_corpora(args: argparse.Namespace) -> list[tuple[str, corpora.Corpus, b
     return out
 
 
-def extra_table(built: corpora.Corpus, naive: bool, flags: tuple[str, ...], runs: Path, repeat: int) -> list[str]:
-    variants = [Variant("naive loop", naive_cmd)] if naive else []
+def extra_table(built: corpora.Corpus, others: list[Variant], flags: tuple[str, ...], runs: Path,
+                repeat: int) -> list[str]:  # fmt: skip
+    variants = list(others)
     variants += [Variant("pipeline, 1 worker", pipeline_cmd(1, *flags)),
                  Variant("pipeline, 2 workers", pipeline_cmd(2, *flags))]  # fmt: skip
     warm(built.path)
@@ -180,6 +210,7 @@ def extra_table(built: corpora.Corpus, naive: bool, flags: tuple[str, ...], runs
     if first:
         lines.append(f"pipeline 1 worker / naive = {first[0].seconds / one.seconds:.2f}x (best runs "
                      f"{best(first[0]) / best(one):.2f}x)")  # fmt: skip
+        lines += per_core_line(first, one)
     lines += [
         f"2 workers / 1 worker = {one.seconds / two.seconds:.2f}x (best runs {best(one) / best(two):.2f}x); "
         f"{manifest['plan']['shards']} shards; 1 and 2 workers byte-identical: {'yes' if same else 'NO'}",
@@ -287,12 +318,13 @@ def luigi_rows(v: Variant) -> list[list[str]]:
 
 def print_table(built: corpora.Corpus, variants: list[Variant], stages: list[dict[str, Any]], same: bool,
                 docs: dict[str, int], repeat: int) -> None:  # fmt: skip
-    naive, one, two = variants
+    naive, *_, one, two = variants
     lines = [*header(built, repeat), "", *render(variant_rows(built, variants)), ""]
     lines += [
         f"ratios (throughput): pipeline 1 worker / naive = {naive.seconds / one.seconds:.2f}x; "
         f"2 workers / 1 worker = {one.seconds / two.seconds:.2f}x (on {os.cpu_count()} cores); best runs: "
         f"{best(naive) / best(one):.2f}x, {best(one) / best(two):.2f}x",
+        *per_core_line(variants, one),
         f"pipeline output: {docs['clean']:,} clean, {docs['rejected']:,} rejected, {docs['quarantined']:,} "
         f"quarantined; 1 and 2 workers byte-identical: {'yes' if same else 'NO'}",
         "",
@@ -420,6 +452,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--big-jsonl", action="store_true", help="--memory with a ~1 GB JSONL instead")
     ap.add_argument("--real", action="store_true", help="also the real pages as whole-page text (bench/realpages.py)")
     ap.add_argument("--jsonl-records", type=int, default=0, help="also one JSONL file of N records (0: none)")
+    ap.add_argument("--datatrove", action="store_true",
+                    help="also datatrove's ftfy-only pipeline, 1 task, beside the naive loop (its venv is made "
+                         "under --out on first use: pip install datatrove)")  # fmt: skip
     return ap.parse_args(argv)
 
 
