@@ -57,7 +57,11 @@ def _last_stage(doc: Document) -> str | None:
     return doc.events[-1].stage if doc.events else None
 
 
-DECISIONS = {OK: "clean", REJECTED: "rejected", QUARANTINED: "quarantined"}  # a document's status as its summary says it
+DECISIONS = {
+    OK: "clean",
+    REJECTED: "rejected",
+    QUARANTINED: "quarantined",
+}  # a document's status as its summary says it
 
 
 def summary_record(doc: Document) -> dict[str, Any]:

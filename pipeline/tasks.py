@@ -52,8 +52,8 @@ from pipeline.progress import write_progress
 from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.settings import DedupSettings, Settings, load_settings
-from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
 from pipeline.stages import language
+from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
 from pipeline.stages.paragraphs import final_text
 
 PROGRESS_EVERY_SECONDS = 1.0
