@@ -13,27 +13,29 @@ import sys
 import venv
 from pathlib import Path
 
-PACKAGES = ("datatrove", "regex")  # regex: datatrove imports it, without declaring it for every install
+# What bench/datatrove_ftfy.py uses: FTFYFormatter needs ftfy and JsonlWriter orjson, which a plain
+# `pip install datatrove` leaves out; datatrove imports regex.
+PACKAGES = ("datatrove", "ftfy", "orjson", "regex")
 
 
 def datatrove_python(out: Path) -> Path:
-    """The venv's interpreter, made and installed on first use; a venv that does not import datatrove is rebuilt."""
+    """The venv's interpreter, made and installed on first use (installed again when an import fails)."""
     folder = out / "datatrove-venv"
     python = folder / "bin" / "python"
     if python.exists() and _imports(python):
         return python
-    print(f"making {folder} (pip install {' '.join(PACKAGES)})", file=sys.stderr, flush=True)
-    venv.EnvBuilder(clear=True, with_pip=True).create(folder)
+    print(f"installing {' '.join(PACKAGES)} into {folder}", file=sys.stderr, flush=True)
+    if not python.exists():
+        venv.EnvBuilder(with_pip=True).create(folder)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PACKAGES], check=True)
     if not _imports(python):
-        sys.exit(f"datatrove does not import in {folder}")
+        sys.exit(f"datatrove's pipeline does not import in {folder}")
     return python
 
 
 def _imports(python: Path) -> bool:
-    done = subprocess.run([str(python), "-c", "import datatrove.executor, datatrove.pipeline.formatters"],
-                          capture_output=True, check=False)  # fmt: skip
-    return done.returncode == 0
+    code = "import datatrove.executor, datatrove.pipeline.formatters, ftfy, orjson, regex"
+    return subprocess.run([str(python), "-c", code], capture_output=True, check=False).returncode == 0
 
 
 def version(python: Path) -> str:
