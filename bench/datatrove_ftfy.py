@@ -1,6 +1,7 @@
 """datatrove's ftfy-only pipeline on the benchmark corpus: the reference the performance issue names.
 
-    python -m venv /tmp/dtvenv && /tmp/dtvenv/bin/pip install datatrove ftfy orjson regex   (or: bench/run.py --datatrove)
+    python -m venv /tmp/dtvenv && /tmp/dtvenv/bin/pip install datatrove ftfy orjson regex
+    (bench/run.py --datatrove makes one under bench/out/datatrove-venv and runs this beside ours)
     /tmp/dtvenv/bin/python bench/datatrove_ftfy.py --corpus bench/out/corpus-4000 [--tasks 1] [--repeat 3]
 
 datatrove is not a dependency of this project (it would pull in much for one comparison), so this
