@@ -59,10 +59,10 @@ class BoilerplateCounter:
         if self.docs[group] >= self.settings.max_docs_per_site:
             return None
         self.docs[group] += 1
-        counts = self.lines.setdefault(group, Counter())
-        for key, line in self._keys(doc, keys).items():
-            counts[key] += 1
-            self.example.setdefault(key, line)
+        found = self._keys(doc, keys)
+        self.lines.setdefault(group, Counter()).update(found.keys())  # counted in C, in the same order
+        example = self.example  # the first example of a key stays
+        example.update({key: line for key, line in found.items() if key not in example})
         return group
 
     def remove(self, doc: Document, group: str) -> None:
@@ -75,11 +75,14 @@ class BoilerplateCounter:
     def _keys(self, doc: Document, keys: list[str] | None) -> dict[str, str]:
         """The document's distinct countable line keys, each with its first line."""
         out: dict[str, str] = {}
+        longest = self.settings.max_line_chars
         for i, line in enumerate(doc.lines):
-            if not line.strip() or len(line) > self.settings.max_line_chars:
+            stripped = line.strip()
+            if not stripped or len(line) > longest:
                 continue
             key = keys[i] if keys is not None else line_key(line)
-            out.setdefault(key, line.strip())
+            if key not in out:
+                out[key] = stripped
         return out
 
     def observe(self, doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> str | None:
