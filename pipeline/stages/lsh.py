@@ -26,12 +26,13 @@ class HashMultimap:
 
     def get(self, hashes: np.ndarray) -> list[int]:
         """Keys stored under any of `hashes` (uint64), in no particular order, maybe repeated."""
-        lo = np.searchsorted(self.hashes, hashes, side="left")
-        hi = np.searchsorted(self.hashes, hashes, side="right")
         out: list[int] = []
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if b > a:
-                out.extend(self.keys[a:b].tolist())
+        if len(self.hashes):  # empty until the first flush: a batch under FLUSH documents never searches
+            lo = np.searchsorted(self.hashes, hashes, side="left")
+            hi = np.searchsorted(self.hashes, hashes, side="right")
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+                if b > a:
+                    out.extend(self.keys[a:b].tolist())
         if self.pending:
             for h in hashes.tolist():
                 out.extend(self.pending.get(h, ()))
