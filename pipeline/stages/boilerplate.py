@@ -114,9 +114,10 @@ class BoilerplateCounter:
             taken.add(group)
             self.docs[group] += docs
             counts = self.lines.setdefault(group, Counter())
+            get, first_example = counts.get, self.example.setdefault  # bound once: a shard holds ~100k keys
             for key, (n, example) in record["lines"].get(group, {}).items():
-                counts[key] += n
-                self.example.setdefault(key, example)
+                counts[key] = get(key, 0) + n  # not `+=`: a new key would call Counter.__missing__
+                first_example(key, example)
         return taken
 
     def learned(self, chrome: ChromeSettings) -> list[LearnedLine]:
