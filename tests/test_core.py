@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -177,3 +178,18 @@ def test_the_payload_is_consumed_and_never_written(ctx: Context) -> None:
     doc = EncodingStep(ctx)(doc)
     assert doc.payload is None and doc.lines == ["Un texte.", ""]
     assert "payload" not in Document(id="t", source="t", file="t", payload=b"raw").to_record()
+
+
+def test_the_batch_tasks_pause_the_cyclic_collector_and_restore_it_even_on_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), tasks.cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing task")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with tasks.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()
