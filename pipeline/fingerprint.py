@@ -70,7 +70,7 @@ def run_fingerprints(settings: Settings, rules: RuleSet) -> Fingerprints:
 def _stage_fingerprint(settings: Settings, stage: str, data: dict[str, str]) -> str:
     upto = STAGES[: STAGES.index(stage) + 1]
     parts = [__version__, stage, repr(settings.input)]
-    parts += [repr(getattr(settings, name)) for name in upto]
+    parts += [_section_repr(settings, name) for name in upto]
     # The encoding task also detects each document's site and counts its lines for learning.
     learn = settings.learn
     parts.append(repr((learn.enabled, learn.max_docs_per_site, learn.max_line_chars)))
@@ -89,6 +89,16 @@ def _stage_fingerprint(settings: Settings, stage: str, data: dict[str, str]) -> 
         if first in upto:
             parts.append(repr(library_versions(names)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _section_repr(settings: Settings, name: str) -> str:
+    """A stage's settings, without where its data files live: their contents are hashed instead, so
+    a batch moved or cloned with its checkout does not rerun."""
+    section = getattr(settings, name)
+    if name == "chrome":
+        model = "yes" if section.line_model else ""
+        section = dataclasses.replace(section, generic_packs=(), site_packs=(), line_model=model)
+    return repr(section)
 
 
 @functools.cache

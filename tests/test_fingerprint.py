@@ -94,3 +94,20 @@ def test_the_fingerprint_of_loaded_packs_does_not_depend_on_the_process() -> Non
         assert run.returncode == 0, run.stderr
         seen.add(run.stdout)
     assert len(seen) == 1
+
+
+def test_the_fingerprints_do_not_depend_on_where_the_configs_live(tmp_path: Path) -> None:
+    """A checkout moved or cloned elsewhere holds the same packs and model: its batches must not rerun."""
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(CONFIG_DIR / "rules", copy / "rules")
+    shutil.copy(CONFIG_DIR / "models" / "line-model.json", copy / "line-model.json")
+    config = tmp_path / "settings.toml"
+    config.write_text(f'[chrome]\ngeneric_packs = ["{copy}/rules/generic"]\nsite_packs = ["{copy}/rules/sites"]\n'
+                      f'line_model = "{copy}/line-model.json"\n', encoding="utf-8")  # fmt: skip
+    moved = load_settings(config)
+    assert moved.chrome.generic_packs != load_settings().chrome.generic_packs
+    assert fingerprints_of(moved) == fingerprints_of(load_settings())
+    # ...while a changed model still changes them
+    model = copy / "line-model.json"
+    model.write_text(model.read_text(encoding="utf-8").replace('"bias"', '"bias" ', 1) + "\n", encoding="utf-8")
+    assert fingerprints_of(load_settings(config))["chrome"] != fingerprints_of(load_settings())["chrome"]
