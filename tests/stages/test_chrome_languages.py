@@ -142,3 +142,35 @@ def test_no_rule_takes_german_content_sentences(ctx: Context) -> None:
         feats = LineFeatures.of(text)
         feats.pos = 0.5
         assert matcher.first(line_key(text), feats, "body") is None, text
+
+
+def test_blog_engine_furniture_goes_and_the_comment_thread_with_it(ctx: Context) -> None:
+    """A blog engine's share/like row, author box and filing line between article and comments,
+    then a comment count low in the page: the thread after it and its form go to the end."""
+    chrome = {
+        "Teilen mit:": "generic.share.blog-share-like",
+        "Klicken, um auf Pinterest zu teilen (Wird in neuem Fenster geöffnet)": "generic.share.blog-share-like",
+        "Gefällt mir Wird geladen …": "generic.share.blog-share-like",
+        "Veröffentlicht in Allgemein": "generic.widgets.entry-meta",
+        "Verfasst von": "generic.widgets.author-box",
+        "4 Kommentare": "generic.comments.comment-section-end",
+        "Mit der Nutzung dieses Formulars erklärst du dich mit der Speicherung deiner Daten einverstanden.": (
+            "generic.comments.comment-section-end"
+        ),
+    }
+    lines = [DE[0], DE[1], DE_CONTENT[0], DE[2], *list(chrome)[:5], "4 Kommentare", "Eine Leserin:"]
+    lines += ["Danke für den Bericht, bei uns im Ort ist es genauso.", list(chrome)[6]]
+    doc = clean(ctx, *lines)
+    assert doc.lines == [DE[0], DE[1], DE_CONTENT[0], DE[2]]
+    got = dropped(doc)
+    for text, rule in chrome.items():
+        assert got[text] == rule, text
+    assert got["Danke für den Bericht, bei uns im Ort ist es genauso."] == "generic.comments.comment-section-end"
+
+
+def test_footer_and_consent_form_lines_go(ctx: Context) -> None:
+    doc = clean(ctx, DE[0], DE[1], DE[2], "Stolz präsentiert von WordPress", "Bewertung: 4,5 von 5 Sternen")
+    assert doc.lines == [DE[0], DE[1], DE[2]]
+    got = dropped(doc)
+    assert got["Stolz präsentiert von WordPress"] == "generic.widgets.powered-by"
+    assert got["Bewertung: 4,5 von 5 Sternen"] == "generic.widgets.rating-widget"
