@@ -41,7 +41,7 @@ KEEP_GRID = (0.6, 0.7, 0.8, 0.95)  # 1.01: the model never spares a line from th
 HTML_GRID = (0.0, 0.05)
 # Long paragraphs (`[chrome] long_min_words`) need stronger evidence than drop_below: the model
 # learnt from whole pages, where the first lines are chrome, and clean text starts with the article.
-LONG_GRID = (0.1, 0.2)  # 0.0: the model never drops a line trafilatura kept
+LONG_GRID = (0.1, 0.2, 0.3)  # 0.0: the model never drops a line trafilatura kept
 
 
 @dataclass(frozen=True)

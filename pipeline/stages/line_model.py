@@ -309,11 +309,38 @@ def _main_block(good: list[int]) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _context_names(key: tuple[str, str, str, str, int, str, int, str]) -> tuple[str, ...]:
-    cls, p, x, zone, near, side, decile, edge = key
+def _context_names(key: tuple[str, str, str, str, int, str, int, str, bool]) -> tuple[str, ...]:
+    cls, p, x, zone, near, side, decile, edge, in_thread = key
     names = (f"p:{p}", f"n:{x}", f"{cls}|p:{p}|n:{x}", f"near{near}", f"near{near}|{cls}", f"blk:{side}|{cls}",
              f"z:{zone}|{cls}", f"pos{decile}", f"pos{decile}|{cls}")  # fmt: skip
+    if in_thread:
+        names = (*names, f"thread|{cls}")
     return (*names, f"edge|{edge}") if edge else names
+
+
+def _thread_start(lines: Sequence[LineLike], visible: list[int], block: tuple[int, int]) -> int:
+    """The first line (by visible index) after the start of the main block that a comments rule
+    removed: what follows it is a comment thread or its form more often than the article."""
+    for k in range(max(0, block[0]), len(visible)):
+        rule = lines[visible[k]].rule
+        if rule is not None and rule.startswith("generic.comments."):
+            return k
+    return len(visible)
+
+
+def _neighbour(line: LineLike | None) -> str:
+    """A neighbour's class, or the kind of rule that removed it: the pack of a generic rule
+    ("rule:meta" after a date line, "rule:comments" after a reply button), "rule" for site and
+    learned rules. Comments are content-like lines between a commenter's date and a reply button."""
+    if line is None:
+        return "none"
+    if line.rule is None:
+        return line.cls
+    return _RULE_KINDS.get(line.rule.split(".", 2)[1] if line.rule.startswith("generic.") else "", "rule")
+
+
+# Packs whose removals say something about the lines next to them (others count as "rule").
+_RULE_KINDS = {k: f"rule:{k}" for k in ("meta", "comments", "share", "related", "consent", "widgets", "ads", "tags")}
 
 
 def _side(k: int, block: tuple[int, int]) -> str:
@@ -333,6 +360,7 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
     n = len(visible)
     good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
     block = _main_block(good)
+    thread = _thread_start(lines, visible, block)
     out: dict[int, Parts] = {}
     for k, i in enumerate(visible):
         line = lines[i]
@@ -344,10 +372,9 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
         zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
         near = sum(1 for g in good[bisect.bisect_left(good, k - 3) : bisect.bisect_right(good, k + 3)] if g != k)
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
-        p = "none" if prev is None else "rule" if prev.rule is not None else prev.cls
-        x = "none" if nxt is None else "rule" if nxt.rule is not None else nxt.cls
+        p, x = _neighbour(prev), _neighbour(nxt)
         key = (line.cls, p, x, zone, min(near, 4), _side(k, block),
-               min(9, int(10 * k / max(1, n))), edge)  # fmt: skip
+               min(9, int(10 * k / max(1, n))), edge, k > thread)  # fmt: skip
         out[i] = (own, _context_names(key), ())
     return out
 
