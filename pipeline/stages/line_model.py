@@ -311,8 +311,8 @@ def _main_block(good: list[int]) -> tuple[int, int]:
 @functools.lru_cache(maxsize=8192)
 def _context_names(key: tuple[str, str, str, str, int, str, int, str, bool]) -> tuple[str, ...]:
     cls, p, x, zone, near, side, decile, edge, in_thread = key
-    names = (f"p:{p}", f"n:{x}", f"{cls}|p:{p}|n:{x}", f"near{near}", f"near{near}|{cls}", f"blk:{side}|{cls}",
-             f"z:{zone}|{cls}", f"pos{decile}", f"pos{decile}|{cls}")  # fmt: skip
+    names: tuple[str, ...] = (f"p:{p}", f"n:{x}", f"{cls}|p:{p}|n:{x}", f"near{near}", f"near{near}|{cls}",
+                              f"blk:{side}|{cls}", f"z:{zone}|{cls}", f"pos{decile}", f"pos{decile}|{cls}")  # fmt: skip
     if in_thread:
         names = (*names, f"thread|{cls}")
     return (*names, f"edge|{edge}") if edge else names
