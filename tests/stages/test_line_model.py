@@ -12,6 +12,7 @@ from pipeline.core import Context
 from pipeline.document import Document
 from pipeline.errors import ConfigError
 from pipeline.fingerprint import fingerprints_of
+from pipeline.rules.features import line_key
 from pipeline.stages import line_model
 from pipeline.stages.chrome import remove_chrome
 from tests.stages.test_chrome import P1, P2, P3
@@ -235,3 +236,17 @@ def test_lines_after_a_comment_widget_are_known_as_the_thread() -> None:
     # a comment counter above the article (a teaser's "12 comments") does not open a thread
     lines[0] = L("a", "short", "generic.comments.comment-count")
     assert line_model._thread_start(lines, visible, (1, 3)) == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("nl", "de regering heeft gisteren gezegd dat zij het plan niet meer zal steunen omdat de kosten te hoog zijn"),
+        ("pl", "rząd ogłosił wczoraj, że nie będzie już wspierał tego planu, ponieważ jego koszty są bardzo wysokie"),
+        ("ru", "правительство заявило, что оно не будет поддерживать этот план, так как расходы уже слишком высоки"),
+    ],
+)
+def test_the_page_language_stopwords_cover_dutch_polish_and_russian(lang: str, sentence: str) -> None:
+    """The stopword cue of the model (and the language stage's cheap test) knows these languages too."""
+    stop = line_model.page_stopwords([line_key(sentence)])
+    assert stop == line_model.stopword_lists()[lang]
