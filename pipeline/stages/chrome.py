@@ -25,6 +25,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
 from pipeline.stages import copies, line_model
+from pipeline.stages.near import NearIndex
 
 STAGE = "chrome"
 # Context decisions, by role: the line records the role, the audit the id of the rule that declares
@@ -55,6 +56,8 @@ class Line:
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
     saved: bool = False  # one of them tried
     slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
+    words: tuple[str, tuple[str, ...]] | None = None  # the repeats pass's exact key and words...
+    pairs: frozenset[tuple[str, str]] | None = None  # ...and word pairs, kept for the next passes
 
     @property
     def kept(self) -> bool:
@@ -324,10 +327,13 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-def _words(key: str) -> tuple[str, tuple[str, ...]]:
-    """A paragraph's exact key (its words, space-joined) and words; short ones (chrome, which
-    recurs across passes and pages) cached, long ones not (memory: a word is an object)."""
-    return _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
+def _words(line: Line) -> tuple[str, tuple[str, ...]]:
+    """A paragraph's exact key (its words, space-joined) and words, kept on the line for the next
+    passes; short ones (chrome, which recurs across pages) cached, long ones not (memory: a word
+    is an object)."""
+    key = line.key
+    line.words = _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
+    return line.words
 
 
 _CACHED_WORDS = 160
@@ -351,12 +357,12 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     """
     seen: set[str] = set()
     keys: dict[int, str] = {}  # line index -> its exact key
-    earlier: list[set[tuple[str, str]]] = []
+    earlier = NearIndex(settings.near_dup_containment)
     repeats: dict[int, str] = {}
     for i, line in enumerate(lines):
         if not line.kept or line.feats.chars < settings.dedup_min_chars:
             continue
-        exact_key, words = _words(line.key)
+        exact_key, words = line.words or _words(line)
         keys[i] = exact_key
         if exact_key in seen:
             repeats[i] = REPEATED
@@ -364,11 +370,12 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
         seen.add(exact_key)
         if not near or line.feats.words < settings.near_dup_min_words:
             continue
-        pairs = set(itertools.pairwise(words))
-        if pairs and any(len(pairs & e) >= settings.near_dup_containment * len(pairs) for e in earlier):
+        if line.pairs is None:
+            line.pairs = frozenset(itertools.pairwise(words))
+        if line.pairs and earlier.contains_most(line.pairs):
             repeats[i] = NEAR
             continue
-        earlier.append(pairs)
+        earlier.add(line.pairs)
     # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
     # pass removes must not break up a repeated block (cleaning twice must give what once gives).
     order = [i for i, line in enumerate(lines) if line.kept and line.feats.chars >= settings.dedup_min_chars]

@@ -264,27 +264,47 @@ def own_cues(text: str, key: str, cls: str, stop: frozenset[str], repeats: int) 
     return tuple(_own_cues(LineFeatures(text), key, cls, _WORDS.findall(key), stop, repeats))
 
 
+_OWN_MEMO: dict[tuple[str, str, str, frozenset[str], int], tuple[str, ...]] = {}
+_OWN_MEMO_SIZE = 65_536  # entries; emptied when full, so memory stays bounded
+
+
+def line_own_cues(line: LineLike, stop: frozenset[str], repeats: int) -> tuple[str, ...]:
+    """`own_cues` of a line under classification, from the features it already measured."""
+    f = line.feats
+    memo_key = (f.text, line.key, line.cls, stop, repeats)
+    found = _OWN_MEMO.get(memo_key)
+    if found is None:
+        if len(_OWN_MEMO) >= _OWN_MEMO_SIZE:
+            _OWN_MEMO.clear()
+        found = _OWN_MEMO[memo_key] = tuple(_own_cues(f, line.key, line.cls, _WORDS.findall(line.key), stop, repeats))
+    return found
+
+
+_CUE_PATTERNS = (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),
+                 ("bullet", _BULLET), ("contact", _CONTACT))  # fmt: skip
+_NO_DIGIT = frozenset(("counter", "date", "time"))  # patterns that match no line without a digit
+
+
 def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
     text = f.text
     wb = _bucket(f.words, _WORD_EDGES)
-    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{cls}"]
-    cues.append("end:" + _end_class(text[-1] if text else " "))
-    cues.append(f"w{wb}|t{int(f.terminal)}")
-    cues.append(f"dg{_bucket(f.digit_share, _SHARE_EDGES)}")
-    cues.append(f"al{_bucket(f.alpha_share, (0.5, 0.7, 0.8, 0.9))}")
-    cues.append(f"up{_bucket(f.upper_share, (0.05, 0.15, 0.3, 0.6, 0.9))}")
+    digits = f.digit_share
+    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{cls}",
+            "end:" + _end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
+            f"dg{_bucket(digits, _SHARE_EDGES)}", f"al{_bucket(f.alpha_share, (0.5, 0.7, 0.8, 0.9))}",
+            f"up{_bucket(f.upper_share, (0.05, 0.15, 0.3, 0.6, 0.9))}"]  # fmt: skip
     if words and stop:  # a page in a language without a stopword list gets no stopword cue
-        share = sum(1 for w in words if w in stop) / len(words)
+        share = sum(map(stop.__contains__, words)) / len(words)
         cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
     if words:
-        furniture = chrome_words()
-        hits = sum(1 for w in words if w in furniture)
+        hits = sum(map(chrome_words().__contains__, words))
         cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
-        capital = sum(1 for w in text.split() if w[:1].isupper()) / max(1, len(text.split()))
+        tokens = text.split()
+        capital = sum(1 for w in tokens if w[:1].isupper()) / max(1, len(tokens))
         cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
-    for name, pattern in (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),
-                          ("bullet", _BULLET), ("contact", _CONTACT)):  # fmt: skip
-        if pattern.search(text):
+    contact = "@" in text or "://" in text or "www." in text  # what _CONTACT needs
+    for name, pattern in _CUE_PATTERNS:
+        if (digits or name not in _NO_DIGIT) and (contact or name != "contact") and pattern.search(text):
             cues.append(name)
     if f.link_like:
         cues.append("link")
@@ -366,11 +386,12 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
         line = lines[i]
         if line.rule is not None:
             continue
-        own = own_cues(line.feats.text, line.key, line.cls, stop, min(repeats[line.key], 4))
+        own = line_own_cues(line, stop, min(repeats[line.key], 4))
         prev = lines[visible[k - 1]] if k else None
         nxt = lines[visible[k + 1]] if k + 1 < n else None
         zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
-        near = sum(1 for g in good[bisect.bisect_left(good, k - 3) : bisect.bisect_right(good, k + 3)] if g != k)
+        # the good lines within 3 of k, k itself left out (it is one when it is good)
+        near = bisect.bisect_right(good, k + 3) - bisect.bisect_left(good, k - 3) - (line.cls == "good")
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
         p, x = _neighbour(prev), _neighbour(nxt)
         key = (line.cls, p, x, zone, min(near, 4), _side(k, block),
