@@ -9,23 +9,32 @@ shortcuts only skip rules that cannot match:
   and line length the rules worth trying are listed once, in order, and a line is tried against
   that list only;
 - inside a rule, patterns that would scan the whole line are skipped when none of the strings
-  they require is in it (Rule.matches, rules/prefilter.py).
+  they require is in it (Rule.matches, rules/prefilter.py);
+- those strings, and the punctuation other patterns require ("|" for a pipe menu), are looked
+  for in a line all at once (one Aho-Corasick pass): a rule whose text needs what the line does
+  not hold is left out of the line's list before any rule is tried.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
+
+import ahocorasick
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
-from pipeline.rules.prefilter import PREFIX_CHARS, first_prefixes, union_or_none
+from pipeline.rules.prefilter import PREFIX_CHARS, first_prefixes, required_chars, union_or_none
 
 # (index, rule, its text test when the list's zone and word bound leave nothing else to check)
-Candidates = list[tuple[int, Rule, Callable[[str], object] | None]]
+Test = Callable[[str], object] | None
+Candidates = list[tuple[int, Rule, Test]]
+Starts = frozenset[str] | None
 MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
+_NOTHING: frozenset[str] = frozenset()
 
 
 class Matcher:
@@ -41,6 +50,12 @@ class Matcher:
         # Lines with the same number of words between two consecutive word bounds share a list.
         self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
         self._lists: dict[tuple[str, str, int], Candidates] = {}
+        self._heads: dict[tuple[str, str, int], list[tuple[int, Rule, Test, Starts]]] = {}
+        # What a line must hold for a rule's text to match (None: not known), and the lists of
+        # rules left once what a line holds is known.
+        self.gates = [_gate(r) for _, r in self.tried]
+        self._marks = _automaton({m for g in self.gates if g for m in g})
+        self._gated: dict[tuple[tuple[str, str, int], frozenset[str]], Candidates] = {}
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
 
@@ -62,7 +77,7 @@ class Matcher:
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words):
+        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words, self.marks_in(key)):
             if i >= hit:
                 break
             if test(key) if test is not None else rule.matches(key, feats, zone):
@@ -72,20 +87,57 @@ class Matcher:
                 return rule
         return None
 
-    def candidates(self, first: str, zone: str, words: int) -> Candidates:
+    def candidates(self, first: str, zone: str, words: int, marks: frozenset[str] | None = None) -> Candidates:
         """The rules, in order, that can match a line whose key starts with `first` (its first
-        PREFIX_CHARS characters) in `zone` with `words` words."""
+        PREFIX_CHARS characters) in `zone` with `words` words, holding `marks` (`marks_in`; None:
+        whatever it holds)."""
         slot = (first, zone, bisect.bisect_left(self.bounds, words))
         found = self._lists.get(slot)
         if found is None:
+            # from the list of the line's first character (many two-character prefixes share it)
+            head = first[:1]
             found = self._lists[slot] = [
-                (i, r, r.text_test)
-                for (i, r), starts in zip(self.tried, self.starts, strict=True)
-                if (starts is None or first[:1] in starts or first in starts)
-                and r.zone_allows(zone)
+                (i, r, test) for i, r, test, starts in self._by_head(head, zone, slot[2], words)
+                if starts is None or head in starts or first in starts
+            ]  # fmt: skip
+        if marks is None:
+            return found
+        gated = self._gated.get((slot, marks))
+        if gated is None:
+            if len(self._gated) >= MEMO_SIZE:
+                self._gated.clear()
+            gates = self._gate_of
+            gated = [c for c in found if (g := gates[c[0]]) is None or not g.isdisjoint(marks)]
+            self._gated[(slot, marks)] = gated
+        return gated
+
+    def _by_head(self, head: str, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts]]:
+        """The rules that can match in `zone` with `words` words (`bound`: its word bound's
+        index) a key whose first character is `head`."""
+        slot = (head, zone, bound)
+        found = self._heads.get(slot)
+        if found is None:
+            found = self._heads[slot] = [
+                (i, r, r.text_test, starts)
+                for (i, r), starts, heads in zip(self.tried, self.starts, self._starts_heads, strict=True)
+                if (heads is None or head in heads) and r.zone_allows(zone)
                 and (r.max_words is None or words <= r.max_words)
-            ]
+            ]  # fmt: skip
         return found
+
+    @functools.cached_property
+    def _starts_heads(self) -> list[frozenset[str] | None]:
+        return [None if starts is None else frozenset(s[:1] for s in starts) for starts in self.starts]
+
+    @functools.cached_property
+    def _gate_of(self) -> dict[int, frozenset[str] | None]:
+        return {i: g for (i, _), g in zip(self.tried, self.gates, strict=True)}
+
+    def marks_in(self, key: str) -> frozenset[str]:
+        """Which of the strings and characters the rules' texts need are in the key."""
+        if self._marks is None:
+            return _NOTHING
+        return frozenset([m for _, m in self._marks.iter(key)])
 
     def first_slowly(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         """The same answer by trying every rule in order (the reference for the tests)."""
@@ -98,3 +150,23 @@ def _starts(rule: Rule) -> frozenset[str] | None:
     if not rule.patterns:
         return None  # feature rules look at shape, not text
     return union_or_none(first_prefixes(p) for p in rule.patterns)
+
+
+def _gate(rule: Rule) -> frozenset[str] | None:
+    """Strings one of which a line holds whenever the rule matches it; None: not known. A rule
+    with needed strings has them tested before its patterns (Rule._text_matches): the same test."""
+    if rule.exact or not rule.patterns:
+        return None  # an exact line, or a feature rule: nothing to require
+    if rule.needs is not None:
+        return frozenset(rule.needs)
+    return union_or_none(required_chars(p) for p in rule.patterns)
+
+
+def _automaton(marks: set[str]) -> ahocorasick.Automaton | None:
+    if not marks:
+        return None
+    found = ahocorasick.Automaton()
+    for mark in sorted(marks):
+        found.add_word(mark, mark)
+    found.make_automaton()
+    return found

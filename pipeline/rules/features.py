@@ -11,7 +11,9 @@ import functools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
 
 from pipeline.text import APOSTROPHE, QUOTES, SPACES
 
@@ -31,7 +33,7 @@ _FOLD = {
 _FOLD_PAIRS = tuple(_FOLD.items())
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters: removing them leaves the rest
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω]")
 # Scripts written without spaces: count about one word per two characters.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -122,6 +124,29 @@ def _key(line: str) -> str:
     return " ".join(key.split()).casefold()
 
 
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):  # a decorator, named like functools.cached_property
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read, and
+    the chrome stage makes a few of those per line): computed on first read, then kept in the
+    instance's dict, where later reads find it before the descriptor."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _lazy[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _lazy[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 class LineFeatures:
     """Measures of one line. Length and words are computed at once (every line needs them); the
     rest on first use, since most lines are decided before any rule asks for them."""
@@ -136,31 +161,31 @@ class LineFeatures:
     def of(cls, line: str) -> LineFeatures:
         return cls(line)
 
-    @functools.cached_property
+    @_lazy
     def digit_share(self) -> float:
         return len(_DIGIT.findall(self.text)) / (self.chars or 1)
 
-    @functools.cached_property
+    @_lazy
     def alpha_share(self) -> float:
         return self._letters / (self.chars or 1)
 
-    @functools.cached_property
+    @_lazy
     def upper_share(self) -> float:
         return len(_UPPER.findall(self.text)) / (self._letters or 1)
 
-    @functools.cached_property
+    @_lazy
     def _letters(self) -> int:
-        return len(_LETTER.findall(self.text))
+        return self.chars - len(_LETTERS.sub("", self.text))
 
-    @functools.cached_property
+    @_lazy
     def terminal(self) -> bool:
         return bool(_TERMINAL.search(self.text))
 
-    @functools.cached_property
+    @_lazy
     def link_like(self) -> bool:
         return bool(_LINK.match(self.text))
 
-    @functools.cached_property
+    @_lazy
     def dateline(self) -> bool:
         return bool(_DATELINE.match(self.text))
 

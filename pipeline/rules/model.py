@@ -128,6 +128,11 @@ class Rule:
             return floating.search
         return self._text_matches
 
+    @property
+    def needs(self) -> tuple[str, ...] | None:
+        """Strings one of which is in every line the rule's text matches (tested first); None: none."""
+        return self._needs
+
     @functools.cached_property
     def _needs(self) -> tuple[str, ...] | None:
         """Strings one of which is in every line the patterns match (None: not known, or not

@@ -247,6 +247,47 @@ def _requirement(items: list[Any]) -> frozenset[str] | None:
     return best
 
 
+# Characters a required-character test may name: no letter, digit or space (those are in most
+# lines), none that case-insensitive matching or line_key ties to another character.
+_MARKS = frozenset("|()[]{}<>/\\@#=+*&%$~^_:;,.!?'\"-©®™»«›‹•·→←►▸…€£")
+_COMMON_MARKS = frozenset(".,'-:;!?\"")  # in most prose lines: a test on them rarely skips a rule
+
+
+@functools.lru_cache(maxsize=4096)
+def required_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Punctuation characters one of which is in every line (key) the pattern matches ("|" for a
+    menu of items between pipes); None if unknown. The rarest such set the pattern offers."""
+    parsed = tree(pattern)
+    return _char_requirement(parsed) if parsed is not None else None
+
+
+def _char_requirement(items: list[Any]) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+    for op, arg in items:
+        found: frozenset[str] | None = None
+        if op == C.LITERAL and chr(arg) in _MARKS:
+            found = frozenset(chr(arg))
+        elif op == C.IN:
+            chars = _in_set(arg) if not any(sub_op == C.NEGATE for sub_op, _ in arg) else None
+            found = frozenset(chars) if chars and chars <= _MARKS else None
+        elif op == C.SUBPATTERN:
+            found = _char_requirement(list(arg[-1]))
+        elif op == C.BRANCH:
+            branches = [_char_requirement(list(b)) for b in arg[1]]
+            found = frozenset().union(*branches) if all(b is not None for b in branches) else None  # type: ignore[arg-type]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            found = _char_requirement(list(arg[2]))
+        elif op == C.ASSERT and arg[0] == 1:  # a lookahead's text is in the line too
+            found = _char_requirement(list(arg[1]))
+        if found and (best is None or _rarity(found) < _rarity(best)):
+            best = found
+    return best
+
+
+def _rarity(chars: frozenset[str]) -> tuple[int, int]:
+    return len(chars & _COMMON_MARKS), len(chars)
+
+
 def _strength(strings: frozenset[str]) -> tuple[int, int]:
     return min(map(len, strings)), -len(strings)
 

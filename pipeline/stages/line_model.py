@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import heapq
 import itertools
 import json
 import math
@@ -95,6 +96,7 @@ class LineModel:
 
     # Weight sums of cue tuples (a line's own, its context's, the second stage's): they recur.
     _own: dict[tuple[str, ...], float] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _merged: dict[str, float] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def probability(self, cues: list[str]) -> float:
         """First stage: the line's own cues."""
@@ -104,14 +106,16 @@ class LineModel:
         """Per line index: p(content) and the cues behind it, (own, context, second stage).
         `extracted`: the lines come from an HTML extractor (the second stage weighs them apart)."""
         order = sorted(parts)
-        first = [_sigmoid(self.bias + self._sum(parts[i][0], self.weights) + self._sum(parts[i][1], self.weights))
-                 for i in order]  # fmt: skip
+        total, weights, bias = self._sum, self.weights, self.bias
+        first = [_sigmoid(bias + total(parts[i][0], weights) + total(parts[i][1], weights)) for i in order]
         if not self.weights2:
             return {i: (p, parts[i]) for i, p in zip(order, first, strict=True)}
         out = {}
+        weights2, bias2 = self.weights2, self.bias2
         for j, i in enumerate(order):
-            second = context_cues(first, j, extracted)
-            out[i] = (_sigmoid(self.bias2 + self._sum(second, self.weights2)), (parts[i][0], parts[i][1], second))
+            second = _second_names(_second_key(first, j, extracted))
+            own, around, _ = parts[i]
+            out[i] = (_sigmoid(bias2 + total(second, weights2)), (own, around, second))
         return out
 
     def _sum(self, cues: tuple[str, ...], weights: dict[str, float]) -> float:
@@ -126,9 +130,17 @@ class LineModel:
 
     def strongest(self, parts: Parts, n: int = 3) -> list[tuple[str, float]]:
         """The cues that pushed hardest towards chrome (most negative weights, either stage)."""
-        cues = [*parts[0], *parts[1], *parts[2]]
-        ranked = sorted({(self.weights2.get(c) or self.weights.get(c, 0.0), c) for c in cues})
-        return [(c, round(v, 2)) for v, c in ranked[:n] if v < 0]
+        weight = self._weight_of().get
+        ranked = heapq.nsmallest(n, {(weight(c, 0.0), c) for part in parts for c in part})
+        return [(c, round(v, 2)) for v, c in ranked if v < 0]
+
+    def _weight_of(self) -> dict[str, float]:
+        """A cue's weight in the stage that has it (the second stage's, when it is not 0)."""
+        merged = self._merged
+        if not merged:
+            merged.update(self.weights)
+            merged.update((c, v) for c, v in self.weights2.items() if v)
+        return merged
 
 
 def sigmoid(bias: float, weights: dict[str, float], cues: list[str] | tuple[str, ...]) -> float:
@@ -157,10 +169,11 @@ def _second_key(first: list[float], j: int, extracted: bool) -> tuple[int, int, 
     mine = first[j]
     near = first[max(0, j - 3) : j + 4]
     wide = first[max(0, j - 8) : j + 9]
-    return (_bucket(mine, _OWN_EDGES), _bucket(first[j - 1] if j else mine, _P_EDGES),
-            _bucket(first[j + 1] if j + 1 < len(first) else mine, _P_EDGES),
-            _bucket((sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine, _P_EDGES),
-            _bucket(sum(wide) / len(wide), _P_EDGES), extracted)  # fmt: skip
+    at = bisect.bisect_right  # = _bucket, called directly: this runs for every line of every pass
+    return (at(_OWN_EDGES, mine), at(_P_EDGES, first[j - 1] if j else mine),
+            at(_P_EDGES, first[j + 1] if j + 1 < len(first) else mine),
+            at(_P_EDGES, (sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine),
+            at(_P_EDGES, sum(wide) / len(wide)), extracted)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=8192)
