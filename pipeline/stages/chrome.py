@@ -53,6 +53,7 @@ class Line:
     reason: str = ""
     prob: float | None = None  # the line model's probability that the line is content
     cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
+    parts: line_model.Parts | None = None  # (every cue the model read, named in `cues` when it drops the line)
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
     saved: bool = False  # one of them tried
     slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
@@ -200,7 +201,7 @@ def _line(text: str, settings: ChromeSettings) -> Line:
 
 def _again(line: Line) -> Line:
     """A kept line, ready for another run: its text's features and last rule slot stay."""
-    line.prob, line.cues, line.spared, line.saved = None, None, (), False
+    line.prob, line.cues, line.parts, line.spared, line.saved = None, None, None, (), False
     return line
 
 

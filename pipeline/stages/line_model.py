@@ -62,6 +62,7 @@ class Scored(LineLike, Protocol):
 
     prob: float | None
     cues: list[str] | None
+    parts: Parts | None
     spared: tuple[str, ...]
 
 
@@ -428,8 +429,13 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         line = lines[i]
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= model.keep_above else ()
-        if prob < model.threshold(extracted, line.feats.words, long_words):
-            line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(cues)]
+        line.parts = cues  # what `drops` names the strongest of, for the lines it drops
+
+
+def _strongest(line: Scored, model: LineModel) -> list[str]:
+    if line.cues is None and line.parts is not None:
+        line.cues = [f"{c} {w:+.2f}" for c, w in model.strongest(line.parts)]
+    return line.cues or []
 
 
 def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[tuple[int, str]]:
@@ -447,6 +453,8 @@ def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words
     for i in sorted(below):
         line = lines[i]
         threshold = model.threshold(extracted, line.feats.words, long_words)
-        out.append((i, f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(line.cues or [])})"))
+        out.append(
+            (i, f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(_strongest(line, model))})")
+        )
         line.prob = round(line.prob or 0.0, 4)
     return out
