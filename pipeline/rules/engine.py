@@ -19,13 +19,21 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Callable
 
 import ahocorasick
 
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.model import Rule
-from pipeline.rules.prefilter import PREFIX_CHARS, first_prefixes, required_chars, union_or_none
+from pipeline.rules.prefilter import (
+    COMMON_MARKS,
+    PREFIX_CHARS,
+    first_prefixes,
+    required_chars,
+    required_literals,
+    union_or_none,
+)
 
 # (index, rule, its text test when the list's zone and word bound leave nothing else to check)
 Test = Callable[[str], object] | None
@@ -159,7 +167,15 @@ def _gate(rule: Rule) -> frozenset[str] | None:
         return None  # an exact line, or a feature rule: nothing to require
     if rule.needs is not None:
         return frozenset(rule.needs)
-    return union_or_none(required_chars(p) for p in rule.patterns)
+    return union_or_none(_pattern_gate(p) for p in rule.patterns)
+
+
+def _pattern_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Punctuation the pattern needs, unless it is common in prose; else strings it needs."""
+    chars = required_chars(pattern)
+    if chars is not None and chars.isdisjoint(COMMON_MARKS):
+        return chars
+    return required_literals(pattern) or chars
 
 
 def _automaton(marks: set[str]) -> ahocorasick.Automaton | None:

@@ -250,7 +250,7 @@ def _requirement(items: list[Any]) -> frozenset[str] | None:
 # Characters a required-character test may name: no letter, digit or space (those are in most
 # lines), none that case-insensitive matching or line_key ties to another character.
 _MARKS = frozenset("|()[]{}<>/\\@#=+*&%$~^_:;,.!?'\"-©®™»«›‹•·→←►▸…€£")
-_COMMON_MARKS = frozenset(".,'-:;!?\"")  # in most prose lines: a test on them rarely skips a rule
+COMMON_MARKS = frozenset(".,'-:;!?\"")  # in most prose lines: a test on them rarely skips a rule
 
 
 @functools.lru_cache(maxsize=4096)
@@ -285,7 +285,7 @@ def _char_requirement(items: list[Any]) -> frozenset[str] | None:
 
 
 def _rarity(chars: frozenset[str]) -> tuple[int, int]:
-    return len(chars & _COMMON_MARKS), len(chars)
+    return len(chars & COMMON_MARKS), len(chars)
 
 
 def _strength(strings: frozenset[str]) -> tuple[int, int]:

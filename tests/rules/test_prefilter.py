@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from pipeline.core import Context
 from pipeline.rules.features import line_key
-from pipeline.rules.prefilter import _lower_safe, _safe, case_neutral, first_prefixes, required_literals
+from pipeline.rules.prefilter import (
+    _lower_safe,
+    _safe,
+    case_neutral,
+    first_prefixes,
+    required_chars,
+    required_literals,
+)
 from tests.conftest import DEVSET, SEEDS
 
 
@@ -78,6 +85,38 @@ def test_sound_on_every_pack_pattern_over_real_lines(ctx: Context) -> None:
     assert checked > 50
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^[^|.!?]{1,60}(\s\|\s[^|!?]{1,60})+$", {"|"}),
+        (r"^[^.!?]{3,140}\(\d{1,6}\)$", {"("}),
+        (r"^(accueil|home)\s*[/>›»]\s*\w+", {"/", ">", "›", "»"}),
+        (r"^\S+@\S+\.[a-z]{2,6}$", {"@"}),  # "." is common in prose: the rarer "@" is chosen
+        (r"^(\[|\()video", {"[", "("}),
+        (r"^(x|\()y", None),  # one alternative needs no punctuation
+        (r"^[^|]+$", None),  # a negated class needs nothing
+        (r"^a(\|)?b", None),  # nor does an optional group
+    ],
+)
+def test_required_chars(pattern: str, expected: set[str] | None) -> None:
+    got = required_chars(compiled(pattern))
+    assert (None if got is None else set(got)) == expected
+
+
+def test_required_chars_sound_on_every_pack_pattern_over_real_lines(ctx: Context) -> None:
+    keys = real_keys(ctx)
+    checked = 0
+    for p in pack_patterns(ctx):
+        need = required_chars(p)
+        if need is None:
+            continue
+        for key in keys:
+            if p.search(key):
+                assert any(c in key for c in need), (p.pattern, key)
+                checked += 1
+    assert checked > 50
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
@@ -93,6 +132,9 @@ def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
         need = required_literals(p)
         if need is not None and p.search(key):
             assert any(s in key for s in need), (p.pattern, key)
+        chars = required_chars(p)
+        if chars is not None and p.search(key):
+            assert any(c in key for c in chars), (p.pattern, key)
 
 
 @pytest.mark.parametrize(
