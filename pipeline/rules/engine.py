@@ -67,15 +67,20 @@ class Matcher:
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
 
-    def first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
-        """The first rule, in order, that matches the line; None if none does.
+    def position_key(self, feats: LineFeatures) -> tuple[bool, ...]:
+        """Which of the rules' position conditions the line meets."""
+        return tuple([c.holds(feats) for c in self.position_conditions])
+
+    def first(self, key: str, feats: LineFeatures, zone: str, where: tuple[bool, ...] | None = None) -> Rule | None:
+        """The first rule, in order, that matches the line; None if none does. `where`: its
+        `position_key`, when the caller has it.
 
         Short lines (chrome: the same few hundred per site, again and again) are answered from a
         bounded memo: the answer depends only on the line, its zone and which position
         conditions it meets."""
         if feats.chars > MEMO_MAX_CHARS:
             return self._first(key, feats, zone)
-        slot = (key, feats.text, zone, tuple(c.holds(feats) for c in self.position_conditions))
+        slot = (key, feats.text, zone, self.position_key(feats) if where is None else where)
         found = self._memo.get(slot, _MISSING)
         if found is _MISSING:
             if len(self._memo) >= MEMO_SIZE:

@@ -32,7 +32,7 @@ class Condition:
     value: float | bool
 
     def holds(self, feats: LineFeatures) -> bool:
-        actual = feats.value(self.feature)
+        actual: float | bool = getattr(feats, self.feature)
         if self.op == "min":
             return actual >= self.value
         if self.op == "max":

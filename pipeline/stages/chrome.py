@@ -238,7 +238,7 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
     while i < len(lines):
         line = lines[i]
         if line.cls != "empty" and line.rule is None and (slot := _slot(matcher, line, zones[i])) != line.slot:
-            rule = matcher.first(line.key, line.feats, zones[i])
+            rule = matcher.first(line.key, line.feats, zones[i], slot[2])
             if rule is not None and extracted:
                 rule = _standing(matcher, rule, line, zones[i])
             line.slot = () if rule else slot
@@ -249,9 +249,9 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
         i += 1
 
 
-def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
+def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[Matcher, str, tuple[bool, ...]]:
     """What a rule's answer on a line depends on besides its text (the same slot, the same answer)."""
-    return (matcher, zone, *(c.holds(line.feats) for c in matcher.position_conditions))
+    return (matcher, zone, matcher.position_key(line.feats))
 
 
 def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
