@@ -360,9 +360,14 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     keys: dict[int, str] = {}  # line index -> its exact key
     earlier = NearIndex(settings.near_dup_containment)
     repeats: dict[int, str] = {}
-    for i, line in enumerate(lines):
-        if not line.kept or line.feats.chars < settings.dedup_min_chars:
-            continue
+    # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
+    # pass removes must not break up a repeated block (cleaning twice must give what once gives).
+    least = settings.dedup_min_chars
+    order = [
+        i for i, line in enumerate(lines) if line.rule is None and line.cls != "empty" and line.feats.chars >= least
+    ]
+    for i in order:
+        line = lines[i]
         exact_key, words = line.words or _words(line)
         keys[i] = exact_key
         if exact_key in seen:
@@ -377,9 +382,6 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
             repeats[i] = NEAR
             continue
         earlier.add(line.pairs)
-    # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
-    # pass removes must not break up a repeated block (cleaning twice must give what once gives).
-    order = [i for i, line in enumerate(lines) if line.kept and line.feats.chars >= settings.dedup_min_chars]
     if copies_only:
         prose = [i for i in order if not preformatted(lines[i])]  # repeats in code are code
         copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in prose], settings.long_min_words)
