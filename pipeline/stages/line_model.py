@@ -314,7 +314,7 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
         hits = sum(map(chrome_words().__contains__, words))
         cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
         tokens = text.split()
-        capital = sum(1 for w in tokens if w[:1].isupper()) / max(1, len(tokens))
+        capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
         cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
     contact = "@" in text or "://" in text or "www." in text  # what _CONTACT needs
     for name, pattern in _CUE_PATTERNS:
