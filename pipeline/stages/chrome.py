@@ -57,8 +57,7 @@ class Line:
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
     saved: bool = False  # one of them tried
     slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
-    words: tuple[str, tuple[str, ...]] | None = None  # the repeats pass's exact key and words...
-    pairs: frozenset[tuple[str, str]] | None = None  # ...and word pairs, kept for the next passes
+    exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
 
     @property
     def kept(self) -> bool:
@@ -328,13 +327,10 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
 # Pass 2 ------------------------------------------------------------------------------------
 
 
-def _words(line: Line) -> tuple[str, tuple[str, ...]]:
-    """A paragraph's exact key (its words, space-joined) and words, kept on the line for the next
-    passes; short ones (chrome, which recurs across pages) cached, long ones not (memory: a word
-    is an object)."""
-    key = line.key
-    line.words = _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
-    return line.words
+def _words(key: str) -> tuple[str, tuple[str, ...]]:
+    """A paragraph's exact key (its words, space-joined) and words; short ones (chrome, which
+    recurs across passes and pages) cached, long ones not (memory: a word is an object)."""
+    return _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
 
 
 _CACHED_WORDS = 160
@@ -368,20 +364,21 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     ]
     for i in order:
         line = lines[i]
-        exact_key, words = line.words or _words(line)
-        keys[i] = exact_key
+        words = None
+        if line.exact is None:
+            line.exact, words = _words(line.key)
+        exact_key = keys[i] = line.exact
         if exact_key in seen:
             repeats[i] = REPEATED
             continue
         seen.add(exact_key)
         if not near or line.feats.words < settings.near_dup_min_words:
             continue
-        if line.pairs is None:
-            line.pairs = frozenset(itertools.pairwise(words))
-        if line.pairs and earlier.contains_most(line.pairs):
+        pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
+        if pairs and earlier.contains_most(pairs):
             repeats[i] = NEAR
             continue
-        earlier.add(line.pairs)
+        earlier.add(pairs)
     if copies_only:
         prose = [i for i in order if not preformatted(lines[i])]  # repeats in code are code
         copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in prose], settings.long_min_words)
