@@ -152,7 +152,9 @@ class LineFeatures:
     rest on first use, since most lines are decided before any rule asks for them."""
 
     def __init__(self, text: str) -> None:
-        self.text = text.strip()
+        # Measured on the line as it will be delivered (white space collapsed, as paragraphs.py does),
+        # so that cleaning the clean text again takes the same decisions (a tab once counted as a character).
+        self.text = " ".join(text.split())
         self.chars = len(self.text)
         self.words = _count_words(self.text)
         self.pos = 0.0  # relative position in the document (0 first line, 1 last), set by the caller

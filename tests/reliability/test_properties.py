@@ -12,7 +12,7 @@ import dataclasses
 import os
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core import Context, clean_document
@@ -60,8 +60,14 @@ def clean(payload: str | bytes, ctx: Context, fmt: str = "txt") -> Document:
     return clean_document(doc, payload, ctx)
 
 
+# Found by Hypothesis: a tab inside a short line counted as a character before the line was
+# delivered with a space, so the clean text, cleaned again, lost the line.
+TAB_LINE = "0 \tA{\n" + next(p for p in PARAGRAPHS if len(p) > 200)
+
+
 @EXAMPLES
 @given(text=documents)
+@example(text=TAB_LINE)
 def test_cleaning_text_never_raises_and_is_idempotent(text: str, context: Context) -> None:
     first = clean(text, context)
     assert first.status in (OK, "rejected")
