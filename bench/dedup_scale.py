@@ -87,14 +87,15 @@ def families(timings: Path) -> dict[str, float]:
     return out
 
 
-def one_run(inputs: list[Path], out: Path, config: Path | None) -> dict[str, Any]:
+def one_run(inputs: list[Path], out: Path, config: Path | None, workers: int = 1) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
-    timings = out.with_name(out.name + ".timings.jsonl")
+    timings, curve = out.with_name(out.name + ".timings.jsonl"), out.with_name(out.name + ".memory.jsonl")
     timings.unlink(missing_ok=True)
+    curve.unlink(missing_ok=True)
     cmd = [PY, str(BENCH / "luigi_timed.py"), str(timings), "run", "--input", *map(str, inputs), "--output", str(out),
-           "--local-scheduler", "--workers", "1", *(["--config", str(config)] if config else [])]  # fmt: skip
+           "--local-scheduler", "--workers", str(workers), *(["--config", str(config)] if config else [])]  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    m = measure.run(cmd, cwd=BENCH.parent)
+    m = measure.run(cmd, cwd=BENCH.parent, curve=curve)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # steadier than wall on a busy machine
     if m.returncode != 0:
@@ -113,13 +114,18 @@ def pipeline(args: argparse.Namespace) -> None:
     off.write_text("[dedup]\nenabled = false\nlearn_once = false\n")
     runs = {}
     for label, config in (("off", off), ("on", None)):
+        if label not in args.only:
+            continue
         saved = args.out / "dedup-runs" / f"{args.pages}-{label}.json"
         if label in args.reuse and saved.exists():
             runs[label] = json.loads(saved.read_text())  # measured earlier (say so when reporting)
             continue
-        runs[label] = one_run([built.path, copies], args.out / "dedup-runs" / f"{args.pages}-{label}", config)
+        runs[label] = one_run([built.path, copies], args.out / "dedup-runs" / f"{args.pages}-{label}", config, args.workers)
         saved.write_text(json.dumps(runs[label]))
         print(label, json.dumps(runs[label]), file=sys.stderr, flush=True)
+    if "off" not in runs:  # --only on: the share comes from `parts`
+        print(json.dumps({"pages": args.pages, "planted_copies": n, "runs": runs}, indent=2))
+        return
     on, offr = runs["on"], runs["off"]
     result = {
         "pages": args.pages, "planted_copies": n, "cores": os.cpu_count(),
@@ -237,6 +243,8 @@ def main() -> None:
     p = sub.add_parser("pipeline")
     p.add_argument("--pages", type=int, default=100000)
     p.add_argument("--reuse", default="", help="'off': take the dedup-off run saved by an earlier call")
+    p.add_argument("--workers", type=int, default=1, help="Luigi workers (CPU seconds are summed over them)")
+    p.add_argument("--only", default="off,on", help="'on': only the run with dedup on (then use `parts`)")
     p.set_defaults(func=pipeline)
     q = sub.add_parser("parts")
     q.add_argument("--pages", type=int, default=100000)

@@ -11,6 +11,7 @@ setting forces that, even with one worker):
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -37,37 +38,58 @@ class Measured:
 class TreeSampler(threading.Thread):
     """Polls the summed RSS of a process and its descendants until stopped."""
 
-    def __init__(self, pid: int, interval: float) -> None:
+    def __init__(self, pid: int, interval: float, curve: Path | None = None, curve_every: float = 5.0) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.curve, self.curve_every = curve, curve_every
         self.stopped = threading.Event()
 
-    def sample(self) -> int:
+    def sample(self) -> dict[int, int]:
+        """RSS in bytes of the process and each descendant, by pid."""
         try:
             root = psutil.Process(self.pid)
             procs = [root, *root.children(recursive=True)]
         except psutil.Error:
-            return 0
-        total = 0
+            return {}
+        sizes = {}
         for p in procs:
             try:
-                total += p.memory_info().rss
+                sizes[p.pid] = p.memory_info().rss
             except psutil.Error:
                 continue
-        return total
+        return sizes
 
     def run(self) -> None:
+        start = last = time.perf_counter()
+        log = self.curve.open("a", encoding="utf-8") if self.curve else None
         while not self.stopped.is_set():
-            self.peak = max(self.peak, self.sample())
+            sizes = self.sample()
+            self.peak = max(self.peak, sum(sizes.values()))
+            now = time.perf_counter()
+            if log and now - last >= self.curve_every:  # the curve: a line every few seconds, not every poll
+                last = now
+                mib = {str(pid): round(rss / MIB) for pid, rss in sizes.items()}
+                log.write(json.dumps({"t": round(now - start, 1), "tree_mib": sum(mib.values()), "pids": mib}) + "\n")
+                log.flush()
             self.stopped.wait(self.interval)
+        if log:
+            log.close()
 
 
-def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, interval: float = 0.05) -> Measured:
-    """Run `cmd` to completion; output goes to temporary files so a chatty child never blocks."""
+def run(
+    cmd: list[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    interval: float = 0.05,
+    curve: Path | None = None,
+) -> Measured:
+    """Run `cmd` to completion; output goes to temporary files so a chatty child never blocks.
+
+    `curve`: append a JSON line every 5 s (seconds since start, summed RSS, RSS by pid) to that file."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
-        sampler = TreeSampler(proc.pid, interval)
+        sampler = TreeSampler(proc.pid, interval, curve)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
