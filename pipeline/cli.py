@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from pipeline import __version__, jsonl
 from pipeline.core import Context
 from pipeline.daily import run_daily
-from pipeline.dedup_index import add_rebuild_command
+from pipeline.dedup_index import DedupIndex, add_rebuild_command
 from pipeline.errors import ConfigError, InputError
 from pipeline.evaluate import check_folders, evaluate, evaluate_real_pages, format_report
 from pipeline.explain import explain_file
@@ -174,13 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions.from_args(args)
-    settings_for(options.config, options.languages)  # a mistake in the settings file is told first
+    settings = settings_for(options.config, options.languages)  # a mistake in the settings file is told first
     for given in args.input:
         if not os.path.lexists(given):
             raise InputError(f"input not found: {given}: check the path")
     out = Path(args.output).resolve()
-    prepare(options, out, args.input)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if args.dedup_index and settings.dedup.enabled:  # an index signed otherwise: told before any task
+        DedupIndex(Path(args.dedup_index).resolve(), settings.dedup).check([(str(out), started[:10])])
+    prepare(options, out, args.input)
     live = not args.quiet and sys.stderr.isatty()
     batch: list[CleanBatch] = []
 

@@ -25,6 +25,7 @@ import luigi
 from luigi.tools.range import RangeDaily
 
 from pipeline import jsonl
+from pipeline.dedup_index import DedupIndex
 from pipeline.errors import ConfigError
 from pipeline.layout import SUCCESS as MARKER
 from pipeline.layout import DailyLayout
@@ -204,11 +205,13 @@ def report_days(result: Any, root: luigi.Task, ready: list[CleanDay]) -> int:
 def run_daily(args: argparse.Namespace) -> int:
     """`python -m pipeline daily`: see the module docstring."""
     options = RunOptions.from_args(args)
-    settings_for(options.config, options.languages)  # a mistake in the settings file is told first
+    settings = settings_for(options.config, options.languages)  # a mistake in the settings file is told first
     in_root, out_root = Path(args.input_root).resolve(), Path(args.output_root).resolve()
     if not in_root.is_dir():  # a mistyped root would skip every day as "not closed yet", forever
         raise ConfigError(f"--input-root {args.input_root}: no such folder: give the folder holding YYYY/MM/DD/")
     days = resolve_days(args, dt.date.today())
+    if settings.dedup.enabled:  # an index signed with other settings: told before any task
+        DedupIndex(DailyLayout(out_root).dedup_index, settings.dedup).check([(d.isoformat(), d.isoformat()) for d in days])
     prepare(options, out_root, [str(in_root)])
     tasks = [CleanDay(date=d, input_root=str(in_root), output_root=str(out_root), config=options.config,
                       languages=options.languages) for d in days]  # fmt: skip

@@ -54,20 +54,48 @@ class DedupIndex:
     def segments(self) -> list[Path]:
         return sorted(self.folder.glob("*.jsonl")) if self.folder.is_dir() else []
 
+    def within(self, oldest: str, day: str) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """The segments of days in [oldest, day], with their header lines."""
+        for path in self.segments():
+            if oldest <= path.name.split("_", 1)[0] <= day:
+                with open(path, "rb") as f:
+                    first = f.readline()
+                if first.strip():
+                    yield path, jsonl.loads(first)
+
+    def mismatch(self, path: Path, head: dict[str, Any]) -> ConfigError | None:
+        """A segment signed with other settings cannot be compared with this batch's signatures."""
+        want = self.header(head.get("batch", ""), head.get("day", ""))
+        diff = [f"{k} {head.get(k)} instead of {v}" for k, v in want.items() if head.get(k) != v]
+        if not diff:
+            return None
+        return ConfigError(
+            f"duplicate index {self.folder}: {path.name} was signed with other [dedup] settings "
+            f"({', '.join(diff)}): rebuild it (python -m pipeline dedup-index) or run with the settings it was made with"
+        )
+
+    def check(self, batches: list[tuple[str, str]]) -> None:
+        """Before any task starts: every segment the (batch, day) pairs will read was signed with
+        these settings, else a ConfigError saying what to do (a user's mistake, not a task failure)."""
+        if not batches:
+            return
+        days = [day or today() for _, day in batches]
+        ours = {batch for batch, _ in batches}
+        for path, head in self.within(self.horizon(min(days)), max(days)):
+            if head.get("batch") not in ours and (error := self.mismatch(path, head)) is not None:
+                raise error
+
     def load_into(self, dedup: Deduplicator, batch: str, day: str) -> int:
         """Index the documents of the other batches within the horizon; returns how many."""
         day = day or today()
-        oldest, n = self.horizon(day), 0
-        for path in self.segments():
-            seg_day = path.name.split("_", 1)[0]
-            if not oldest <= seg_day <= day:
+        n = 0
+        for path, head in self.within(self.horizon(day), day):
+            if head["batch"] == batch:
                 continue
+            if (error := self.mismatch(path, head)) is not None:
+                raise error  # `check` tells it before the run; a segment written since lands here
             records = jsonl.read_jsonl(path)
-            head = next(records, None)
-            if head is None or head["batch"] == batch:
-                continue
-            if head != {**self.header(head["batch"], head["day"])}:
-                raise ValueError(f"{path}: made with other [dedup] settings; rebuild the index (dedup-index)")
+            next(records)  # the header
             for rec in records:
                 dedup.add(Signature.from_record(rec), Origin(rec["id"], rec["source"], head["batch"], rec["site"]))
                 n += 1

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import shutil
 from pathlib import Path
 
 from pipeline.dedup_index import DedupIndex
 from pipeline.settings import Settings
 from pipeline.stages.dedup import Deduplicator, Origin, sign
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
+from tests.test_cli_mistakes import one_line_error
 
 TEXT = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
 
@@ -38,3 +41,23 @@ def test_horizon_own_batch_and_later_days(settings: Settings, tmp_path: Path) ->
     assert sig is not None
     match = dedup.check(sig, Origin("x", "x.txt"))
     assert match is not None and match.of.batch == "2024-05-20" and match.of.id == "2024-05-20-1"
+
+
+def test_an_index_signed_with_other_settings_is_a_users_mistake(settings: Settings, tmp_path: Path) -> None:
+    """`run --dedup-index` and `daily` stop before any task: exit 2 and one line saying what to do."""
+    other = DedupIndex(tmp_path / "index", dataclasses.replace(settings.dedup, num_perm=64, num_bands=16))
+    _write(other, "earlier", dt.date.today().isoformat())
+    out = tmp_path / "out"
+    result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler",
+                     "--dedup-index", str(tmp_path / "index"))  # fmt: skip
+    line = one_line_error(result, "num_perm 64 instead of 128", "dedup-index")
+    assert not out.exists(), line  # told before anything was written
+    day = dt.date.today() - dt.timedelta(days=1)
+    shutil.copytree(SEEDS, tmp_path / "in" / f"{day:%Y/%m/%d}")
+    (tmp_path / "in" / f"{day:%Y/%m/%d}" / "_SUCCESS").touch()  # the day is closed: it would run
+    daily = DedupIndex(tmp_path / "daily" / "_dedup", other.settings)
+    _write(daily, (day - dt.timedelta(days=1)).isoformat(), (day - dt.timedelta(days=1)).isoformat())
+    result = run_cli("daily", "--input-root", str(tmp_path / "in"), "--output-root", str(tmp_path / "daily"))
+    one_line_error(result, "num_perm 64 instead of 128", "dedup-index")
+    # The batch's own segment is written again, not read: rerunning it with new settings is fine.
+    DedupIndex(tmp_path / "index", settings.dedup).check([("earlier", dt.date.today().isoformat())])
