@@ -120,7 +120,8 @@ def pipeline(args: argparse.Namespace) -> None:
         if label in args.reuse and saved.exists():
             runs[label] = json.loads(saved.read_text())  # measured earlier (say so when reporting)
             continue
-        runs[label] = one_run([built.path, copies], args.out / "dedup-runs" / f"{args.pages}-{label}", config, args.workers)
+        out = args.out / "dedup-runs" / f"{args.pages}-{label}"
+        runs[label] = one_run([built.path, copies], out, config, args.workers)
         saved.write_text(json.dumps(runs[label]))
         print(label, json.dumps(runs[label]), file=sys.stderr, flush=True)
     if "off" not in runs:  # --only on: the share comes from `parts`

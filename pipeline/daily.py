@@ -211,7 +211,8 @@ def run_daily(args: argparse.Namespace) -> int:
         raise ConfigError(f"--input-root {args.input_root}: no such folder: give the folder holding YYYY/MM/DD/")
     days = resolve_days(args, dt.date.today())
     if settings.dedup.enabled:  # an index signed with other settings: told before any task
-        DedupIndex(DailyLayout(out_root).dedup_index, settings.dedup).check([(d.isoformat(), d.isoformat()) for d in days])
+        index = DedupIndex(DailyLayout(out_root).dedup_index, settings.dedup)
+        index.check([(d.isoformat(), d.isoformat()) for d in days])
     prepare(options, out_root, [str(in_root)])
     tasks = [CleanDay(date=d, input_root=str(in_root), output_root=str(out_root), config=options.config,
                       languages=options.languages) for d in days]  # fmt: skip

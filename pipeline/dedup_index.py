@@ -2,14 +2,19 @@
 
 The index is a folder of segments, one per batch (`<day>_<hash of the batch name>.jsonl`): a
 header line `{"batch", "day", "num_perm", "seed", "shingle_words"}`, then one line per document the
-batch delivered: id, source, exact key, MinHash. FindDuplicates loads the segments of the other
-batches whose day lies in `[day - index_horizon_days, day]`, oldest first, and writes its own
-segment atomically while it decides. Its own segment is never read back, so a batch rerun after a
-crash at any point (or rerun on purpose) decides exactly as the first time: byte-identical outputs.
+batch delivered: id, source, site, exact key, MinHash and shingle hashes. FindDuplicates loads the
+segments of the other batches whose day lies in `[day - index_horizon_days, day]`, oldest first
+(the shingles stay on disk: fetched by offset when a near match needs the exact check, as within a
+batch), and writes its own segment atomically while it decides. Its own segment is never read
+back, so a batch rerun after a crash at any point (or rerun on purpose) decides exactly as the
+first time: byte-identical outputs. Segments signed with other settings are a user's mistake,
+told before the run starts (`check`).
 
-Growth: one line of about 1 KB per delivered document per batch. Segments older than the horizon
-are never read and are deleted when a newer batch writes its segment, so the index holds at most
-`index_horizon_days` days of deliveries.
+Growth: one line per delivered document per batch, about 0.9 KB plus 5.4 bytes a word of its text
+(the shingle hashes, base64). Segments older than the horizon are never read and are deleted when
+a newer batch writes its segment, so the index holds at most `index_horizon_days` days of
+deliveries. A segment written before the shingles were kept still works: its matches use the
+MinHash estimate.
 
 `rebuild` writes the segments again from the batches' `clean/` outputs (the signature is made
 from the delivered text, which is what `clean/` holds), e.g. after deleting the index or changing
@@ -18,12 +23,13 @@ from the delivered text, which is what `clean/` holds), e.g. after deleting the 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pipeline import jsonl
 from pipeline.errors import ConfigError
@@ -38,6 +44,14 @@ def segment_name(batch: str, day: str) -> str:
 
 def today() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+class Files(Protocol):
+    """Where the shingles of an indexed document are fetched from (dedup_tasks.SidecarStore)."""
+
+    def add_file(self, path: Path) -> int: ...
+
+    def where(self, file: int, offset: int) -> int: ...
 
 
 class DedupIndex:
@@ -71,7 +85,8 @@ class DedupIndex:
             return None
         return ConfigError(
             f"duplicate index {self.folder}: {path.name} was signed with other [dedup] settings "
-            f"({', '.join(diff)}): rebuild it (python -m pipeline dedup-index) or run with the settings it was made with"
+            f"({', '.join(diff)}): rebuild it (python -m pipeline dedup-index) or run with the settings it was made"
+            " with"
         )
 
     def check(self, batches: list[tuple[str, str]]) -> None:
@@ -85,8 +100,9 @@ class DedupIndex:
             if head.get("batch") not in ours and (error := self.mismatch(path, head)) is not None:
                 raise error
 
-    def load_into(self, dedup: Deduplicator, batch: str, day: str) -> int:
-        """Index the documents of the other batches within the horizon; returns how many."""
+    def load_into(self, dedup: Deduplicator, batch: str, day: str, store: Files | None = None) -> int:
+        """Index the documents of the other batches within the horizon; returns how many. With a
+        `store`, the segments become its files: a near match is checked on the shingles (exactly)."""
         day = day or today()
         n = 0
         for path, head in self.within(self.horizon(day), day):
@@ -94,11 +110,16 @@ class DedupIndex:
                 continue
             if (error := self.mismatch(path, head)) is not None:
                 raise error  # `check` tells it before the run; a segment written since lands here
-            records = jsonl.read_jsonl(path)
-            next(records)  # the header
-            for rec in records:
-                dedup.add(Signature.from_record(rec), Origin(rec["id"], rec["source"], head["batch"], rec["site"]))
-                n += 1
+            file = store.add_file(path) if store is not None else -1
+            with open(path, "rb") as f:
+                offset = len(f.readline())  # the header
+                for line in f:
+                    rec = jsonl.loads(line)
+                    sig = Signature(int(rec["exact"]), base64.b64decode(rec["mh"]))  # shingles: read when needed
+                    where = store.where(file, offset) if store is not None and "sh" in rec else -1
+                    dedup.add(sig, Origin(rec["id"], rec["source"], head["batch"], rec["site"]), where)
+                    offset += len(line)
+                    n += 1
         return n
 
     @contextlib.contextmanager
@@ -121,7 +142,7 @@ def rebuild(folder: Path, batches: list[tuple[str, str, Path]], settings: DedupS
         with index.segment(batch, day) as f:
             for part in OutputLayout(out).parts(CLEAN):
                 for rec in jsonl.read_jsonl(part):
-                    sig = None if "duplicate_of" in rec else sign(rec.get("text") or "", settings)
+                    sig = None if "duplicate_of" in rec else sign(rec.get("text") or "", settings, with_shingles=True)
                     if sig is not None:
                         f.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec.get("site"),
                                              **sig.to_record()}))  # fmt: skip

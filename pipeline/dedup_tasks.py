@@ -110,10 +110,10 @@ def find_duplicates(signatures: list[Path], decisions: list[Path], settings: Ded
                     index: DedupIndex | None, batch: str, day: str, progress: Progress) -> dict[str, Any]:  # fmt: skip
     """Check the delivered texts (`signatures`, one sidecar per shard) in input order; write each
     shard's decisions to `decisions[shard]`; return the summary (manifest.json, report.html)."""
-    dedup = Deduplicator(settings)
+    store = SidecarStore(signatures)
+    dedup = Deduplicator(settings, store, unknown_differ=True)  # an article lost is worse than one twice
     summary = Summary()
-    earlier = index.load_into(dedup, batch, day) if index else 0
-    store = dedup.store = SidecarStore(signatures)
+    earlier = index.load_into(dedup, batch, day, store) if index else 0
     with store, index.segment(batch, day) if index else contextlib.nullcontext() as segment:
         for n in range(len(signatures)):
             found = []
@@ -123,8 +123,7 @@ def find_duplicates(signatures: list[Path], decisions: list[Path], settings: Ded
                 if match is not None:
                     found.append(decision_record(rec["i"], rec["id"], match))
                     summary.add(me, match)
-                elif segment is not None:
-                    sig = Signature(sig.exact, sig.minhash)  # the index keeps no shingles (size)
+                elif segment is not None:  # with its shingles: later batches check near matches exactly
                     segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
                                                **sig.to_record()}))  # fmt: skip
             jsonl.write_jsonl(decisions[n], found)
@@ -141,13 +140,22 @@ def read_decisions(path: Path) -> dict[int, dict[str, Any]]:
 
 class SidecarStore:
     """The shard sidecars of a batch, read in order; a kept document's shingles are fetched back
-    by (shard, byte offset) when a candidate needs an exact check, so memory holds none of them."""
+    by (file, byte offset) when a candidate needs an exact check, so memory holds none of them.
+    The index segments of earlier batches are files of the store too (`add_file`)."""
 
-    SHIFT = 40  # where = shard << SHIFT | offset
+    SHIFT = 40  # where = file number << SHIFT | offset
 
     def __init__(self, paths: list[Path]) -> None:
-        self.paths = paths
+        self.paths = list(paths)
         self.files: dict[int, IO[bytes]] = {}
+
+    def add_file(self, path: Path) -> int:
+        """Another file holding signatures (an index segment); returns its number."""
+        self.paths.append(path)
+        return len(self.paths) - 1
+
+    def where(self, file: int, offset: int) -> int:
+        return file << self.SHIFT | offset
 
     def __enter__(self) -> SidecarStore:
         return self
@@ -165,11 +173,14 @@ class SidecarStore:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one store per task; a kept article is often asked again)
     def _get(self, where: int) -> np.ndarray | None:
         shard, offset = where >> self.SHIFT, where & ((1 << self.SHIFT) - 1)
-        if shard not in self.files:
-            self.files[shard] = open(self.paths[shard], "rb")  # noqa: SIM115 (closed in __exit__)
-        f = self.files[shard]
-        f.seek(offset)
-        sig = Signature.from_record(jsonl.loads(f.readline()))
+        try:
+            if shard not in self.files:
+                self.files[shard] = open(self.paths[shard], "rb")  # noqa: SIM115 (closed in __exit__)
+            f = self.files[shard]
+            f.seek(offset)
+            sig = Signature.from_record(jsonl.loads(f.readline()))
+        except OSError:  # an index segment pruned meanwhile by a later batch: the estimate decides
+            return None
         return sig.shingle_set() if sig.shingles else None
 
     def __exit__(self, *exc: Any) -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 import shutil
 from pathlib import Path
 
 from pipeline.dedup_index import DedupIndex
 from pipeline.settings import Settings
-from pipeline.stages.dedup import Deduplicator, Origin, sign
+from pipeline.stages.dedup import Deduplicator, Origin, jaccard, sign
 from tests.conftest import SEEDS, run_cli
 from tests.test_cli_mistakes import one_line_error
+from tests.test_dedup_tasks import decisions
 
 TEXT = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+SITE = "lemonde.fr"  # one site: compared at `threshold`
 
 
 def _write(index: DedupIndex, batch: str, day: str) -> None:
@@ -61,3 +64,33 @@ def test_an_index_signed_with_other_settings_is_a_users_mistake(settings: Settin
     one_line_error(result, "num_perm 64 instead of 128", "dedup-index")
     # The batch's own segment is written again, not read: rerunning it with new settings is fine.
     DedupIndex(tmp_path / "index", settings.dedup).check([("earlier", dt.date.today().isoformat())])
+
+
+def test_a_match_with_an_earlier_batch_is_checked_exactly(settings: Settings, tmp_path: Path) -> None:
+    """Near the threshold the MinHash estimate errs both ways; across batches as within one, the
+    exact Jaccard of the shingles decides (the index keeps them). Edited copies of a seed, where
+    the estimate alone (no shingles at hand) and the exact decision disagree: one of each kind."""
+    s = settings.dedup
+    words = TEXT.split()
+    wrong = {True: 0, False: 0}  # exact decision is "copy" / "not a copy", the estimate said otherwise
+    for k in range(200):
+        rng, edited = random.Random(k), list(words)
+        for _ in range(rng.randint(5, 10)):
+            edited[rng.randrange(len(edited))] = f"mot{rng.randrange(10**6)}"
+        copy = " ".join(edited)
+        a, b = sign(TEXT, s, True), sign(copy, s, True)
+        assert a is not None and b is not None
+        estimate = Deduplicator(s)  # no store: what the index gave before it kept shingles
+        estimate.check(a, Origin("a", "a.txt"))
+        alone = estimate.check(b, Origin("b", "b.txt")) is not None
+        within = 1 in decisions(tmp_path / f"in-{k}", [[TEXT, copy]], s, SITE)  # one batch: exact checks
+        if alone == within or wrong[within] >= 1:
+            continue
+        wrong[within] += 1
+        across = decisions(tmp_path / f"across-{k}", [[TEXT], [copy]], s, SITE)
+        assert (0 in across) == within, (k, jaccard(a.shingle_set(), b.shingle_set()))
+        if within:
+            assert across[0]["duplicate_of"]["batch"] == "b0" and across[0]["duplicate_of"]["similarity"] >= s.threshold
+        if all(wrong.values()):
+            break
+    assert all(wrong.values()), wrong  # both kinds were met

@@ -196,8 +196,11 @@ def restore(sig: Signature, settings: DedupSettings) -> rensa.RMinHash:
 class Deduplicator:
     """Decides, document by document in input order, kept or a copy of an earlier kept one."""
 
-    def __init__(self, settings: DedupSettings, store: ShingleStore | None = None) -> None:
-        self.settings, self.store = settings, store
+    def __init__(
+        self, settings: DedupSettings, store: ShingleStore | None = None, unknown_differ: bool = False
+    ) -> None:
+        """`unknown_differ`: a page of no known site may be another site's (see `_needed`)."""
+        self.settings, self.store, self.unknown_differ = settings, store, unknown_differ
         self.where: list[int] = []  # per kept document: where the store finds its shingles (-1: nowhere)
         self.lsh = BandIndex(settings.num_perm, settings.num_bands)
         self.exact = HashMultimap()
@@ -230,9 +233,13 @@ class Deduplicator:
 
     def _needed(self, a: str | None, b: str | None) -> float:
         """Syndication is not duplication: a dispatch reprinted by another known site, with its own
-        cuts and framing, needs `cross_site_threshold`; mirrors (near-identical texts) still match."""
+        cuts and framing, needs `cross_site_threshold`; mirrors (near-identical texts) still match.
+        A page of no known site (no site pack, no URL) could be any site's: with `unknown_differ`
+        (delivery) it is taken as another site's, so a reprint is never lost; without (learning,
+        where counting copies once is the safe side) as the same site's."""
         s = self.settings
-        return max(s.threshold, s.cross_site_threshold) if a and b and a != b else s.threshold
+        other = a != b if a and b else self.unknown_differ
+        return max(s.threshold, s.cross_site_threshold) if other else s.threshold
 
     def _exact(self, sig: Signature, cand: int, estimate: float) -> float:
         """The exact similarity when both shingle sets are at hand, else the estimate."""
@@ -248,11 +255,11 @@ class Deduplicator:
             self._keep(sig, origin, digest, where)
         return match
 
-    def add(self, sig: Signature, origin: Origin) -> None:
-        """Index a document as kept whatever it resembles (documents of earlier batches)."""
-        match, digest = self.find(sig, origin.site)
-        if match is None or not match.exact:
-            self._keep(sig, origin, digest, -1)
+    def add(self, sig: Signature, origin: Origin, where: int = -1) -> None:
+        """Index a document as kept whatever it resembles, unless an exact copy is kept already
+        (documents of earlier batches; `where`: how the store finds its shingles)."""
+        if not self.exact.get(np.array([sig.exact], dtype=np.uint64)):
+            self._keep(sig, origin, None, where)
 
     def _keep(self, sig: Signature, origin: Origin, digest: np.ndarray | None, where: int) -> None:
         if digest is None:
