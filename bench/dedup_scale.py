@@ -143,6 +143,11 @@ def shard_docs(path: Path) -> list[Document]:
     return [Document.from_record(jsonl.loads(line)) for line in path.open("rb")]
 
 
+def count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
 def parts(args: argparse.Namespace) -> None:
     run = args.out / "dedup-runs" / f"{args.pages}-on"
     saved = json.loads(run.with_name(run.name + ".json").read_text())
@@ -154,18 +159,24 @@ def parts(args: argparse.Namespace) -> None:
     cpu: dict[str, float] = dict.fromkeys(
         ("sign_delivered", "sign_learning", "learning_copies", "merge", "routing"), 0.0
     )
-    docs = 0
-    for n, path in enumerate(norm):  # NormaliseParagraphs' sidecar, as the task writes it
-        shard = shard_docs(path)
-        docs += len(shard)
+    # The per-document parts (signing, routing) on every `--sample`-th shard, scaled by documents:
+    # at a million documents, parsing every shard's documents again would take longer than they do.
+    docs = sum(count_lines(path) for path in norm)
+    sampled = [n for n in range(len(norm)) if n % args.sample == 0]
+    sampled_docs = enc_docs = 0
+    for n in sampled:  # NormaliseParagraphs' sidecar, as the task writes it
+        shard = shard_docs(norm[n])
+        sampled_docs += len(shard)
         t = time.process_time()
         with SignatureSidecar(tmp / f"{n}.sig", settings, with_shingles=True) as sigs:
             for doc in shard:
                 sigs.add(doc, final_text(doc))
         cpu["sign_delivered"] += time.process_time() - t
-    for n, path in enumerate(enc):  # RepairEncoding's sidecar; the line keys are learning's own
+    for n in sampled:  # RepairEncoding's sidecar; the line keys are learning's own
+        path = enc[n]
         groups = {rec["i"]: rec.get("group") for rec in jsonl.read_jsonl(path.with_suffix(".sig"))}
         shard = shard_docs(path)
+        enc_docs += len(shard)
         keys = [line_keys(doc) if doc.active else None for doc in shard]
         t = time.process_time()
         with SignatureSidecar(tmp / f"{n}.lines.sig", settings, lines=True) as sigs:
@@ -180,21 +191,58 @@ def parts(args: argparse.Namespace) -> None:
     cpu["learning_copies"] = time.process_time() - t
     decisions = [tmp / f"{n}.decisions.jsonl" for n in range(len(norm))]
     t = time.process_time()
-    find_duplicates([p.with_suffix(".sig") for p in norm], decisions, settings, None, "b", "d", lambda *_: None)
+    found = find_duplicates([p.with_suffix(".sig") for p in norm], decisions, settings, None, "b", "d", lambda *_: None)
     cpu["merge"] = time.process_time() - t
-    for n, path in enumerate(norm):
-        shard = shard_docs(path)  # WriteOutputs reads them anyway
+    for n in sampled:
+        shard = shard_docs(norm[n])  # WriteOutputs reads them anyway
         t = time.process_time()
         copies = read_decisions(decisions[n])
         for i, doc in enumerate(shard):
             apply_decision(doc, copies.get(i), settings)
         cpu["routing"] += time.process_time() - t
+    scale = docs / sampled_docs  # the encoding and normalise shards hold the same documents
+    for part in ("sign_delivered", "sign_learning", "routing"):
+        cpu[part] *= scale
     total = sum(cpu.values())
-    result = {"pages": args.pages, "documents": docs, "run_cpu_s": saved["cpu_s"],
+    result = {"pages": args.pages, "documents": docs, "sampled_shards": f"{len(sampled)} of {len(norm)}",
+              "sampled_documents": sampled_docs, "run_cpu_s": saved["cpu_s"], "copies_found": found["copies"],
               "dedup_cpu_s": round(total, 2), "dedup_share_of_cpu": round(total / saved["cpu_s"], 4),
               "ms_per_doc": {k: round(1000 * v / docs, 4) for k, v in cpu.items()},
               "cpu_s": {k: round(v, 2) for k, v in cpu.items()}}  # fmt: skip
+    assert enc_docs == sampled_docs, (enc_docs, sampled_docs)
     print(json.dumps(result, indent=2))
+
+
+def curve(args: argparse.Namespace) -> None:
+    """The memory curve of a `pipeline` run (sampled every 5 s), each process named by the Luigi
+    task it ran (from the timings), written to `--csv` at most every `--step` seconds (the peak
+    of each step) and summarised: the peak of the whole tree and of each task family."""
+    run = args.out / "dedup-runs" / f"{args.pages}-on"
+    timings = [json.loads(line) for line in run.with_name(run.name + ".timings.jsonl").open()]
+    family = {str(rec["pid"]): rec["family"] for rec in timings if rec.get("event") == "task"}
+    samples = [json.loads(line) for line in run.with_name(run.name + ".memory.jsonl").open()]
+    peaks: dict[str, int] = {}
+    rows: list[list[Any]] = []
+    for sample in samples:
+        named = sorted(((mib, family.get(pid, "CLI (plan, scheduler)")) for pid, mib in sample["pids"].items()),
+                       reverse=True)  # fmt: skip
+        for mib, name in named:
+            peaks[name] = max(peaks.get(name, 0), mib)
+        row = [sample["t"], sample["tree_mib"], *named[0], " ".join(sorted({n for _, n in named}))]
+        if rows and sample["t"] // args.step == rows[-1][0] // args.step:
+            if row[1] > rows[-1][1]:
+                rows[-1] = row  # a step keeps its peak
+        else:
+            rows.append(row)
+    if args.csv:
+        with args.csv.open("w", encoding="utf-8") as f:
+            f.write("seconds,tree_mib,largest_process_mib,largest_process_task,running\n")
+            f.writelines(",".join(map(str, row)) + "\n" for row in rows)
+    saved = run.with_name(run.name + ".json")
+    summary = {"samples": len(samples), "peak_tree_mib": max(s["tree_mib"] for s in samples),
+               "peak_by_task_mib": dict(sorted(peaks.items(), key=lambda kv: -kv[1])),
+               "run": json.loads(saved.read_text()) if saved.exists() else None}  # fmt: skip
+    print(json.dumps(summary, indent=2))
 
 
 def synthetic(rng: random.Random, vocab: list[str]) -> str:
@@ -249,12 +297,18 @@ def main() -> None:
     p.set_defaults(func=pipeline)
     q = sub.add_parser("parts")
     q.add_argument("--pages", type=int, default=100000)
+    q.add_argument("--sample", type=int, default=1, help="signing and routing on every N-th shard, scaled")
     q.set_defaults(func=parts)
+    c = sub.add_parser("curve")
+    c.add_argument("--pages", type=int, default=100000)
+    c.add_argument("--step", type=float, default=30.0, help="seconds per row of the CSV (the peak of each)")
+    c.add_argument("--csv", type=Path, help="write the curve here (e.g. bench/dedup_memory_1m.csv)")
+    c.set_defaults(func=curve)
     m = sub.add_parser("merge")
     m.add_argument("--docs", type=int, default=1000000)
     m.add_argument("--every", type=int, default=100000)
     m.set_defaults(func=merge)
-    for r in (p, q, m):
+    for r in (p, q, c, m):
         r.add_argument("--seed", type=int, default=0)
         r.add_argument("--out", type=Path, default=corpora.OUT)
     args = ap.parse_args()

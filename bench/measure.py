@@ -61,6 +61,8 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         start = last = time.perf_counter()
+        if self.curve:
+            self.curve.parent.mkdir(parents=True, exist_ok=True)
         log = self.curve.open("a", encoding="utf-8") if self.curve else None
         while not self.stopped.is_set():
             sizes = self.sample()
