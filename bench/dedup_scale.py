@@ -1,13 +1,18 @@
 """What duplicate handling costs at scale: run time share and memory.
 
     .venv/bin/python bench/dedup_scale.py pipeline --pages 100000     # whole runs, dedup on vs off
+    .venv/bin/python bench/dedup_scale.py parts --pages 100000        # CPU of each dedup part of the "on" run
+    .venv/bin/python bench/dedup_scale.py curve --pages 100000 --csv F  # its memory curve, by task
     .venv/bin/python bench/dedup_scale.py merge --docs 1000000        # the merge alone: memory curve
 
+At a million pages: `pipeline --pages 1000000 --only on --workers 2` (the "off" run would double
+an hour of CPU; `parts` gives the share from the "on" run alone), then `parts --sample 10`.
+
 `pipeline`: the benchmark corpus (`corpus.py`, `--pages` pages) plus a planted copy of every tenth
-page (a counter line added), cleaned twice by the real CLI with one worker: with the default
-`[dedup]` settings and with `enabled = false, learn_once = false`. Duplicate handling's share of
-the run = (wall on - wall off) / wall on; also the seconds of the FindDuplicates task itself and
-the peak memory (largest single process, and the process tree).
+page (a counter line added), cleaned twice by the real CLI (`--workers`, 1): with the default
+`[dedup]` settings and with `enabled = false, learn_once = false` (`--only on`: the first only).
+Duplicate handling's share of the run = (wall on - wall off) / wall on; also the seconds of the
+FindDuplicates task itself and the peak memory (largest single process, and the process tree).
 
 `parts`: the CPU seconds of each part of duplicate handling, re-run in this process on the work
 files of the `pipeline` run with dedup on (same `--pages`): signing the delivered texts (the
@@ -16,6 +21,12 @@ finding and taking back learning's copies, the FindDuplicates merge, routing the
 sum over that run's CPU seconds is the share; steadier on a busy machine than the difference of
 two whole runs (which another helper's job can swing by 10 %). Not counted: Luigi's scheduling of
 the one FindDuplicates task, and writing the `*.sig` files to disk (the page cache absorbs them).
+
+`--sample N`: the per-document parts (signing, routing) on every N-th shard only, scaled by
+documents; the merge and learning's copies always run on the whole batch (they grow with it).
+
+`curve`: the `pipeline` run's resident memory, sampled every 5 s by process, each process named by
+the Luigi task it ran; `--csv` writes it (the peak of every `--step` seconds).
 
 `merge`: the FindDuplicates work alone, in this process: `--docs` synthetic articles (10 % of them
 planted near copies) signed and decided in input order, with the resident memory sampled every
@@ -207,6 +218,7 @@ def parts(args: argparse.Namespace) -> None:
     result = {"pages": args.pages, "documents": docs, "sampled_shards": f"{len(sampled)} of {len(norm)}",
               "sampled_documents": sampled_docs, "run_cpu_s": saved["cpu_s"], "copies_found": found["copies"],
               "dedup_cpu_s": round(total, 2), "dedup_share_of_cpu": round(total / saved["cpu_s"], 4),
+              "peak_rss_mib_of_this_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
               "ms_per_doc": {k: round(1000 * v / docs, 4) for k, v in cpu.items()},
               "cpu_s": {k: round(v, 2) for k, v in cpu.items()}}  # fmt: skip
     assert enc_docs == sampled_docs, (enc_docs, sampled_docs)
