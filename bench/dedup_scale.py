@@ -257,6 +257,74 @@ def curve(args: argparse.Namespace) -> None:
     print(json.dumps(summary, indent=2))
 
 
+def site_of(name: str) -> str | None:
+    """The site a corpus page was made from (`000123_015_vov_....txt`: vov), as a site pack would
+    name it; pages made from pages of no known site (`000123_<hash>.txt`) have none."""
+    parts = name.removeprefix("copy-").split("_")
+    return parts[2] if len(parts) > 3 else None
+
+
+def growing(args: argparse.Namespace) -> None:
+    """The parts of duplicate handling that grow with the batch, at `--pages` pages + planted
+    copies (bench corpus, in the run's order, shards of 2,000): learning's copies and the
+    FindDuplicates merge, each in a fresh process (`--phase`) for its own CPU seconds and memory.
+    The signatures are made from the pages' text as it is, not cleaned (cleaning a million pages
+    is the hour of CPU this skips): same lengths and the same near copies, a little more chrome."""
+    settings = load_settings().dedup
+    folder = args.out / f"growing-{args.pages}"
+    if args.phase == "all":
+        sign_corpus(args, folder, settings)
+        results = {}
+        for phase in ("learn", "merge"):
+            cmd = [PY, __file__, "growing", "--phase", phase, "--pages", str(args.pages), "--out", str(args.out)]
+            results[phase] = json.loads(measure.run(cmd, cwd=BENCH.parent).stdout)
+        print(json.dumps(results, indent=2))
+        return
+    paths = sorted(folder.glob(f"*.{'lines' if args.phase == 'learn' else 'text'}.sig"))
+    proc, curve = psutil.Process(), []
+    t = time.process_time()
+
+    def progress(n: int, shards: int, _: str) -> None:
+        if n % 50 == 0 or n == shards:
+            curve.append({"shard": n, "rss_mib": round(proc.memory_info().rss / MIB)})
+
+    if args.phase == "learn":  # every group counted: each copy is taken back
+        copies = learning_copies(paths, settings, [{"all"}] * len(paths), progress)
+        found = sum(len(c) for c in copies.values())
+    else:
+        decisions = [p.with_suffix(".decisions.jsonl") for p in paths]
+        found = find_duplicates(paths, decisions, settings, None, "b", "d", progress)["copies"]
+    cpu = time.process_time() - t
+    docs = sum(count_lines(p) for p in paths)
+    print(json.dumps({"phase": args.phase, "signed_documents": docs, "copies": found, "cpu_s": round(cpu, 1),
+                      "ms_per_doc": round(1000 * cpu / docs, 4),
+                      "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      "curve_every_50_shards": curve}))  # fmt: skip
+
+
+def sign_corpus(args: argparse.Namespace, folder: Path, settings: Any) -> None:
+    """The two sidecars of every shard (2,000 pages), once; made in a .tmp folder, then renamed."""
+    if folder.exists():
+        return
+    built = corpora.build_txt(args.pages, args.seed, None, args.out)
+    copies, _ = planted_copies(built, args.out, 10)
+    files = [built.path / n for n in sorted(os.listdir(built.path))] + [copies / n for n in sorted(os.listdir(copies))]
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for shard in range(0, len(files), 2000):
+        n = shard // 2000
+        with SignatureSidecar(tmp / f"{n:05d}.text.sig", settings, with_shingles=True) as text, \
+                SignatureSidecar(tmp / f"{n:05d}.lines.sig", settings, lines=True) as lines:  # fmt: skip
+            for path in files[shard : shard + 2000]:
+                page = path.read_bytes().decode("utf-8", "replace")
+                doc = Document(path.name, path.name, path.name, page.splitlines(), site=site_of(path.name))
+                text.add(doc, page)
+                lines.add(doc, group="all")
+        print(f"signed {min(shard + 2000, len(files))} of {len(files)}", file=sys.stderr, flush=True)
+    tmp.rename(folder)
+
+
 def synthetic(rng: random.Random, vocab: list[str]) -> str:
     return "\n".join(" ".join(rng.choices(vocab, k=rng.randint(30, 70))) + "." for _ in range(rng.randint(3, 8)))
 
@@ -316,11 +384,15 @@ def main() -> None:
     c.add_argument("--step", type=float, default=30.0, help="seconds per row of the CSV (the peak of each)")
     c.add_argument("--csv", type=Path, help="write the curve here (e.g. bench/dedup_memory_1m.csv)")
     c.set_defaults(func=curve)
+    g = sub.add_parser("growing")
+    g.add_argument("--pages", type=int, default=1000000)
+    g.add_argument("--phase", choices=("all", "learn", "merge"), default="all")
+    g.set_defaults(func=growing)
     m = sub.add_parser("merge")
     m.add_argument("--docs", type=int, default=1000000)
     m.add_argument("--every", type=int, default=100000)
     m.set_defaults(func=merge)
-    for r in (p, q, c, m):
+    for r in (p, q, c, g, m):
         r.add_argument("--seed", type=int, default=0)
         r.add_argument("--out", type=Path, default=corpora.OUT)
     args = ap.parse_args()
