@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -83,7 +84,10 @@ def learning_copies(signatures: list[Path], settings: DedupSettings, taken: list
     copies: dict[int, dict[int, str]] = {}
     for shard, path in enumerate(signatures):
         for rec in jsonl.read_jsonl(path):
-            match = dedup.check(Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"]))
+            # Learning asks only whether a document is a copy: a kept one needs no id or source
+            # (at a million documents they were a third of its memory), one string per site.
+            origin = Origin("", "", site=sys.intern(rec["site"]) if rec["site"] else None)
+            match = dedup.check(Signature.from_record(rec), origin)
             if match is not None and rec.get("group") in taken[shard]:
                 copies.setdefault(shard, {})[rec["i"]] = rec["group"]
         progress(shard + 1, len(signatures), f"learning: copies, shard {shard + 1}")
@@ -118,7 +122,8 @@ def find_duplicates(signatures: list[Path], decisions: list[Path], settings: Ded
         for n in range(len(signatures)):
             found = []
             for where, rec in store.records(n):
-                sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=rec["site"])
+                site = sys.intern(rec["site"]) if rec["site"] else None  # one string per site, not per document
+                sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=site)
                 match = dedup.check(sig, me, where)
                 if match is not None:
                     found.append(decision_record(rec["i"], rec["id"], match))
