@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from pipeline.dedup_index import DedupIndex
+from pipeline.layout import SUCCESS, DailyLayout
 from pipeline.settings import Settings
 from pipeline.stages.dedup import Deduplicator, Origin, jaccard, sign
 from tests.conftest import SEEDS, run_cli
@@ -57,8 +58,8 @@ def test_an_index_signed_with_other_settings_is_a_users_mistake(settings: Settin
     assert not out.exists(), line  # told before anything was written
     day = dt.date.today() - dt.timedelta(days=1)
     shutil.copytree(SEEDS, tmp_path / "in" / f"{day:%Y/%m/%d}")
-    (tmp_path / "in" / f"{day:%Y/%m/%d}" / "_SUCCESS").touch()  # the day is closed: it would run
-    daily = DedupIndex(tmp_path / "daily" / "_dedup", other.settings)
+    (tmp_path / "in" / f"{day:%Y/%m/%d}" / SUCCESS).touch()  # the day is closed: it would run
+    daily = DedupIndex(DailyLayout(tmp_path / "daily").dedup_index, other.settings)
     _write(daily, (day - dt.timedelta(days=1)).isoformat(), (day - dt.timedelta(days=1)).isoformat())
     result = run_cli("daily", "--input-root", str(tmp_path / "in"), "--output-root", str(tmp_path / "daily"))
     one_line_error(result, "num_perm 64 instead of 128", "dedup-index")

@@ -29,7 +29,7 @@ def decisions(tmp: Path, batches: list[list[str]], settings: DedupSettings, site
     """The last batch's decisions, the batches run one after the other over one index."""
     index = DedupIndex(tmp / "index", settings)
     for n, texts in enumerate(batches):
-        sig, out = sidecar(tmp / f"b{n}.sig", texts, settings, site), tmp / f"b{n}.decisions.jsonl"
+        sig, out = sidecar(tmp / f"b{n}.sig", texts, settings, site), tmp / f"b{n}.out"  # names: not a layout's
         find_duplicates([sig], [out], settings, index, f"b{n}", f"2024-05-0{n + 1}", lambda *_: None)
     return read_decisions(out)
 
