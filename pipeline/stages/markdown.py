@@ -45,6 +45,9 @@ CODE = "layout.markdown.code"
 OPTIONS = "layout.markdown.options"
 SCRIPT = "layout.markdown.script"
 _QUOTE_MARK = re.compile(r"^ {0,3}(?:> ?)+")
+# A heading whose marks a no-break space follows: detection counts it (`\s`), the normaliser delivers
+# it with a plain space, so the parser reads it as a heading too (cleaning the clean text agrees).
+_NBSP_HEADING = re.compile(r"^( {0,3}#{1,6})\u00a0", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +167,7 @@ def join_broken_lines(lines: Sequence[str], width: int) -> tuple[list[str], list
 
 def _parse(w: Walk, lines: Sequence[str], offset: int, depth: int) -> None:
     """Parse `lines` (the walk's lines from `offset` on) and visit the tokens, maps made absolute."""
-    for token in parser().parse("\n".join(lines)):
+    for token in parser().parse(_NBSP_HEADING.sub(r"\1 ", "\n".join(lines))):
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
         if token.type == "code_block" and token.map and depth < _MAX_DEPTH:
