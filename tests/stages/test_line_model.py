@@ -196,45 +196,43 @@ def test_furniture_words_of_every_language_are_one_lexical_cue() -> None:
     assert lex("Der Gemeinderat hat am Montag den Haushalt beschlossen.") == ["lex0"]
 
 
+@dataclasses.dataclass
+class Stub:
+    """A line as the model reads it, without features (the neighbour cues need none)."""
+
+    key: str
+    cls: str
+    rule: str | None = None
+
+    @property
+    def feats(self) -> object:
+        return None
+
+
 def test_a_neighbour_removed_by_a_rule_is_known_by_its_pack() -> None:
-    @dataclasses.dataclass
-    class L:
-        key: str
-        cls: str
-        rule: str | None = None
-
-        @property
-        def feats(self) -> object:
-            return None
-
     assert line_model._neighbour(None) == "none"
-    assert line_model._neighbour(L("x", "good")) == "good"
-    assert line_model._neighbour(L("x", "short", "generic.meta.date-line-intl")) == "rule:meta"
-    assert line_model._neighbour(L("x", "short", "generic.comments.comment-widget")) == "rule:comments"
+    assert line_model._neighbour(Stub("x", "good")) == "good"
+    assert line_model._neighbour(Stub("x", "short", "generic.meta.date-line-intl")) == "rule:meta"
+    assert line_model._neighbour(Stub("x", "short", "generic.comments.comment-widget")) == "rule:comments"
     # site and learned rules, and packs that say nothing about their neighbours, are one kind
-    assert line_model._neighbour(L("x", "short", "site.lemonde.menu")) == "rule"
-    assert line_model._neighbour(L("x", "short", "learned.example.1a2b")) == "rule"
-    assert line_model._neighbour(L("x", "short", "generic.context.isolated-short")) == "rule"
+    assert line_model._neighbour(Stub("x", "short", "site.lemonde.menu")) == "rule"
+    assert line_model._neighbour(Stub("x", "short", "learned.example.1a2b")) == "rule"
+    assert line_model._neighbour(Stub("x", "short", "generic.context.isolated-short")) == "rule"
 
 
 def test_lines_after_a_comment_widget_are_known_as_the_thread() -> None:
-    @dataclasses.dataclass
-    class L:
-        key: str
-        cls: str
-        rule: str | None = None
-
-        @property
-        def feats(self) -> object:
-            return None
-
-    lines = [L("a", "good"), L("b", "good"), L("c", "short", "generic.comments.comment-widget"), L("d", "good")]
+    lines = [
+        Stub("a", "good"),
+        Stub("b", "good"),
+        Stub("c", "short", "generic.comments.comment-widget"),
+        Stub("d", "good"),
+    ]
     visible = [0, 1, 2, 3]
     assert line_model._thread_start(lines, visible, (0, 3)) == 2
     lines[2].rule = "generic.share.share-intl"
     assert line_model._thread_start(lines, visible, (0, 3)) == 4  # none: no line is in a thread
     # a comment counter above the article (a teaser's "12 comments") does not open a thread
-    lines[0] = L("a", "short", "generic.comments.comment-count")
+    lines[0] = Stub("a", "short", "generic.comments.comment-count")
     assert line_model._thread_start(lines, visible, (1, 3)) == 4
 
 
