@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,16 @@ def free_port() -> int:
 
 def luigi_env(config: Path = LUIGI_CFG) -> dict[str, str]:
     return dict(os.environ, LUIGI_CONFIG_PATH=str(config))
+
+
+def eager_worker_cfg(path: Path, log_level: str = "WARNING") -> Path:
+    """configs/luigi.cfg with idle workers asking for work every 0.1 s, without Luigi's random
+    extra wait of up to 5 s: after luigid is unpaused, every waiting process takes a task at once."""
+    text = LUIGI_CFG.read_text()
+    assert "log_level = WARNING" in text and "[worker]\n" in text
+    text = text.replace("log_level = WARNING", f"log_level = {log_level}")
+    path.write_text(text.replace("[worker]\n", "[worker]\nwait_interval = 0.1\nwait_jitter = 0\n", 1))
+    return path
 
 
 def pipeline(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -106,6 +116,33 @@ class Luigid:
         query = urllib.parse.urlencode({"data": json.dumps(data)})
         with urllib.request.urlopen(f"{self.url}api/{method}?{query}", timeout=10) as r:
             return json.loads(r.read())["response"]
+
+    def start_together(self, start: Callable[[int], subprocess.Popen[Any]], n: int = 2) -> list[subprocess.Popen[Any]]:
+        """Start `n` worker processes (`start(i)`) that take their first task together: luigid is
+        paused (Luigi's own pause, as the web UI's button) until each has registered its tasks.
+        Without it a process slowed by load may find the batch done before it asks for work."""
+        self.api("pause")
+        procs: list[subprocess.Popen[Any]] = []
+        try:
+            procs = [start(i) for i in range(n)]
+            self._wait_for_workers(n)
+        except BaseException:
+            for p in procs:
+                p.kill()
+            raise
+        finally:
+            self.api("unpause")
+        return procs
+
+    def _wait_for_workers(self, n: int, timeout: float = 100) -> None:
+        """Until `n` workers are stakeholders of pending tasks; shorter than a worker's keep-alive
+        (120 s idle), so none gives up while it waits."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if sum(w["num_pending"] > 0 for w in self.api("worker_list")) >= n:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{n} workers did not register with luigid in {timeout:.0f} s")
 
     def tasks(self, output_dir: Path | str, status: str = "") -> dict[str, dict[str, Any]]:
         """task_list for one batch (its output folder), any status unless one is given."""

@@ -23,9 +23,9 @@ from pipeline.locking import BatchLock
 from tests.conftest import ROOT, SEEDS, tree_digest
 from tests.integration.luigid import (
     FAMILIES,
-    LUIGI_CFG,
     SHARD_FAMILIES,
     Luigid,
+    eager_worker_cfg,
     luigi_env,
     pipeline,
     running_luigid,
@@ -96,17 +96,16 @@ def test_two_processes_share_one_batch(luigid: Luigid, corpus: tuple[Path, Path]
     """The same command in two processes at once: each runs shards, none twice, the output is the local one."""
     inputs, config = corpus
     out = tmp_path / "out"
-    worker_cfg = tmp_path / "luigi-info.cfg"  # configs/luigi.cfg with Luigi's INFO lines, to count task runs
-    text = LUIGI_CFG.read_text()
-    assert "log_level = WARNING" in text
-    worker_cfg.write_text(text.replace("log_level = WARNING", "log_level = INFO"))
+    worker_cfg = eager_worker_cfg(tmp_path / "luigi-info.cfg", "INFO")  # INFO lines: to count task runs
     cmd = [sys.executable, "-m", "pipeline", "run", "--input", str(inputs), "--output", str(out),
            "--config", str(config), "--scheduler-url", luigid.url]  # fmt: skip
-    procs, logs = [], []
-    for n in range(2):
-        logs.append((tmp_path / f"worker{n}.out", tmp_path / f"worker{n}.err"))
+    logs = [(tmp_path / f"worker{n}.out", tmp_path / f"worker{n}.err") for n in range(2)]
+
+    def start(n: int) -> subprocess.Popen[bytes]:
         with open(logs[n][0], "w") as so, open(logs[n][1], "w") as se:
-            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=luigi_env(worker_cfg), stdout=so, stderr=se))
+            return subprocess.Popen(cmd, cwd=ROOT, env=luigi_env(worker_cfg), stdout=so, stderr=se)
+
+    procs = luigid.start_together(start)  # neither starts work before both are there
     try:
         codes = [p.wait(timeout=240) for p in procs]
     finally:
@@ -177,8 +176,9 @@ def test_two_processes_both_run_shards_of_a_300_file_batch_with_default_settings
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pipeline", "run", "--input", str(inputs), "--output", str(out),
            "--scheduler-url", luigid.url]  # fmt: skip
-    procs = [subprocess.Popen(cmd, cwd=ROOT, env=luigi_env(LUIGI_CFG), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    env = luigi_env(eager_worker_cfg(tmp_path / "luigi.cfg"))
+    procs = luigid.start_together(lambda _: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                                             stderr=subprocess.PIPE, text=True))  # fmt: skip
     try:
         results = [p.communicate(timeout=300) for p in procs]
     finally:
