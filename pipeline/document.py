@@ -85,6 +85,9 @@ class Document:
     # [first, last] input lines of each line rebuilt from several (stages/layout.py); the first
     # is also its entry in `line_numbers`, so the pairs survive any later filtering of lines.
     spans: list[list[int]] = field(default_factory=list)
+    # [first input line, offsets...] of each line unwrapped from wrapped text: where its input lines
+    # were joined with a space (the chrome stage may judge such a line as the lines it came from).
+    joins: list[list[int]] = field(default_factory=list)
     # Per site pack, how many of its markers the lines hold: counted by the encoding task while
     # learning, used once by the chrome stage (cleared there), never written to outputs.
     site_markers: dict[str, int] | None = None

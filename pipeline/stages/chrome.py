@@ -58,6 +58,7 @@ class Line:
     saved: bool = False  # one of them tried
     slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
     exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
+    pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
 
     @property
     def kept(self) -> bool:
@@ -155,6 +156,8 @@ def _clean_once(
     whether, with the line model on, the pass dropped a line or the model kept one from a context
     drop, and the kept lines (`carried` into the next run: what the text alone decides is kept)."""
     lines = [_line(t, settings) for t in doc.lines] if carried is None else [_again(line) for line in carried]
+    if carried is None and doc.joins:
+        _set_pieces(lines, doc)
     keys = [line.key for line in lines]
     doc.site, scores = site_evidence(doc, ruleset, keys)
     doc.site_markers = None  # they describe these lines only: some are dropped below
@@ -196,6 +199,14 @@ def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list
 def _line(text: str, settings: ChromeSettings) -> Line:
     feats = LineFeatures.of(text)
     return Line(text, line_key(text) if feats.chars else "", feats, _class(feats, settings))
+
+
+def _set_pieces(lines: list[Line], doc: Document) -> None:
+    joins = {j[0]: j[1:] for j in doc.joins}
+    for n, line in zip(doc.line_numbers, lines, strict=True):
+        if n in joins:
+            cuts = [0, *joins[n], len(line.text)]
+            line.pieces = tuple(line.text[a:b].strip() for a, b in itertools.pairwise(cuts))
 
 
 def _again(line: Line) -> Line:
@@ -301,8 +312,8 @@ def _take_block(
             continue
         if line.rule is not None or claimed(j):
             break
-        if _headline_like(line, settings):
-            _drop(line, rule.id, reason + " (headline)")
+        if (shape := "headline" if _headline_like(line, settings) else _joined_headlines(line, settings)) is not None:
+            _drop(line, rule.id, f"{reason} ({shape})")
             headlines, end = headlines + 1, j
             continue
         if headlines and line.feats.dateline:
@@ -322,6 +333,20 @@ def _headline_like(line: Line, settings: ChromeSettings) -> bool:
     if line.cls == "short":
         return True
     return line.text.rstrip().endswith(QUESTION_ENDS) and line.feats.words <= 20
+
+
+def _joined_headlines(line: Line, settings: ChromeSettings) -> str | None:
+    """Wrapped text: headlines one a line, each within a word of the width, are joined as one
+    paragraph (both readings wrap to the same lines). Each input line starts like a headline,
+    and none holds a sentence end, which a prose paragraph of several lines hardly lacks."""
+    if len(line.pieces) < 2 or _SENTENCE_END.search(line.text):
+        return None
+    starts = [p.lstrip("\"'“«(")[:1] for p in line.pieces]
+    if all(s.isupper() or s.isdigit() for s in starts) and all(
+        0 < len(p.split()) <= settings.headline_max_words for p in line.pieces
+    ):
+        return f"{len(line.pieces)} headlines joined by unwrapping"
+    return None
 
 
 # Pass 2 ------------------------------------------------------------------------------------

@@ -196,6 +196,7 @@ def normalise_layout(doc: Document, settings: LayoutSettings) -> Document:
     doc.lines = [b.text for b in blocks]
     doc.line_numbers = [b.first for b in blocks]
     doc.spans = [[b.first, b.last] for b in blocks if b.last > b.first]
+    doc.joins = [[b.first, *b.joins] for b in blocks if b.joins]
     reason = f"{layout.reason}; {before} lines -> {len(blocks)} paragraphs"
     doc.events.append(AuditEvent(STAGE, "unwrap", f"layout.{layout.kind}", reason))
     return doc

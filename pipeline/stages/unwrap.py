@@ -44,11 +44,13 @@ def dateline(line: str) -> bool:
 
 @dataclass
 class Block:
-    """A reconstructed line: its text and the 1-based input lines it came from."""
+    """A reconstructed line: its text, the 1-based input lines it came from, and where in the text
+    one input line was joined to the next with a space (offsets of those spaces)."""
 
     text: str
     first: int
     last: int
+    joins: tuple[int, ...] = ()
 
 
 def could_break(line: str, width: int) -> bool:
@@ -167,6 +169,7 @@ class Paragraph:
         self.first = self.last = number
         self.prev = line
         self.item = marker_width(line) > 0
+        self.joins: list[int] = []
         self.cont = indent(line) + marker_width(line)  # deepest indent a continuation may have
 
     def takes(self, line: str, after: str, width: int, guess: bool, short: bool) -> bool:
@@ -183,13 +186,15 @@ class Paragraph:
 
     def add(self, line: str, number: int, width: int) -> None:
         tight = hyphen_break(self.prev, line) or word_break(self.prev, line, width)
+        if not tight:
+            self.joins.append(len(self.text))
         self.text += ("" if tight else " ") + line.strip()
         if self.first == self.last:
             self.cont = indent(line)  # an indented first line: the rest sit at this indent
         self.prev, self.last = line, number
 
     def block(self) -> Block:
-        return Block(self.text, self.first, self.last)
+        return Block(self.text, self.first, self.last, tuple(self.joins))
 
 
 def unwrap(lines: list[str], numbers: list[int], width: int) -> list[Block]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.core import Context
+import textwrap
+
+from pipeline.core import Context, clean_document
 from pipeline.document import Document
 from pipeline.stages.chrome import remove_chrome
 
@@ -164,3 +166,28 @@ def test_the_line_model_alone_never_leaves_a_page_a_few_words(ctx: Context) -> N
 def test_the_line_model_alone_never_erases_every_sentence(ctx: Context) -> None:
     rules = model_decisions(ctx, {"Menu": 0.01, P1: 0.01, "Contact": 0.01})
     assert rules == {"Menu": "line-model", P1: None, "Contact": "line-model"}
+
+
+def test_headlines_joined_by_unwrapping_go_with_their_read_also_block(ctx: Context) -> None:
+    # Wrapped at 60 columns without blank lines, each headline ends within a word of the width, so
+    # unwrapping joins them into one paragraph; judged by its input lines, it is still headlines.
+    headlines = ["Le maire de Lyon annonce un plan pour les pistes cyclables",
+                 "Grenoble teste la gratuité des transports pour les lycéens",
+                 "Marseille ouvre trois écoles dans les quartiers nord"]  # fmt: skip
+    wrapped = [*textwrap.wrap(P1, 60), *textwrap.wrap(P2, 60), "Lire aussi :", *headlines, *textwrap.wrap(P3, 60)]
+    doc = clean_document(Document(id="w", source="w.txt", file="w.txt"), "\n".join(wrapped), ctx)
+    assert doc.metadata["layout"] == "wrapped" and doc.lines == [P1, P2, P3]
+    (event,) = [e for e in doc.events if e.text == " ".join(headlines)]
+    assert event.rule == "generic.related.read-also" and "(3 headlines joined by unwrapping)" in event.reason
+
+
+def test_a_long_paragraph_after_a_read_also_block_is_not_taken_for_joined_headlines(ctx: Context) -> None:
+    # Too long for a headline and without a sentence end, as the joined headlines; but its wrapped
+    # lines go on in lower case, as prose does.
+    prose = ("Selon la préfecture, la circulation restera difficile dans le centre jusqu'à la fin des "
+             "travaux de voirie prévue pour le mois de novembre si la météo le permet et si les "
+             "entreprises tiennent leurs délais")  # fmt: skip
+    wrapped = [*textwrap.wrap(P1, 60), "Lire aussi :", "Le maire de Lyon annonce sa candidature",
+               *textwrap.wrap(prose, 60), *textwrap.wrap(P2, 60), *textwrap.wrap(P3, 60)]  # fmt: skip
+    doc = clean_document(Document(id="p", source="p.txt", file="p.txt"), "\n".join(wrapped), ctx)
+    assert len(doc.joins) == 4 and prose in doc.lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -60,6 +61,16 @@ def test_unwrap_with_and_without_blank_lines_keeps_line_ranges() -> None:
         assert doc.line_numbers[:2] == [1, 1 + step]
         assert doc.spans[0] == [1 + step, 1 + step + p1_lines - 1]
         assert doc.events[-1].rule == "layout.wrapped"
+
+
+def test_unwrapping_records_where_input_lines_were_joined() -> None:
+    doc = doc_of(wrapped(["Accueil", P1, P2], 72))
+    normalise_layout(doc, S)
+    joins = {j[0]: j[1:] for j in doc.joins}
+    for text, first in zip(doc.lines[1:], doc.line_numbers[1:], strict=True):
+        cuts = [0, *joins[first], len(text)]
+        assert [text[a:b].strip() for a, b in itertools.pairwise(cuts)] == textwrap.wrap(text, 72)
+    assert doc.line_numbers[0] not in joins  # one input line: nothing joined
 
 
 def test_short_chrome_lines_stay_lines_of_their_own() -> None:
