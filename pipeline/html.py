@@ -5,17 +5,20 @@ expands external entities; the page is never loaded from a URL here, only from t
 
 A second opinion (balanced mode only, `html_recall_check`): trafilatura's balanced mode compares
 its own extraction with readability's and justext's and takes theirs when it is more than twice as
-long. On real pages that swap mostly brings the page's teasers, menus and comments back. Its recall
-mode skips the comparison when its own extraction is long enough. So the page is also extracted
-in recall mode, and when that text is at most half the balanced one but long enough to be an
-article, it is taken: the balanced text held another extractor's page-wide text. A recall text
-that is longer is never taken (recall mode keeps more chrome than balanced mode). On the train and
-dev pages the two texts are either within 5 % of each other or the recall one is at most 35 %.
+long. On real pages that swap sometimes brings the page's teasers, menus and comments back, and
+sometimes it is what rescues the article. So the page is also extracted in recall mode (which
+skips the comparison when its own text is long enough). When the two texts share less than half
+of their wording, neither is trusted alone: a third run, in precision mode, decides. The recall
+text is taken only when the precision text agrees with it (most of each in the other) and not
+with the balanced one: two of trafilatura's three modes against the third. Otherwise the balanced
+text stands, so an extraction is never replaced by a text it barely overlaps on one run's word.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from typing import Any
 
 from pipeline.document import AuditEvent
@@ -23,12 +26,13 @@ from pipeline.settings import InputSettings
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
-RECALL_MIN_CHARS = 500  # a recall text shorter than this is no article: the fallback was right
-RECALL_MAX_SHARE = 0.5  # ...taken when at most half the balanced text: the swap takes a text twice as long
+DISAGREE_BELOW = 0.5  # texts sharing less than this (see `overlap`) disagree: trafilatura's own factor 2
+AGREE_FROM = 0.8  # texts sharing at least this agree: most of each is in the other
+_WORD = re.compile(r"\w+")
 
 
 def parse(html: str) -> Any:
-    """The page as trafilatura's lxml tree (None if it is no HTML); each run copies it, so one parse serves two."""
+    """The page as trafilatura's lxml tree (None if it is no HTML); each run copies it, so one parse serves several."""
     import trafilatura  # slow to import (~0.15-0.3 s, measured with -X importtime): only runs with HTML input pay it
 
     try:
@@ -37,13 +41,14 @@ def parse(html: str) -> Any:
         return None
 
 
-def trafilatura_text(page: Any, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
+def trafilatura_text(page: Any, settings: InputSettings, mode: str = "", metadata: bool = True) -> dict[str, Any]:
     """One trafilatura run on `page` (the HTML, or its tree from `parse`) with the configured options
-    (`recall`: in recall mode): text and title."""
+    (`mode` "recall" or "precision" overrides the configured one): text and title."""
     import trafilatura
 
     if page is None:
         return {"text": "", "title": None}
+    precision = mode == "precision" or (settings.html_favor_precision and not mode)
     result = trafilatura.bare_extraction(
         page,
         output_format="python",
@@ -52,8 +57,8 @@ def trafilatura_text(page: Any, settings: InputSettings, recall: bool = False, m
         include_tables=settings.html_include_tables,
         include_images=False,
         include_links=False,
-        favor_precision=settings.html_favor_precision and not recall,
-        favor_recall=settings.html_favor_recall or recall,
+        favor_precision=precision,
+        favor_recall=mode == "recall" or (settings.html_favor_recall and not precision),
         deduplicate=False,
         fast=False,
     )
@@ -61,9 +66,37 @@ def trafilatura_text(page: Any, settings: InputSettings, recall: bool = False, m
     return {"text": data.get("text") or "", "title": data.get("title") or None}
 
 
-def prefer_recall(balanced: str, recall: str) -> bool:
-    """The recall text replaces the balanced one: long enough to be an article, clearly shorter."""
-    return len(recall.strip()) >= RECALL_MIN_CHARS and len(recall) <= RECALL_MAX_SHARE * len(balanced)
+def _grams(text: str) -> Counter[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return Counter(tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3)))
+
+
+def overlap(a: str, b: str) -> float:
+    """How much two texts share: the word 4-grams they have in common, as a share of the larger
+    text's (so a text half as long as the other, wholly inside it, shares 0.5); 0 if either has none."""
+    ga, gb = _grams(a), _grams(b)
+    size = max(sum(ga.values()), sum(gb.values()))
+    return sum((ga & gb).values()) / size if size and ga and gb else 0.0
+
+
+def prefer_recall(balanced: str, recall: str, precision: str) -> bool:
+    """Two modes against one: the precision text agrees with the recall text and not with the balanced one."""
+    return overlap(recall, precision) >= AGREE_FROM and overlap(balanced, precision) < AGREE_FROM
+
+
+def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str, str, str]:
+    """(text, rule, how): the balanced `text`, or the recall text where precision mode sides with it."""
+    try:
+        recall = trafilatura_text(tree, settings, mode="recall", metadata=False)["text"]
+        if overlap(text, recall) >= DISAGREE_BELOW:
+            return text, "input.html.trafilatura", ""
+        precision = trafilatura_text(tree, settings, mode="precision", metadata=False)["text"]
+    except Exception as e:  # a second opinion that fails leaves the first one standing
+        return text, "input.html.trafilatura", f" (the recall-mode check failed: {type(e).__name__})"
+    lengths = f"balanced {len(text)}, recall {len(recall)}, precision {len(precision)} characters"
+    if prefer_recall(text, recall, precision):
+        return recall, "input.html.recall-extraction", f" (recall mode, as precision mode agrees; {lengths})"
+    return text, "input.html.trafilatura", f" (recall mode disagreed, precision mode did not side with it; {lengths})"
 
 
 def extract(html: str, settings: InputSettings) -> tuple[str, str | None, AuditEvent]:
@@ -74,14 +107,7 @@ def extract(html: str, settings: InputSettings) -> tuple[str, str | None, AuditE
     rule, how = "input.html.trafilatura", ""
     balanced = not (settings.html_favor_precision or settings.html_favor_recall)
     if balanced and settings.html_recall_check and text.strip():
-        try:
-            recall = trafilatura_text(tree, settings, recall=True, metadata=False)["text"]
-        except Exception as e:  # a second opinion that fails leaves the first one standing
-            recall, how = "", f" (the recall-mode check failed: {type(e).__name__})"
-        if prefer_recall(text, recall):
-            rule = "input.html.recall-extraction"
-            how = f" (recall mode; the balanced extraction gave {len(text)} characters)"
-            text = recall
+        text, rule, how = _second_opinion(tree, text, settings)
     # A page with no main text is readable, so it is not quarantined: it ends up rejected as empty.
     found = f"{len(text)} characters of main text" if text.strip() else "no main text"
     event = AuditEvent("encoding", "extract", rule, f"{found}{how} in {len(html)} characters of HTML")

@@ -47,47 +47,64 @@ def test_tables_are_left_out_when_the_setting_says_so(ctx: Context) -> None:
     assert ARTICLE[0] in text and "Démolition" not in text
 
 
+ARTICLE_TEXT = "\n".join(ARTICLE * 3)
+MENU = "\n".join(f"Rubrique {n} : les dernières nouvelles de la région" for n in range(60))
+
+
+def test_overlap_is_the_shared_share_of_the_larger_text() -> None:
+    assert html.overlap(ARTICLE_TEXT, ARTICLE_TEXT) == 1.0
+    assert 0.0 < html.overlap(ARTICLE_TEXT, MENU + "\n" + ARTICLE_TEXT) < html.DISAGREE_BELOW
+    assert html.overlap(ARTICLE_TEXT, MENU) == 0.0
+    assert html.overlap("", ARTICLE_TEXT) == html.overlap("Accueil", "Accueil") == 0.0  # no 4 words: nothing shared
+
+
 @pytest.mark.parametrize(
-    ("balanced", "recall", "chosen"),
+    ("balanced", "recall", "precision", "chosen"),
     [
-        (4000, 900, True),  # the balanced run took a fallback's page-wide text
-        (1000, 500, True),  # exactly half
-        (1000, 501, False),  # not clearly shorter
-        (4000, 499, False),  # too short to be an article: the fallback was right
-        (1000, 1500, False),  # recall mode keeps more chrome: a longer recall text is never taken
-        (0, 0, False),
+        (MENU + "\n" + ARTICLE_TEXT, ARTICLE_TEXT, ARTICLE_TEXT, True),  # the balanced run took a page-wide text
+        (MENU, ARTICLE_TEXT, ARTICLE_TEXT + "\nPartager", True),  # two modes against one, even when longer
+        (MENU + "\n" + ARTICLE_TEXT, ARTICLE_TEXT, MENU + "\n" + ARTICLE_TEXT, False),  # precision sides with balanced
+        (MENU + "\n" + ARTICLE_TEXT, ARTICLE_TEXT, MENU, False),  # three different texts: the balanced one stands
+        (MENU, ARTICLE_TEXT, "", False),  # no corroboration
     ],
 )
-def test_prefer_recall(balanced: int, recall: int, chosen: bool) -> None:
-    assert html.prefer_recall("x" * balanced, "y" * recall) is chosen
+def test_prefer_recall_needs_precision_mode_on_its_side(
+    balanced: str, recall: str, precision: str, chosen: bool
+) -> None:
+    assert html.prefer_recall(balanced, recall, precision) is chosen
 
 
-def _fake_runs(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str) -> list[bool]:
-    calls: list[bool] = []
+def _fake_runs(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str, precision: str = "") -> list[str]:
+    calls: list[str] = []
 
-    def fake(page: str, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
-        calls.append(recall)
-        return {"text": texts[recall], "title": "T" if metadata else None}
+    def fake(page: str, settings: InputSettings, mode: str = "", metadata: bool = True) -> dict[str, Any]:
+        calls.append(mode)
+        return {"text": texts[mode], "title": "T" if metadata else None}
 
-    texts = {False: balanced, True: recall}
+    texts = {"": balanced, "recall": recall, "precision": precision}
     monkeypatch.setattr(html, "trafilatura_text", fake)
     return calls
 
 
 def test_the_recall_text_is_chosen_and_audited(monkeypatch: pytest.MonkeyPatch) -> None:
-    article = "\n".join(ARTICLE * 3)
-    calls = _fake_runs(monkeypatch, "\n".join(["Menu item"] * 300 + [article]), article)
+    calls = _fake_runs(monkeypatch, MENU + "\n" + ARTICLE_TEXT, ARTICLE_TEXT, ARTICLE_TEXT)
     text, title, event = html.extract("<html></html>", InputSettings())
-    assert (text, title, calls) == (article, "T", [False, True])
+    assert (text, title, calls) == (ARTICLE_TEXT, "T", ["", "recall", "precision"])
     assert event.rule == "input.html.recall-extraction"
-    assert "recall mode" in event.reason and "balanced extraction gave" in event.reason
+    assert "precision mode agrees" in event.reason and f"recall {len(ARTICLE_TEXT)}" in event.reason
 
 
-def test_the_balanced_text_stays_when_recall_is_not_clearly_shorter(monkeypatch: pytest.MonkeyPatch) -> None:
-    article = "\n".join(ARTICLE * 3)
-    _fake_runs(monkeypatch, article, article + "\nShare this")
+def test_no_third_run_when_balanced_and_recall_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _fake_runs(monkeypatch, ARTICLE_TEXT, ARTICLE_TEXT + "\nPartager cet article")
     text, _, event = html.extract("<html></html>", InputSettings())
-    assert text == article and event.rule == "input.html.trafilatura"
+    assert text == ARTICLE_TEXT and event.rule == "input.html.trafilatura" and calls == ["", "recall"]
+
+
+def test_the_balanced_text_stays_without_corroboration(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_runs(monkeypatch, MENU + "\n" + ARTICLE_TEXT, "Abonnez-vous à notre lettre d'information quotidienne", MENU)
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert text == MENU + "\n" + ARTICLE_TEXT and event.rule == "input.html.trafilatura"
+    assert "did not side with it" in event.reason
 
 
 ONE_RUN = [{"html_recall_check": False}, {"html_favor_precision": True}, {"html_favor_recall": True}]
@@ -98,12 +115,12 @@ def test_one_run_when_the_check_is_off_or_a_mode_is_chosen(monkeypatch: pytest.M
     settings = InputSettings(**changes)
     calls = _fake_runs(monkeypatch, "a\n" * 2000, "b" * 600)
     text, _, event = html.extract("<html></html>", settings)
-    assert calls == [False] and text == "a\n" * 2000 and event.rule == "input.html.trafilatura"
+    assert calls == [""] and text == "a\n" * 2000 and event.rule == "input.html.trafilatura"
 
 
 def test_a_failing_recall_run_leaves_the_balanced_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(page: str, settings: InputSettings, recall: bool = False, metadata: bool = True) -> dict[str, Any]:
-        if recall:
+    def fake(page: str, settings: InputSettings, mode: str = "", metadata: bool = True) -> dict[str, Any]:
+        if mode:
             raise RecursionError("deep tree")
         return {"text": "a\n" * 2000, "title": None}
 
