@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -135,3 +136,77 @@ def test_extraction_is_deterministic_with_the_check_on(ctx: Context) -> None:
     page = _page(f"<aside><ul>{links}</ul></aside>")
     first = [html.extract(page, ctx.settings.input) for _ in range(2)]
     assert first[0][0] == first[1][0] and first[0][2] == first[1][2]
+
+
+# Item 4 of issue 12: what trafilatura keeps of an article's lists, tables and headnotes survives
+# the cleaning. Pages written here, in German (most of the outside benchmark is German).
+DE_INTRO = (
+    "Die Veranstaltungen des Kulturvereins finden im Saal des alten Rathauses statt, der Eintritt ist frei "
+    "und eine Anmeldung ist nicht nötig."
+)
+DE_END = "Der Verein bittet um eine kurze Rückmeldung, wer mit dem Bus aus dem Nachbarort anreisen möchte."
+DATES = ["Montag, 3. März 2025, 19:00 Uhr", "Dienstag, 15. April 2025, 19:30 Uhr", "Freitag, 9. Mai 2025, 20:00 Uhr"]
+INGREDIENTS = ["250 g Butter", "200 g Zucker", "4 Eier", "400 g Mehl", "1 TL Backpulver"]
+PHASES_DE = [("Abriss des Altbaus", "März 2025", "Mai 2025"), ("Rohbau", "Juni 2025", "April 2026")]
+HEADNOTES = [
+    "Eine Kündigung wegen Eigenbedarfs setzt voraus, dass der Vermieter die Person benennt, die einziehen soll.",
+    "Ein bloß vager Wunsch, die Wohnung irgendwann selbst zu nutzen, genügt nicht.",
+]
+
+
+def _de_page(body: str) -> str:
+    head = "<head><title>Kulturverein</title></head>"
+    return f"<html>{head}<body><nav><a href='/'>Startseite</a></nav><article>{body}</article></body></html>"
+
+
+def _de_clean(body: str, ctx: Context) -> tuple[Document, str]:
+    german = dataclasses.replace(ctx, settings=ctx.settings.with_languages("de"))
+    doc = _clean(_de_page(body), german)
+    return doc, final_text(doc)
+
+
+def _items(tag: str, items: list[str]) -> str:
+    return f"<{tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{tag}>"
+
+
+@pytest.mark.parametrize("wrap", ["<p>{}</p>", "<div>{}</div>"])
+def test_a_run_of_dates_is_a_schedule_and_stays(ctx: Context, wrap: str) -> None:
+    dates = "".join(wrap.format(d) for d in DATES)
+    doc, text = _de_clean(f"<h1>Termine</h1><p>{DE_INTRO}</p>{dates}<p>{DE_END}</p>", ctx)
+    assert doc.status == "ok" and all(d in text for d in DATES), text
+
+
+def test_a_lone_dateline_still_goes(ctx: Context) -> None:
+    doc, text = _de_clean(f"<h1>Lesung im Rathaus</h1><p>{DATES[0]}</p><p>{DE_INTRO}</p><p>{DE_END}</p>", ctx)
+    assert DATES[0] not in text and DE_INTRO in text
+    assert any(e.action == "drop" and e.text == DATES[0] and "date-line" in e.rule for e in doc.events)
+
+
+def test_the_same_dates_go_on_the_text_path(ctx: Context) -> None:
+    german = dataclasses.replace(ctx, settings=ctx.settings.with_languages("de"))
+    doc = Document(id="d", source="a.txt", file="a.txt", metadata={"format": "txt"})
+    doc = clean_document(doc, "\n".join(["Termine", DE_INTRO, *DATES, DE_END]).encode(), german)
+    assert not any(d in final_text(doc) for d in DATES)
+
+
+TABLE_DE = (
+    "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in PHASES_DE) + "</table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "needed"),
+    [
+        (f"<p>{DE_INTRO}</p><p>Teilen</p><h2>Zutaten</h2>{_items('ul', INGREDIENTS)}<p>{DE_END}</p>", INGREDIENTS),
+        (f"<p>{DE_INTRO}</p><p>{DE_END}</p><h2>Zutaten</h2>{_items('ul', INGREDIENTS)}", INGREDIENTS),
+        (f"<p>{DE_INTRO}</p>{TABLE_DE}<p>{DE_END}</p>", [c for row in PHASES_DE for c in row]),
+        (
+            f"<p>{DE_INTRO}</p><p>Leitsätze des Gerichts:</p>{_items('ol', HEADNOTES)}<p>{DE_END}</p>",
+            ["Leitsätze des Gerichts:", *HEADNOTES],
+        ),
+    ],
+    ids=["ingredients-after-a-share-button", "ingredients-ending-the-page", "table-of-phases", "headnotes"],
+)
+def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
+    doc, text = _de_clean(body, ctx)
+    assert doc.status == "ok" and all(n in text for n in needed), text

@@ -40,6 +40,7 @@ CONTEXT_ROLES = (
 MATCH_ROLES = (
     "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)
     "layout-only",  # on extracted text a match is content, not chrome: a URL, "a > b", a count
+    "list-item",  # on extracted text two or more matches in a row are a list: a schedule (stages/listed.py)
 )
 _RULE_FIELDS = {
     "id",

@@ -24,7 +24,7 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
-from pipeline.stages import copies, line_model
+from pipeline.stages import copies, line_model, listed
 from pipeline.stages.near import NearIndex
 
 STAGE = "chrome"
@@ -163,6 +163,8 @@ def _clean_once(
     doc.site_markers = None  # they describe these lines only: some are dropped below
     extracted = doc.metadata.get("format") in ("html", "jsonl-html")
     apply_rules(lines, ruleset.matcher(doc.site), settings, extracted)
+    if extracted:  # a run of dates is a schedule there, not datelines
+        listed.keep_runs(lines, ruleset.with_role("list-item"))
     model = line_model.load_model(settings.line_model)
     # Extracted text: lists of near-identical items (references, ingredients) are content.
     drop_repeats(lines, settings, near=not (extracted and model), copies_only=extracted and model is not None)
