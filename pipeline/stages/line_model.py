@@ -438,10 +438,19 @@ def _strongest(line: Scored, model: LineModel) -> list[str]:
     return line.cues or []
 
 
+def _lead(lines: Sequence[Scored]) -> int:
+    """The index of the first sentence-like line of the main block (-1 if none)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
+    start = _main_block(good)[0]
+    return visible[start] if start >= 0 else -1
+
+
 def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[tuple[int, str]]:
     """The lines still kept that the model drops, with the reason (`prob` rounded for the record)."""
     below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
              and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
+    below.discard(_lead(lines))
     left = sum(
         line.feats.words for i, line in enumerate(lines) if line.cls == "good" and line.rule is None and i not in below
     )

@@ -248,3 +248,15 @@ def test_the_page_language_stopwords_cover_dutch_polish_and_russian(lang: str, s
     """The stopword cue of the model (and the language stage's cheap test) knows these languages too."""
     stop = line_model.page_stopwords([line_key(sentence)])
     assert stop == line_model.stopword_lists()[lang]
+
+
+def test_the_model_never_drops_the_opening_paragraph_of_the_article(ctx: Context, tmp_path: Path) -> None:
+    # A lead under a date line reads like a teaser lead (the cue "after a meta rule"): the opening
+    # paragraph of the main block stays; the same cue later in the article still lets a line go.
+    date = "12.03.2024, 14:35"
+    p4 = "La préfecture a promis une réponse avant la fin du mois, ont indiqué les parents d'élèves réunis samedi."
+    run = with_model(ctx, model_file(tmp_path, {"p:rule:meta": -6.0}))
+    doc = clean(run, date, P1, P2, P3, date, p4)
+    assert doc.lines[:3] == [P1, P2, P3] and p4 not in doc.lines
+    (event,) = [e for e in doc.events if e.rule == "generic.model.line"]
+    assert event.text == p4
