@@ -174,3 +174,36 @@ def test_footer_and_consent_form_lines_go(ctx: Context) -> None:
     got = dropped(doc)
     assert got["Stolz präsentiert von WordPress"] == "generic.widgets.powered-by"
     assert got["Bewertung: 4,5 von 5 Sternen"] == "generic.widgets.rating-widget"
+
+
+def test_german_news_furniture_inside_the_article_goes(ctx: Context) -> None:
+    """Labels, prompts and links a news page puts between or under its paragraphs: each goes
+    with its rule, even where the context pass would keep a short line (between paragraphs)."""
+    chrome = {
+        "Eilmeldung": "generic.widgets.news-label",
+        "Zur Startseite": "generic.widgets.home-link",
+        "Jetzt in der App lesen": "generic.widgets.app-prompt",
+        "Gesponserter Inhalt": "generic.ads.sponsored-intl",
+        "Hat Ihnen der Artikel gefallen?": "generic.widgets.rating-prompt",
+        "Fehler gefunden? Jetzt melden.": "generic.widgets.error-report",
+        "Datenschutz": "generic.consent.cookie-settings-intl",
+        "Diese Seite steht unter einer Creative-Commons-Lizenz.": "generic.meta.licence-line",
+    }
+    for text, rule in chrome.items():
+        doc = clean(ctx, DE[0], DE[1], text, DE[2], DE_CONTENT[0])
+        assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]], text
+        assert dropped(doc)[text] == rule, text
+    # (what follows a comment widget is read as the thread: this one stands under the article)
+    doc = clean(ctx, DE[0], DE[1], DE[2], "Zum Kommentieren bitte anmelden.")
+    assert dropped(doc)["Zum Kommentieren bitte anmelden."] == "generic.comments.comment-login"
+
+
+def test_teasers_cut_short_and_comment_headers_go(ctx: Context) -> None:
+    teaser = "Die Stadtwerke erhöhen zum Jahresbeginn die Preise für Fernwärme und Strom. Mehr…"
+    header = "Am 12. Juni 2022 um 18:40 schrieb Petra K.:"
+    doc = clean(ctx, DE[0], DE[1], DE[2], "Auch auf unserer Seite:", "Neue Buslinie ab Montag", teaser, DE_CONTENT[0])
+    assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]]
+    got = dropped(doc)
+    assert got[teaser] == "generic.related.teaser-more-tail"
+    assert got["Auch auf unserer Seite:"] == got["Neue Buslinie ab Montag"] == "generic.related.more-on-topic-intl"
+    assert dropped(clean(ctx, DE[0], DE[1], header, DE[2]))[header] == "generic.comments.comment-header"
