@@ -38,6 +38,7 @@ _PAIRS = re.compile(r"[^\W_]+")
 _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
+_LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
 
@@ -509,6 +510,12 @@ def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None
         _drop(lines[i], ISOLATED, "short line after the article ends")
 
 
+def _list_like(lines: list[Line], run: list[int]) -> bool:
+    """Most of the run's lines start like list items (a bullet, a quantity, a number)."""
+    items = sum(1 for i in run if _LIST_ITEM.match(lines[i].text))
+    return items >= 2 and 5 * items >= 3 * len(run)
+
+
 def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Line, extracted: bool) -> None:
     # Inside the article (sentence paragraphs on both sides, no removed chrome next to it), a
     # run of short lines is subheadings, a list or a table: it stays.
@@ -517,6 +524,8 @@ def _judge_run(lines: list[Line], run: list[int], before: Line | None, after: Li
         return
     if extracted and before is None and after.kept and after.cls == "good":
         return  # extracted text starts with the article: lines leading into it are content
+    if _list_like(lines, run) and any(x is not None and x.kept and x.cls == "good" for x in (before, after)):
+        return  # a list (ingredients, steps) beside article text: a button next to it is no reason
     why = "short line next to removed chrome"
     for i in run:
         _drop(lines[i], ISOLATED, why)

@@ -260,3 +260,13 @@ def test_the_model_never_drops_the_opening_paragraph_of_the_article(ctx: Context
     assert doc.lines[:3] == [P1, P2, P3] and p4 not in doc.lines
     (event,) = [e for e in doc.events if e.rule == "generic.model.line"]
     assert event.text == p4
+
+
+def test_a_bulleted_list_beside_article_text_survives_a_button_next_to_it(ctx: Context) -> None:
+    ingredients = ["- 500 g Mehl", "- 1 Pck. Backpulver", "- 200 ml Milch"]
+    run = with_model(ctx, "")
+    doc = clean(run, P1, "Drucken", *ingredients, P2, P3)
+    assert doc.lines == [P1, *ingredients, P2, P3]
+    # the same short lines without bullets are read as a menu next to removed chrome
+    doc = clean(run, P1, "Drucken", *(i[2:] for i in ingredients), P2, P3)
+    assert doc.lines == [P1, P2, P3]
