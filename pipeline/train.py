@@ -203,7 +203,9 @@ def choose_thresholds(ctx: Context, fitted: Fitted, dev: list[Page]) -> dict[str
     best: tuple[float, dict[str, float]] = (-1.0, {})
     for drop in DROP_GRID:
         for keep in KEEP_GRID:
-            t = {"drop_below": drop, "keep_above": keep, "html_drop_below": 0.0, "long_drop_below": min(LONG_GRID)}
+            # long paragraphs first under the same threshold (as far as LONG_GRID goes), refined below
+            long = min(drop, max(LONG_GRID))
+            t = {"drop_below": drop, "keep_above": keep, "html_drop_below": 0.0, "long_drop_below": long}
             scores = dev_score(ctx, model_data(fitted, t, {}), text_pages, _only(inputs, "text"))
             value = sum(scores.values()) / len(scores)
             print(f"  dev text drop<{drop} keep>{keep}: {scores}", file=sys.stderr, flush=True)
