@@ -269,7 +269,8 @@ def growing(args: argparse.Namespace) -> None:
     copies (bench corpus, in the run's order, shards of 2,000): learning's copies and the
     FindDuplicates merge, each in a fresh process (`--phase`) for its own CPU seconds and memory.
     The signatures are made from the pages' text as it is, not cleaned (cleaning a million pages
-    is the hour of CPU this skips): same lengths and the same near copies, a little more chrome."""
+    is the hour of CPU this skips): same lengths and the same near copies, a little more chrome.
+    `--shards N`: learn or merge over the first N shards only (per-document cost by batch size)."""
     settings = load_settings().dedup
     folder = args.out / f"growing-{args.pages}"
     if args.phase == "all":
@@ -281,6 +282,7 @@ def growing(args: argparse.Namespace) -> None:
         print(json.dumps(results, indent=2))
         return
     paths = sorted(folder.glob(f"*.{'lines' if args.phase == 'learn' else 'text'}.sig"))
+    paths = paths[: args.shards] if args.shards else paths  # the batch's first shards: a smaller batch
     proc, curve = psutil.Process(), []
     t = time.process_time()
 
@@ -387,6 +389,7 @@ def main() -> None:
     g = sub.add_parser("growing")
     g.add_argument("--pages", type=int, default=1000000)
     g.add_argument("--phase", choices=("all", "learn", "merge"), default="all")
+    g.add_argument("--shards", type=int, default=0, help="learn/merge: only the first N shards of 2,000 pages")
     g.set_defaults(func=growing)
     m = sub.add_parser("merge")
     m.add_argument("--docs", type=int, default=1000000)
