@@ -124,6 +124,8 @@ class DedupSettings:
     threshold: float = 0.8
     cross_site_threshold: float = 0.9
     verify_margin: float = 0.1
+    max_exact_checks: int = 8
+    max_candidates: int = 64
     num_perm: int = 128
     num_bands: int = 16
     seed: int = 1

@@ -217,15 +217,22 @@ class Deduplicator:
             return Match(self.kept[min(same)], 1.0, True), None
         digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
         low = (digest & 0xFF).astype(np.uint8)
-        best, best_sim = -1, -1.0
-        cands = self.lsh.query(self.lsh.band_hashes(digest))
+        cands = self.lsh.query(self.lsh.band_hashes(digest), self.settings.max_candidates)
         sims = self._estimates(cands, low)
         near = sims >= self.settings.threshold - self.settings.verify_margin  # the others cannot match
-        for cand, sim in zip(cands[near].tolist(), sims[near].tolist(), strict=True):
+        cands, sims = cands[near], sims[near]
+        best, best_sim, checks = -1, -1.0, self.settings.max_exact_checks or len(cands)  # 0: no bound
+        # Most similar first (then input order): the exact checks a document may make are bounded
+        # (`max_exact_checks`), and they go to the candidates most likely to match.
+        for k in np.lexsort((cands, -sims)).tolist():
+            cand, sim = int(cands[k]), float(sims[k])
             need = self._needed(self.kept[cand].site, site)
-            if abs(sim - need) < self.settings.verify_margin:
+            if abs(sim - need) < self.settings.verify_margin and self._checkable(sig, cand):
+                if checks == 0:
+                    continue  # bound reached: not taken as a copy (one delivered twice, none lost)
+                checks -= 1
                 sim = self._exact(sig, cand, sim)
-            if sim > best_sim and sim >= need:
+            if sim >= need and (sim > best_sim or (sim == best_sim and cand < best)):
                 best, best_sim = cand, sim
         if best >= 0:
             return Match(self.kept[best], round(best_sim, 3), False), digest
@@ -241,10 +248,12 @@ class Deduplicator:
         other = a != b if a and b else self.unknown_differ
         return max(s.threshold, s.cross_site_threshold) if other else s.threshold
 
+    def _checkable(self, sig: Signature, cand: int) -> bool:
+        return self.store is not None and self.where[cand] >= 0 and bool(sig.shingles)
+
     def _exact(self, sig: Signature, cand: int, estimate: float) -> float:
         """The exact similarity when both shingle sets are at hand, else the estimate."""
-        where = self.where[cand]
-        kept = self.store.get(where) if self.store is not None and where >= 0 and sig.shingles else None
+        kept = self.store.get(self.where[cand]) if self.store is not None and self._checkable(sig, cand) else None
         return estimate if kept is None else jaccard(sig.shingle_set(), kept)
 
     def check(self, sig: Signature, origin: Origin, where: int = -1) -> Match | None:
@@ -274,13 +283,11 @@ class Deduplicator:
         self.lsh.insert(key, self.lsh.band_hashes(digest))
 
     def _estimates(self, cands: np.ndarray, low: np.ndarray) -> np.ndarray:
-        """Estimated similarity with each candidate: shares of equal MinHash values, block by block
-        (a site's pages share their chrome, so a query may return thousands of candidates). Only
+        """Estimated similarity with each candidate: shares of equal MinHash values (at most
+        `max_candidates` rows gathered: one mask per block cost candidates x blocks). Only
         the low 8 bits are kept: two different values agree by chance once in 256, which raises
         an estimate by (1 - J) / 256, under 0.001 near the threshold."""
-        out = np.zeros(len(cands))
-        blocks = cands // _CHUNK
-        for b in np.unique(blocks).tolist():
-            sel = blocks == b
-            out[sel] = np.count_nonzero(self.blocks[b][cands[sel] % _CHUNK] == low, axis=1)
-        return out / len(low)
+        if not len(cands):
+            return np.zeros(0)
+        rows = np.stack([self.blocks[c // _CHUNK][c % _CHUNK] for c in cands.tolist()])
+        return np.count_nonzero(rows == low, axis=1) / len(low)

@@ -78,8 +78,13 @@ class BandIndex:
         values = digest.astype(np.uint64).reshape(self.bands, self.rows)
         return (values * self.mult).sum(axis=1, dtype=np.uint64)  # wraps modulo 2**64, as intended
 
-    def query(self, bands: np.ndarray) -> np.ndarray:
-        return np.unique(np.asarray(self.table.get(bands), dtype=np.int64))
+    def query(self, bands: np.ndarray, limit: int = 0) -> np.ndarray:
+        """Documents sharing a band, in key order; with `limit`, only that many: those sharing the
+        most bands (the more bands agree, the more similar two documents are), then the earliest."""
+        keys, hits = np.unique(np.asarray(self.table.get(bands), dtype=np.int64), return_counts=True)
+        if limit and len(keys) > limit:
+            keys = np.sort(keys[np.lexsort((keys, -hits))[:limit]])
+        return keys
 
     def insert(self, key: int, bands: np.ndarray) -> None:
         self.table.add(bands, key)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.document import Document
-from pipeline.settings import Settings
+from pipeline.settings import DedupSettings, Settings
 from pipeline.stages import dedup
 from pipeline.stages.boilerplate import BoilerplateCounter
 from pipeline.stages.dedup import Deduplicator, Origin, shingles, sign, words
@@ -91,3 +92,59 @@ def test_a_long_text_is_signed_in_pieces_with_the_same_signature(monkeypatch: py
     for size in (1, 3, 4, 5, 7, 250, 5_000):  # 5,000: the findall path; the others read word by word
         monkeypatch.setattr(dedup, "WORDS_PER_PIECE", size)
         assert sign(text, settings, with_shingles=True) == whole, size
+
+
+class _Shingles:
+    """A store that keeps the kept documents' shingles in memory and counts the fetches."""
+
+    def __init__(self) -> None:
+        self.sets: dict[int, np.ndarray] = {}
+        self.fetches = 0
+
+    def get(self, where: int) -> np.ndarray | None:
+        self.fetches += 1
+        return self.sets.get(where)
+
+
+def _near_copies(n: int) -> list[str]:
+    """A seed page and n versions of it each with other words changed: all near the threshold."""
+    base = _seed(1).split()
+    out = []
+    for k in range(n + 1):
+        words_k = [w if (i + 3 * k) % 40 else f"x{k}y{i}" for i, w in enumerate(base)]
+        out.append(" ".join(words_k))
+    return out
+
+
+def test_candidates_and_exact_checks_per_document_are_bounded(settings: Settings) -> None:
+    """Each document estimates at most `max_candidates` kept documents (those sharing the most LSH
+    bands) and makes at most `max_exact_checks` exact checks, whatever the batch holds."""
+    s = dataclasses.replace(settings.dedup, threshold=0.5, cross_site_threshold=0.5, num_bands=32)
+    texts = _near_copies(12)
+
+    def run(bounds: dict[str, int]) -> tuple[int, int, list[int]]:
+        store = _Shingles()
+        dedup = Deduplicator(dataclasses.replace(s, **bounds), store)
+        kept = []
+        for i, text in enumerate(texts[:-1]):  # every version kept: the index is filled as-is
+            sig = sign(text, s, with_shingles=True)
+            assert sig is not None
+            store.sets[i] = sig.shingle_set()
+            dedup.add(sig, Origin(f"d{i}", f"{i}.txt"), i)
+            kept.append(i)
+        last = sign(texts[-1], s, with_shingles=True)
+        assert last is not None
+        digest = dedup_digest(last, s)
+        cands = dedup.lsh.query(dedup.lsh.band_hashes(digest), dedup.settings.max_candidates)
+        store.fetches = 0
+        dedup.find(last, None)
+        return store.fetches, len(cands), kept
+
+    fetches, cands, kept = run({"max_exact_checks": 1000, "max_candidates": 0})
+    assert cands == len(kept) and fetches > 2  # unbounded: every version is a candidate and checked
+    fetches, cands, _ = run({"max_exact_checks": 2, "max_candidates": 3})
+    assert cands == 3 and fetches <= 2
+
+
+def dedup_digest(sig: dedup.Signature, s: DedupSettings) -> np.ndarray:
+    return np.asarray(dedup.restore(sig, s).digest(), dtype=np.uint32)
