@@ -127,13 +127,13 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     or nothing more goes: what comes out is what cleaning it once more would give. The record
     keeps the site the whole page pointed to.
     """
-    sites, acted, kept = _clean_once(doc, ruleset, settings)
+    sites, acted, kept, repeats = _clean_once(doc, ruleset, settings)
     detected = doc.site  # what the whole page says stays the record's site
     if sites > 1:
         for _ in ruleset.sites:
             site, before = doc.site, len(doc.lines)
             doc.site = None
-            _, acted, kept = _clean_once(doc, ruleset, settings, kept)
+            _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
             if doc.site == site or len(doc.lines) == before:
                 break
     # The line model reads a line's neighbours and the page's shape, which any drop of the pass
@@ -143,7 +143,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
         if not acted:
             break
         before, doc.site = len(doc.lines), detected
-        _, acted, kept = _clean_once(doc, ruleset, settings, kept)
+        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
         if len(doc.lines) == before:
             break
     doc.site = detected
@@ -151,11 +151,13 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
 
 
 def _clean_once(
-    doc: Document, ruleset: RuleSet, settings: ChromeSettings, carried: list[Line] | None = None
-) -> tuple[int, bool, list[Line]]:
+    doc: Document, ruleset: RuleSet, settings: ChromeSettings, carried: list[Line] | None = None, repeats: bool = True
+) -> tuple[int, bool, list[Line], bool]:
     """One run of the passes; returns how many sites' markers were found (0 if the site was given),
     whether, with the line model on, the pass dropped a line or the model kept one from a context
-    drop, and the kept lines (`carried` into the next run: what the text alone decides is kept)."""
+    drop, the kept lines (`carried` into the next run: what the text alone decides is kept), and
+    whether the repeats pass found a repeat (`repeats`: if not, it cannot find one among the kept
+    lines of a later run: they are fewer, see `drop_repeats`)."""
     lines = [_line(t, settings) for t in doc.lines] if carried is None else [_again(line) for line in carried]
     if carried is None and doc.joins:
         _set_pieces(lines, doc)
@@ -168,7 +170,9 @@ def _clean_once(
         listed.keep_runs(lines, ruleset.with_role("list-item"))
     model = line_model.load_model(settings.line_model)
     # Extracted text: lists of near-identical items (references, ingredients) are content.
-    drop_repeats(lines, settings, near=not (extracted and model), copies_only=extracted and model is not None)
+    if repeats:
+        copies_only = extracted and model is not None
+        repeats = drop_repeats(lines, settings, near=not (extracted and model), copies_only=copies_only)
     if model is not None:
         line_model.score_lines(lines, model, extracted, settings.long_min_words)
     title = apply_context(lines, extracted=extracted)
@@ -187,7 +191,7 @@ def _clean_once(
                                          cues=line.cues if by_model else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
     acted = model is not None and any(line.saved or line.rule is not None for line in lines)
-    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None]
+    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None], repeats
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
@@ -372,8 +376,13 @@ def _split_words(key: str) -> tuple[str, tuple[str, ...]]:
 _short_words = functools.lru_cache(maxsize=32_768)(_split_words)
 
 
-def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> None:
-    """Keep the first copy of a repeated paragraph; drop later exact or near copies.
+def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> bool:
+    """Keep the first copy of a repeated paragraph; drop later exact or near copies. Returns whether
+    any paragraph was a copy (dropped or not).
+
+    Run again on fewer lines (a later run keeps a subset of these, in the same order), it finds no
+    copy where it found none here: a copy needs an earlier paragraph that it repeats, and every
+    earlier paragraph there was one here too (`NearIndex`: some single paragraph holds its pairs).
 
     A short exact repeat goes only when it belongs to a repeated block (a neighbour is a repeat
     too), as when a page carries a second copy of the article; alone, a repeated question or list
@@ -407,6 +416,7 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
             repeats[i] = NEAR
             continue
         earlier.add(pairs)
+    found = bool(repeats)
     if copies_only:
         prose = [i for i in order if not preformatted(lines[i])]  # repeats in code are code
         copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in prose], settings.long_min_words)
@@ -419,6 +429,7 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
         if repeats[i] == "near-duplicate" or lines[i].feats.words >= settings.long_min_words or in_block:
             how = "nearly the same" if repeats[i] == "near-duplicate" else "the same"
             _drop(lines[i], repeats[i], f"{how} paragraph appears earlier in the document")
+    return found
 
 
 # Pass 3 ------------------------------------------------------------------------------------
