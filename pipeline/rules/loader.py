@@ -21,6 +21,7 @@ from pipeline.rules.engine import Matcher
 from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
 from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo, run_form
 from pipeline.rules.prefilter import tree
+from pipeline.settings import CONFIG_DIR
 
 LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
 KINDS = ("line", "feature", "block", "context")
@@ -65,6 +66,9 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 # (a failing suffix makes backtracking explode), so an exponential pattern is caught at a short
 # length, before it could hang the check itself.
 SLOW_PATTERN_SECONDS = 0.05
+# The packs shipped here are probed by the test suite (tests/rules/test_shipped_packs.py), not at
+# every start, where probing them was a third of loading them; every other pack is probed at load.
+SHIPPED_PACKS = CONFIG_DIR / "rules"
 _PROBE_UNITS = ("a", "1 ", "a ", "-", ". ", "ab")
 _PROBE_LENGTHS = (8, 12, 16, 20, 24, 32, 64, 128, 256, 512, MAX_KEY_CHARS // 2)
 
@@ -194,9 +198,15 @@ def load_pack(path: Path) -> RulePack:
     shapes = head.get("shapes", False)
     if not isinstance(shapes, bool):
         raise RuleError(f"{path}: [pack] shapes must be true or false")
-    site = _site(data["site"], path) if "site" in data else None
-    rules = tuple(_rule(raw, head["id"], path, shapes) for raw in data.get("rule", []))
+    probe = not shipped(path)
+    site = _site(data["site"], path, probe) if "site" in data else None
+    rules = tuple(_rule(raw, head["id"], path, shapes, probe) for raw in data.get("rule", []))
     return RulePack(id=head["id"], path=path, description=head.get("description", ""), site=site, rules=rules)
+
+
+def shipped(path: Path) -> bool:
+    """Is this pack file one of those shipped under configs/rules/ (probed for speed by the tests)?"""
+    return path.resolve().is_relative_to(SHIPPED_PACKS)
 
 
 def _unknown(table: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
@@ -207,12 +217,12 @@ def _unknown(table: dict[str, Any], allowed: set[str], path: Path, where: str) -
         )
 
 
-def _site(raw: dict[str, Any], path: Path) -> SiteInfo:
+def _site(raw: dict[str, Any], path: Path, probe: bool = True) -> SiteInfo:
     _unknown(raw, {"id", "domains", "detect", "languages"}, path, "[site]")
     if not isinstance(raw.get("id"), str) or not raw["id"]:
         raise RuleError(f"{path}: [site] needs a non-empty string id")
     where = f"[site] {raw['id']}"
-    detect = tuple(_compile(p, path, where, re.MULTILINE) for p in _strings(raw, "detect", path, "[site]"))
+    detect = tuple(_compile(p, path, where, re.MULTILINE, probe) for p in _strings(raw, "detect", path, "[site]"))
     return SiteInfo(
         id=raw["id"],
         domains=tuple(_strings(raw, "domains", path, "[site]")),
@@ -230,7 +240,7 @@ def _strings(raw: dict[str, Any], key: str, path: Path, where: str) -> list[str]
     return value
 
 
-def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False) -> Rule:
+def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, probe: bool = True) -> Rule:
     local = raw.get("id")
     if not isinstance(local, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", local):
         raise RuleError(
@@ -248,7 +258,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False) ->
     pattern_key = "marker" if kind == "block" else "patterns"
     if kind == "block" and "patterns" in raw:
         raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
-    patterns = tuple(_no_numbered_reference(_compile(p, path, where), path, where)
+    patterns = tuple(_no_numbered_reference(_compile(p, path, where, 0, probe), path, where)
                      for p in _strings(raw, pattern_key, path, where))  # fmt: skip
     exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
     if "" in exact:
@@ -308,7 +318,7 @@ def _role(raw: dict[str, Any], kind: str, path: Path, where: str) -> str:
     return str(role)
 
 
-def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern[str]:
+def _compile(pattern: str, path: Path, where: str, flags: int = 0, probe: bool = True) -> re.Pattern[str]:
     if not pattern:
         raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
     if flag := _GLOBAL_FLAGS.match(pattern):
@@ -322,7 +332,8 @@ def _compile(pattern: str, path: Path, where: str, flags: int = 0) -> re.Pattern
         raise RuleError(f"{path}: {where}: pattern {pattern!r} does not compile: {e}") from None
     if compiled.search(""):
         raise RuleError(f"{path}: {where}: pattern {pattern!r} matches the empty line, so it would match everything")
-    _check_speed(compiled, path, where)
+    if probe:
+        check_speed(compiled, path, where)
     return compiled
 
 
@@ -373,7 +384,7 @@ def _without_classes(pattern: str) -> str:
     return "".join(out)
 
 
-def _check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
+def check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
     # Fixed probe lines, then lines made of the pattern's own characters: nested repetition
     # explodes only on what it repeats ("(x+x+)+y" on "xxxx…!"), and does so at short lengths.
     probes: list[tuple[str, tuple[int, ...]]] = [(unit, _PROBE_LENGTHS) for unit in _PROBE_UNITS]
