@@ -299,14 +299,21 @@ _CUE_PATTERNS = (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep"
 _NO_DIGIT = frozenset(("counter", "date", "time"))  # patterns that match no line without a digit
 
 
+# The length cue: the bucket of log2(chars + 1) among 3..10, read as the bucket of chars among the
+# smallest counts whose log reaches each edge (the same bucket for every whole number of chars).
+_LOG_CHARS_EDGES = tuple(next(c for c in range(2**e) if math.log2(c + 1) >= e) for e in range(3, 11))
+_CHARS_CUES = tuple(f"c{b}" for b in range(len(_LOG_CHARS_EDGES) + 1))
+
+
 def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
     text = f.text
-    wb = _bucket(f.words, _WORD_EDGES)
+    at = bisect.bisect_right  # = _bucket, called directly: this runs for every line first seen
+    wb = at(_WORD_EDGES, f.words)
     digits = f.digit_share
-    cues = [f"w{wb}", f"c{_bucket(math.log2(f.chars + 1), (3, 4, 5, 6, 7, 8, 9, 10))}", f"cls:{cls}",
+    cues = [f"w{wb}", _CHARS_CUES[at(_LOG_CHARS_EDGES, f.chars)], f"cls:{cls}",
             "end:" + _end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
-            f"dg{_bucket(digits, _SHARE_EDGES)}", f"al{_bucket(f.alpha_share, (0.5, 0.7, 0.8, 0.9))}",
-            f"up{_bucket(f.upper_share, (0.05, 0.15, 0.3, 0.6, 0.9))}"]  # fmt: skip
+            f"dg{at(_SHARE_EDGES, digits)}", f"al{at((0.5, 0.7, 0.8, 0.9), f.alpha_share)}",
+            f"up{at((0.05, 0.15, 0.3, 0.6, 0.9), f.upper_share)}"]  # fmt: skip
     if words and stop:  # a page in a language without a stopword list gets no stopword cue
         share = sum(map(stop.__contains__, words)) / len(words)
         cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
@@ -395,20 +402,20 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
     good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
     block = _main_block(good)
     thread = _thread_start(lines, visible, block)
+    # what each visible line is as a neighbour, worked out once (it is asked from both sides)
+    around = ["none", *(_neighbour(lines[i]) for i in visible), "none"]
+    first, last = (good[0], good[-1]) if good else (n, -1)
     out: dict[int, Parts] = {}
     for k, i in enumerate(visible):
         line = lines[i]
         if line.rule is not None:
             continue
         own = line_own_cues(line, stop, min(repeats[line.key], 4))
-        prev = lines[visible[k - 1]] if k else None
-        nxt = lines[visible[k + 1]] if k + 1 < n else None
-        zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
+        zone = "head" if k < first else "tail" if k > last else "body"
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = bisect.bisect_right(good, k + 3) - bisect.bisect_left(good, k - 3) - (line.cls == "good")
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
-        p, x = _neighbour(prev), _neighbour(nxt)
-        key = (line.cls, p, x, zone, min(near, 4), _side(k, block),
+        key = (line.cls, around[k], around[k + 2], zone, min(near, 4), _side(k, block),
                min(9, int(10 * k / max(1, n))), edge, k > thread)  # fmt: skip
         out[i] = (own, _context_names(key), ())
     return out
