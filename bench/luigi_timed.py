@@ -3,9 +3,10 @@
     python bench/luigi_timed.py TIMINGS.jsonl run --input DIR --output DIR --local-scheduler
 
 Runs the pipeline's own CLI unchanged, with Luigi event handlers that append one JSON line per
-task (family, id, pid, start, seconds inside `run()`) to TIMINGS.jsonl, and one line each for the
-moments `luigi.build` is entered and left. Task processes are forked, so every line is appended
-with one write to a file opened in append mode.
+task (family, id, pid, start, seconds inside `run()`, and `cpu`: the CPU seconds of the task process
+over the same span) to TIMINGS.jsonl, and one line each for the moments `luigi.build` is entered and
+left (with the CLI process's CPU seconds so far: start-up, then start-up and scheduling). Task
+processes are forked, so every line is appended with one write to a file opened in append mode.
 """
 
 from __future__ import annotations
@@ -27,26 +28,28 @@ def append(path: str, record: dict[str, Any]) -> None:
 def install(path: str) -> None:
     import luigi
 
-    starts: dict[str, float] = {}
+    starts: dict[str, tuple[float, float]] = {}
 
     @luigi.Task.event_handler(luigi.Event.START)
     def _start(task: luigi.Task) -> None:
-        starts[task.task_id] = time.time()
+        starts[task.task_id] = (time.time(), time.process_time())
 
     @luigi.Task.event_handler(luigi.Event.PROCESSING_TIME)
     def _done(task: luigi.Task, seconds: float) -> None:
+        start, cpu = starts.get(task.task_id, (None, None))
         record = {"event": "task", "family": task.task_family, "id": task.task_id, "pid": os.getpid(),
-                  "start": starts.get(task.task_id), "seconds": seconds}  # fmt: skip
+                  "start": start, "seconds": seconds,
+                  "cpu": None if cpu is None else time.process_time() - cpu}  # fmt: skip
         append(path, record)
 
     build = luigi.build
 
     def timed_build(*args: Any, **kwargs: Any) -> Any:
-        append(path, {"event": "build-start", "time": time.time(), "process-start": T0})
+        append(path, {"event": "build-start", "time": time.time(), "process-start": T0, "cpu": time.process_time()})
         try:
             return build(*args, **kwargs)
         finally:
-            append(path, {"event": "build-end", "time": time.time()})
+            append(path, {"event": "build-end", "time": time.time(), "cpu": time.process_time()})
 
     luigi.build = timed_build
 
@@ -55,11 +58,11 @@ def install(path: str) -> None:
     make_plan = pipeline.plan.make_plan
 
     def timed_plan(*args: Any, **kwargs: Any) -> Any:  # the CLI imports make_plan when it plans
-        t = time.time()
+        t, cpu = time.time(), time.process_time()
         try:
             return make_plan(*args, **kwargs)
         finally:
-            append(path, {"event": "plan", "seconds": time.time() - t})
+            append(path, {"event": "plan", "seconds": time.time() - t, "cpu": time.process_time() - cpu})
 
     pipeline.plan.make_plan = timed_plan
 
@@ -70,7 +73,7 @@ def main() -> int:
     from pipeline.cli import main as pipeline_main
 
     code = pipeline_main(argv)
-    append(path, {"event": "exit", "time": time.time()})
+    append(path, {"event": "exit", "time": time.time(), "cpu": time.process_time()})
     return code
 
 

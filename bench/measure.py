@@ -33,6 +33,7 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # CPU seconds (user + system) of the process and the children it waited for (wait4)
 
 
 class TreeSampler(threading.Thread):
@@ -101,4 +102,5 @@ def run(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    return Measured(seconds, sampler.peak, usage.ru_maxrss * 1024, proc.returncode, stdout, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, sampler.peak, usage.ru_maxrss * 1024, proc.returncode, stdout, stderr, cpu)

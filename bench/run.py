@@ -239,7 +239,26 @@ def serial_lines(one: Variant, two: Variant) -> list[str]:
         total = sum(parts.values())
         shown_parts = ", ".join(f"{k} {s:.2f}" for k, s in parts.items())
         lines.append(f"{v.name}: runs alone {total:.2f} s = {100 * total / v.seconds:.1f}% of its wall ({shown_parts})")
+    lines += [line for v in (one, two) if (line := serial_cpu_line(v))]
     return lines
+
+
+def serial_cpu_line(v: Variant) -> str:
+    """What runs alone in CPU seconds, against the CPU seconds of the whole process tree."""
+    cpus = [b["cpu"] for b in v.luigi if b.get("cpu")]
+    tree = [m.cpu for m in v.runs if m.cpu]
+    if not cpus or not tree:
+        return ""
+    parts = {
+        "start-up and plan": statistics.median(c["startup"] for c in cpus),
+        "LearnBoilerplate": statistics.median(c.get("LearnBoilerplate", 0.0) for c in cpus),
+        "CleanBatch": statistics.median(c.get("CleanBatch", 0.0) for c in cpus),
+        "after the build": statistics.median(c["after"] for c in cpus),
+    }
+    total, cpu = sum(parts.values()), statistics.median(tree)
+    shown_parts = ", ".join(f"{k} {s:.2f}" for k, s in parts.items())
+    share = 100 * total / cpu
+    return f"{v.name}, CPU time: runs alone {total:.2f} s = {share:.1f}% of the tree's {cpu:.2f} s ({shown_parts})"
 
 
 def header(built: corpora.Corpus, repeat: int) -> list[str]:
@@ -381,7 +400,24 @@ def luigi_breakdown(timings: Path, wall: float) -> dict[str, Any]:
     plan = sum(e["seconds"] for e in events if e["event"] == "plan")
     build = end["time"] - start["time"]
     return {"tasks": len(tasks), "in_tasks": in_tasks, "luigi": build - in_tasks, "startup": startup, "plan": plan,
-            "after": wall - startup - build, "families": families, "count": count}  # fmt: skip
+            "after": wall - startup - build, "families": families, "count": count,
+            "cpu": cpu_breakdown(events)}  # fmt: skip
+
+
+def cpu_breakdown(events: list[dict[str, Any]]) -> dict[str, float]:
+    """The serial parts in CPU seconds (steadier than wall time on a shared machine): the CLI process's
+    start-up (interpreter start before luigi_timed.py's first line aside) and plan, its work after
+    `luigi.build` (interpreter exit aside), and the task families' CPU time."""
+    found = {e["event"]: e for e in events if e["event"] in ("build-start", "build-end", "exit")}
+    if any("cpu" not in e for e in found.values()) or len(found) < 3:
+        return {}
+    out = {"plan": sum(e.get("cpu") or 0.0 for e in events if e["event"] == "plan")}
+    out["startup"] = found["build-start"]["cpu"]
+    out["after"] = found["exit"]["cpu"] - found["build-end"]["cpu"]
+    for e in events:
+        if e["event"] == "task" and e.get("cpu") is not None:
+            out[e["family"]] = out.get(e["family"], 0.0) + e["cpu"]
+    return out
 
 
 def memory_case(label: str, built: corpora.Corpus, out: Path) -> tuple[list[str], dict[str, Any]]:
