@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 import traceback
@@ -69,6 +70,21 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: unexpected {type(e).__name__}: {e} (run again with --debug for the traceback)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def entry() -> NoReturn:
+    """`webclean` and `python -m pipeline`: `main`, then the process ends without the interpreter's
+    teardown, which frees every module and object one by one (0.1-0.3 s at the end of every run,
+    with no second worker to share it). Nothing is left for it to do: the tasks closed the outputs,
+    Luigi's task processes have ended, and the streams and log handlers are flushed here."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a stream closed under us: the interpreter's own exit handles it, as before
+        raise SystemExit(code) from None
+    logging.shutdown()
+    os._exit(code)
 
 
 class Parser(argparse.ArgumentParser):
