@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 T0 = time.time()
 
@@ -67,15 +67,16 @@ def install(path: str) -> None:
     pipeline.plan.make_plan = timed_plan
 
 
-def main() -> int:
+def main() -> NoReturn:
     path, argv = sys.argv[1], sys.argv[2:]
     install(path)
+    from pipeline.cli import leave
     from pipeline.cli import main as pipeline_main
 
     code = pipeline_main(argv)
     append(path, {"event": "exit", "time": time.time(), "cpu": time.process_time()})
-    return code
+    leave(code)  # as the command itself ends (`cli.entry`)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

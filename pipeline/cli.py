@@ -77,7 +77,11 @@ def entry() -> NoReturn:
     teardown, which frees every module and object one by one (0.1-0.3 s at the end of every run,
     with no second worker to share it). Nothing is left for it to do: the tasks closed the outputs,
     Luigi's task processes have ended, and the streams and log handlers are flushed here."""
-    code = main()
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` once the streams and log handlers are flushed (see `entry`)."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
