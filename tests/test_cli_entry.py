@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline import cli
+from pipeline.layout import OutputLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,7 @@ def test_a_run_prints_its_whole_summary_and_exits_0(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0].startswith("done: ") and lines[-1].startswith("report: ")
-    assert (tmp_path / "out" / "manifest.json").is_file()
+    assert OutputLayout(tmp_path / "out").manifest.is_file()
 
 
 def test_a_mistake_keeps_its_exit_code_and_line(tmp_path: Path) -> None:
