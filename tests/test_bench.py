@@ -15,6 +15,7 @@ from types import ModuleType
 
 import pytest
 
+from pipeline.core import Context
 from tests.conftest import ROOT
 
 BENCH = ROOT / "bench"
@@ -69,3 +70,44 @@ def test_corpus_is_deterministic_distinct_and_damaged(corpus_module: ModuleType)
     damaged = sum(p.damage is not None for p in first) / len(first)
     assert 0.10 <= damaged <= 0.20
     assert {p.damage for p in first} >= {"mojibake", "mojibake-paragraph", "entities", "cp1252"}
+
+
+@pytest.fixture(scope="module")
+def variants_module() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import html_variants
+
+        yield html_variants
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_html_variants_counts_added_lines_by_reference_and_cleaning(variants_module: ModuleType) -> None:
+    default = "The council adopted the budget on Monday evening."
+    content = "The opposition criticised the higher canteen prices at length."
+    variant = f"{default}\n{content}\nShare this story with your friends"
+    counts = variants_module.added_words(default, variant, f"{default}\n{content}", f"{default} {content}")
+    assert counts == {"content kept": 9, "chrome removed": 6}
+
+
+def test_html_variants_run_the_pipeline_and_restore_trafilatura(
+    variants_module: ModuleType, ctx: Context, tmp_path: Path
+) -> None:
+    import trafilatura
+    import trafilatura.external
+
+    from pipeline.evaluation.pages import Page
+    from tests.test_html import ARTICLE, _page
+
+    text = ARTICLE[1]
+    path = tmp_path / "a.html"
+    path.write_text(_page(), encoding="utf-8")
+    page = Page("realpages/a", "readability", "train", "a", path, text)
+    before = (trafilatura.bare_extraction, trafilatura.external.justext_rescue, trafilatura.external.try_readability)
+    for name in ("default", "no-fallback", "readability-only", "justext-only"):
+        got = variants_module.run_variant(ctx, variants_module.VARIANTS[name], [page])
+        extracted, cleaned, cpu = got["realpages/a"]
+        assert text in extracted and text in cleaned and "Accueil" not in cleaned and cpu > 0
+    after = (trafilatura.bare_extraction, trafilatura.external.justext_rescue, trafilatura.external.try_readability)
+    assert after == before
