@@ -186,7 +186,7 @@ class SidecarStore:
             sig = Signature.from_record(jsonl.loads(f.readline()))
         except OSError:  # an index segment pruned meanwhile by a later batch: the estimate decides
             return None
-        return sig.shingle_set() if sig.shingles else None
+        return sig.shingle_set() if sig.has_shingles else None
 
     def __exit__(self, *exc: Any) -> None:
         for f in self.files.values():

@@ -126,6 +126,7 @@ class DedupSettings:
     verify_margin: float = 0.1
     max_exact_checks: int = 8
     max_candidates: int = 64
+    max_bucket: int = 32
     num_perm: int = 128
     num_bands: int = 16
     seed: int = 1

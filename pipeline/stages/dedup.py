@@ -22,7 +22,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import rensa
@@ -43,20 +43,28 @@ class Signature:
     exact: int  # 64-bit hash of the normalised words
     minhash: bytes  # rensa's serialised RMinHash (its own format, version-tagged)
     shingles: bytes = b""  # sorted distinct 32-bit shingle hashes (uint32), for exact checks
+    # The same, as read from a record (base64): most documents never need an exact check, so
+    # they are decoded only when one does (decoding them all was a tenth of the merge's time).
+    sh64: str = ""
 
     def to_record(self) -> dict[str, object]:
         record: dict[str, object] = {"exact": self.exact, "mh": base64.b64encode(self.minhash).decode("ascii")}
         if self.shingles:
             record["sh"] = base64.b64encode(self.shingles).decode("ascii")
+        elif self.sh64:
+            record["sh"] = self.sh64
         return record
 
     @classmethod
     def from_record(cls, record: dict[str, object]) -> Signature:
-        sh = base64.b64decode(str(record["sh"])) if "sh" in record else b""
-        return cls(int(str(record["exact"])), base64.b64decode(str(record["mh"])), sh)
+        return cls(int(str(record["exact"])), base64.b64decode(str(record["mh"])), sh64=str(record.get("sh", "")))
+
+    @property
+    def has_shingles(self) -> bool:
+        return bool(self.shingles or self.sh64)
 
     def shingle_set(self) -> np.ndarray:
-        return np.frombuffer(self.shingles, dtype=np.uint32)
+        return np.frombuffer(self.shingles or base64.b64decode(self.sh64), dtype=np.uint32)
 
 
 class ShingleStore(Protocol):
@@ -65,9 +73,11 @@ class ShingleStore(Protocol):
     def get(self, where: int) -> np.ndarray | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Who a kept document is: its id and source, and the earlier batch it came from (if any)."""
+class Origin(NamedTuple):
+    """Who a kept document is: its id and source, and the earlier batch it came from (if any).
+    A tuple of strings, which Python's garbage collector stops tracking: a million kept
+    dataclass objects made every full collection walk them all (a fifth of the merge's time
+    at 300,000 documents, growing with the batch)."""
 
     id: str
     source: str
@@ -202,7 +212,7 @@ class Deduplicator:
         """`unknown_differ`: a page of no known site may be another site's (see `_needed`)."""
         self.settings, self.store, self.unknown_differ = settings, store, unknown_differ
         self.where: list[int] = []  # per kept document: where the store finds its shingles (-1: nowhere)
-        self.lsh = BandIndex(settings.num_perm, settings.num_bands)
+        self.lsh = BandIndex(settings.num_perm, settings.num_bands, settings.max_bucket)
         self.exact = HashMultimap()
         self.kept: list[Origin] = []
         self.blocks: list[np.ndarray] = []
@@ -213,8 +223,8 @@ class Deduplicator:
     def find(self, sig: Signature, site: str | None) -> tuple[Match | None, np.ndarray | None]:
         """The best kept match, and the document's MinHash values (None for an exact copy)."""
         same = self.exact.get(np.array([sig.exact], dtype=np.uint64))
-        if same:
-            return Match(self.kept[min(same)], 1.0, True), None
+        if len(same):
+            return Match(self.kept[int(same.min())], 1.0, True), None
         digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
         low = (digest & 0xFF).astype(np.uint8)
         cands = self.lsh.query(self.lsh.band_hashes(digest), self.settings.max_candidates)
@@ -249,7 +259,7 @@ class Deduplicator:
         return max(s.threshold, s.cross_site_threshold) if other else s.threshold
 
     def _checkable(self, sig: Signature, cand: int) -> bool:
-        return self.store is not None and self.where[cand] >= 0 and bool(sig.shingles)
+        return self.store is not None and self.where[cand] >= 0 and sig.has_shingles
 
     def _exact(self, sig: Signature, cand: int, estimate: float) -> float:
         """The exact similarity when both shingle sets are at hand, else the estimate."""
@@ -267,7 +277,7 @@ class Deduplicator:
     def add(self, sig: Signature, origin: Origin, where: int = -1) -> None:
         """Index a document as kept whatever it resembles, unless an exact copy is kept already
         (documents of earlier batches; `where`: how the store finds its shingles)."""
-        if not self.exact.get(np.array([sig.exact], dtype=np.uint64)):
+        if not len(self.exact.get(np.array([sig.exact], dtype=np.uint64))):
             self._keep(sig, origin, None, where)
 
     def _keep(self, sig: Signature, origin: Origin, digest: np.ndarray | None, where: int) -> None:
