@@ -82,11 +82,12 @@ def learning_copies(signatures: list[Path], settings: DedupSettings, taken: list
     groups LearnBoilerplate merged)."""
     dedup = Deduplicator(settings)
     copies: dict[int, dict[int, str]] = {}
+    origins: dict[str | None, Origin] = {}
     for shard, path in enumerate(signatures):
         for rec in jsonl.read_jsonl(path):
             # Learning asks only whether a document is a copy: a kept one needs no id or source
-            # (at a million documents they were a third of its memory), one string per site.
-            origin = Origin("", "", site=sys.intern(rec["site"]) if rec["site"] else None)
+            # (at a million documents they were a third of its memory), one origin per site.
+            origin = origins.setdefault(rec["site"], Origin("", "", site=rec["site"]))
             match = dedup.check(Signature.from_record(rec), origin)
             if match is not None and rec.get("group") in taken[shard]:
                 copies.setdefault(shard, {})[rec["i"]] = rec["group"]

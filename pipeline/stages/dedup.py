@@ -18,6 +18,7 @@ hashes (sorted, 32 bits), and the caller's `ShingleStore` fetches a kept documen
 from __future__ import annotations
 
 import base64
+from array import array
 import hashlib
 import re
 from collections.abc import Iterator
@@ -211,7 +212,9 @@ class Deduplicator:
     ) -> None:
         """`unknown_differ`: a page of no known site may be another site's (see `_needed`)."""
         self.settings, self.store, self.unknown_differ = settings, store, unknown_differ
-        self.where: list[int] = []  # per kept document: where the store finds its shingles (-1: nowhere)
+        # Per kept document: where the store finds its shingles (-1: nowhere); an array, not a list
+        # of int objects that every full garbage collection would visit.
+        self.where = array("q")
         self.lsh = BandIndex(settings.num_perm, settings.num_bands, settings.max_bucket)
         self.exact = HashMultimap()
         self.kept: list[Origin] = []
