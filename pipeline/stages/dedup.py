@@ -18,9 +18,9 @@ hashes (sorted, 32 bits), and the caller's `ShingleStore` fetches a kept documen
 from __future__ import annotations
 
 import base64
-from array import array
 import hashlib
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
