@@ -36,6 +36,7 @@ planted near copies) signed and decided in input order, with the resident memory
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -283,10 +284,12 @@ def growing(args: argparse.Namespace) -> None:
         return
     paths = sorted(folder.glob(f"*.{'lines' if args.phase == 'learn' else 'text'}.sig"))
     paths = paths[: args.shards] if args.shards else paths  # the batch's first shards: a smaller batch
-    proc, curve = psutil.Process(), []
+    proc, curve, marks = psutil.Process(), [], [(0, time.process_time())]
     t = time.process_time()
 
-    def progress(n: int, shards: int, _: str) -> None:
+    def progress(n: int, shards: int, message: str) -> None:
+        if "shard" in message and (n % 25 == 0 or n == shards) and n > marks[-1][0]:
+            marks.append((n, time.process_time()))  # the marginal cost of each 50,000 documents
         if n % 50 == 0 or n == shards:
             curve.append({"shard": n, "rss_mib": round(proc.memory_info().rss / MIB)})
 
@@ -297,11 +300,13 @@ def growing(args: argparse.Namespace) -> None:
         decisions = [p.with_suffix(".decisions.jsonl") for p in paths]
         found = find_duplicates(paths, decisions, settings, None, "b", "d", progress)["copies"]
     cpu = time.process_time() - t
-    docs = sum(count_lines(p) for p in paths)
+    counts = [count_lines(p) for p in paths]
+    docs = sum(counts)
+    marginal = [round(1000 * (t1 - t0) / max(1, sum(counts[a:b])), 3) for (a, t0), (b, t1) in itertools.pairwise(marks)]
     print(json.dumps({"phase": args.phase, "signed_documents": docs, "copies": found, "cpu_s": round(cpu, 1),
                       "ms_per_doc": round(1000 * cpu / docs, 4),
                       "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                      "curve_every_50_shards": curve}))  # fmt: skip
+                      "ms_per_doc_every_25_shards": marginal, "curve_every_50_shards": curve}))  # fmt: skip
 
 
 def sign_corpus(args: argparse.Namespace, folder: Path, settings: Any) -> None:
