@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,6 +21,7 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 DEVSET = ROOT / "tests" / "devset"
 LANGUAGES = ROOT / "tests" / "data" / "languages"  # documents in eight languages, written for the tests
+BENCH = ROOT / "bench"
 
 
 FINAL = ("clean", "rejected", "quarantine", "audit")
@@ -26,6 +31,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`python -m pipeline ARGS` in a real subprocess from the repo root, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)  # fmt: skip
+
+
+@contextlib.contextmanager
+def bench_module(name: str) -> Iterator[ModuleType]:
+    """A script of bench/ imported as a module (with bench/ on the path for its own imports)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(str(BENCH))
 
 
 def tree_digest(out: Path) -> dict[str, str]:

@@ -16,9 +16,7 @@ from types import ModuleType
 import pytest
 
 from pipeline.core import Context
-from tests.conftest import ROOT
-
-BENCH = ROOT / "bench"
+from tests.conftest import BENCH, ROOT, bench_module
 
 
 def bench(*args: str, out: Path) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -30,13 +28,8 @@ def bench(*args: str, out: Path) -> tuple[subprocess.CompletedProcess[str], floa
 
 @pytest.fixture(scope="module")
 def corpus_module() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import corpus
-
-        yield corpus
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_module("corpus") as module:
+        yield module
 
 
 def test_quick_prints_the_table(tmp_path: Path) -> None:
@@ -74,13 +67,8 @@ def test_corpus_is_deterministic_distinct_and_damaged(corpus_module: ModuleType)
 
 @pytest.fixture(scope="module")
 def variants_module() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import html_variants
-
-        yield html_variants
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_module("html_variants") as module:
+        yield module
 
 
 def test_html_variants_counts_added_lines_by_reference_and_cleaning(variants_module: ModuleType) -> None:

@@ -14,9 +14,8 @@ import pytest
 from pipeline.core import Context
 from pipeline.evaluation.pages import Page
 from pipeline.settings import load_settings
-from tests.conftest import ROOT
+from tests.conftest import BENCH, ROOT, bench_module
 
-BENCH = ROOT / "bench"
 ARTICLE = [
     "The council voted on Tuesday to rebuild the old footbridge over the river before next winter.",
     "Work starts in March, and the crossing will stay closed to cyclists for about six weeks.",
@@ -26,13 +25,8 @@ ARTICLE = [
 
 @pytest.fixture(scope="module")
 def audit() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import rule_audit
-
-        yield rule_audit
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_module("rule_audit") as module:
+        yield module
 
 
 def _page(tmp_path: Path, lines: list[str], reference: str) -> Page:
