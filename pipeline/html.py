@@ -10,8 +10,11 @@ sometimes it is what rescues the article. So the page is also extracted in recal
 skips the comparison when its own text is long enough). When the two texts share less than half
 of their wording, neither is trusted alone: a third run, in precision mode, decides. The recall
 text is taken only when the precision text agrees with it (most of each in the other) and not
-with the balanced one: two of trafilatura's three modes against the third. Otherwise the balanced
-text stands, so an extraction is never replaced by a text it barely overlaps on one run's word.
+with the balanced one: two of trafilatura's three modes against the third, and, when it is the
+shorter text, only if it reads at least nearly as much like an article (`prose_share`): a swap is
+right when it trims the teasers, menus or captions a fallback brought in, wrong when two modes agree
+on a caption or a list of links. Otherwise the balanced text stands, so an extraction is never
+replaced by a text it barely overlaps on one run's word.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 DISAGREE_BELOW = 0.5  # texts sharing less than this (see `overlap`) disagree: trafilatura's own factor 2
 AGREE_FROM = 0.8  # texts sharing at least this agree: most of each is in the other
+PROSE_MARGIN = 0.1  # a shorter recall text may read this much less like an article, no more
+PROSE_MIN_CHARS = 80  # a line this long ending a sentence is article prose (headlines, captions, links are shorter)
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…。！？\"'”’»)]$")
 
 
 def parse(html: str) -> Any:
@@ -79,9 +85,25 @@ def overlap(a: str, b: str) -> float:
     return sum((ga & gb).values()) / size if size and ga and gb else 0.0
 
 
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def prose_share(text: str) -> float:
+    """The share of the text's characters in lines that read like article prose: long and ending a
+    sentence. Menus, teasers, captions and link lists are short lines; 0 for an empty text."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    prose = sum(len(line) for line in lines if len(line) >= PROSE_MIN_CHARS and _SENTENCE_END.search(line))
+    return prose / max(1, sum(len(line) for line in lines))
+
+
 def prefer_recall(balanced: str, recall: str, precision: str) -> bool:
-    """Two modes against one: the precision text agrees with the recall text and not with the balanced one."""
-    return overlap(recall, precision) >= AGREE_FROM and overlap(balanced, precision) < AGREE_FROM
+    """Two modes against one: the precision text agrees with the recall text and not with the
+    balanced one; and a shorter recall text must not read markedly less like an article (a trim of
+    padding, not a caption or a list the two modes agree on)."""
+    if overlap(recall, precision) < AGREE_FROM or overlap(balanced, precision) >= AGREE_FROM:
+        return False
+    return _chars(recall) > _chars(balanced) or prose_share(recall) >= prose_share(balanced) - PROSE_MARGIN
 
 
 def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str, str, str]:
@@ -96,6 +118,10 @@ def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str,
     lengths = f"balanced {len(text)}, recall {len(recall)}, precision {len(precision)} characters"
     if prefer_recall(text, recall, precision):
         return recall, "input.html.recall-extraction", f" (recall mode, as precision mode agrees; {lengths})"
+    if overlap(recall, precision) >= AGREE_FROM > overlap(text, precision):
+        prose = f"prose share balanced {prose_share(text):.2f}, recall {prose_share(recall):.2f}"
+        why = "recall and precision mode agree on a shorter text that reads less like an article"
+        return text, "input.html.trafilatura", f" ({why}; {lengths}; {prose})"
     return text, "input.html.trafilatura", f" (recall mode disagreed, precision mode did not side with it; {lengths})"
 
 

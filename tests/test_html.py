@@ -75,6 +75,35 @@ def test_prefer_recall_needs_precision_mode_on_its_side(
     assert html.prefer_recall(balanced, recall, precision) is chosen
 
 
+CAPTIONS = "\n".join(f"Photo {n} : la place de la mairie, un soir de juin" for n in range(8))
+
+
+def test_prose_share_counts_long_lines_that_end_a_sentence() -> None:
+    assert html.prose_share(ARTICLE_TEXT) == 1.0
+    assert html.prose_share(MENU) == html.prose_share(CAPTIONS) == html.prose_share("") == 0.0
+    assert 0.0 < html.prose_share(MENU + "\n" + ARTICLE_TEXT) < 0.5
+    assert html.prose_share(ARTICLE[0].rstrip(".")) == 0.0  # no sentence end: a headline or a teaser
+
+
+@pytest.mark.parametrize(
+    ("balanced", "recall", "chosen"),
+    [
+        (ARTICLE_TEXT + "\n" + MENU, CAPTIONS, False),  # two modes agree on the captions: the article stays
+        (ARTICLE_TEXT + "\n" + CAPTIONS, ARTICLE_TEXT, True),  # a trim of the captions a fallback brought in
+        (ARTICLE[0], ARTICLE[0] + "\n" + CAPTIONS, True),  # a longer recall text adds text: the vote decides
+    ],
+)
+def test_a_shorter_recall_text_must_read_like_an_article(balanced: str, recall: str, chosen: bool) -> None:
+    assert html.prefer_recall(balanced, recall, recall) is chosen
+
+
+def test_the_article_stays_when_two_modes_agree_on_captions(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_runs(monkeypatch, ARTICLE_TEXT + "\n" + MENU, CAPTIONS, CAPTIONS)
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert text == ARTICLE_TEXT + "\n" + MENU and event.rule == "input.html.trafilatura"
+    assert "reads less like an article" in event.reason and "prose share balanced 0.24, recall 0.00" in event.reason
+
+
 def _fake_runs(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str, precision: str = "") -> list[str]:
     calls: list[str] = []
 
