@@ -15,6 +15,10 @@ shorter text, only if it reads at least nearly as much like an article (`prose_s
 right when it trims the teasers, menus or captions a fallback brought in, wrong when two modes agree
 on a caption or a list of links. Otherwise the balanced text stands, so an extraction is never
 replaced by a text it barely overlaps on one run's word.
+
+When balanced and recall mode agree, precision mode may still trim: its text is taken when it is a
+part of the balanced one (most of it inside, at least half of the balanced wording kept) and reads
+markedly more like an article, i.e. what it left out was teasers, menus or link lists, not prose.
 """
 
 from __future__ import annotations
@@ -85,6 +89,13 @@ def overlap(a: str, b: str) -> float:
     return sum((ga & gb).values()) / size if size and ga and gb else 0.0
 
 
+def inside(a: str, b: str) -> float:
+    """The share of `a`'s word 4-grams that `b` holds too (0 if `a` has none)."""
+    ga, gb = _grams(a), _grams(b)
+    size = sum(ga.values())
+    return sum((ga & gb).values()) / size if size else 0.0
+
+
 def _chars(text: str) -> int:
     return len("".join(text.split()))
 
@@ -106,16 +117,38 @@ def prefer_recall(balanced: str, recall: str, precision: str) -> bool:
     return _chars(recall) > _chars(balanced) or prose_share(recall) >= prose_share(balanced) - PROSE_MARGIN
 
 
+def precision_trims(balanced: str, precision: str) -> bool:
+    """The precision text is a trim of the balanced one that reads markedly more like an article:
+    it keeps at least half the balanced wording, most of it is inside the balanced text, and its
+    prose share is higher by `PROSE_MARGIN` (what it left out was less article-like than the rest)."""
+    return (
+        prose_share(precision) >= prose_share(balanced) + PROSE_MARGIN
+        and overlap(balanced, precision) >= DISAGREE_BELOW
+        and inside(precision, balanced) >= AGREE_FROM
+    )
+
+
 def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str, str, str]:
-    """(text, rule, how): the balanced `text`, or the recall text where precision mode sides with it."""
+    """(text, rule, how): the balanced `text`, the recall text where precision mode sides with it, or
+    the precision text where it trims the balanced one that recall mode agrees with."""
     try:
         recall = trafilatura_text(tree, settings, mode="recall", metadata=False)["text"]
-        if overlap(text, recall) >= DISAGREE_BELOW:
+        agree = overlap(text, recall) >= DISAGREE_BELOW
+        if agree and prose_share(text) + PROSE_MARGIN > 1:  # no trim can read markedly more like an article
             return text, "input.html.trafilatura", ""
         precision = trafilatura_text(tree, settings, mode="precision", metadata=False)["text"]
     except Exception as e:  # a second opinion that fails leaves the first one standing
         return text, "input.html.trafilatura", f" (the recall-mode check failed: {type(e).__name__})"
     lengths = f"balanced {len(text)}, recall {len(recall)}, precision {len(precision)} characters"
+    if agree:
+        if precision_trims(text, precision):
+            prose = f"prose share {prose_share(text):.2f} -> {prose_share(precision):.2f}"
+            return (
+                precision,
+                "input.html.precision-trim",
+                f" (precision mode, a trim of the balanced text; {lengths}; {prose})",
+            )
+        return text, "input.html.trafilatura", ""
     if prefer_recall(text, recall, precision):
         return recall, "input.html.recall-extraction", f" (recall mode, as precision mode agrees; {lengths})"
     if overlap(recall, precision) >= AGREE_FROM > overlap(text, precision):

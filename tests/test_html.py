@@ -104,6 +104,39 @@ def test_the_article_stays_when_two_modes_agree_on_captions(monkeypatch: pytest.
     assert "reads less like an article" in event.reason and "prose share balanced 0.24, recall 0.00" in event.reason
 
 
+TEASERS = "\n".join(
+    ["Merci de votre inscription !", *(f"- Les {n} plages à voir cet été en Bretagne" for n in range(3, 10))]
+)
+
+
+@pytest.mark.parametrize(
+    ("balanced", "precision", "chosen"),
+    [
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT, True),  # it left out teasers and a sign-up notice
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + TEASERS, False),  # nothing trimmed
+        (ARTICLE_TEXT + "\n" + TEASERS, "\n".join(ARTICLE[:1] * 3), False),  # it left out most of the article
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + MENU, False),  # not a part of the balanced text
+    ],
+)
+def test_precision_text_trims_when_it_drops_only_what_is_not_prose(balanced: str, precision: str, chosen: bool) -> None:
+    assert html.precision_trims(balanced, precision) is chosen
+
+
+def test_the_precision_trim_is_chosen_and_audited(monkeypatch: pytest.MonkeyPatch) -> None:
+    balanced = ARTICLE_TEXT + "\n" + TEASERS
+    calls = _fake_runs(monkeypatch, balanced, balanced, ARTICLE_TEXT)
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert (text, calls) == (ARTICLE_TEXT, ["", "recall", "precision"])
+    assert event.rule == "input.html.precision-trim" and "prose share 0.75 -> 1.00" in event.reason
+
+
+def test_no_trim_when_precision_mode_keeps_the_teasers(monkeypatch: pytest.MonkeyPatch) -> None:
+    balanced = ARTICLE_TEXT + "\n" + TEASERS
+    _fake_runs(monkeypatch, balanced, balanced, balanced)
+    text, _, event = html.extract("<html></html>", InputSettings())
+    assert text == balanced and event.rule == "input.html.trafilatura"
+
+
 def _fake_runs(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str, precision: str = "") -> list[str]:
     calls: list[str] = []
 
