@@ -16,9 +16,11 @@ right when it trims the teasers, menus or captions a fallback brought in, wrong 
 on a caption or a list of links. Otherwise the balanced text stands, so an extraction is never
 replaced by a text it barely overlaps on one run's word.
 
-When balanced and recall mode agree, precision mode may still trim: its text is taken when it is a
-part of the balanced one (most of it inside, at least half of the balanced wording kept) and reads
-markedly more like an article, i.e. what it left out was teasers, menus or link lists, not prose.
+When balanced and recall mode agree, precision mode may still trim: the lines it left out at the
+start and end of the balanced text go, when precision mode's text is a part of the balanced one,
+at least half of the balanced wording stays, and the rest reads markedly more like an article
+(what went was teasers, sign-up notices or link lists, not prose). Lines it left out between kept
+lines stay: a list, table or recipe inside the article is not precision mode's to remove.
 """
 
 from __future__ import annotations
@@ -117,15 +119,41 @@ def prefer_recall(balanced: str, recall: str, precision: str) -> bool:
     return _chars(recall) > _chars(balanced) or prose_share(recall) >= prose_share(balanced) - PROSE_MARGIN
 
 
-def precision_trims(balanced: str, precision: str) -> bool:
-    """The precision text is a trim of the balanced one that reads markedly more like an article:
-    it keeps at least half the balanced wording, most of it is inside the balanced text, and its
-    prose share is higher by `PROSE_MARGIN` (what it left out was less article-like than the rest)."""
-    return (
-        prose_share(precision) >= prose_share(balanced) + PROSE_MARGIN
-        and overlap(balanced, precision) >= DISAGREE_BELOW
-        and inside(precision, balanced) >= AGREE_FROM
-    )
+def _line_key(line: str) -> str:
+    return " ".join(line.split())
+
+
+def edge_trim(balanced: str, precision: str) -> str:
+    """The balanced text without the lines before and after the first and last line precision mode
+    kept: chrome sits at the edges of an extraction, while a list, table or recipe that precision
+    mode left out between kept lines stays. An edge whose lines mostly start with a number
+    (quantities, dates, ranks: ingredients, a schedule, a numbered list) stays too."""
+    kept_lines = {_line_key(line) for line in precision.splitlines() if line.strip()}
+    lines = balanced.splitlines()
+    kept = [i for i, line in enumerate(lines) if line.strip() and _line_key(line) in kept_lines]
+    if not kept:
+        return balanced
+    start = 0 if _listed(lines[: kept[0]]) else kept[0]
+    end = len(lines) if _listed(lines[kept[-1] + 1 :]) else kept[-1] + 1
+    return "\n".join(lines[start:end])
+
+
+def _listed(lines: list[str]) -> bool:
+    """Do most of these (non-blank) lines start with a number, after a list's dash or bullet?"""
+    items = [line.strip().lstrip("-•*· ") for line in lines if line.strip()]
+    return bool(items) and 2 * sum(item[:1].isdigit() for item in items) >= len(items)
+
+
+def precision_trims(balanced: str, precision: str) -> str | None:
+    """The balanced text trimmed at its edges by precision mode (`edge_trim`), if that reads
+    markedly more like an article: precision mode's text is a part of the balanced one, the trim
+    keeps at least half the balanced wording, and its prose share is higher by `PROSE_MARGIN` (what
+    it left out was less article-like than the rest). None otherwise."""
+    if prose_share(balanced) + PROSE_MARGIN > 1 or inside(precision, balanced) < AGREE_FROM:
+        return None
+    trimmed = edge_trim(balanced, precision)
+    good = prose_share(trimmed) >= prose_share(balanced) + PROSE_MARGIN
+    return trimmed if good and overlap(balanced, trimmed) >= DISAGREE_BELOW else None
 
 
 def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str, str, str]:
@@ -141,14 +169,12 @@ def _second_opinion(tree: Any, text: str, settings: InputSettings) -> tuple[str,
         return text, "input.html.trafilatura", f" (the recall-mode check failed: {type(e).__name__})"
     lengths = f"balanced {len(text)}, recall {len(recall)}, precision {len(precision)} characters"
     if agree:
-        if precision_trims(text, precision):
-            prose = f"prose share {prose_share(text):.2f} -> {prose_share(precision):.2f}"
-            return (
-                precision,
-                "input.html.precision-trim",
-                f" (precision mode, a trim of the balanced text; {lengths}; {prose})",
-            )
-        return text, "input.html.trafilatura", ""
+        trimmed = precision_trims(text, precision)
+        if trimmed is None:
+            return text, "input.html.trafilatura", ""
+        prose = f"prose share {prose_share(text):.2f} -> {prose_share(trimmed):.2f}"
+        how = f" (trimmed at its edges as precision mode did, to {len(trimmed)}; {lengths}; {prose})"
+        return trimmed, "input.html.precision-trim", how
     if prefer_recall(text, recall, precision):
         return recall, "input.html.recall-extraction", f" (recall mode, as precision mode agrees; {lengths})"
     if overlap(recall, precision) >= AGREE_FROM > overlap(text, precision):

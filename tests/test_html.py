@@ -109,17 +109,38 @@ TEASERS = "\n".join(
 )
 
 
+RECETTE = "\n".join(
+    ["Ingrédients :", "500 g de farine", "3 œufs", "25 cl de lait", "1 pincée de sel", "100 g de sucre"]
+)
+
+
 @pytest.mark.parametrize(
-    ("balanced", "precision", "chosen"),
+    ("balanced", "precision", "trimmed"),
     [
-        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT, True),  # it left out teasers and a sign-up notice
-        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + TEASERS, False),  # nothing trimmed
-        (ARTICLE_TEXT + "\n" + TEASERS, "\n".join(ARTICLE[:1] * 3), False),  # it left out most of the article
-        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + MENU, False),  # not a part of the balanced text
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT, ARTICLE_TEXT),  # it left out teasers and a sign-up notice
+        (TEASERS + "\n" + ARTICLE_TEXT, ARTICLE_TEXT, ARTICLE_TEXT),  # at the start too
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + TEASERS, None),  # nothing trimmed
+        ("\n".join([*ARTICLE, TEASERS]), ARTICLE[0], None),  # it left out most of the article
+        (ARTICLE_TEXT + "\n" + TEASERS, ARTICLE_TEXT + "\n" + MENU, None),  # not a part of the balanced text
     ],
 )
-def test_precision_text_trims_when_it_drops_only_what_is_not_prose(balanced: str, precision: str, chosen: bool) -> None:
-    assert html.precision_trims(balanced, precision) is chosen
+def test_precision_mode_trims_the_edges_when_what_goes_is_not_prose(
+    balanced: str, precision: str, trimmed: str | None
+) -> None:
+    assert html.precision_trims(balanced, precision) == trimmed
+
+
+def test_what_precision_mode_leaves_out_inside_the_article_stays() -> None:
+    balanced = "\n".join([ARTICLE[0], TEASERS, *ARTICLE[1:], TEASERS])  # teasers inside and after
+    precision = "\n".join(ARTICLE)
+    assert html.edge_trim(balanced, precision) == "\n".join([ARTICLE[0], TEASERS, *ARTICLE[1:]])
+
+
+def test_a_list_of_quantities_at_the_edge_stays() -> None:
+    recipe = ARTICLE_TEXT + "\n" + RECETTE
+    assert html.edge_trim(recipe, ARTICLE_TEXT) == recipe
+    assert html.precision_trims(recipe, ARTICLE_TEXT) is None
+    assert html.edge_trim(RECETTE + "\n" + ARTICLE_TEXT, ARTICLE_TEXT) == RECETTE + "\n" + ARTICLE_TEXT
 
 
 def test_the_precision_trim_is_chosen_and_audited(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -251,6 +272,13 @@ def test_the_same_dates_go_on_the_text_path(ctx: Context) -> None:
     assert not any(d in final_text(doc) for d in DATES)
 
 
+PROSE_DE = "".join(f"<p>{line}</p>" for line in [*HEADNOTES, DE_END])  # enough prose for precision mode to trim
+
+
+def DIVS(lines: list[str]) -> str:
+    return "".join(f"<div>{line}</div>" for line in lines)
+
+
 TABLE_DE = (
     "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in PHASES_DE) + "</table>"
 )
@@ -266,9 +294,31 @@ TABLE_DE = (
             f"<p>{DE_INTRO}</p><p>Leitsätze des Gerichts:</p>{_items('ol', HEADNOTES)}<p>{DE_END}</p>",
             ["Leitsätze des Gerichts:", *HEADNOTES],
         ),
+        (f"<p>{DE_INTRO}</p><h2>Zutaten</h2>{DIVS(INGREDIENTS)}{PROSE_DE}", INGREDIENTS),
+        (f"<p>{DE_INTRO}</p>{PROSE_DE}<h2>Zutaten</h2>{DIVS(INGREDIENTS)}", INGREDIENTS),
+        (f"<p>{DE_INTRO}</p>{DIVS([' '.join(r) for r in PHASES_DE])}{PROSE_DE}", [PHASES_DE[1][0]]),
     ],
-    ids=["ingredients-after-a-share-button", "ingredients-ending-the-page", "table-of-phases", "headnotes"],
+    ids=[
+        "ingredients-after-a-share-button",
+        "ingredients-ending-the-page",
+        "table-of-phases",
+        "headnotes",
+        "ingredients-in-divs",
+        "ingredients-in-divs-ending-the-page",
+        "phases-in-divs",
+    ],
 )
 def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
     doc, text = _de_clean(body, ctx)
     assert doc.status == "ok" and all(n in text for n in needed), text
+
+
+TEASERS_DE = [f"Weitere Nachrichten aus dem Landkreis, Folge {n}" for n in range(8)]
+
+
+def test_teaser_links_after_the_article_are_trimmed(ctx: Context) -> None:
+    article = "".join(f"<p>{line}</p>" for line in [DE_INTRO, *HEADNOTES, DE_END])
+    teasers = "".join(f"<p><a href='/n/{n}'>{t}</a></p>" for n, t in enumerate(TEASERS_DE))
+    doc, text = _de_clean(f"<h1>Kulturverein</h1>{article}{teasers}", ctx)
+    assert DE_INTRO in text and DE_END in text and not any(t in text for t in TEASERS_DE), text
+    assert [e.rule for e in doc.events if e.action == "extract"] == ["input.html.precision-trim"]
