@@ -197,6 +197,10 @@ class OutputLayout:
         """A shard's outputs are written; holds its counts for the manifest."""
         return self.stage_file("done", plan, shard_name(shard), fp, ".json")
 
+    def audit_scan(self, plan: str, shard: int, fp: str) -> Path:
+        """A shard's scan of the audit logs it wrote, which the report merges (pipeline/report/partial.py)."""
+        return self.stage_file("audit-scan", plan, shard_name(shard), fp, ".json")
+
     def batch_done(self, plan: str, fp: str) -> Path:
         return self.work / "batch" / f"{plan}-{fp}.json"
 

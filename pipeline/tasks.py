@@ -53,6 +53,9 @@ from pipeline.plan import Plan, load_plan
 from pipeline.progress import write_progress
 from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
+from pipeline.report.files import audit_rel
+from pipeline.report.partial import scan_written
+from pipeline.report.review import context_decisions
 from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages import language
 from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
@@ -422,6 +425,7 @@ class WriteOutputs(ShardTask):
         pieces = {f.source: layout.audit_part(self.plan, fp, self.shard, f.source)
                   for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
         copies = read_decisions(layout.dedup_decisions(self.plan, self.shard, fp))  # issue 13: copies routed here
+        logs: dict[str, None] = {}  # the input files whose logs (or pieces) this shard wrote, in order
         with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts:
             for i, doc in enumerate(self.documents()):
                 extra = apply_decision(doc, copies.get(i), self.settings.dedup)
@@ -429,9 +433,16 @@ class WriteOutputs(ShardTask):
                 parts.write(folder, {**make(doc), **extra})
                 written[folder] += 1
                 audit.write(doc)
+                logs[doc.file] = None
                 stats.add(doc)
                 progress.step(doc)
         progress.finish()
+        # The report's scan of these logs, here in parallel rather than in CleanBatch (report/partial.py)
+        scanned = [(str(pieces.get(f) or layout.audit_log(f)), audit_rel(layout.audit, str(layout.audit_log(f))),
+                    f in pieces) for f in logs]  # fmt: skip
+        scan = scan_written(scanned, context_decisions(self.context().rules))
+        with jsonl.atomic_open(layout.audit_scan(self.plan, self.shard, fp), sync=False) as f:
+            f.write(jsonl.dumps(scan))
         os.sync()  # the audit logs were written without a per-file fsync: flush them before the marker
         jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
 

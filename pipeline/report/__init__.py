@@ -11,6 +11,7 @@ The package, in the order a report is made:
     files     the report's inputs (paths from pipeline/layout.py), read as parsed JSON records
     review    the review heuristics and the run's rule packs; the "Rules to review" section
     scan      the audit logs and output parts streamed into aggregates; the sample chosen
+    partial   the audit scan in parts: each WriteOutputs shard scans its logs, the report merges them
     samples   the before/after section (diff: a repaired line's changed characters)
     sections  totals, plots (drawn by plots), time per stage, shards, audit logs; dedup: duplicates
     html      escaping, tables and the page (report.css); tracking: the Luigi UI's links
@@ -28,6 +29,7 @@ from pipeline.report import files, sections
 from pipeline.report.dedup import duplicates_section
 from pipeline.report.diff import marked_diff
 from pipeline.report.html import esc, page
+from pipeline.report.partial import merged_scan
 from pipeline.report.review import Rules, context_rules, load_rules, review_section
 from pipeline.report.samples import samples_section
 from pipeline.report.scan import SAMPLE, AuditScan, Doc, PartsScan, read_input_lines, scan_audit, scan_parts
@@ -69,7 +71,9 @@ def build_report(output_dir: str | Path, context: Context | None = None) -> Path
 
 def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None) -> Run:
     rules = load_rules(manifest, context)
-    audit = scan_audit(root, context_rules(rules, manifest))
+    decisions = context_rules(rules, manifest)
+    # The shards' scans merged (partial.py), else every audit log read again here
+    audit = merged_scan(root, files.audit_scans(root, manifest), decisions) or scan_audit(root, decisions)
     sample = audit.sample()
     parts = scan_parts(root, manifest, {d.id: d for d in sample})
     read_input_lines(root, manifest, sample)

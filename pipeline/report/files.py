@@ -15,6 +15,7 @@ from pipeline.layout import AUDIT_SUFFIX, CLEAN, QUARANTINE, REJECTED, OutputLay
 from pipeline.plan import Plan
 
 BATCH_BYTES = 1 << 20  # JSON lines parsed at once
+ID_START = b'{"id":"'  # how a record written by the pipeline starts
 # Output folders and the outcome their records count as.
 OUTCOMES = ((CLEAN, "clean"), (REJECTED, "rejected"), (QUARANTINE, "quarantined"))
 
@@ -36,19 +37,37 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def find_records(path: Path, ids: Collection[str]) -> Iterator[dict[str, Any]]:
-    """The records of `path` whose `id` is one of `ids`, in file order (each record parsed: ids of any
-    length or spelling)."""
-    for record in read_records(path):
-        if record.get("id") in ids:
-            yield record
+    """The records of `path` whose `id` is one of `ids`, in file order. A line that starts with its id
+    written without escapes (as the pipeline's files do: `{"id":"…",`) is judged by those bytes
+    alone; any other line is parsed (ids of any length or spelling)."""
+    wanted = {i.encode("utf-8", "surrogatepass") for i in ids if isinstance(i, str)}
+    with open(path, "rb") as f:
+        for line in f:
+            if line.startswith(ID_START):
+                end = line.find(b'"', len(ID_START))
+                if end > 0 and b"\\" not in line[len(ID_START) : end] and line[len(ID_START) : end] not in wanted:
+                    continue  # its id, read from the bytes, is none of those asked for
+            if line.strip() and (record := jsonl.loads(line)).get("id") in ids:
+                yield record
 
 
 def audit_logs(root: Path) -> Iterator[tuple[str, str]]:
     """Every audit log in a stable order: its path, and its path relative to `root` ("audit/…")."""
     folder = OutputLayout(root).audit
-    start, prefix = len(str(folder)), folder.relative_to(root).as_posix()
     for path in walk_sorted(folder, AUDIT_SUFFIX):
-        yield path, prefix + path[start:].replace(os.sep, "/")  # no Path objects: there may be millions
+        yield path, audit_rel(folder, path)  # no Path objects: there may be millions
+
+
+def audit_rel(folder: Path, path: str) -> str:
+    """An audit log's path relative to the output folder ("audit/…"), from its path under `folder` (audit/)."""
+    return folder.name + path[len(str(folder)) :].replace(os.sep, "/")
+
+
+def audit_scans(root: Path, manifest: dict[str, Any]) -> list[Path]:
+    """Each shard's scan of the audit logs it wrote (pipeline/report/partial.py), whether there or not."""
+    fp = str(manifest.get("config", {}).get("fingerprints", {}).get("normalise"))
+    layout = OutputLayout(root)
+    return [layout.audit_scan(_plan(manifest), shard, fp) for shard in range(_shards(manifest))]
 
 
 def audit_log(root: Path, source: str) -> str:

@@ -13,6 +13,7 @@ from pipeline.settings import load_settings
 
 if TYPE_CHECKING:
     from pipeline.core import Context
+    from pipeline.rules.loader import RuleSet
 
 EXAMPLES = 3  # examples per flagged rule
 LONG_WORDS = 25  # a dropped line this long, ending with a full stop, looks like article text
@@ -101,12 +102,17 @@ def load_rules(manifest: dict[str, Any], context: Context | None = None) -> Rule
     except (PipelineError, OSError) as e:
         return Rules(set(), set(), f"the rule packs could not be loaded ({e}): no never-fired check")
     ruleset, settings = context.rules, context.settings
-    decisions = {r.id for p in ruleset.all_packs() for r in p.rules if r.kind == "context"}
+    decisions = context_decisions(ruleset)
     note = ""
     recorded = manifest.get("config", {}).get("fingerprints", {}).get("chrome")
     if run_fingerprints(settings, ruleset)["chrome"] != recorded:
         note = "the settings or rule packs changed since this run: the never-fired list reflects the current packs"
     return Rules(ruleset.rule_ids(), decisions, note)
+
+
+def context_decisions(ruleset: RuleSet) -> set[str]:
+    """The ids of the context rules: a long line they drop is a judgement, not a pattern."""
+    return {r.id for p in ruleset.all_packs() for r in p.rules if r.kind == "context"}
 
 
 def _context(config: str) -> Context:

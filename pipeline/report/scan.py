@@ -77,10 +77,13 @@ class AuditScan:
     flagged: TopK = field(default_factory=lambda: TopK(SAMPLE_FLAGGED))
     rejected: TopK = field(default_factory=lambda: TopK(SAMPLE_REJECTED))
 
-    def add_log(self, path: str, rel: str) -> None:
+    def count_log(self, rel: str) -> None:
         self.logs += 1
         if len(self.links) < AUDIT_LINKS:
             self.links.append(rel)
+
+    def add_log(self, path: str, rel: str) -> None:
+        self.count_log(rel)
         events: list[dict[str, Any]] = []
         for record in files.read_records(path):
             if record.get("action") == "summary":

@@ -1,0 +1,125 @@
+"""The audit scan in parts (issue 14): each WriteOutputs shard scans the audit logs it wrote, in
+parallel, and CleanBatch merges the parts instead of reading every log again while nothing else runs.
+
+A part keeps, log by log, what depends on the order of the logs (the distributions, the review's
+examples, the links), and for the whole shard what does not (rules fired, repairs, the top
+documents: their keys are unique, so the top of the parts' tops is the top of all). The merge walks
+audit/ as `scan_audit` does and takes each log's entries in that order (the pieces of a file split
+by byte ranges in shard order), so the report is the same bytes. It reads every log instead when a
+part is missing, was made with other context rules, or a log on disk and the entries disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline import jsonl
+from pipeline.report import files
+from pipeline.report.review import EXAMPLES, Flag, Review
+from pipeline.report.scan import AuditScan, Doc, TopK
+
+FORMAT = 1  # of a part: one of another format is not merged
+
+
+def scan_written(logs: Iterable[tuple[str, str, bool]], context: set[str]) -> dict[str, Any]:
+    """The part of one shard: `logs` are the (path, path relative to the output folder, piece?) of the
+    logs it wrote, in order; a piece is its part of a split file's log, joined later."""
+    shard = AuditScan(Review(context))
+    entries = []
+    for path, rel, piece in logs:
+        one = AuditScan(Review(context), top=shard.top, flagged=shard.flagged, rejected=shard.rejected)
+        stat = os.stat(path)
+        one.add_log(path, rel)
+        shard.review.fired |= one.review.fired
+        shard.review.repairs += one.review.repairs
+        entries.append({"rel": rel, "size": stat.st_size, "mtime": None if piece else stat.st_mtime_ns,
+                        "removed": one.removed.tolist(), "shares": one.shares.tolist(),
+                        "long": _flags(one.review.long_lines), "large": _flags(one.review.large_share)})  # fmt: skip
+    return {
+        "format": FORMAT,
+        "context": sorted(context),
+        "logs": entries,
+        "fired": sorted(shard.review.fired),
+        "repairs": shard.review.repairs,
+        **{name: [_entry(key, doc) for key, doc in top.heap] for name, top in _tops(shard)},
+    }
+
+
+def merged_scan(root: Path, parts: list[Path], context: set[str]) -> AuditScan | None:
+    """The scan of every audit log under `root`, from the shards' parts; None when they do not cover
+    exactly the logs on disk (the caller then reads the logs)."""
+    records = []
+    for part in parts:
+        if not part.exists():
+            return None
+        record = jsonl.loads(part.read_bytes())
+        if record.get("format") != FORMAT or set(record["context"]) != context:
+            return None
+        records.append(record)
+    by_log: dict[str, list[dict[str, Any]]] = {}
+    for record in records:  # in shard order
+        for entry in record["logs"]:
+            by_log.setdefault(entry["rel"], []).append(entry)
+    scan = AuditScan(Review(context))
+    for log, rel in files.audit_logs(root):
+        entries = by_log.pop(rel, None)
+        if entries is None or not _unchanged(log, entries):
+            return None
+        scan.count_log(rel)
+        for entry in entries:
+            scan.removed.extend(entry["removed"])
+            scan.shares.extend(entry["shares"])
+            if entry["long"]:
+                _merge_flags(scan.review.long_lines, entry["long"])
+            if entry["large"]:
+                _merge_flags(scan.review.large_share, entry["large"])
+    if by_log:
+        return None
+    for record in records:
+        scan.review.fired.update(record["fired"])
+        scan.review.repairs += record["repairs"]
+    for name, top in _tops(scan):
+        # Largest keys first: only the documents kept are built (their events parsed)
+        offers = sorted(((tuple(item["key"]), item["doc"]) for r in records for item in r[name]), reverse=True)
+        for key, doc in offers:
+            top.offer(key, lambda doc=doc: _doc(doc))  # type: ignore[misc]
+    return scan
+
+
+def _unchanged(path: str, entries: list[dict[str, Any]]) -> bool:
+    """Is the log on disk the one the entries scanned: same size (a joined log: its pieces' sizes
+    added up) and, unless joined, the same modification time?"""
+    stat = os.stat(path)
+    times = {entry["mtime"] for entry in entries}
+    return sum(entry["size"] for entry in entries) == stat.st_size and times in ({None}, {stat.st_mtime_ns})
+
+
+def _tops(scan: AuditScan) -> list[tuple[str, TopK]]:
+    return [("top", scan.top), ("flagged", scan.flagged), ("rejected", scan.rejected)]
+
+
+def _flags(flags: dict[str, Flag]) -> dict[str, Any]:
+    return {rule: [flag.count, [list(e) for e in flag.examples]] for rule, flag in flags.items()}
+
+
+def _merge_flags(into: dict[str, Flag], part: dict[str, Any]) -> None:
+    """As if the part's documents had been added after those already in `into`."""
+    for rule, (count, examples) in part.items():
+        flag = into.setdefault(rule, Flag())
+        flag.count += count
+        flag.examples.extend(tuple(e) for e in examples)
+        del flag.examples[EXAMPLES:]
+
+
+def _entry(key: tuple[Any, ...], doc: Doc) -> dict[str, Any]:
+    """A candidate for the sample; its events as JSON text, parsed only if the merge keeps it."""
+    events = jsonl.dumps(doc.events).decode("utf-8")
+    return {"key": list(key), "doc": {"id": doc.id, "log": doc.log, "summary": doc.summary,
+                                      "events": events, "flags": doc.flags}}  # fmt: skip
+
+
+def _doc(record: dict[str, Any]) -> Doc:
+    return Doc(record["id"], record["log"], record["summary"], jsonl.loads(record["events"]), record["flags"])

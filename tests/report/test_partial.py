@@ -1,0 +1,91 @@
+"""The audit scan in parts (pipeline/report/partial.py): the shards' scans merged give what reading
+every log gives, and any doubt about them falls back to reading the logs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.layout import OutputLayout
+from pipeline.report import build_report, files
+from pipeline.report.partial import merged_scan
+from pipeline.report.review import context_rules, load_rules
+from pipeline.report.scan import AuditScan, scan_audit
+from tests.conftest import SEEDS, run_cli
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeds as text files and a JSONL file split by byte ranges over several shards."""
+    root = tmp_path_factory.mktemp("partial")
+    batch = root / "in"
+    (batch / "sub").mkdir(parents=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i, seed in enumerate(seeds):
+        shutil.copyfile(seed, batch / ("sub" if i % 2 else ".") / f"p{i}.txt")
+    texts = [seed.read_text(encoding="utf-8") for seed in seeds]
+    records = [{"id": f"r{i}", "text": texts[i % len(texts)] + f"\nNo {i}."} for i in range(30)]
+    (batch / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    config = root / "config.toml"
+    config.write_text("[input]\nmin_shards = 4\nshard_min_bytes = 1\n")
+    out = root / "out"
+    result = run_cli("run", "--input", str(batch), "--output", str(out), "--config", str(config), "--local-scheduler")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _scans(out: Path) -> tuple[AuditScan | None, AuditScan]:
+    manifest = json.loads(OutputLayout(out).manifest.read_text())
+    context = context_rules(load_rules(manifest), manifest)
+    assert context  # the shipped packs' context decisions
+    return merged_scan(out, files.audit_scans(out, manifest), context), scan_audit(out, context)
+
+
+def _same(a: AuditScan, b: AuditScan) -> None:
+    assert (a.logs, a.links, a.removed, a.shares, a.review) == (b.logs, b.links, b.removed, b.shares, b.review)
+    for name in ("top", "flagged", "rejected"):
+        ours, theirs = getattr(a, name).best(), getattr(b, name).best()
+        assert [(k, d.summary, d.events, d.flags) for k, d in ours] == [
+            (k, d.summary, d.events, d.flags) for k, d in theirs
+        ], name
+
+
+def test_merged_parts_are_the_scan_of_every_log(run: Path) -> None:
+    manifest = json.loads(OutputLayout(run).manifest.read_text())
+    assert manifest["plan"]["shards"] >= 4 and len(files.audit_scans(run, manifest)) == manifest["plan"]["shards"]
+    plan = OutputLayout(run).plan_meta(manifest["plan"]["id"])
+    assert len(json.loads(plan.read_text())["split"]["records.jsonl"]) >= 2  # its log joined from pieces
+    merged, full = _scans(run)
+    assert merged is not None and full.logs >= 6 and full.top.heap
+    _same(merged, full)
+    other = context_rules(load_rules(manifest), manifest) | {"generic.other"}
+    assert merged_scan(run, files.audit_scans(run, manifest), other) is None  # parts made with other rules
+
+
+def test_the_report_is_the_same_without_the_parts(run: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(run, copy)
+    shutil.rmtree(OutputLayout(copy).work / "audit-scan")
+    assert _scans(copy)[0] is None
+    assert build_report(copy).read_bytes() == OutputLayout(run).report.read_bytes()
+
+
+def test_a_log_changed_after_the_run_is_read_again(run: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(run, copy)
+    log = OutputLayout(copy).audit_log("records.jsonl")
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))  # the last document's summary gone
+    merged, full = _scans(copy)
+    assert merged is None and full.logs >= 6
+    stray = OutputLayout(copy).audit / "stray.txt.audit.jsonl"
+    shutil.copyfile(OutputLayout(run).audit_log("records.jsonl"), stray)  # a log no shard wrote
+    shutil.copyfile(OutputLayout(run).audit_log("records.jsonl"), log)
+    shutil.copystat(OutputLayout(run).audit_log("records.jsonl"), log)
+    assert _scans(copy)[0] is None
+    stray.unlink()
+    merged, full = _scans(copy)
+    assert merged is not None
+    _same(merged, full)
