@@ -224,7 +224,8 @@ def extra_table(built: corpora.Corpus, others: list[Variant], flags: tuple[str, 
 
 
 def serial_lines(one: Variant, two: Variant) -> list[str]:
-    """What runs alone (no second worker can help): the plan, start-up, LearnBoilerplate, CleanBatch, exit."""
+    """What runs alone (no second worker can help): the plan, start-up, LearnBoilerplate, FindDuplicates,
+    CleanBatch, exit."""
     if not one.luigi or not two.luigi:
         return []
     lines = []
@@ -233,6 +234,7 @@ def serial_lines(one: Variant, two: Variant) -> list[str]:
             "plan": statistics.median(b["plan"] for b in v.luigi),
             "other start-up": statistics.median(b["startup"] - b["plan"] for b in v.luigi),
             "LearnBoilerplate": statistics.median(b["families"].get("LearnBoilerplate", 0.0) for b in v.luigi),
+            "FindDuplicates": statistics.median(b["families"].get("FindDuplicates", 0.0) for b in v.luigi),
             "CleanBatch": statistics.median(b["families"].get("CleanBatch", 0.0) for b in v.luigi),
             "exit": statistics.median(b["after"] for b in v.luigi),
         }
@@ -252,6 +254,7 @@ def serial_cpu_line(v: Variant) -> str:
     parts = {
         "start-up and plan": statistics.median(c["startup"] for c in cpus),
         "LearnBoilerplate": statistics.median(c.get("LearnBoilerplate", 0.0) for c in cpus),
+        "FindDuplicates": statistics.median(c.get("FindDuplicates", 0.0) for c in cpus),
         "CleanBatch": statistics.median(c.get("CleanBatch", 0.0) for c in cpus),
         "after the build": statistics.median(c["after"] for c in cpus),
     }
