@@ -54,7 +54,7 @@ from pipeline.progress import write_progress
 from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.report.files import audit_rel
-from pipeline.report.partial import scan_written
+from pipeline.report.partial import OutputsScan, scan_written
 from pipeline.report.review import context_decisions
 from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages import language
@@ -426,11 +426,14 @@ class WriteOutputs(ShardTask):
                   for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
         copies = read_decisions(layout.dedup_decisions(self.plan, self.shard, fp))  # issue 13: copies routed here
         logs: dict[str, None] = {}  # the input files whose logs (or pieces) this shard wrote, in order
+        outputs = OutputsScan(layout, self.shard)  # what the report counts of the records (report/partial.py)
         with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts:
             for i, doc in enumerate(self.documents()):
                 extra = apply_decision(doc, copies.get(i), self.settings.dedup)
                 folder, make = routes[doc.status]
-                parts.write(folder, {**make(doc), **extra})
+                record = {**make(doc), **extra}
+                parts.write(folder, record)
+                outputs.add(folder, record)
                 written[folder] += 1
                 audit.write(doc)
                 logs[doc.file] = None
@@ -440,7 +443,7 @@ class WriteOutputs(ShardTask):
         # The report's scan of these logs, here in parallel rather than in CleanBatch (report/partial.py)
         scanned = [(str(pieces.get(f) or layout.audit_log(f)), audit_rel(layout.audit, str(layout.audit_log(f))),
                     f in pieces) for f in logs]  # fmt: skip
-        scan = scan_written(scanned, context_decisions(self.context().rules))
+        scan = scan_written(scanned, context_decisions(self.context().rules), outputs)
         with jsonl.atomic_open(layout.audit_scan(self.plan, self.shard, fp), sync=False) as f:
             f.write(jsonl.dumps(scan))
         os.sync()  # the audit logs were written without a per-file fsync: flush them before the marker

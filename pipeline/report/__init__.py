@@ -11,7 +11,7 @@ The package, in the order a report is made:
     files     the report's inputs (paths from pipeline/layout.py), read as parsed JSON records
     review    the review heuristics and the run's rule packs; the "Rules to review" section
     scan      the audit logs and output parts streamed into aggregates; the sample chosen
-    partial   the audit scan in parts: each WriteOutputs shard scans its logs, the report merges them
+    partial   the same scans in parts: each WriteOutputs shard scans what it wrote, the report merges them
     samples   the before/after section (diff: a repaired line's changed characters)
     sections  totals, plots (drawn by plots), time per stage, shards, audit logs; dedup: duplicates
     html      escaping, tables and the page (report.css); tracking: the Luigi UI's links
@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import jsonl
 from pipeline.errors import InputError
-from pipeline.report import files, sections
+from pipeline.report import files, partial, sections
 from pipeline.report.dedup import duplicates_section
 from pipeline.report.diff import marked_diff
 from pipeline.report.html import esc, page
-from pipeline.report.partial import merged_scan
 from pipeline.report.review import Rules, context_rules, load_rules, review_section
 from pipeline.report.samples import samples_section
 from pipeline.report.scan import SAMPLE, AuditScan, Doc, PartsScan, read_input_lines, scan_audit, scan_parts
@@ -72,10 +71,12 @@ def build_report(output_dir: str | Path, context: Context | None = None) -> Path
 def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None) -> Run:
     rules = load_rules(manifest, context)
     decisions = context_rules(rules, manifest)
-    # The shards' scans merged (partial.py), else every audit log read again here
-    audit = merged_scan(root, files.audit_scans(root, manifest), decisions) or scan_audit(root, decisions)
+    # The shards' scans merged (partial.py), else every audit log and output record read again here
+    shards = partial.load(files.audit_scans(root, manifest), decisions)
+    audit = (shards is not None and partial.merged_scan(root, shards, decisions)) or scan_audit(root, decisions)
     sample = audit.sample()
-    parts = scan_parts(root, manifest, {d.id: d for d in sample})
+    counts = partial.merged_counts(root, manifest, shards) if shards is not None else None
+    parts = scan_parts(root, manifest, {d.id: d for d in sample}, counts)
     read_input_lines(root, manifest, sample)
     return Run(root, manifest, rules, audit, parts, sample)
 

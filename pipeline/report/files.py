@@ -36,10 +36,10 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
             yield from jsonl.loads(b"[" + b",".join([line for line in lines if line.strip()]) + b"]")
 
 
-def find_records(path: Path, ids: Collection[str]) -> Iterator[dict[str, Any]]:
-    """The records of `path` whose `id` is one of `ids`, in file order. A line that starts with its id
-    written without escapes (as the pipeline's files do: `{"id":"…",`) is judged by those bytes
-    alone; any other line is parsed (ids of any length or spelling)."""
+def find_records(path: Path, ids: Collection[str], as_text: bool = False) -> Iterator[dict[str, Any]]:
+    """The records of `path` whose `id` (`as_text`: as a string) is one of `ids`, in file order. A
+    line that starts with its id written without escapes (as the pipeline's files do: `{"id":"…",`)
+    is judged by those bytes alone; any other line is parsed (ids of any length or spelling)."""
     wanted = {i.encode("utf-8", "surrogatepass") for i in ids if isinstance(i, str)}
     with open(path, "rb") as f:
         for line in f:
@@ -47,8 +47,10 @@ def find_records(path: Path, ids: Collection[str]) -> Iterator[dict[str, Any]]:
                 end = line.find(b'"', len(ID_START))
                 if end > 0 and b"\\" not in line[len(ID_START) : end] and line[len(ID_START) : end] not in wanted:
                     continue  # its id, read from the bytes, is none of those asked for
-            if line.strip() and (record := jsonl.loads(line)).get("id") in ids:
-                yield record
+            if line.strip():
+                record = jsonl.loads(line)
+                if (str(record.get("id")) if as_text else record.get("id")) in ids:
+                    yield record
 
 
 def audit_logs(root: Path) -> Iterator[tuple[str, str]]:

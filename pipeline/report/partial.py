@@ -1,32 +1,38 @@
-"""The audit scan in parts (issue 14): each WriteOutputs shard scans the audit logs it wrote, in
-parallel, and CleanBatch merges the parts instead of reading every log again while nothing else runs.
+"""The report's reading in parts (issue 14): each WriteOutputs shard scans the audit logs and output
+parts it wrote, in parallel, and CleanBatch merges the shards' scans instead of reading every log and
+record again while nothing else runs.
 
-A part keeps, log by log, what depends on the order of the logs (the distributions, the review's
-examples, the links), and for the whole shard what does not (rules fired, repairs, the top
-documents: their keys are unique, so the top of the parts' tops is the top of all). The merge walks
-audit/ as `scan_audit` does and takes each log's entries in that order (the pieces of a file split
-by byte ranges in shard order), so the report is the same bytes. It reads every log instead when a
-part is missing, was made with other context rules, or a log on disk and the entries disagree.
+A shard's scan keeps, log by log, what depends on the order of the logs (the distributions, the
+review's examples, the links), and for the whole shard what does not (rules fired, repairs, the top
+documents: their keys are unique, so the top of the shards' tops is the top of all; the counts per
+outcome and site of its output parts). The merge walks audit/ as `scan_audit` does and takes each
+log's entries in that order (the pieces of a file split by byte ranges in shard order), so the
+report is the same bytes. It reads the logs and parts instead when a shard's scan is missing, was
+made with other context rules, or a file on disk is not the one scanned (size, modification time).
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
+from pipeline.layout import OutputLayout
 from pipeline.report import files
 from pipeline.report.review import EXAMPLES, Flag, Review
-from pipeline.report.scan import AuditScan, Doc, TopK
+from pipeline.report.scan import AuditScan, Doc, PartsScan, TopK
 
-FORMAT = 1  # of a part: one of another format is not merged
+OUTCOME = dict(files.OUTCOMES)  # output folder -> the outcome its records count as
+FORMAT = 2  # of a part: one of another format is not merged
 
 
-def scan_written(logs: Iterable[tuple[str, str, bool]], context: set[str]) -> dict[str, Any]:
-    """The part of one shard: `logs` are the (path, path relative to the output folder, piece?) of the
-    logs it wrote, in order; a piece is its part of a split file's log, joined later."""
+def scan_written(logs: Iterable[tuple[str, str, bool]], context: set[str], outputs: OutputsScan) -> dict[str, Any]:
+    """The scan of one shard: `logs` are the (path, path relative to the output folder, piece?) of the
+    logs it wrote, in order (a piece: its part of a split file's log, joined later); `outputs`, the
+    counts of the records it wrote, whose part files are now closed."""
     shard = AuditScan(Review(context))
     entries = []
     for path, rel, piece in logs:
@@ -45,12 +51,31 @@ def scan_written(logs: Iterable[tuple[str, str, bool]], context: set[str]) -> di
         "fired": sorted(shard.review.fired),
         "repairs": shard.review.repairs,
         **{name: [_entry(key, doc) for key, doc in top.heap] for name, top in _tops(shard)},
+        "outputs": outputs.to_record(),
     }
 
 
-def merged_scan(root: Path, parts: list[Path], context: set[str]) -> AuditScan | None:
-    """The scan of every audit log under `root`, from the shards' parts; None when they do not cover
-    exactly the logs on disk (the caller then reads the logs)."""
+class OutputsScan:
+    """What `scan_parts` counts of one shard's records, counted as WriteOutputs writes them."""
+
+    def __init__(self, layout: OutputLayout, shard: int) -> None:
+        self.layout, self.shard = layout, shard
+        self.counts: Counter[str] = Counter()
+        self.sites = PartsScan()
+
+    def add(self, route: str, record: dict[str, Any]) -> None:
+        outcome = OUTCOME[route]
+        self.counts[outcome] += 1
+        self.sites.add(record, outcome)
+
+    def to_record(self) -> dict[str, Any]:
+        parts = {route: _stamp(self.layout.part(route, self.shard)) for route, _ in files.OUTCOMES}
+        sites = {site: dict(counts) for site, counts in self.sites.sites.items()}
+        return {"counts": dict(self.counts), "sites": sites, "parts": parts}
+
+
+def load(parts: list[Path], context: set[str]) -> list[dict[str, Any]] | None:
+    """The shards' scans, in shard order; None if one is missing or was made otherwise."""
     records = []
     for part in parts:
         if not part.exists():
@@ -59,6 +84,30 @@ def merged_scan(root: Path, parts: list[Path], context: set[str]) -> AuditScan |
         if record.get("format") != FORMAT or set(record["context"]) != context:
             return None
         records.append(record)
+    return records
+
+
+def merged_counts(root: Path, manifest: dict[str, Any], records: list[dict[str, Any]]) -> PartsScan | None:
+    """The counts of every output record, from the shards' scans; None if a part file on disk is
+    not one a shard scanned."""
+    layout, scan = OutputLayout(root), PartsScan()
+    if len(records) != len(files.audit_scans(root, manifest)):
+        return None
+    for shard, record in enumerate(records):
+        outputs = record["outputs"]
+        for route, stamp in outputs["parts"].items():
+            if _stamp(layout.part(route, shard)) != stamp:
+                return None
+        if any(stamp is not None for stamp in outputs["parts"].values()):
+            scan.shards[shard] = Counter(outputs["counts"])
+        for site, counts in outputs["sites"].items():
+            scan.sites.setdefault(site, Counter()).update(counts)
+    return scan
+
+
+def merged_scan(root: Path, records: list[dict[str, Any]], context: set[str]) -> AuditScan | None:
+    """The scan of every audit log under `root`, from the shards' scans (`load`); None when they do
+    not cover exactly the logs on disk (the caller then reads the logs)."""
     by_log: dict[str, list[dict[str, Any]]] = {}
     for record in records:  # in shard order
         for entry in record["logs"]:
@@ -95,6 +144,15 @@ def _unchanged(path: str, entries: list[dict[str, Any]]) -> bool:
     stat = os.stat(path)
     times = {entry["mtime"] for entry in entries}
     return sum(entry["size"] for entry in entries) == stat.st_size and times in ({None}, {stat.st_mtime_ns})
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """A file's size and modification time; None if it is not there."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _tops(scan: AuditScan) -> list[tuple[str, TopK]]:

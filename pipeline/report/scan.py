@@ -143,13 +143,23 @@ class PartsScan:
             counts["chars_out"] += int(meta.get("chars_out") or 0)
 
 
-def scan_parts(root: Path, manifest: dict[str, Any], sample: dict[str, Doc]) -> PartsScan:
-    """Counts every output record; fills in the sample's shard and clean text."""
+def scan_parts(
+    root: Path, manifest: dict[str, Any], sample: dict[str, Doc], counts: PartsScan | None = None
+) -> PartsScan:
+    """Counts every output record; fills in the sample's shard and clean text. `counts`: the counts
+    already made (report/partial.py), so only the sample's records are read."""
+    if counts is not None:
+        for outcome, shard, path in files.part_files(root, manifest):
+            for record in files.find_records(path, sample, as_text=True):
+                found = sample[str(record.get("id"))]
+                found.shard = shard
+                found.text = record.get("text") if outcome == "clean" else None
+        return counts
     scan = PartsScan()
     for outcome, shard, path in files.part_files(root, manifest):
-        counts = scan.shards.setdefault(shard, Counter())
+        shard_counts = scan.shards.setdefault(shard, Counter())
         for record in files.read_records(path):
-            counts[outcome] += 1
+            shard_counts[outcome] += 1
             scan.add(record, outcome)
             doc = sample.get(str(record.get("id")))
             if doc is not None:

@@ -11,9 +11,9 @@ import pytest
 
 from pipeline.layout import OutputLayout
 from pipeline.report import build_report, files
-from pipeline.report.partial import merged_scan
+from pipeline.report.partial import load, merged_counts, merged_scan
 from pipeline.report.review import context_rules, load_rules
-from pipeline.report.scan import AuditScan, scan_audit
+from pipeline.report.scan import AuditScan, scan_audit, scan_parts
 from tests.conftest import SEEDS, run_cli
 
 
@@ -41,7 +41,8 @@ def _scans(out: Path) -> tuple[AuditScan | None, AuditScan]:
     manifest = json.loads(OutputLayout(out).manifest.read_text())
     context = context_rules(load_rules(manifest), manifest)
     assert context  # the shipped packs' context decisions
-    return merged_scan(out, files.audit_scans(out, manifest), context), scan_audit(out, context)
+    records = load(files.audit_scans(out, manifest), context)
+    return (merged_scan(out, records, context) if records is not None else None), scan_audit(out, context)
 
 
 def _same(a: AuditScan, b: AuditScan) -> None:
@@ -62,7 +63,21 @@ def test_merged_parts_are_the_scan_of_every_log(run: Path) -> None:
     assert merged is not None and full.logs >= 6 and full.top.heap
     _same(merged, full)
     other = context_rules(load_rules(manifest), manifest) | {"generic.other"}
-    assert merged_scan(run, files.audit_scans(run, manifest), other) is None  # parts made with other rules
+    assert load(files.audit_scans(run, manifest), other) is None  # scans made with other rules
+
+
+def test_merged_counts_are_those_of_every_record(run: Path, tmp_path: Path) -> None:
+    manifest = json.loads(OutputLayout(run).manifest.read_text())
+    records = load(files.audit_scans(run, manifest), context_rules(load_rules(manifest), manifest))
+    assert records is not None
+    counts, full = merged_counts(run, manifest, records), scan_parts(run, manifest, {})
+    assert counts is not None and len(full.shards) >= 4
+    assert (counts.shards, counts.sites) == (full.shards, full.sites)
+    copy = tmp_path / "out"
+    shutil.copytree(run, copy)
+    part = OutputLayout(copy).part("clean", 1)
+    part.write_bytes(part.read_bytes()[: part.read_bytes().rindex(b"\n", 0, -1) + 1])  # its last record gone
+    assert merged_counts(copy, manifest, records) is None
 
 
 def test_the_report_is_the_same_without_the_parts(run: Path, tmp_path: Path) -> None:
