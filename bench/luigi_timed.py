@@ -3,7 +3,7 @@
     python bench/luigi_timed.py TIMINGS.jsonl run --input DIR --output DIR --local-scheduler
 
 Runs the pipeline's own CLI unchanged, with Luigi event handlers that append one JSON line per
-task (family, id, pid, start, seconds inside `run()`, and `cpu`: the CPU seconds of the task process
+task (family, id, pid, shard, start, seconds inside `run()`, and `cpu`: the CPU seconds of the task process
 over the same span) to TIMINGS.jsonl, and one line each for the moments `luigi.build` is entered and
 left (with the CLI process's CPU seconds so far: start-up, then start-up and scheduling). Task
 processes are forked, so every line is appended with one write to a file opened in append mode.
@@ -38,7 +38,7 @@ def install(path: str) -> None:
     def _done(task: luigi.Task, seconds: float) -> None:
         start, cpu = starts.get(task.task_id, (None, None))
         record = {"event": "task", "family": task.task_family, "id": task.task_id, "pid": os.getpid(),
-                  "start": start, "seconds": seconds,
+                  "shard": task.param_kwargs.get("shard"), "start": start, "seconds": seconds,
                   "cpu": None if cpu is None else time.process_time() - cpu}  # fmt: skip
         append(path, record)
 

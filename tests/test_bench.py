@@ -99,3 +99,24 @@ def test_html_variants_run_the_pipeline_and_restore_trafilatura(
         assert text in extracted and text in cleaned and "Accueil" not in cleaned and cpu > 0
     after = (trafilatura.bare_extraction, trafilatura.external.justext_rescue, trafilatura.external.try_readability)
     assert after == before
+
+
+def test_scheduled_runs_the_tasks_cpu_on_workers() -> None:
+    """Two shards: what each worker can take in turn, and what must wait for every shard."""
+
+    def task(family: str, cpu: float, shard: int | None = None) -> dict[str, object]:
+        return {"event": "task", "family": family, "shard": shard, "cpu": cpu}
+
+    events = [
+        {"event": "build-start", "cpu": 1.0}, {"event": "build-end", "cpu": 1.5}, {"event": "exit", "cpu": 1.75},
+        task("RepairEncoding", 1.0, 0), task("RepairEncoding", 3.0, 1), task("LearnBoilerplate", 0.5),
+        task("RemoveChrome", 2.0, 0), task("RemoveChrome", 2.0, 1), task("CheckLanguage", 1.0, 0),
+        task("CheckLanguage", 1.0, 1), task("NormaliseParagraphs", 0.5, 0), task("NormaliseParagraphs", 0.5, 1),
+        task("FindDuplicates", 0.25), task("WriteOutputs", 1.0, 0), task("WriteOutputs", 1.0, 1),
+        task("CleanBatch", 0.5),
+    ]  # fmt: skip
+    with bench_module("run") as run:
+        assert run.scheduled(events, 1) == 1.0 + 14.25 + 0.25
+        # RepairEncoding 1 takes 3 s: learning waits for it; then both shards side by side
+        assert run.scheduled(events, 2) == 1.0 + (3.0 + 0.5 + 2.0 + 1.0 + 0.5 + 0.25 + 1.0 + 0.5) + 0.25
+        assert run.scheduled([{**e, "shard": None} for e in events], 2) is None  # shards not recorded
