@@ -95,7 +95,7 @@ def test_a_log_changed_after_the_run_is_read_again(run: Path, tmp_path: Path) ->
     log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))  # the last document's summary gone
     merged, full = _scans(copy)
     assert merged is None and full.logs >= 6
-    stray = OutputLayout(copy).audit / "stray.txt.audit.jsonl"
+    stray = OutputLayout(copy).audit_log("stray.txt")
     shutil.copyfile(OutputLayout(run).audit_log("records.jsonl"), stray)  # a log no shard wrote
     shutil.copyfile(OutputLayout(run).audit_log("records.jsonl"), log)
     shutil.copystat(OutputLayout(run).audit_log("records.jsonl"), log)
