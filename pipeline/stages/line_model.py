@@ -98,6 +98,18 @@ class LineModel:
     # Weight sums of cue tuples (a line's own, its context's, the second stage's): they recur.
     _own: dict[tuple[str, ...], float] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _merged: dict[str, float] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # `score_lines`' memos: the cues and their weight sum, by what they are computed from (a line's
+    # text and page-level inputs, a context key, a second-stage key), so a line seen before, in
+    # this page's earlier run or on another page of its site, costs a dictionary look-up.
+    _own_scores: dict[tuple[str, str, str, frozenset[str], int], tuple[tuple[str, ...], float]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _context_scores: dict[ContextKey, tuple[tuple[str, ...], float]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _second_scores: dict[SecondKey, tuple[tuple[str, ...], float]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def probability(self, cues: list[str]) -> float:
         """First stage: the line's own cues."""
@@ -126,7 +138,7 @@ class LineModel:
         if total is None:
             if len(memo) > 100_000:
                 memo.clear()
-            total = memo[cues] = sum(weights.get(c, 0.0) for c in cues)
+            total = memo[cues] = _weight_sum(cues, weights)
         return total
 
     def strongest(self, parts: Parts, n: int = 3) -> list[tuple[str, float]]:
@@ -142,6 +154,22 @@ class LineModel:
             merged.update(self.weights)
             merged.update((c, v) for c, v in self.weights2.items() if v)
         return merged
+
+
+def _weight_sum(cues: tuple[str, ...], weights: dict[str, float]) -> float:
+    """The sum of the cues' weights, added in the cues' order (the same floats every time)."""
+    return sum(weights.get(c, 0.0) for c in cues)
+
+
+def _memo_put(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store in a memo emptied when full (memory stays bounded)."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+_MEMO_SIZE = 65_536
 
 
 def sigmoid(bias: float, weights: dict[str, float], cues: list[str] | tuple[str, ...]) -> float:
@@ -164,7 +192,10 @@ def context_cues(first: list[float], j: int, extracted: bool = False) -> tuple[s
 _OWN_EDGES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def _second_key(first: list[float], j: int, extracted: bool) -> tuple[int, int, int, int, int, bool]:
+SecondKey = tuple[int, int, int, int, int, bool]
+
+
+def _second_key(first: list[float], j: int, extracted: bool) -> SecondKey:
     # A missing neighbour counts as the line itself: whole pages (the training data) start and end
     # with chrome, clean texts with the article, so the edge itself must not be a cue.
     mine = first[j]
@@ -178,7 +209,7 @@ def _second_key(first: list[float], j: int, extracted: bool) -> tuple[int, int, 
 
 
 @functools.lru_cache(maxsize=8192)
-def _second_names(key: tuple[int, int, int, int, int, bool]) -> tuple[str, ...]:
+def _second_names(key: SecondKey) -> tuple[str, ...]:
     own, prev, nxt, win, wide, extracted = key
     cues = (f"s2:o{own}", f"s2:pv{prev}", f"s2:nx{nxt}", f"s2:wn{win}", f"s2:ww{wide}", f"s2:o{own}|wn{win}",
             f"s2:pv{prev}|nx{nxt}")  # fmt: skip
@@ -349,8 +380,11 @@ def _main_block(good: list[int]) -> tuple[int, int]:
     return best
 
 
+ContextKey = tuple[str, str, str, str, int, str, int, str, bool]
+
+
 @functools.lru_cache(maxsize=8192)
-def _context_names(key: tuple[str, str, str, str, int, str, int, str, bool]) -> tuple[str, ...]:
+def _context_names(key: ContextKey) -> tuple[str, ...]:
     cls, p, x, zone, near, side, decile, edge, in_thread = key
     names: tuple[str, ...] = (f"p:{p}", f"n:{x}", f"{cls}|p:{p}|n:{x}", f"near{near}", f"near{near}|{cls}",
                               f"blk:{side}|{cls}", f"z:{zone}|{cls}", f"pos{decile}", f"pos{decile}|{cls}")  # fmt: skip
@@ -395,9 +429,20 @@ def page_cues(lines: Sequence[LineLike]) -> dict[int, list[str]]:
 
 def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
     """Cues of every visible line no rule decided, by index: its own (cached) and its context's."""
+    index, stop, repeats, keys = page_keys(lines)
+    return {
+        i: (line_own_cues(lines[i], stop, n), _context_names(key), ())
+        for i, n, key in zip(index, repeats, keys, strict=True)
+    }
+
+
+def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], list[int], list[ContextKey]]:
+    """What the cues of every visible line no rule decided are made from: the lines' indexes, the
+    page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
+    (`own_cues` and `_context_names` turn them into cues; training and the stage share this)."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     stop = page_stopwords([lines[i].key for i in visible])
-    repeats = Counter(lines[i].key for i in visible)
+    counts = Counter(lines[i].key for i in visible)
     n = len(visible)
     good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
     block = _main_block(good)
@@ -405,20 +450,20 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
     # what each visible line is as a neighbour, worked out once (it is asked from both sides)
     around = ["none", *(_neighbour(lines[i]) for i in visible), "none"]
     first, last = (good[0], good[-1]) if good else (n, -1)
-    out: dict[int, Parts] = {}
+    index, repeats, keys = [], [], []
     for k, i in enumerate(visible):
         line = lines[i]
         if line.rule is not None:
             continue
-        own = line_own_cues(line, stop, min(repeats[line.key], 4))
         zone = "head" if k < first else "tail" if k > last else "body"
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = bisect.bisect_right(good, k + 3) - bisect.bisect_left(good, k - 3) - (line.cls == "good")
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
-        key = (line.cls, around[k], around[k + 2], zone, min(near, 4), _side(k, block),
-               min(9, int(10 * k / max(1, n))), edge, k > thread)  # fmt: skip
-        out[i] = (own, _context_names(key), ())
-    return out
+        index.append(i)
+        repeats.append(min(counts[line.key], 4))
+        keys.append((line.cls, around[k], around[k + 2], zone, min(near, 4), _side(k, block),
+                     min(9, int(10 * k / max(1, n))), edge, k > thread))  # fmt: skip
+    return index, stop, repeats, keys
 
 
 # In the chrome stage ----------------------------------------------------------------------------
@@ -431,12 +476,38 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     already chose the article, so no line goes as an isolated short line or as the title; only an
     explicit rule, an exact repeat, a page of teasers or the model on strong evidence (`drops`)
     removes one.
+
+    The probabilities are `page_probabilities(page_parts(lines))`, the same floats added in the same
+    order; the cues and their weight sums come from the model's memos (`_scored`).
     """
-    for i, (prob, cues) in model.page_probabilities(page_parts(lines), extracted).items():
+    index, stop, repeats, keys = page_keys(lines)
+    own_memo, context_memo = model._own_scores, model._context_scores
+    weights, bias = model.weights, model.bias
+    owns, arounds, first = [], [], []
+    for i, n, key in zip(index, repeats, keys, strict=True):
+        line = lines[i]
+        own_key = (line.feats.text, line.key, line.cls, stop, n)
+        own = own_memo.get(own_key) or _memo_put(own_memo, own_key, _scored(line_own_cues(line, stop, n), weights))
+        around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
+        owns.append(own[0])
+        arounds.append(around[0])
+        first.append(_sigmoid(bias + own[1] + around[1]))
+    weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
+    second_memo = model._second_scores
+    for j, i in enumerate(index):
+        prob, second = first[j], ()
+        if weights2:
+            key2 = _second_key(first, j, extracted)
+            scored = second_memo.get(key2) or _memo_put(second_memo, key2, _scored(_second_names(key2), weights2))
+            prob, second = _sigmoid(bias2 + scored[1]), scored[0]
         line = lines[i]
         line.prob = prob
-        line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= model.keep_above else ()
-        line.parts = cues  # what `drops` names the strongest of, for the lines it drops
+        line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()
+        line.parts = (owns[j], arounds[j], second)  # what `drops` names the strongest of, for the lines it drops
+
+
+def _scored(cues: tuple[str, ...], weights: dict[str, float]) -> tuple[tuple[str, ...], float]:
+    return cues, _weight_sum(cues, weights)
 
 
 def _strongest(line: Scored, model: LineModel) -> list[str]:
