@@ -23,7 +23,7 @@ import re
 import tomllib
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -325,15 +325,36 @@ def line_own_cues(line: LineLike, stop: frozenset[str], repeats: int) -> tuple[s
     return found
 
 
-_CUE_PATTERNS = (("counter", _COUNTER), ("date", _DATE), ("time", _TIME), ("sep", _SEPARATORS),
-                 ("bullet", _BULLET), ("contact", _CONTACT))  # fmt: skip
-_NO_DIGIT = frozenset(("counter", "date", "time"))  # patterns that match no line without a digit
-
-
 # The length cue: the bucket of log2(chars + 1) among 3..10, read as the bucket of chars among the
 # smallest counts whose log reaches each edge (the same bucket for every whole number of chars).
 _LOG_CHARS_EDGES = tuple(next(c for c in range(2**e) if math.log2(c + 1) >= e) for e in range(3, 11))
 _CHARS_CUES = tuple(f"c{b}" for b in range(len(_LOG_CHARS_EDGES) + 1))
+
+
+# Cue names by bucket, made once: a line's cues are looked up, not formatted (`_own_cues` runs for
+# every line first seen, and most of a real page's lines are).
+_WORD_CUES = tuple(f"w{b}" for b in range(len(_WORD_EDGES) + 1))
+_TERMINAL_CUES = tuple((f"w{b}|t0", f"w{b}|t1") for b in range(len(_WORD_EDGES) + 1))
+_ALPHA_EDGES, _UPPER_EDGES = (0.5, 0.7, 0.8, 0.9), (0.05, 0.15, 0.3, 0.6, 0.9)
+_STOP_EDGES, _CAPITAL_EDGES = (0.01, 0.1, 0.2, 0.3, 0.45), (0.2, 0.5, 0.8, 0.99)
+_DIGIT_CUES = tuple(f"dg{b}" for b in range(len(_SHARE_EDGES) + 1))
+_ALPHA_CUES = tuple(f"al{b}" for b in range(len(_ALPHA_EDGES) + 1))
+_UPPER_CUES = tuple(f"up{b}" for b in range(len(_UPPER_EDGES) + 1))
+_STOP_CUES = tuple(tuple(f"sw{b}|w{w}" for w in range(7)) for b in range(len(_STOP_EDGES) + 1))
+_LEX_CUES = tuple(f"lex{h}" for h in range(4))
+_LEX_WORD_CUES = tuple(tuple(f"lex{h}|w{w}" for w in range(7)) for h in range(3))
+_CAPITAL_CUES = tuple(f"cap{b}" for b in range(len(_CAPITAL_EDGES) + 1))
+_REPEAT_CUES = ("", "", "rep2", "rep3", "rep4")
+
+
+@functools.lru_cache(maxsize=64)
+def _class_cue(cls: str) -> str:
+    return f"cls:{cls}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _end_cue(char: str) -> str:
+    return "end:" + _end_class(char)
 
 
 def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: frozenset[str], repeats: int) -> list[str]:
@@ -341,30 +362,43 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
     at = bisect.bisect_right  # = _bucket, called directly: this runs for every line first seen
     wb = at(_WORD_EDGES, f.words)
     digits = f.digit_share
-    cues = [f"w{wb}", _CHARS_CUES[at(_LOG_CHARS_EDGES, f.chars)], f"cls:{cls}",
-            "end:" + _end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
-            f"dg{at(_SHARE_EDGES, digits)}", f"al{at((0.5, 0.7, 0.8, 0.9), f.alpha_share)}",
-            f"up{at((0.05, 0.15, 0.3, 0.6, 0.9), f.upper_share)}"]  # fmt: skip
-    if words and stop:  # a page in a language without a stopword list gets no stopword cue
-        share = sum(map(stop.__contains__, words)) / len(words)
-        cues.append(f"sw{_bucket(share, (0.01, 0.1, 0.2, 0.3, 0.45))}|w{min(wb, 6)}")
+    cues = [_WORD_CUES[wb], _CHARS_CUES[at(_LOG_CHARS_EDGES, f.chars)], _class_cue(cls),
+            _end_cue(text[-1] if text else " "), _TERMINAL_CUES[wb][1 if f.terminal else 0],
+            _DIGIT_CUES[at(_SHARE_EDGES, digits)], _ALPHA_CUES[at(_ALPHA_EDGES, f.alpha_share)],
+            _UPPER_CUES[at(_UPPER_EDGES, f.upper_share)]]  # fmt: skip
     if words:
-        hits = sum(map(chrome_words().__contains__, words))
-        cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
+        few = min(wb, 6)
+        if stop:  # a page in a language without a stopword list gets no stopword cue
+            cues.append(_STOP_CUES[at(_STOP_EDGES, sum(map(stop.__contains__, words)) / len(words))][few])
+        hits = sum(map(_chrome_words_contains(), words))
         tokens = text.split()
         capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
-        cues.append(f"cap{_bucket(capital, (0.2, 0.5, 0.8, 0.99))}")
-    contact = "@" in text or "://" in text or "www." in text  # what _CONTACT needs
-    for name, pattern in _CUE_PATTERNS:
-        if (digits or name not in _NO_DIGIT) and (contact or name != "contact") and pattern.search(text):
-            cues.append(name)
+        cues += (_LEX_CUES[min(hits, 3)], _LEX_WORD_CUES[min(hits, 2)][few], _CAPITAL_CUES[at(_CAPITAL_EDGES, capital)])
+    if digits:  # counters, dates and times hold a digit
+        if _COUNTER.search(text):
+            cues.append("counter")
+        if _DATE.search(text):
+            cues.append("date")
+        if _TIME.search(text):
+            cues.append("time")
+    if _SEPARATORS.search(text):
+        cues.append("sep")
+    if _BULLET.search(text):
+        cues.append("bullet")
+    if ("@" in text or "://" in text or "www." in text) and _CONTACT.search(text):  # what _CONTACT needs
+        cues.append("contact")
     if f.link_like:
         cues.append("link")
     if "©" in text or "(c)" in key:
         cues.append("copyright")
     if repeats > 1:
-        cues.append(f"rep{min(repeats, 4)}")
+        cues.append(_REPEAT_CUES[min(repeats, 4)])
     return cues
+
+
+@functools.lru_cache(maxsize=1)
+def _chrome_words_contains() -> Callable[[object], bool]:
+    return chrome_words().__contains__
 
 
 def _main_block(good: list[int]) -> tuple[int, int]:

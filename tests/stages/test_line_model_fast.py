@@ -1,0 +1,101 @@
+"""The line model's fast paths give what the plain computation gives, to the last bit.
+
+`score_lines` reads cues and weight sums from memos and `_own_cues` looks cue names up in tables:
+both must give the training's cues and the same floats (the audit records the probabilities).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.rules.features import LineFeatures, line_key
+from pipeline.stages import chrome, line_model
+from pipeline.stages.line_model import _WORDS, LineModel
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+def plain_own_cues(f: LineFeatures, key: str, cls: str, stop: frozenset[str], repeats: int) -> list[str]:
+    """The own cues written plainly (formatted names, a loop over the patterns): the reference."""
+    text, words, at = f.text, _WORDS.findall(key), bisect.bisect_right
+    wb = at((1, 2, 3, 4, 6, 9, 13, 20, 30, 50, 90), f.words)
+    cues = [f"w{wb}", line_model._CHARS_CUES[at(line_model._LOG_CHARS_EDGES, f.chars)], f"cls:{cls}",
+            "end:" + line_model._end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
+            f"dg{at((0.01, 0.1, 0.25, 0.5, 0.8), f.digit_share)}", f"al{at((0.5, 0.7, 0.8, 0.9), f.alpha_share)}",
+            f"up{at((0.05, 0.15, 0.3, 0.6, 0.9), f.upper_share)}"]  # fmt: skip
+    if words and stop:
+        share = sum(w in stop for w in words) / len(words)
+        cues.append(f"sw{at((0.01, 0.1, 0.2, 0.3, 0.45), share)}|w{min(wb, 6)}")
+    if words:
+        hits = sum(w in line_model.chrome_words() for w in words)
+        cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
+        tokens = text.split()
+        capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
+        cues.append(f"cap{at((0.2, 0.5, 0.8, 0.99), capital)}")
+    patterns = (("counter", line_model._COUNTER), ("date", line_model._DATE), ("time", line_model._TIME),
+                ("sep", line_model._SEPARATORS), ("bullet", line_model._BULLET), ("contact", line_model._CONTACT))  # fmt: skip
+    cues += [name for name, pattern in patterns if pattern.search(text)]
+    if f.link_like:
+        cues.append("link")
+    if "©" in text or "(c)" in key:
+        cues.append("copyright")
+    if repeats > 1:
+        cues.append(f"rep{min(repeats, 4)}")
+    return cues
+
+
+PIECES = ["Share", "Teilen", "the", "und", "de", "12", "2024", "10:45", "|", "-", "»", "•", "@user", "www.x.org",
+          "https://a.b/c", "©", "(c)", "Read", "more", "Kommentar", "ÉTÉ", "Москва", ".", "!", "?", ":", "1.2.2023",
+          "(3)", "- ", "x\u00a0y", "\u3000", "\t", "A", "b."]  # fmt: skip
+LINES = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, st.sampled_from(["good", "short"]), st.integers(1, 6), st.booleans())
+def test_own_cues_are_the_plain_cues(text: str, cls: str, repeats: int, english: bool) -> None:
+    stop = line_model.stopword_lists()["en"] if english else frozenset()
+    key = line_key(text)
+    fast = line_model._own_cues(LineFeatures(text), key, cls, _WORDS.findall(key), stop, repeats)
+    assert fast == plain_own_cues(LineFeatures(text), key, cls, stop, repeats)
+
+
+def _model(seed: int, second: bool, pages: list[dict[int, line_model.Parts]]) -> LineModel:
+    """A model with random weights on every cue the pages show (any retrained model is such a model)."""
+    rng = random.Random(seed)
+    names = {c for parts in pages for own, around, _ in parts.values() for c in (*own, *around)}
+    second_names = {f"s2:{p}{b}" for p in ("o", "pv", "nx", "wn", "ww") for b in range(12)}
+    w2 = {c: rng.uniform(-3, 3) for c in sorted(second_names)} if second else {}
+    return LineModel({c: rng.uniform(-3, 3) for c in sorted(names)}, rng.uniform(-1, 1), 0.3, 0.9, 0.05, 0.1,
+                     "t", "0", w2, rng.uniform(-1, 1))  # fmt: skip
+
+
+def _undecided(ctx: Context) -> list[list[chrome.Line]]:
+    pages = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = Document(id=path.name, source=path.name, file=path.name, metadata={"format": "txt"})
+        doc.set_text(path.read_text(encoding="utf-8"))
+        pages.append(chrome.undecided(doc, ctx.rules, ctx.settings.chrome))
+    return pages
+
+
+def test_score_lines_gives_the_probabilities_of_the_plain_sums(ctx: Context) -> None:
+    pages = _undecided(ctx)
+    parts = [line_model.page_parts(lines) for lines in pages]
+    for seed, second, extracted in ((1, True, False), (2, True, True), (3, False, False)):
+        model = _model(seed, second, parts)
+        for _ in range(2):  # the second time from the memos
+            for lines in pages:
+                plain = model.page_probabilities(line_model.page_parts(lines), extracted)
+                fresh = [dataclasses.replace(line) for line in lines]
+                line_model.score_lines(fresh, model, extracted, 80)
+                got = {i: (line.prob, line.parts) for i, line in enumerate(fresh) if line.prob is not None}
+                assert got == plain
+                assert all(line.prob is None for line in fresh if line.rule is not None or line.cls == "empty")
