@@ -529,7 +529,7 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
     second_memo = model._second_scores
     for j, i in enumerate(index):
-        prob, second = first[j], ()
+        prob, second = first[j], _NO_CUES
         if weights2:
             key2 = _second_key(first, j, extracted)
             scored = second_memo.get(key2) or _memo_put(second_memo, key2, _scored(_second_names(key2), weights2))
@@ -538,6 +538,9 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()
         line.parts = (owns[j], arounds[j], second)  # what `drops` names the strongest of, for the lines it drops
+
+
+_NO_CUES: tuple[str, ...] = ()
 
 
 def _scored(cues: tuple[str, ...], weights: dict[str, float]) -> tuple[tuple[str, ...], float]:

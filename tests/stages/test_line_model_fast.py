@@ -40,8 +40,9 @@ def plain_own_cues(f: LineFeatures, key: str, cls: str, stop: frozenset[str], re
         tokens = text.split()
         capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
         cues.append(f"cap{at((0.2, 0.5, 0.8, 0.99), capital)}")
-    patterns = (("counter", line_model._COUNTER), ("date", line_model._DATE), ("time", line_model._TIME),
-                ("sep", line_model._SEPARATORS), ("bullet", line_model._BULLET), ("contact", line_model._CONTACT))  # fmt: skip
+    m = line_model
+    patterns = (("counter", m._COUNTER), ("date", m._DATE), ("time", m._TIME), ("sep", m._SEPARATORS),
+                ("bullet", m._BULLET), ("contact", m._CONTACT))  # fmt: skip
     cues += [name for name, pattern in patterns if pattern.search(text)]
     if f.link_like:
         cues.append("link")
