@@ -25,6 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from math import exp
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -158,7 +159,10 @@ class LineModel:
 
 def _weight_sum(cues: tuple[str, ...], weights: dict[str, float]) -> float:
     """The sum of the cues' weights, added in the cues' order (the same floats every time)."""
-    return sum(weights.get(c, 0.0) for c in cues)
+    return sum(map(weights.get, cues, _ZEROS))
+
+
+_ZEROS = itertools.repeat(0.0)  # map's default weight: endless, never used up
 
 
 def _memo_put(memo: dict[Any, Any], key: Any, value: Any) -> Any:
@@ -206,6 +210,21 @@ def _second_key(first: list[float], j: int, extracted: bool) -> SecondKey:
             at(_P_EDGES, first[j + 1] if j + 1 < len(first) else mine),
             at(_P_EDGES, (sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine),
             at(_P_EDGES, sum(wide) / len(wide)), extracted)  # fmt: skip
+
+
+def _second_keys(first: list[float], extracted: bool) -> list[SecondKey]:
+    """`_second_key` of every line of a page: each probability's buckets are found once."""
+    at, n = bisect.bisect_right, len(first)
+    own = [at(_OWN_EDGES, p) for p in first]
+    side = [at(_P_EDGES, p) for p in first]
+    keys = []
+    for j, mine in enumerate(first):
+        near = first[max(0, j - 3) : j + 4]
+        wide = first[max(0, j - 8) : j + 9]
+        keys.append((own[j], side[j - 1] if j else side[j], side[j + 1] if j + 1 < n else side[j],
+                     at(_P_EDGES, (sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine),
+                     at(_P_EDGES, sum(wide) / len(wide)), extracted))  # fmt: skip
+    return keys
 
 
 @functools.lru_cache(maxsize=8192)
@@ -445,7 +464,12 @@ def _neighbour(line: LineLike | None) -> str:
         return "none"
     if line.rule is None:
         return line.cls
-    return _RULE_KINDS.get(line.rule.split(".", 2)[1] if line.rule.startswith("generic.") else "", "rule")
+    return _rule_kind(line.rule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule_kind(rule: str) -> str:
+    return _RULE_KINDS.get(rule.split(".", 2)[1] if rule.startswith("generic.") else "", "rule")
 
 
 # Packs whose removals say something about the lines next to them (others count as "rule").
@@ -525,15 +549,16 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
         owns.append(own[0])
         arounds.append(around[0])
-        first.append(_sigmoid(bias + own[1] + around[1]))
+        first.append(1.0 / (1.0 + exp(-max(-30.0, min(30.0, bias + own[1] + around[1])))))  # = _sigmoid
     weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
     second_memo = model._second_scores
+    keys2 = _second_keys(first, extracted) if weights2 else []
     for j, i in enumerate(index):
         prob, second = first[j], _NO_CUES
         if weights2:
-            key2 = _second_key(first, j, extracted)
+            key2 = keys2[j]
             scored = second_memo.get(key2) or _memo_put(second_memo, key2, _scored(_second_names(key2), weights2))
-            prob, second = _sigmoid(bias2 + scored[1]), scored[0]
+            prob, second = 1.0 / (1.0 + exp(-max(-30.0, min(30.0, bias2 + scored[1])))), scored[0]
         line = lines[i]
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()

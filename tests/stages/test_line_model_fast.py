@@ -100,3 +100,10 @@ def test_score_lines_gives_the_probabilities_of_the_plain_sums(ctx: Context) -> 
                 got = {i: (line.prob, line.parts) for i, line in enumerate(fresh) if line.prob is not None}
                 assert got == plain
                 assert all(line.prob is None for line in fresh if line.rule is not None or line.cls == "empty")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), max_size=30), st.booleans())
+def test_second_keys_of_a_page_are_each_lines_second_key(first: list[float], extracted: bool) -> None:
+    keys = line_model._second_keys(first, extracted)
+    assert keys == [line_model._second_key(first, j, extracted) for j in range(len(first))]
