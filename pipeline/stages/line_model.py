@@ -476,10 +476,6 @@ def _rule_kind(rule: str) -> str:
 _RULE_KINDS = {k: f"rule:{k}" for k in ("meta", "comments", "share", "related", "consent", "widgets", "ads", "tags")}
 
 
-def _side(k: int, block: tuple[int, int]) -> str:
-    return "in" if block[0] <= k <= block[1] else "before" if k < block[0] else "after"
-
-
 def page_cues(lines: Sequence[LineLike]) -> dict[int, list[str]]:
     """Cues of every visible line no rule decided, by index (for training)."""
     return {i: [*own, *around] for i, (own, around, _) in page_parts(lines).items()}
@@ -509,18 +505,20 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     around = ["none", *(_neighbour(lines[i]) for i in visible), "none"]
     first, last = (good[0], good[-1]) if good else (n, -1)
     index, repeats, keys = [], [], []
+    right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
     for k, i in enumerate(visible):
         line = lines[i]
         if line.rule is not None:
             continue
         zone = "head" if k < first else "tail" if k > last else "body"
         # the good lines within 3 of k, k itself left out (it is one when it is good)
-        near = bisect.bisect_right(good, k + 3) - bisect.bisect_left(good, k - 3) - (line.cls == "good")
+        near = right(good, k + 3) - left(good, k - 3) - (line.cls == "good")
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
+        side = "in" if start <= k <= end else "before" if k < start else "after"  # = _side(k, block)
         index.append(i)
         repeats.append(min(counts[line.key], 4))
-        keys.append((line.cls, around[k], around[k + 2], zone, min(near, 4), _side(k, block),
-                     min(9, int(10 * k / max(1, n))), edge, k > thread))  # fmt: skip
+        keys.append((line.cls, around[k], around[k + 2], zone, min(near, 4), side, min(9, int(10 * k / span)), edge,
+                     k > thread))  # fmt: skip
     return index, stop, repeats, keys
 
 

@@ -107,3 +107,41 @@ def test_score_lines_gives_the_probabilities_of_the_plain_sums(ctx: Context) -> 
 def test_second_keys_of_a_page_are_each_lines_second_key(first: list[float], extracted: bool) -> None:
     keys = line_model._second_keys(first, extracted)
     assert keys == [line_model._second_key(first, j, extracted) for j in range(len(first))]
+
+
+def plain_context(lines: list[chrome.Line]) -> dict[int, tuple[int, tuple[str, ...]]]:
+    """Per undecided line: its repeat count and context cues, worked out line by line (the reference)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    n = len(visible)
+    good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
+    block = line_model._main_block(good)
+    thread = line_model._thread_start(lines, visible, block)
+    out = {}
+    for k, i in enumerate(visible):
+        line = lines[i]
+        if line.rule is not None:
+            continue
+        before = line_model._neighbour(lines[visible[k - 1]] if k else None)
+        after = line_model._neighbour(lines[visible[k + 1]] if k + 1 < n else None)
+        zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
+        near = sum(1 for g in good if abs(g - k) <= 3 and g != k)
+        side = "in" if block[0] <= k <= block[1] else "before" if k < block[0] else "after"
+        edge = "top" if k < 3 else "end" if n - k <= 3 else ""
+        key = (line.cls, before, after, zone, min(near, 4), side, min(9, int(10 * k / max(1, n))), edge, k > thread)
+        out[i] = (min(sum(lines[j].key == line.key for j in visible), 4), line_model._context_names(key))
+    return out
+
+
+def _context(lines: list[chrome.Line]) -> dict[int, tuple[int, tuple[str, ...]]]:
+    index, _, repeats, keys = line_model.page_keys(lines)
+    return {i: (r, line_model._context_names(k)) for i, r, k in zip(index, repeats, keys, strict=True)}
+
+
+def test_page_keys_are_the_plain_context(ctx: Context) -> None:
+    for lines in _undecided(ctx):
+        assert _context(lines) == plain_context(lines)
+        rng = random.Random(len(lines))  # and with some lines removed by rules of several packs
+        for line in lines:
+            if rng.random() < 0.3:
+                line.rule = rng.choice(["generic.meta.x", "generic.comments.y", "site.a.b", "learned.c.d"])
+        assert _context(lines) == plain_context(lines)
