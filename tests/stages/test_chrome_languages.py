@@ -207,3 +207,35 @@ def test_teasers_cut_short_and_comment_headers_go(ctx: Context) -> None:
     assert got[teaser] == "generic.related.teaser-more-tail"
     assert got["Auch auf unserer Seite:"] == got["Neue Buslinie ab Montag"] == "generic.related.more-on-topic-intl"
     assert dropped(clean(ctx, DE[0], DE[1], header, DE[2]))[header] == "generic.comments.comment-header"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "consent"),
+    [
+        (
+            "Jeden Freitag die besten Geschichten der Woche direkt in Ihr Postfach.",
+            "Mit dem Absenden stimmen Sie der Speicherung Ihrer Angaben gemäß unserer Datenschutzerklärung zu.",
+        ),
+        (
+            "Get our weekly roundup delivered straight to your inbox.",
+            "By subscribing, you agree to our Terms of Service and acknowledge our Privacy Policy.",
+        ),
+        (
+            "Los mejores reportajes de la semana en tu bandeja de entrada",
+            "Al suscribirte aceptas la política de privacidad y el aviso legal.",
+        ),
+        (
+            "Le storie più lette della settimana nella tua casella di posta",
+            "Iscrivendoti accetti i termini del servizio.",
+        ),
+    ],
+)
+def test_newsletter_box_under_the_article_goes(ctx: Context, prompt: str, consent: str) -> None:
+    """A mailing list's box under the article: its promise and its form's consent line go with
+    their rules; a sentence about an inbox or a sign-up stays."""
+    kept = "Der Brief landete in ihrem Postfach, obwohl er an den Nachbarn adressiert war."
+    doc = clean(ctx, DE[0], DE[1], DE[2], kept, prompt, consent)
+    assert doc.lines == [DE[0], DE[1], DE[2], kept]
+    got = dropped(doc)
+    assert got[prompt] == "generic.share.inbox-prompt"
+    assert got[consent] == "generic.share.signup-consent"
