@@ -239,3 +239,16 @@ def test_newsletter_box_under_the_article_goes(ctx: Context, prompt: str, consen
     got = dropped(doc)
     assert got[prompt] == "generic.share.inbox-prompt"
     assert got[consent] == "generic.share.signup-consent"
+
+
+def test_buttons_banners_and_discussion_heading_go(ctx: Context) -> None:
+    """A product page's buttons between paragraphs, a government site's banner above the
+    article, and a discussion heading under it (the thread after it goes with it)."""
+    banner = ["An official website of the United States government", "Here’s how you know"]
+    thread = ["Diskutieren Sie mit!", "Das sehe ich ganz anders, die Gebühren waren lange überfällig."]
+    doc = clean(ctx, *banner, DE[0], "Jetzt loslegen", DE[1], "Book a demo", DE[2], DE_CONTENT[0], *thread)
+    assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]]
+    got = dropped(doc)
+    assert got[banner[0]] == got[banner[1]] == "generic.widgets.gov-banner"
+    assert got["Jetzt loslegen"] == got["Book a demo"] == "generic.widgets.call-to-action"
+    assert got[thread[0]] == got[thread[1]] == "generic.comments.comment-section-end"
