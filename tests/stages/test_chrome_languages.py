@@ -252,3 +252,13 @@ def test_buttons_banners_and_discussion_heading_go(ctx: Context) -> None:
     assert got[banner[0]] == got[banner[1]] == "generic.widgets.gov-banner"
     assert got["Jetzt loslegen"] == got["Book a demo"] == "generic.widgets.call-to-action"
     assert got[thread[0]] == got[thread[1]] == "generic.comments.comment-section-end"
+
+
+def test_search_prompt_cart_and_required_mark_go(ctx: Context) -> None:
+    chrome = ["Wonach suchen Sie?", "Ihr Warenkorb ist leer", "* Pflichtfelder", "In diesem Artikel"]
+    for text in chrome:
+        doc = clean(ctx, DE[0], DE[1], text, DE[2], DE_CONTENT[0])
+        assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]], text
+    got = dropped(clean(ctx, DE[0], DE[1], chrome[0], DE[2], chrome[1], DE_CONTENT[0], chrome[2]))
+    assert got[chrome[0]] == got[chrome[1]] == got[chrome[2]] == "generic.widgets.search-cart-form"
+    assert dropped(clean(ctx, chrome[3], DE[0], DE[1]))[chrome[3]] == "generic.widgets.table-of-contents"
