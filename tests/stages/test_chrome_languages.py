@@ -262,3 +262,14 @@ def test_search_prompt_cart_and_required_mark_go(ctx: Context) -> None:
     got = dropped(clean(ctx, DE[0], DE[1], chrome[0], DE[2], chrome[1], DE_CONTENT[0], chrome[2]))
     assert got[chrome[0]] == got[chrome[1]] == got[chrome[2]] == "generic.widgets.search-cart-form"
     assert dropped(clean(ctx, chrome[3], DE[0], DE[1]))[chrome[3]] == "generic.widgets.table-of-contents"
+
+
+def test_agency_feed_and_republish_notices_go(ctx: Context) -> None:
+    notice = (
+        "NEWSWIRE hat diese Meldung redaktionell nicht bearbeitet. Sie wurde automatisch von einer Agentur übernommen."
+    )
+    republish = "Republish our articles for free, online or in print."
+    doc = clean(ctx, DE[0], DE[1], DE[2], notice, DE_CONTENT[0], republish)
+    assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]]
+    got = dropped(doc)
+    assert got[notice] == got[republish] == "generic.meta.syndication-notice"
