@@ -255,9 +255,13 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
     while i < len(lines):
         line = lines[i]
         if line.cls != "empty" and line.rule is None and (slot := _slot(matcher, line, zones[i])) != line.slot:
-            rule = matcher.first(line.key, line.feats, zones[i], slot[2])
+            key = line.key
+            rule = matcher.first(key, line.feats, zones[i], slot[2])
+            if rule is None and (bare := _unbulleted(key)) is not None:
+                rule = matcher.first(bare, line.feats, zones[i], slot[2])
+                rule, key = (rule, bare) if rule is not None and rule.kind != "block" else (None, key)
             if rule is not None and extracted:
-                rule = _standing(matcher, rule, line, zones[i])
+                rule = _standing(matcher, rule, line, zones[i], key)
             line.slot = () if rule else slot
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
@@ -271,11 +275,21 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[Matcher, str, tuple[
     return (matcher, zone, matcher.position_key(line.feats))
 
 
-def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str) -> Rule | None:
+_MARKERS = frozenset("-*•·▪►")
+_BULLET = re.compile(r"^[-*•·▪►] (?=\S)")
+
+
+def _unbulleted(key: str) -> str | None:
+    """A list item's key without its marker ("- share this": "share this"), for the line rules: a
+    share or print button rendered as a list item is the same button. None for any other line."""
+    return key[2:] if key[:1] in _MARKERS and len(key) < 60 and _BULLET.match(key) else None
+
+
+def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str, key: str) -> Rule | None:
     """On extracted text: `rule` if it holds there, else the first later rule that matches and holds."""
     ok = lambda r: r.role != "layout-only" and not (r.shape and preformatted(line))  # noqa: E731
     later = matcher.rules[matcher.rules.index(rule) + 1 :]
-    return rule if ok(rule) else next((r for r in later if ok(r) and r.matches(line.key, line.feats, zone)), None)
+    return rule if ok(rule) else next((r for r in later if ok(r) and r.matches(key, line.feats, zone)), None)
 
 
 def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:

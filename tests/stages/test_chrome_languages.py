@@ -273,3 +273,19 @@ def test_agency_feed_and_republish_notices_go(ctx: Context) -> None:
     assert doc.lines == [DE[0], DE[1], DE[2], DE_CONTENT[0]]
     got = dropped(doc)
     assert got[notice] == got[republish] == "generic.meta.syndication-notice"
+
+
+def test_buttons_as_list_items_go_but_lists_of_content_stay(ctx: Context) -> None:
+    """A share button rendered as a list item ("- Teilen") is the same button; a list item that is
+    content stays, and a bulleted related-links heading does not take the list after it."""
+    doc = clean(
+        ctx,
+        DE[0],
+        "- Teilen",
+        "* Drucken",
+        DE[1],
+        "- Lesen Sie auch:",
+        "- Die Sanierung der Grundschule beginnt",
+        DE[2],
+    )
+    assert dropped(doc) == {"- Teilen": "generic.share.share-intl", "* Drucken": "generic.share.share-intl"}
