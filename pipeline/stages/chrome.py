@@ -258,8 +258,9 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
             key = line.key
             rule = matcher.first(key, line.feats, zones[i], slot[2])
             if rule is None and (bare := _unbulleted(key)) is not None:
-                rule = matcher.first(bare, line.feats, zones[i], slot[2])
-                rule, key = (rule, bare) if rule is not None and rule.kind != "block" else (None, key)
+                listed = matcher.first(bare, line.feats, zones[i], slot[2])
+                if listed is not None and listed.kind != "block":
+                    rule, key = listed, bare
             if rule is not None and extracted:
                 rule = _standing(matcher, rule, line, zones[i], key)
             line.slot = () if rule else slot
@@ -275,14 +276,11 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[Matcher, str, tuple[
     return (matcher, zone, matcher.position_key(line.feats))
 
 
-_MARKERS = frozenset("-*•·▪►")
-_BULLET = re.compile(r"^[-*•·▪►] (?=\S)")
-
-
 def _unbulleted(key: str) -> str | None:
     """A list item's key without its marker ("- share this": "share this"), for the line rules: a
     share or print button rendered as a list item is the same button. None for any other line."""
-    return key[2:] if key[:1] in _MARKERS and len(key) < 60 and _BULLET.match(key) else None
+    marker = _LIST_ITEM.match(key) if len(key) < 60 else None
+    return key[marker.end() :] if marker else None
 
 
 def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str, key: str) -> Rule | None:
