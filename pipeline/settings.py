@@ -78,6 +78,8 @@ class ChromeSettings:
     near_dup_min_words: int = 15
     near_dup_containment: float = 0.8
     line_model: str = ""  # the trained line model (JSON), relative to the settings file; "" = none
+    article_end_gap: int = 0  # 0: no after-article pass (stages/article_end.py)
+    article_end_packs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ CONTEXT_ROLES = (
     "listing",
     "teaser-only",
     "line-model",  # the trained line model (stages/line_model.py)
+    "after-article",  # kept lines beyond the furniture that closes the article (stages/article_end.py)
 )
 MATCH_ROLES = (
     "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)

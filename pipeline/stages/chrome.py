@@ -24,7 +24,7 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
-from pipeline.stages import copies, line_model, listed
+from pipeline.stages import article_end, copies, line_model, listed
 from pipeline.stages.near import NearIndex
 
 STAGE = "chrome"
@@ -147,7 +147,19 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
         if len(doc.lines) == before:
             break
     doc.site = detected
+    if doc.metadata.get("format") not in ("html", "jsonl-html"):
+        _drop_after_article(doc, ruleset, settings, kept)
     return doc
+
+
+def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line]) -> None:
+    """Text path, once the passes are done: the kept lines beyond the furniture that closes the
+    article go (`article_end`). A segment's weight: its sentence-like words, each line's counted
+    by the line model's belief that it is content (a block of teasers is long, but doubtful)."""
+    belief = [1.0 if line.prob is None else line.prob for line in kept]
+    words = [line.feats.words * p if line.cls == "good" else 0.0 for line, p in zip(kept, belief, strict=True)]
+    rule = ruleset.decision_id(article_end.ROLE)
+    article_end.drop_beyond(doc, STAGE, rule, words, settings.article_end_gap, settings.article_end_packs)
 
 
 def _clean_once(

@@ -1,0 +1,80 @@
+"""Where the article ends: kept lines beyond the page furniture that closes it go.
+
+A page's text dump holds the article, then the furniture that closes it (related links, a
+comments heading, share buttons, tags), and after that often more of the page: teasers with
+their leads, a comment thread without a heading, sidebar widgets. The rules and the model take
+most of the closing furniture, but what stands beyond it is judged line by line, and long teaser
+leads or comments read like article text. The shape is plain when looked at from the article:
+the kept lines fall into segments, split wherever at least `gap` dropped lines stand between two
+kept ones; the main segment holds the most sentence-like words; once a gap after it holds a
+line that an end-of-article pack took (`end_packs`: related, comments, share...), no later
+segment is the article. An article interrupted by an inline box resumes after a short gap, or
+after one no end-of-article rule took part in; and the article's own sentences make the main
+segment, so a short page is not cut. Runs once, after the other passes, on the text path only
+(an extractor already chose the article).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from pipeline.document import AuditEvent, Document
+
+ROLE = "after-article"
+
+
+def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:
+    """Kept lines (by input line number, ascending) split where at least `gap` dropped lines stand
+    between two of them: (first, end) index ranges into `numbers`. `dropped`: sorted numbers."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(numbers)):
+        between = bisect.bisect_left(dropped, numbers[k]) - bisect.bisect_right(dropped, numbers[k - 1])
+        if between >= gap:
+            out.append((start, k))
+            start = k
+    if numbers:
+        out.append((start, len(numbers)))
+    return out
+
+
+def beyond(
+    numbers: Sequence[int], words: Sequence[float], drops: dict[int, str], gap: int, end_packs: tuple[str, ...]
+) -> list[int]:
+    """Indices (into `numbers`) of the kept lines after the article's end.
+
+    `words`: each kept line's sentence-like words (0 for a short line); `drops`: the dropped
+    lines' numbers and the ids of the rules that took them."""
+    dropped = sorted(drops)
+    parts = segments(numbers, dropped, gap)
+    if len(parts) < 2:
+        return []
+    weight = [sum(words[a:b]) for a, b in parts]
+    main = weight.index(max(weight))
+    out: list[int] = []
+    ended = False
+    for a, b in parts[main + 1 :]:
+        lo, hi = bisect.bisect_right(dropped, numbers[a - 1]), bisect.bisect_left(dropped, numbers[a])
+        ended = ended or any(drops[n].startswith(end_packs) for n in dropped[lo:hi])
+        if ended:
+            out.extend(range(a, b))
+    return out
+
+
+def drop_beyond(
+    doc: Document, stage: str, rule: str, words: Sequence[float], gap: int, end_packs: tuple[str, ...]
+) -> None:
+    """Drop the document's kept lines after the article's end (`beyond`), recorded under `rule`.
+    `words`: per kept line of `doc`, its sentence-like words; `stage`: whose drops count."""
+    if gap <= 0 or not end_packs:
+        return
+    drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
+    gone = set(beyond(doc.line_numbers, words, drops, gap, end_packs))
+    if not gone:
+        return
+    reason = "after the article's end: beyond a block of page furniture that closes it"
+    for k in sorted(gone):
+        if doc.lines[k].strip():
+            doc.events.append(AuditEvent(stage, "drop", rule, reason, doc.line_numbers[k], doc.lines[k]))
+    doc.keep_lines([k not in gone for k in range(len(doc.lines))])

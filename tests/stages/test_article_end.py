@@ -1,0 +1,98 @@
+"""Where the article ends (stages/article_end.py): kept lines beyond the furniture that closes the
+article go; an article interrupted by a short box, or by furniture no end-of-article pack took,
+stays whole."""
+
+from __future__ import annotations
+
+from pipeline.core import Context
+from pipeline.document import AuditEvent, Document
+from pipeline.stages import article_end
+from pipeline.stages.chrome import remove_chrome
+
+END = ("generic.related.", "generic.comments.", "generic.share.")
+RULE = "generic.context.after-article"
+
+ARTICLE = [
+    "Die Stadtverwaltung hat am Dienstag die Pläne für einen durchgehenden Radweg entlang der Ringstraße"
+    " vorgestellt, der die Innenstadt mit den nördlichen Stadtteilen verbinden soll.",
+    "Nach Angaben des Baudezernenten sollen die Arbeiten im März beginnen und bis zum Herbst abgeschlossen"
+    " sein, sofern das Wetter mitspielt und keine Leitungen verlegt werden müssen.",
+    "Für die Dauer der Bauarbeiten wird eine der beiden Fahrspuren gesperrt, der Busverkehr soll jedoch"
+    " ohne größere Verzögerungen weiterlaufen können.",
+    "Die Händler in der Ringstraße sehen das Vorhaben mit gemischten Gefühlen: Sie fürchten, dass Kunden"
+    " während der Bauzeit ausbleiben, hoffen aber langfristig auf mehr Laufkundschaft.",
+    "Der Fahrradclub begrüßte die Pläne ausdrücklich und forderte die Stadt auf, auch die Querstraßen in"
+    " das Netz einzubinden, damit keine gefährlichen Lücken bleiben.",
+]
+TEASERS = [
+    "Die Feuerwehr rückte am Wochenende zu insgesamt zwölf Einsätzen aus, darunter ein Kellerbrand in der"
+    " Altstadt, bei dem niemand verletzt wurde.",
+    "Im Tierheim warten derzeit mehr als vierzig Katzen auf ein neues Zuhause, die Mitarbeiter bitten"
+    " deshalb dringend um Futterspenden und ehrenamtliche Helfer.",
+    "Der Wochenmarkt zieht im Sommer vorübergehend auf den Platz vor dem Rathaus um, weil das Pflaster am"
+    " bisherigen Standort erneuert werden muss.",
+]
+FURNITURE = ["Teilen", "Facebook", "WhatsApp", "E-Mail", "Drucken", "Schlagworte", "Verkehr", "Radverkehr"]
+FURNITURE += ["Stadtplanung", "Mehr aus der Region"]
+
+
+def clean(ctx: Context, *lines: str) -> Document:
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+
+
+def dropped(doc: Document) -> dict[str, str]:
+    return {e.text: e.rule for e in doc.events if e.action == "drop"}
+
+
+def test_segments_split_at_gaps_of_dropped_lines() -> None:
+    numbers = [1, 2, 3, 12, 13, 20]
+    dropped = [4, 5, 6, 7, 8, 9, 10, 11, 14, 15]
+    assert article_end.segments(numbers, dropped, 8) == [(0, 3), (3, 6)]
+    assert article_end.segments(numbers, dropped, 2) == [(0, 3), (3, 5), (5, 6)]
+    assert article_end.segments([], dropped, 8) == []
+
+
+def test_beyond_needs_an_end_of_article_rule_in_a_gap_after_the_main_segment() -> None:
+    numbers, words = [1, 2, 3, 12, 13], [30.0, 30.0, 30.0, 25.0, 0.0]
+    menu = dict.fromkeys(range(4, 12), "generic.context.isolated-short")
+    assert article_end.beyond(numbers, words, menu, 8, END) == []
+    shared = {**menu, 7: "generic.share.share-buttons"}
+    assert article_end.beyond(numbers, words, shared, 8, END) == [3, 4]
+    # The same furniture above the article (the main segment comes after it): nothing goes.
+    assert article_end.beyond(numbers, [10.0, 0.0, 0.0, 60.0, 40.0], shared, 8, END) == []
+    # Once the article has ended, every later segment goes, with or without an end rule before it.
+    later = {**shared, **dict.fromkeys(range(14, 22), "generic.context.isolated-short")}
+    assert article_end.beyond([*numbers, 22], [*words, 30.0], later, 8, END) == [3, 4, 5]
+
+
+def test_drop_beyond_records_the_rule_and_keeps_line_numbers() -> None:
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(["A long article paragraph."] * 3 + ["x"] * 8 + ["A teaser lead of another story."]))
+    for n in range(4, 12):
+        doc.events.append(AuditEvent("chrome", "drop", "generic.comments.comment-count", "", n, "x"))
+    doc.keep_lines([not (4 <= n <= 11) for n in doc.line_numbers])
+    article_end.drop_beyond(doc, "chrome", RULE, [30.0, 30.0, 30.0, 6.0], 8, END)
+    assert doc.line_numbers == [1, 2, 3]
+    assert (doc.events[-1].rule, doc.events[-1].line) == (RULE, 12)
+    article_end.drop_beyond(doc, "chrome", RULE, [30.0, 30.0, 30.0], 0, END)  # gap 0: off
+    assert doc.line_numbers == [1, 2, 3]
+
+
+def test_teaser_leads_after_share_and_tags_go(ctx: Context) -> None:
+    doc = clean(ctx, "Startseite", "Politik", *ARTICLE, *FURNITURE, *TEASERS, "Impressum", "Datenschutz")
+    assert doc.lines == ARTICLE
+    got = dropped(doc)
+    assert all(got[t] == RULE for t in TEASERS)
+    assert got["Teilen"] == "generic.share.share-intl"
+
+
+def test_article_resumes_after_a_short_box_or_a_menu(ctx: Context) -> None:
+    box = ["Lesen Sie auch", "Teilen", "Drucken"]
+    doc = clean(ctx, *ARTICLE[:3], *box, *ARTICLE[3:])
+    assert doc.lines == ARTICLE
+    # A gap of furniture no end-of-article pack took (a bare menu between two parts of a page).
+    menu = ["Politik", "Wirtschaft", "Kultur", "Sport", "Wissen", "Reisen", "Auto", "Digital", "Karriere"]
+    doc = clean(ctx, *ARTICLE[:3], *menu, *ARTICLE[3:])
+    assert RULE not in dropped(doc).values()
