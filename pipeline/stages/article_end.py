@@ -10,8 +10,10 @@ kept ones; the main segment holds the most sentence-like words; once a gap after
 line that an end-of-article pack took (`end_packs`: related, comments, share...), no later
 segment is the article. An article interrupted by an inline box resumes after a short gap, or
 after one no end-of-article rule took part in; and the article's own sentences make the main
-segment, so a short page is not cut. Runs once, after the other passes, on the text path only
-(an extractor already chose the article).
+segment, so a short page is not cut; a segment that opens with two paragraphs in a row (nothing
+dropped between them) is the article going on after a large box, or the article itself when the
+main segment was a block of teasers, and stays. Runs once, after the other passes, on the text
+path only (an extractor already chose the article).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from pipeline.document import AuditEvent, Document
 
 ROLE = "after-article"
+PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 
 
 def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:
@@ -40,12 +43,19 @@ def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[t
 
 
 def beyond(
-    numbers: Sequence[int], words: Sequence[float], drops: dict[int, str], gap: int, end_packs: tuple[str, ...]
+    numbers: Sequence[int],
+    words: Sequence[float],
+    drops: dict[int, str],
+    gap: int,
+    end_packs: tuple[str, ...],
+    prose: Sequence[bool | None] = (),
 ) -> list[int]:
     """Indices (into `numbers`) of the kept lines after the article's end.
 
     `words`: each kept line's sentence-like words (0 for a short line); `drops`: the dropped
-    lines' numbers and the ids of the rules that took them."""
+    lines' numbers and the ids of the rules that took them; `prose`: each kept line a paragraph
+    of `PROSE_WORDS` words or more (None for an empty line)."""
+    prose = prose or [False] * len(numbers)
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
@@ -57,9 +67,18 @@ def beyond(
     for a, b in parts[main + 1 :]:
         lo, hi = bisect.bisect_right(dropped, numbers[a - 1]), bisect.bisect_left(dropped, numbers[a])
         ended = ended or any(drops[n].startswith(end_packs) for n in dropped[lo:hi])
-        if ended:
+        if ended and not _resumes(numbers, dropped, prose, a, b):
             out.extend(range(a, b))
     return out
+
+
+def _resumes(numbers: Sequence[int], dropped: Sequence[int], prose: Sequence[bool | None], a: int, b: int) -> bool:
+    """Does the segment open with two paragraphs in a row (nothing dropped between them)? Then the
+    article goes on after a large inline box; teaser leads stand apart, under their headlines."""
+    first = [k for k in range(a, b) if prose[k] is not None][:2]
+    if len(first) < 2 or not all(prose[k] for k in first):
+        return False
+    return bisect.bisect_left(dropped, numbers[first[1]]) == bisect.bisect_right(dropped, numbers[first[0]])
 
 
 def drop_beyond(
@@ -70,7 +89,8 @@ def drop_beyond(
     if gap <= 0 or not end_packs:
         return
     drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
-    gone = set(beyond(doc.line_numbers, words, drops, gap, end_packs))
+    prose = [len(t.split()) >= PROSE_WORDS if t.strip() else None for t in doc.lines]
+    gone = set(beyond(doc.line_numbers, words, drops, gap, end_packs, prose))
     if not gone:
         return
     reason = "after the article's end: beyond a block of page furniture that closes it"

@@ -65,6 +65,13 @@ def test_beyond_needs_an_end_of_article_rule_in_a_gap_after_the_main_segment() -
     # Once the article has ended, every later segment goes, with or without an end rule before it.
     later = {**shared, **dict.fromkeys(range(14, 22), "generic.context.isolated-short")}
     assert article_end.beyond([*numbers, 22], [*words, 30.0], later, 8, END) == [3, 4, 5]
+    # Two paragraphs in a row open the segment: the article resumes after a large box.
+    prose = [True, True, True, True, True]
+    assert article_end.beyond(numbers, words, shared, 8, END, prose) == []
+    # ...not a headline and its teaser lead, nor two leads with a headline dropped between them.
+    assert article_end.beyond(numbers, words, shared, 8, END, [True, True, True, False, True]) == [3, 4]
+    between = {**shared, 14: "generic.context.isolated-short"}
+    assert article_end.beyond([1, 2, 3, 12, 15], words, between, 8, END, prose) == [3, 4]
 
 
 def test_drop_beyond_records_the_rule_and_keeps_line_numbers() -> None:
@@ -80,12 +87,24 @@ def test_drop_beyond_records_the_rule_and_keeps_line_numbers() -> None:
     assert doc.line_numbers == [1, 2, 3]
 
 
+HEADLINES = ["Zwölf Einsätze am Wochenende", "Tierheim sucht Helfer", "Wochenmarkt zieht um"]
+
+
 def test_teaser_leads_after_share_and_tags_go(ctx: Context) -> None:
-    doc = clean(ctx, "Startseite", "Politik", *ARTICLE, *FURNITURE, *TEASERS, "Impressum", "Datenschutz")
+    teasers = [line for pair in zip(HEADLINES, TEASERS, strict=True) for line in pair]
+    doc = clean(ctx, "Startseite", "Politik", *ARTICLE, *FURNITURE, *teasers, "Impressum", "Datenschutz")
     assert doc.lines == ARTICLE
     got = dropped(doc)
     assert all(got[t] == RULE for t in TEASERS)
     assert got["Teilen"] == "generic.share.share-intl"
+
+
+def test_article_resuming_with_two_paragraphs_after_a_large_box_stays(ctx: Context) -> None:
+    box = ["Mehr zum Thema", "Neue Ampeln an der Brückenstraße", "Busfahrer streiken am Montag", "Anzeige"]
+    box += ["Teilen", "Facebook", "WhatsApp", "Drucken", "Foto: Stadt"]
+    doc = clean(ctx, *ARTICLE[:3], *box, *ARTICLE[3:], "Teilen", "Kommentare")
+    assert doc.lines == ARTICLE
+    assert RULE not in dropped(doc).values()
 
 
 def test_article_resumes_after_a_short_box_or_a_menu(ctx: Context) -> None:
