@@ -38,6 +38,7 @@ CONTEXT_ROLES = (
     "teaser-only",
     "line-model",  # the trained line model (stages/line_model.py)
     "after-article",  # kept lines beyond the furniture that closes the article (stages/article_end.py)
+    "before-article",  # kept short lines before the article, beyond a block of dropped ones (same)
 )
 MATCH_ROLES = (
     "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)

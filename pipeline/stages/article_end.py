@@ -1,4 +1,4 @@
-"""Where the article ends: kept lines beyond the page furniture that closes it go.
+"""Where the article ends (and starts): kept lines beyond the page furniture that closes it go.
 
 A page's text dump holds the article, then the furniture that closes it (related links, a
 comments heading, share buttons, tags), and after that often more of the page: teasers with
@@ -12,8 +12,9 @@ segment is the article. An article interrupted by an inline box resumes after a 
 after one no end-of-article rule took part in; and the article's own sentences make the main
 segment, so a short page is not cut; a segment that opens with two paragraphs in a row (nothing
 dropped between them) is the article going on after a large box, or the article itself when the
-main segment was a block of teasers, and stays. Runs once, after the other passes, on the text
-path only (an extractor already chose the article).
+main segment was a block of teasers, and stays. Before the main segment, beyond such a gap, a
+stretch with no line as long as a lead goes too (a menu with its blurbs). Runs once, after the
+other passes, on the text path only (an extractor already chose the article).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from collections.abc import Sequence
 from pipeline.document import AuditEvent, Document
 
 ROLE = "after-article"
+BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
+LEAD_WORDS = 15  # a segment before the article with no line this long is furniture
 
 
 def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:
@@ -42,59 +45,68 @@ def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[t
     return out
 
 
-def beyond(
+def outside(
     numbers: Sequence[int],
     words: Sequence[float],
+    length: Sequence[int | None],
     drops: dict[int, str],
     gap: int,
     end_packs: tuple[str, ...],
-    prose: Sequence[bool | None] = (),
-) -> list[int]:
-    """Indices (into `numbers`) of the kept lines after the article's end.
+) -> tuple[list[int], list[int]]:
+    """Indices (into `numbers`) of the kept lines before the article and after its end.
 
-    `words`: each kept line's sentence-like words (0 for a short line); `drops`: the dropped
-    lines' numbers and the ids of the rules that took them; `prose`: each kept line a paragraph
-    of `PROSE_WORDS` words or more (None for an empty line)."""
-    prose = prose or [False] * len(numbers)
+    `words`: each kept line's weight, its sentence-like words (0 for a short line); `length`: its
+    words (None for an empty line); `drops`: the dropped lines' numbers and the ids of the rules
+    that took them. Before the main segment, a segment with no line of `LEAD_WORDS` words goes
+    (a menu with its blurbs, headlines; a lead or a deck is longer)."""
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
-        return []
+        return [], []
     weight = [sum(words[a:b]) for a, b in parts]
     main = weight.index(max(weight))
-    out: list[int] = []
+    before = [k for a, b in parts[:main] if max((n or 0) for n in length[a:b]) < LEAD_WORDS for k in range(a, b)]
+    after: list[int] = []
     ended = False
     for a, b in parts[main + 1 :]:
         lo, hi = bisect.bisect_right(dropped, numbers[a - 1]), bisect.bisect_left(dropped, numbers[a])
         ended = ended or any(drops[n].startswith(end_packs) for n in dropped[lo:hi])
-        if ended and not _resumes(numbers, dropped, prose, a, b):
-            out.extend(range(a, b))
-    return out
+        if ended and not _resumes(numbers, dropped, length, a, b):
+            after.extend(range(a, b))
+    return before, after
 
 
-def _resumes(numbers: Sequence[int], dropped: Sequence[int], prose: Sequence[bool | None], a: int, b: int) -> bool:
+def _resumes(numbers: Sequence[int], dropped: Sequence[int], length: Sequence[int | None], a: int, b: int) -> bool:
     """Does the segment open with two paragraphs in a row (nothing dropped between them)? Then the
     article goes on after a large inline box; teaser leads stand apart, under their headlines."""
-    first = [k for k in range(a, b) if prose[k] is not None][:2]
-    if len(first) < 2 or not all(prose[k] for k in first):
+    first = [k for k in range(a, b) if length[k] is not None][:2]
+    if len(first) < 2 or not all((length[k] or 0) >= PROSE_WORDS for k in first):
         return False
     return bisect.bisect_left(dropped, numbers[first[1]]) == bisect.bisect_right(dropped, numbers[first[0]])
 
 
-def drop_beyond(
-    doc: Document, stage: str, rule: str, words: Sequence[float], gap: int, end_packs: tuple[str, ...]
+def drop_outside(
+    doc: Document,
+    stage: str,
+    rules: tuple[str, str],
+    weights: tuple[Sequence[float], Sequence[int | None]],
+    gap: int,
+    end_packs: tuple[str, ...],
 ) -> None:
-    """Drop the document's kept lines after the article's end (`beyond`), recorded under `rule`.
-    `words`: per kept line of `doc`, its sentence-like words; `stage`: whose drops count."""
+    """Drop the document's kept lines before the article and after its end (`outside`), recorded
+    under `rules` (before, after). `weights`: per kept line of `doc`, its sentence-like words and
+    its words (`outside`); `stage`: whose drops count."""
     if gap <= 0 or not end_packs:
         return
     drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
-    prose = [len(t.split()) >= PROSE_WORDS if t.strip() else None for t in doc.lines]
-    gone = set(beyond(doc.line_numbers, words, drops, gap, end_packs, prose))
+    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs)
+    gone = {**dict.fromkeys(before, rules[0]), **dict.fromkeys(after, rules[1])}
     if not gone:
         return
-    reason = "after the article's end: beyond a block of page furniture that closes it"
+    why = {rules[0]: "before the article: beyond a block of dropped lines, no lead or paragraph in it",
+           rules[1]: "after the article's end: beyond a block of page furniture that closes it"}  # fmt: skip
     for k in sorted(gone):
         if doc.lines[k].strip():
-            doc.events.append(AuditEvent(stage, "drop", rule, reason, doc.line_numbers[k], doc.lines[k]))
+            rule = gone[k]
+            doc.events.append(AuditEvent(stage, "drop", rule, why[rule], doc.line_numbers[k], doc.lines[k]))
     doc.keep_lines([k not in gone for k in range(len(doc.lines))])

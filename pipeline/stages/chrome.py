@@ -153,13 +153,14 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
 
 
 def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line]) -> None:
-    """Text path, once the passes are done: the kept lines beyond the furniture that closes the
-    article go (`article_end`). A segment's weight: its sentence-like words, each line's counted
-    by the line model's belief that it is content (a block of teasers is long, but doubtful)."""
+    """Text path, once the passes are done: the kept lines before the article and beyond the
+    furniture that closes it go (`article_end`). A segment's weight: its sentence-like words,
+    each line's counted by the line model's belief that it is content (teasers are doubtful)."""
     belief = [1.0 if line.prob is None else line.prob for line in kept]
     words = [line.feats.words * p if line.cls == "good" else 0.0 for line, p in zip(kept, belief, strict=True)]
-    rule = ruleset.decision_id(article_end.ROLE)
-    article_end.drop_beyond(doc, STAGE, rule, words, settings.article_end_gap, settings.article_end_packs)
+    length = [None if line.cls == "empty" else line.feats.words for line in kept]
+    rules = (ruleset.decision_id(article_end.BEFORE), ruleset.decision_id(article_end.ROLE))
+    article_end.drop_outside(doc, STAGE, rules, (words, length), settings.article_end_gap, settings.article_end_packs)
 
 
 def _clean_once(

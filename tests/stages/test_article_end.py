@@ -54,36 +54,50 @@ def test_segments_split_at_gaps_of_dropped_lines() -> None:
     assert article_end.segments([], dropped, 8) == []
 
 
-def test_beyond_needs_an_end_of_article_rule_in_a_gap_after_the_main_segment() -> None:
+def after(numbers: list[int], words: list[float], drops: dict[int, str], length: list[int] | None = None) -> list[int]:
+    return article_end.outside(numbers, words, length or [10] * len(numbers), drops, 8, END)[1]
+
+
+def test_after_needs_an_end_of_article_rule_in_a_gap_after_the_main_segment() -> None:
     numbers, words = [1, 2, 3, 12, 13], [30.0, 30.0, 30.0, 25.0, 0.0]
     menu = dict.fromkeys(range(4, 12), "generic.context.isolated-short")
-    assert article_end.beyond(numbers, words, menu, 8, END) == []
+    assert after(numbers, words, menu) == []
     shared = {**menu, 7: "generic.share.share-buttons"}
-    assert article_end.beyond(numbers, words, shared, 8, END) == [3, 4]
+    assert after(numbers, words, shared) == [3, 4]
     # The same furniture above the article (the main segment comes after it): nothing goes.
-    assert article_end.beyond(numbers, [10.0, 0.0, 0.0, 60.0, 40.0], shared, 8, END) == []
+    assert after(numbers, [10.0, 0.0, 0.0, 60.0, 40.0], shared) == []
     # Once the article has ended, every later segment goes, with or without an end rule before it.
     later = {**shared, **dict.fromkeys(range(14, 22), "generic.context.isolated-short")}
-    assert article_end.beyond([*numbers, 22], [*words, 30.0], later, 8, END) == [3, 4, 5]
+    assert after([*numbers, 22], [*words, 30.0], later) == [3, 4, 5]
     # Two paragraphs in a row open the segment: the article resumes after a large box.
-    prose = [True, True, True, True, True]
-    assert article_end.beyond(numbers, words, shared, 8, END, prose) == []
+    prose = [30, 30, 30, 30, 30]
+    assert after(numbers, words, shared, prose) == []
     # ...not a headline and its teaser lead, nor two leads with a headline dropped between them.
-    assert article_end.beyond(numbers, words, shared, 8, END, [True, True, True, False, True]) == [3, 4]
+    assert after(numbers, words, shared, [30, 30, 30, 6, 30]) == [3, 4]
     between = {**shared, 14: "generic.context.isolated-short"}
-    assert article_end.beyond([1, 2, 3, 12, 15], words, between, 8, END, prose) == [3, 4]
+    assert after([1, 2, 3, 12, 15], words, between, prose) == [3, 4]
 
 
-def test_drop_beyond_records_the_rule_and_keeps_line_numbers() -> None:
+def test_before_takes_short_lines_beyond_a_gap_above_the_main_segment() -> None:
+    numbers, words = [1, 2, 11, 12, 13], [0.0, 8.0, 30.0, 30.0, 30.0]
+    menu = dict.fromkeys(range(3, 11), "generic.context.isolated-short")
+    assert article_end.outside(numbers, words, [3, 9, 30, 30, 30], menu, 8, END) == ([0, 1], [])
+    # A lead or a deck of LEAD_WORDS words keeps its stretch; a short gap keeps it too.
+    assert article_end.outside(numbers, words, [3, 18, 30, 30, 30], menu, 8, END) == ([], [])
+    assert article_end.outside(numbers, words, [3, 9, 30, 30, 30], menu, 9, END) == ([], [])
+
+
+def test_drop_outside_records_the_rules_and_keeps_line_numbers() -> None:
     doc = Document(id="t", source="t.txt", file="t.txt")
     doc.set_text("\n".join(["A long article paragraph."] * 3 + ["x"] * 8 + ["A teaser lead of another story."]))
     for n in range(4, 12):
         doc.events.append(AuditEvent("chrome", "drop", "generic.comments.comment-count", "", n, "x"))
     doc.keep_lines([not (4 <= n <= 11) for n in doc.line_numbers])
-    article_end.drop_beyond(doc, "chrome", RULE, [30.0, 30.0, 30.0, 6.0], 8, END)
+    rules = ("generic.context.before-article", RULE)
+    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0, 6.0], [30, 30, 30, 6]), 8, END)
     assert doc.line_numbers == [1, 2, 3]
     assert (doc.events[-1].rule, doc.events[-1].line) == (RULE, 12)
-    article_end.drop_beyond(doc, "chrome", RULE, [30.0, 30.0, 30.0], 0, END)  # gap 0: off
+    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0], [30, 30, 30]), 0, END)  # gap 0: off
     assert doc.line_numbers == [1, 2, 3]
 
 
