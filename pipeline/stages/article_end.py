@@ -27,7 +27,7 @@ from pipeline.document import AuditEvent, Document
 ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
-LEAD_WORDS = 15  # a segment before the article with no line this long is furniture
+LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
 
 
 def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:

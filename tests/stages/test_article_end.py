@@ -83,7 +83,8 @@ def test_before_takes_short_lines_beyond_a_gap_above_the_main_segment() -> None:
     menu = dict.fromkeys(range(3, 11), "generic.context.isolated-short")
     assert article_end.outside(numbers, words, [3, 9, 30, 30, 30], menu, 8, END) == ([0, 1], [])
     # A lead or a deck of LEAD_WORDS words keeps its stretch; a short gap keeps it too.
-    assert article_end.outside(numbers, words, [3, 18, 30, 30, 30], menu, 8, END) == ([], [])
+    assert article_end.outside(numbers, words, [3, 20, 30, 30, 30], menu, 8, END) == ([], [])
+    assert article_end.outside(numbers, words, [3, 19, 30, 30, 30], menu, 8, END) == ([0, 1], [])
     assert article_end.outside(numbers, words, [3, 9, 30, 30, 30], menu, 9, END) == ([], [])
 
 
