@@ -60,6 +60,7 @@ from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages import language
 from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
 from pipeline.stages.paragraphs import final_text
+from pipeline.task_guard import unless_done
 
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -155,6 +156,7 @@ class ShardTask(BatchTask):
         with open(self.input_path(), "rb") as f:
             return sum(1 for _ in f)
 
+    @unless_done
     def run(self) -> None:
         progress = Progress(self, self.total())
         step = self.make_step()
@@ -233,6 +235,7 @@ class RepairEncoding(ShardTask):
                 doc.payload = payload
                 yield doc
 
+    @unless_done
     def run(self) -> None:
         progress = Progress(self, self.total())
         step = self.make_step()
@@ -290,6 +293,7 @@ class LearnBoilerplate(BatchTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.learned(self.plan, self.fp("learn"))))
 
+    @unless_done
     def run(self) -> None:
         with cyclic_gc_paused():
             self._learn()
@@ -352,6 +356,7 @@ class NormaliseParagraphs(ShardTask):
     def requires(self) -> luigi.Task:
         return self.clone(CheckLanguage)
 
+    @unless_done
     def run(self) -> None:
         """ShardTask.run, and the delivered texts' signatures for FindDuplicates (issue 13),
         written before the output appears."""
@@ -379,6 +384,7 @@ class FindDuplicates(BatchTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.dedup_summary(self.plan, self.fp("normalise"))))
 
+    @unless_done
     def run(self) -> None:
         with cyclic_gc_paused():
             self._find()
@@ -414,6 +420,7 @@ class WriteOutputs(ShardTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.done(self.plan, self.shard, self.fp("normalise"))))
 
+    @unless_done
     def run(self) -> None:
         layout, fp = self.layout, self.fp("normalise")
         stats = ShardStats()
@@ -461,6 +468,7 @@ class CleanBatch(BatchTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.layout.batch_done(self.plan, self.fp("normalise"))))
 
+    @unless_done
     def run(self) -> None:
         track(self)
         layout, plan, fingerprints = self.layout, self.plan_info, fingerprints_for(self.config, self.languages)
