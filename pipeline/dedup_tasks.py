@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -37,6 +38,7 @@ CLUSTERS = 10  # largest clusters shown
 
 
 Progress = Callable[[int, int, str], None]  # (shard number from 1, shards, message)
+T = TypeVar("T")
 
 
 class SignatureSidecar:
@@ -84,13 +86,14 @@ def learning_copies(signatures: list[Path], settings: DedupSettings, taken: list
     copies: dict[int, dict[int, str]] = {}
     origins: dict[str | None, Origin] = {}
     for shard, path in enumerate(signatures):
-        for rec in jsonl.read_jsonl(path):
+        for recs in chunks(jsonl.read_jsonl(path)):
             # Learning asks only whether a document is a copy: a kept one needs no id or source
             # (at a million documents they were a third of its memory), one origin per site.
-            origin = origins.setdefault(rec["site"], Origin("", "", site=rec["site"]))
-            match = dedup.check(Signature.from_record(rec), origin)
-            if match is not None and rec.get("group") in taken[shard]:
-                copies.setdefault(shard, {})[rec["i"]] = rec["group"]
+            docs = [(Signature.from_record(rec), origins.setdefault(rec["site"], Origin("", "", site=rec["site"])), -1)
+                    for rec in recs]  # fmt: skip
+            for rec, match in zip(recs, dedup.check_many(docs), strict=True):
+                if match is not None and rec.get("group") in taken[shard]:
+                    copies.setdefault(shard, {})[rec["i"]] = rec["group"]
         progress(shard + 1, len(signatures), f"learning: copies, shard {shard + 1}")
     return copies
 
@@ -122,21 +125,33 @@ def find_duplicates(signatures: list[Path], decisions: list[Path], settings: Ded
     with store, index.segment(batch, day) if index else contextlib.nullcontext() as segment:
         for n in range(len(signatures)):
             found = []
-            for where, rec in store.records(n):
-                site = sys.intern(rec["site"]) if rec["site"] else None  # one string per site, not per document
-                sig, me = Signature.from_record(rec), Origin(rec["id"], rec["source"], site=site)
-                match = dedup.check(sig, me, where)
-                if match is not None:
-                    found.append(decision_record(rec["i"], rec["id"], match))
-                    summary.add(me, match)
-                elif segment is not None:  # with its shingles: later batches check near matches exactly
-                    segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
-                                               **sig.to_record()}))  # fmt: skip
+            for block in chunks(store.records(n)):
+                docs = []
+                for where, rec in block:
+                    site = sys.intern(rec["site"]) if rec["site"] else None  # one string per site, not per document
+                    docs.append((Signature.from_record(rec), Origin(rec["id"], rec["source"], site=site), where))
+                for (_, rec), (sig, me, _), match in zip(block, docs, dedup.check_many(docs), strict=True):
+                    if match is not None:
+                        found.append(decision_record(rec["i"], rec["id"], match))
+                        summary.add(me, match)
+                    elif segment is not None:  # with its shingles: later batches check near matches exactly
+                        segment.write(jsonl.dumps({"id": rec["id"], "source": rec["source"], "site": rec["site"],
+                                                   **sig.to_record()}))  # fmt: skip
             jsonl.write_jsonl(decisions[n], found)
             found_so_far = f"{summary.total} copies found"
             progress(n + 1, len(signatures), f"duplicates: shard {n + 1}/{len(signatures)}, {found_so_far}")
     progress(1, 1, f"duplicates: {summary.total} copies of {len(dedup)} kept documents")
     return summary.to_record(earlier, settings)
+
+
+CHUNK = 512  # documents searched together (Deduplicator.check_many); their records stay in memory meanwhile
+
+
+def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last one shorter)."""
+    it = iter(items)
+    while block := list(itertools.islice(it, size)):
+        yield block
 
 
 def read_decisions(path: Path) -> dict[int, dict[str, Any]]:

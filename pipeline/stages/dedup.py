@@ -21,7 +21,7 @@ import base64
 import hashlib
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -225,13 +225,18 @@ class Deduplicator:
 
     def find(self, sig: Signature, site: str | None) -> tuple[Match | None, np.ndarray | None]:
         """The best kept match, and the document's MinHash values (None for an exact copy)."""
-        same = self.exact.get(np.array([sig.exact], dtype=np.uint64))
-        if len(same):
-            return Match(self.kept[int(same.min())], 1.0, True), None
+        same = self.exact.first(sig.exact)
+        if same >= 0:
+            return Match(self.kept[same], 1.0, True), None
         digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
-        low = (digest & 0xFF).astype(np.uint8)
-        cands = self.lsh.query(self.lsh.band_hashes(digest), self.settings.max_candidates)
-        sims = self._estimates(cands, low)
+        return self._near(sig, site, digest, self.lsh.band_hashes(digest)), digest
+
+    def _near(self, sig: Signature, site: str | None, digest: np.ndarray, bands: np.ndarray) -> Match | None:
+        """The best near match among the kept documents sharing a band (`bands`: of `digest`)."""
+        cands = self.lsh.query(bands, self.settings.max_candidates)
+        if not len(cands):  # most documents: nothing to estimate
+            return None
+        sims = self._estimates(cands, (digest & 0xFF).astype(np.uint8))
         near = sims >= self.settings.threshold - self.settings.verify_margin  # the others cannot match
         cands, sims = cands[near], sims[near]
         best, best_sim, checks = -1, -1.0, self.settings.max_exact_checks or len(cands)  # 0: no bound
@@ -247,9 +252,7 @@ class Deduplicator:
                 sim = self._exact(sig, cand, sim)
             if sim >= need and (sim > best_sim or (sim == best_sim and cand < best)):
                 best, best_sim = cand, sim
-        if best >= 0:
-            return Match(self.kept[best], round(best_sim, 3), False), digest
-        return None, digest
+        return Match(self.kept[best], round(best_sim, 3), False) if best >= 0 else None
 
     def _needed(self, a: str | None, b: str | None) -> float:
         """Syndication is not duplication: a dispatch reprinted by another known site, with its own
@@ -272,18 +275,33 @@ class Deduplicator:
     def check(self, sig: Signature, origin: Origin, where: int = -1) -> Match | None:
         """A copy: the kept document it copies. Otherwise None, and the document is kept (`where`:
         how the store finds its shingles)."""
-        match, digest = self.find(sig, origin.site)
-        if match is None:
-            self._keep(sig, origin, digest, where)
-        return match
+        return self.check_many([(sig, origin, where)])[0]
+
+    def check_many(self, docs: Sequence[tuple[Signature, Origin, int]]) -> list[Match | None]:
+        """`check` of each (signature, origin, where), in order: the same answers, with the MinHash
+        values and band hashes of all the documents worked out at once (one numpy call each, not
+        several per document: their overhead was most of the search's time)."""
+        if not docs:
+            return []
+        digests = np.array([restore(sig, self.settings).digest() for sig, _, _ in docs], dtype=np.uint32)
+        bands = self.lsh.band_hashes_many(digests)
+        out: list[Match | None] = []
+        for (sig, origin, where), digest, band in zip(docs, digests, bands, strict=True):
+            same = self.exact.first(sig.exact)
+            match = Match(self.kept[same], 1.0, True) if same >= 0 else self._near(sig, origin.site, digest, band)
+            if match is None:
+                self._keep(sig, origin, digest, where, band)
+            out.append(match)
+        return out
 
     def add(self, sig: Signature, origin: Origin, where: int = -1) -> None:
         """Index a document as kept whatever it resembles, unless an exact copy is kept already
         (documents of earlier batches; `where`: how the store finds its shingles)."""
-        if not len(self.exact.get(np.array([sig.exact], dtype=np.uint64))):
+        if self.exact.first(sig.exact) < 0:
             self._keep(sig, origin, None, where)
 
-    def _keep(self, sig: Signature, origin: Origin, digest: np.ndarray | None, where: int) -> None:
+    def _keep(self, sig: Signature, origin: Origin, digest: np.ndarray | None, where: int,
+              bands: np.ndarray | None = None) -> None:  # fmt: skip
         if digest is None:
             digest = np.asarray(restore(sig, self.settings).digest(), dtype=np.uint32)
         key = len(self.kept)
@@ -292,8 +310,8 @@ class Deduplicator:
         self.blocks[-1][key % _CHUNK] = digest & 0xFF
         self.kept.append(origin)
         self.where.append(where)
-        self.exact.add(np.array([sig.exact], dtype=np.uint64), key)
-        self.lsh.insert(key, self.lsh.band_hashes(digest))
+        self.exact.add_one(sig.exact, key)
+        self.lsh.insert(key, self.lsh.band_hashes(digest) if bands is None else bands)
 
     def _estimates(self, cands: np.ndarray, low: np.ndarray) -> np.ndarray:
         """Estimated similarity with each candidate: shares of equal MinHash values (at most

@@ -69,7 +69,38 @@ class HashMultimap:
                 waiting.extend((keys,) if room > 0 else ())
             else:
                 waiting.extend(keys[: max(room, 0)])
-        return np.concatenate((stored.astype(np.int64), np.array(waiting, dtype=np.int64)))
+        pending = np.array(waiting, dtype=np.int64)
+        return np.concatenate((stored.astype(np.int64), pending)) if len(stored) else pending
+
+    def first(self, h: int) -> int:
+        """The earliest key stored under one hash, -1 when none: `get([h]).min()` without its array
+        calls (a lookup of one exact key per document). In the arrays equal hashes keep their keys
+        in order, and every waiting key came after every stored one."""
+        if len(self.hashes):
+            slot = h >> (64 - self.bits)
+            lo, hi = int(self.dir[slot]), int(self.dir[slot + 1])
+            hit = np.flatnonzero(self.hashes[lo:hi] == np.uint64(h))
+            if len(hit):
+                return int(self.keys[lo + int(hit[0])])
+        keys = self.pending.get(h)
+        if keys is None:
+            return -1
+        return keys if isinstance(keys, int) else keys[0]
+
+    def add_one(self, h: int, key: int) -> None:
+        """`add` of one hash (an exact key), without making an array of it."""
+        keys = self.pending.get(h)
+        if keys is None:
+            self.pending[h] = key
+        elif isinstance(keys, int):
+            self.pending[h] = [keys, key]
+        else:
+            keys.append(key)
+        self.new_hashes.append(h)
+        self.new_keys.append(key)
+        self.waiting += 1
+        if self.waiting >= FLUSH:
+            self.flush()
 
     def add(self, hashes: np.ndarray, key: int) -> None:
         """Keys must come in increasing order (the earliest are kept under `cap`)."""
@@ -140,6 +171,11 @@ class BandIndex:
     def band_hashes(self, digest: np.ndarray) -> np.ndarray:
         values = digest.astype(np.uint64).reshape(self.bands, self.rows)
         return (values * self.mult).sum(axis=1, dtype=np.uint64)  # wraps modulo 2**64, as intended
+
+    def band_hashes_many(self, digests: np.ndarray) -> np.ndarray:
+        """`band_hashes` of each row of `digests` (documents x num_perm), in one call."""
+        values = digests.astype(np.uint64).reshape(len(digests), self.bands, self.rows)
+        return (values * self.mult).sum(axis=2, dtype=np.uint64)
 
     def query(self, bands: np.ndarray, limit: int = 0) -> np.ndarray:
         """Documents sharing a band, in key order; with `limit`, only that many: those sharing the

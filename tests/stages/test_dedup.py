@@ -148,3 +148,23 @@ def test_candidates_and_exact_checks_per_document_are_bounded(settings: Settings
 
 def dedup_digest(sig: dedup.Signature, s: DedupSettings) -> np.ndarray:
     return np.asarray(dedup.restore(sig, s).digest(), dtype=np.uint32)
+
+
+def test_checking_many_at_once_decides_as_one_by_one(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check_many` (the tasks' path) gives `check`'s answers in order, and keeps the same documents,
+    with exact and near copies of documents of the same call and of earlier ones, across flushes of
+    the lookup tables."""
+    from pipeline.stages import lsh
+
+    monkeypatch.setattr(lsh, "FLUSH", 7)
+    s = dataclasses.replace(settings.dedup, max_bucket=3)
+    texts = [_seed(n % 5) for n in range(5)] + _near_copies(6)
+    texts += [t.upper() for t in texts[::3]] + [_seed(1) + "\nVu 12 fois"] * 3
+    sigs = [sign(t, s) for t in texts]
+    docs = [(sig, Origin(f"d{i}", f"{i}.txt", site="a" if i % 2 else None), -1) for i, sig in enumerate(sigs) if sig]
+    one, many = Deduplicator(s), Deduplicator(s)
+    expected = [one.check(*doc) for doc in docs]
+    got = many.check_many(docs[:4]) + many.check_many(docs[4:13]) + many.check_many(docs[13:])
+    assert got == expected
+    assert any(m is not None and m.exact for m in got) and any(m is not None and not m.exact for m in got)
+    assert many.kept == one.kept

@@ -41,3 +41,21 @@ def test_a_full_bucket_returns_its_earliest_documents_and_stores_no_more(monkeyp
     index.table.flush()
     assert len(index.table) == 4 * 3
     assert BandIndex(8, 4).query(bands).tolist() == []
+
+
+@pytest.mark.parametrize("cap", [0, 2])
+def test_first_is_the_earliest_key_of_a_hash(monkeypatch: pytest.MonkeyPatch, cap: int) -> None:
+    """`first` (one exact key) answers `get([h]).min()`, stored or waiting, before and after flushes."""
+    monkeypatch.setattr(lsh, "FLUSH", 9)
+    table = HashMultimap(cap)
+    rng = np.random.default_rng(3)
+    hashes = rng.integers(0, 2**64, size=60, dtype=np.uint64).tolist()
+    for key in range(600):
+        h = hashes[int(rng.integers(0, len(hashes)))]
+        found = table.get(np.array([h], dtype=np.uint64))
+        assert table.first(h) == (int(found.min()) if len(found) else -1)
+        if key % 2:
+            table.add_one(h, key)
+        else:
+            table.add(np.array([h], dtype=np.uint64), key)
+    assert table.first(2**64 - 1) == -1
