@@ -134,10 +134,11 @@ def _walk(root: Path, label: str) -> Iterator[InputFile]:
             source = readable(f"{label}/{rel}" if label else rel)
             yield InputFile(str(folder), source, 0, 0, f"cannot list folder: {e.strerror}")
             continue
+        # The folder's path below the root, once: os.path.relpath of each file was a third of the walk.
+        below = "" if folder == root else os.path.relpath(folder, root).replace(os.sep, "/") + "/"
         for name in files:
-            path = folder / name
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            entry = _entry(path, readable(f"{label}/{rel}" if label else rel))
+            rel = below + name
+            entry = _entry(folder / name, readable(f"{label}/{rel}" if label else rel))
             if input_kind(name) is None and entry.problem is None:
                 entry = InputFile(entry.path, entry.source, 0, entry.mtime_ns, _unsupported(name))
             yield entry
