@@ -481,7 +481,7 @@ class CleanBatch(BatchTask):
         manifest = build_manifest(layout, plan, self.settings, fingerprints, self.started or None)
         jsonl.write_json(layout.manifest, manifest)
         # report.html, also when the accounting check below fails
-        build_report(self.output_dir, context_for(self.config, self.languages, ""))
+        build_report(self.output_dir, context_for(self.config, self.languages, ""), fingerprints["chrome"])
         jsonl.write_json(self.output().path, {"manifest": str(layout.manifest), "version": __version__})
         d = manifest["documents"]
         report(self, 100, f"manifest: {d['in']} in, {d['clean']} clean, {d['rejected']} rejected, "

@@ -54,22 +54,24 @@ class Run:
     sample: list[Doc]
 
 
-def build_report(output_dir: str | Path, context: Context | None = None) -> Path:
+def build_report(output_dir: str | Path, context: Context | None = None, chrome_fingerprint: str | None = None) -> Path:
     """Write `<output_dir>/report.html` from manifest.json, the audit logs and the output parts.
-    `context`: the run's settings and rule packs when the caller has them loaded (CleanBatch)."""
+    `context`: the run's settings and rule packs when the caller has them loaded (CleanBatch), with
+    their chrome fingerprint when the caller has it too."""
     root = Path(output_dir)
     manifest_path = files.manifest_path(root)
     if not manifest_path.exists():
         raise InputError(f"{manifest_path} not found: is {root} the output folder of a finished run?")
-    run = read_run(root, jsonl.loads(manifest_path.read_bytes()), context)
+    run = read_run(root, jsonl.loads(manifest_path.read_bytes()), context, chrome_fingerprint)
     path = files.report_path(root)
     with jsonl.atomic_open(path) as f:
         f.write(render(run).encode("utf-8"))
     return path
 
 
-def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None) -> Run:
-    rules = load_rules(manifest, context)
+def read_run(root: Path, manifest: dict[str, Any], context: Context | None = None,
+             chrome_fingerprint: str | None = None) -> Run:  # fmt: skip
+    rules = load_rules(manifest, context, chrome_fingerprint)
     decisions = context_rules(rules, manifest)
     # The shards' scans merged (partial.py), else every audit log and output record read again here
     shards = partial.load(files.audit_scans(root, manifest), decisions)

@@ -93,9 +93,11 @@ class Rules:
     note: str = ""
 
 
-def load_rules(manifest: dict[str, Any], context: Context | None = None) -> Rules:
+def load_rules(
+    manifest: dict[str, Any], context: Context | None = None, chrome_fingerprint: str | None = None
+) -> Rules:
     """The run's rule packs (`context`: already loaded, else its settings file as named in the
-    manifest); a note if they changed since."""
+    manifest); a note if they changed since (`chrome_fingerprint`: the context's, when known)."""
     files = manifest.get("config", {}).get("files") or []
     try:
         context = context or _context(files[-1] if len(files) > 1 else "")
@@ -105,7 +107,7 @@ def load_rules(manifest: dict[str, Any], context: Context | None = None) -> Rule
     decisions = context_decisions(ruleset)
     note = ""
     recorded = manifest.get("config", {}).get("fingerprints", {}).get("chrome")
-    if run_fingerprints(settings, ruleset)["chrome"] != recorded:
+    if (chrome_fingerprint or run_fingerprints(settings, ruleset)["chrome"]) != recorded:
         note = "the settings or rule packs changed since this run: the never-fired list reflects the current packs"
     return Rules(ruleset.rule_ids(), decisions, note)
 
