@@ -22,6 +22,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.rules.loader import RuleSet, load_ruleset
+from pipeline.rules.model import RulePattern
 from pipeline.settings import CONFIG_DIR, LEXICON, STAGES, Settings
 
 STOPWORDS = CONFIG_DIR / "stopwords"
@@ -137,10 +138,10 @@ def _digest(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, (re.Pattern, RulePattern)):  # a rule's pattern, compiled alone or not: the same
+        return ["re", value.pattern, value.flags]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr}
-    if isinstance(value, re.Pattern):
-        return ["re", value.pattern, value.flags]
     if isinstance(value, (set, frozenset)):
         return sorted((_plain(v) for v in value), key=repr)
     if isinstance(value, (list, tuple)):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections.abc import Callable
 
 import ahocorasick
@@ -29,6 +28,7 @@ from pipeline.rules.model import Rule
 from pipeline.rules.prefilter import (
     COMMON_MARKS,
     PREFIX_CHARS,
+    Source,
     first_prefixes,
     required_chars,
     required_literals,
@@ -175,7 +175,7 @@ def _gate(rule: Rule) -> frozenset[str] | None:
     return union_or_none(_pattern_gate(p) for p in rule.patterns)
 
 
-def _pattern_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def _pattern_gate(pattern: Source) -> frozenset[str] | None:
     """Punctuation the pattern needs, unless it is common in prose; else strings it needs."""
     chars = required_chars(pattern)
     if chars is not None and chars.isdisjoint(COMMON_MARKS):

@@ -19,7 +19,7 @@ from pipeline.errors import RuleError
 from pipeline.rules import regex_tree as C
 from pipeline.rules.engine import Matcher
 from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
-from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, SiteInfo, run_form
+from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, RulePattern, SiteInfo, run_form
 from pipeline.rules.prefilter import tree
 from pipeline.settings import CONFIG_DIR
 
@@ -260,7 +260,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, pr
     pattern_key = "marker" if kind == "block" else "patterns"
     if kind == "block" and "patterns" in raw:
         raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
-    patterns = tuple(_no_numbered_reference(_compile(p, path, where, 0, probe), path, where)
+    patterns = tuple(_no_numbered_reference(_pattern(p, path, where, probe), path, where)
                      for p in _strings(raw, pattern_key, path, where))  # fmt: skip
     exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
     if "" in exact:
@@ -302,9 +302,14 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, pr
     try:  # the patterns as they run: joined into one expression (named groups must not clash)
         rule.prepare()
     except re.error as e:
-        for part in patterns:  # name the pattern that does not compile in the form it runs in, if one does not
+        for part in patterns:  # name the pattern that does not compile alone, or in the form it runs in
+            _compile(part.pattern, path, where, 0, probe=False)
             _runs_alone(part, path, where)
         raise RuleError(f"{path}: {where}: the patterns do not compile joined into one expression: {e}") from None
+    at_start, floating = rule._compiled
+    if (at_start and at_start.match("")) or (floating and floating.search("")):
+        for part in patterns:  # one of them matches the empty line: name it, as when compiled alone
+            _compile(part.pattern, path, where, 0, probe=False)
     return rule
 
 
@@ -323,11 +328,7 @@ def _role(raw: dict[str, Any], kind: str, path: Path, where: str) -> str:
 def _compile(pattern: str, path: Path, where: str, flags: int = 0, probe: bool = True) -> re.Pattern[str]:
     if not pattern:
         raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
-    if flag := _GLOBAL_FLAGS.match(pattern):
-        raise RuleError(
-            f"{path}: {where}: pattern {pattern!r} starts with the inline flag {flag.group()}, which is not allowed "
-            f"(patterns run joined, and already ignore case): use a scoped group, (?{flag.group()[2:-1]}:...)"
-        )
+    _no_global_flag(pattern, path, where)
     try:
         compiled = re.compile(pattern, re.IGNORECASE | flags)
     except re.error as e:
@@ -339,7 +340,53 @@ def _compile(pattern: str, path: Path, where: str, flags: int = 0, probe: bool =
     return compiled
 
 
-def _no_numbered_reference(compiled: re.Pattern[str], path: Path, where: str) -> re.Pattern[str]:
+def _pattern(pattern: str, path: Path, where: str, probe: bool) -> RulePattern:
+    """A rule's pattern, checked. Compiled alone (`_compile`) only when it is to be probed for speed
+    or its text could fail to compile alone and yet compile joined with the rule's others; the
+    joined compile (`_rule`) checks every other one, and whether one matches the empty line."""
+    if probe or not _self_contained(pattern):
+        compiled = _compile(pattern, path, where, 0, probe)
+        part = RulePattern(compiled.pattern, compiled.flags)
+        part.__dict__["compiled"] = compiled  # its cached_property, already at hand
+        return part
+    if not pattern:
+        raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
+    _no_global_flag(pattern, path, where)
+    return RulePattern(pattern)
+
+
+def _self_contained(pattern: str) -> bool:
+    """Does the pattern fail to compile alone exactly when `(?:pattern)` fails among other parts?
+    Yes when, outside escapes and classes, its parentheses balance (a ')' could close the group
+    around it, a '(' be closed by the next part's), its classes and escapes end within it, it
+    names no group defined elsewhere ('(?P=', '(?('), holds no '#' (a verbose comment could hide
+    a parenthesis) and no '\\1'...'\\9' (a number reference, refused by its own message).
+    In doubt it answers no, and the pattern is compiled alone as before."""
+    if "#" in pattern or "(?P=" in pattern or "(?(" in pattern or _DIGIT_ESCAPE.search(pattern):
+        return False
+    rest = _ESCAPES_AND_SETS.sub("", pattern)
+    if "\\" in rest or "[" in rest:  # a lone backslash at the end, a class left open (or holding '[')
+        return False
+    parens = _NOT_PARENS.sub("", rest)
+    while "()" in parens:
+        parens = parens.replace("()", "")
+    return not parens
+
+
+_DIGIT_ESCAPE = re.compile(r"\\[1-9]")
+_ESCAPES_AND_SETS = re.compile(r"\\[\s\S]|\[\^?\]?(?:[^\]\\\[]|\\[\s\S])*\]")
+_NOT_PARENS = re.compile(r"[^()]+")
+
+
+def _no_global_flag(pattern: str, path: Path, where: str) -> None:
+    if flag := _GLOBAL_FLAGS.match(pattern):
+        raise RuleError(
+            f"{path}: {where}: pattern {pattern!r} starts with the inline flag {flag.group()}, which is not allowed "
+            f"(patterns run joined, and already ignore case): use a scoped group, (?{flag.group()[2:-1]}:...)"
+        )
+
+
+def _no_numbered_reference(compiled: RulePattern, path: Path, where: str) -> RulePattern:
     """Refuse a reference to a group by number: it compiles alone, but the number changes when the
     rule's patterns are joined into one expression."""
     ref = _numbered_reference(compiled.pattern)
@@ -351,7 +398,7 @@ def _no_numbered_reference(compiled: re.Pattern[str], path: Path, where: str) ->
     return compiled
 
 
-def _runs_alone(compiled: re.Pattern[str], path: Path, where: str) -> None:
+def _runs_alone(compiled: RulePattern, path: Path, where: str) -> None:
     """Refuse a pattern that compiles alone but not in the very form it runs in (model.run_form).
     Asked only when the joined expression fails: it contains every part in that form."""
     try:
@@ -386,7 +433,7 @@ def _without_classes(pattern: str) -> str:
     return "".join(out)
 
 
-def check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
+def check_speed(compiled: re.Pattern[str] | RulePattern, path: Path, where: str) -> None:
     # Fixed probe lines, then lines made of the pattern's own characters: nested repetition
     # explodes only on what it repeats ("(x+x+)+y" on "xxxx…!"), and does so at short lengths.
     probes: list[tuple[str, tuple[int, ...]]] = [(unit, _PROBE_LENGTHS) for unit in _PROBE_UNITS]
@@ -401,7 +448,7 @@ def check_speed(compiled: re.Pattern[str], path: Path, where: str) -> None:
                 )
 
 
-def _own_characters(compiled: re.Pattern[str]) -> set[str]:
+def _own_characters(compiled: re.Pattern[str] | RulePattern) -> set[str]:
     """One character for each literal, class and category the pattern repeats or matches."""
     found: set[str] = set()
 
@@ -438,7 +485,7 @@ def _own_characters(compiled: re.Pattern[str]) -> set[str]:
     return found
 
 
-def _best_of_three(compiled: re.Pattern[str], subject: str) -> float:
+def _best_of_three(compiled: re.Pattern[str] | RulePattern, subject: str) -> float:
     """CPU time of one search, best of three: a busy machine must not refuse a fast pattern."""
     best = float("inf")
     for _ in range(3):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.rules import regex_tree
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.prefilter import case_neutral, first_chars, required_literals, tree, union_or_none
+from pipeline.rules.prefilter import Source, case_neutral, first_chars, required_literals, tree, union_or_none
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
@@ -40,7 +40,27 @@ class Condition:
         return actual == self.value
 
 
-def _anchored(p: re.Pattern[str]) -> bool:
+@dataclass(frozen=True)
+class RulePattern:
+    """One pattern of a rule, as written, with the flags it has compiled alone (IGNORECASE).
+
+    A rule runs its patterns joined into one expression (`Rule._compiled`) and the prefilters read
+    the text, so a pattern is compiled alone only when something asks for it (`compiled`): the
+    loader does for a pattern whose text could fail alone and not joined (loader._self_contained)
+    or is to be probed for speed. At start-up that halves the `re` compiles of the shipped packs."""
+
+    pattern: str
+    flags: int = re.IGNORECASE | re.UNICODE
+
+    @functools.cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, self.flags)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+
+def _anchored(p: Source) -> bool:
     """Starts with ^ that binds the whole pattern (no top-level |), and ^ means start of line.
     Read from the pattern's tree (rules/regex_tree.py: `re` has no public parser); a pattern
     the reader leaves alone counts as not anchored, which is always right, only slower."""
@@ -50,7 +70,7 @@ def _anchored(p: re.Pattern[str]) -> bool:
     return parsed is not None and parsed[:1] == [(regex_tree.AT, regex_tree.AT_BEGINNING)]
 
 
-def run_form(p: re.Pattern[str]) -> str:
+def run_form(p: Source) -> str:
     """The pattern as it runs, one part of its rule's joined expression (Rule._compiled): without
     its leading ^ when anchored (the part is tried with `match`), inside a group that keeps
     IGNORECASE unless it can change no answer on keys."""
@@ -63,7 +83,7 @@ class Rule:
     id: str
     kind: str
     description: str = ""
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[RulePattern, ...] = ()
     exact: frozenset[str] = frozenset()
     when: tuple[Condition, ...] = ()
     zone: str = "any"

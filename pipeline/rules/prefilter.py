@@ -14,12 +14,25 @@ Both are conservative: when in doubt they answer None ("could be anything"), nev
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.rules import regex_tree as C
+
+
+class Source(Protocol):
+    """What is read of a pattern here: its text and flags (a compiled pattern, or a rule's pattern
+    not compiled alone, rules/model.py RulePattern)."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def flags(self) -> int: ...
+
+    def __hash__(self) -> int: ...  # the analyses are cached by pattern
+
 
 _MAX_SET = 400
 # A requirement is worth testing only if its strings are long enough to be rare in text and
@@ -39,7 +52,7 @@ def union_or_none(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | Non
 
 
 @functools.lru_cache(maxsize=4096)
-def tree(pattern: re.Pattern[str]) -> list[Any] | None:
+def tree(pattern: Source) -> list[Any] | None:
     """The pattern's parse tree (rules/regex_tree.py); None for syntax it leaves alone."""
     try:
         return C.parse(pattern.pattern)
@@ -48,7 +61,7 @@ def tree(pattern: re.Pattern[str]) -> list[Any] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def first_chars(pattern: Source) -> frozenset[str] | None:
     """Characters a match of an anchored pattern can start with; None when it could be anything."""
     parsed = tree(pattern)
     if not parsed or parsed[0] != (C.AT, C.AT_BEGINNING):
@@ -64,7 +77,7 @@ _MAX_PREFIXES = 3000
 
 
 @functools.lru_cache(maxsize=4096)
-def first_prefixes(pattern: re.Pattern[str], n: int = PREFIX_CHARS) -> frozenset[str] | None:
+def first_prefixes(pattern: Source, n: int = PREFIX_CHARS) -> frozenset[str] | None:
     """Strings of at most `n` characters, one of which starts every key an anchored pattern matches
     (a shorter string: anything may follow it); None when it could start with anything.
 
@@ -200,7 +213,7 @@ def _in_set(items: list[Any]) -> set[str] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def required_literals(pattern: re.Pattern[str], shortest: int = MIN_LITERAL) -> frozenset[str] | None:
+def required_literals(pattern: Source, shortest: int = MIN_LITERAL) -> frozenset[str] | None:
     """Lower-case strings one of which is in every line (key) the pattern matches; None if unknown.
     `shortest`: the length under which a string is too common to be worth testing.
 
@@ -254,7 +267,7 @@ COMMON_MARKS = frozenset(".,'-:;!?\"")  # in most prose lines: a test on them ra
 
 
 @functools.lru_cache(maxsize=4096)
-def required_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def required_chars(pattern: Source) -> frozenset[str] | None:
     """Punctuation characters one of which is in every line (key) the pattern matches ("|" for a
     menu of items between pipes); None if unknown. The rarest such set the pattern offers."""
     parsed = tree(pattern)
@@ -304,7 +317,7 @@ def _safe(c: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def case_neutral(pattern: re.Pattern[str]) -> bool:
+def case_neutral(pattern: Source) -> bool:
     """True when every character the pattern names is lower case and reaches no other character a
     key can hold case-insensitively: then, on keys (casefolded), IGNORECASE changes no answer.
     Classes like \\w, \\d, \\s and `.` name no character; `[A-Z]` or a literal `É` make it False."""

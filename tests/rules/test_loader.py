@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import RuleError
+from pipeline.rules import loader
 from pipeline.rules.loader import CONTEXT_ROLES, MATCH_ROLES, load_pack, load_ruleset
 from pipeline.settings import CONFIG_DIR
 from tests.conftest import SEEDS, run_cli
@@ -159,3 +161,56 @@ def test_a_pack_of_shapes_marks_its_rules_and_refuses_other_values(tmp_path: Pat
     pack.write_text('[pack]\nid = "t.bad"\nshapes = "yes"\n' + rule)
     with pytest.raises(RuleError, match="shapes must be true or false"):
         load_pack(pack)
+
+
+# A shipped pack's patterns are compiled alone only when their text could fail alone and not joined
+# (loader._self_contained); the refusals and their messages are those of a pack compiled alone.
+REFUSED_AS_ALONE = [
+    ["(unclosed"],
+    ["a)|(b"],  # would close the group around it when joined
+    ["x", "a)", "(b"],
+    ["*a"],
+    ["abc\\"],  # a lone backslash at the end
+    ["[abc", "x]"],  # a class left open
+    [".*"],
+    ["x", "y?"],  # matches the empty line
+    ["^z", "^"],
+    ["(?P<w>a)", "(?P=w)b"],  # names a group of another pattern
+    ["(a)b\\1"],
+    ["\\2"],
+    ["(?x: a ) #)"],
+    ["(?P<w>a)x", "(?P<w>b)y"],
+]
+
+
+@pytest.mark.parametrize("patterns", REFUSED_AS_ALONE)
+def test_a_shipped_pack_is_refused_as_if_each_pattern_were_compiled_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patterns: list[str]
+) -> None:
+    body = '[[rule]]\nid = "a"\npatterns = [' + ", ".join(f"'''{p}'''" for p in patterns) + "]\n"
+    path = _pack(tmp_path, body)
+    with pytest.raises(RuleError) as probed:
+        load_pack(path)
+    monkeypatch.setattr(loader, "shipped", lambda _: True)  # not probed, compiled alone only in doubt
+    with pytest.raises(RuleError) as shipped:
+        load_pack(path)
+    assert str(shipped.value) == str(probed.value)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "alone"),
+    [("^(a|b)\\s+[(]x", True), ("\\(?x\\)", True), ("[^]()]+", True), ("a)|(b", False), ("[abc", False),
+     ("abc\\", False), ("(?P=w)", False), ("(?(w)a|b)", False), ("a\\1", False), ("a#b", False),
+     ("[[]x", False), ("((a)", False)],
+)  # fmt: skip
+def test_self_contained(pattern: str, alone: bool) -> None:
+    assert loader._self_contained(pattern) is alone
+
+
+def test_shipped_patterns_are_not_compiled_alone_at_load_but_on_demand() -> None:
+    packs = load_ruleset([CONFIG_DIR / "rules" / "generic"], [CONFIG_DIR / "rules" / "sites"])
+    patterns = [p for pack in packs.all_packs() for rule in pack.rules for p in rule.patterns]
+    lazy = [p for p in patterns if "compiled" not in p.__dict__]
+    assert len(lazy) > len(patterns) // 2
+    for p in lazy:  # what compiling alone gives: the same flags, the same answers
+        assert p.compiled.flags == p.flags == re.compile(p.pattern, re.IGNORECASE).flags
