@@ -31,9 +31,8 @@ def loads(line: bytes | str) -> Any:
 def atomic_open(path: str | Path, sync: bool = True) -> Iterator[IO[bytes]]:
     """Open a temporary sibling of `path` for binary writing; rename it over `path` on success.
 
-    `sync=False` skips the per-file fsync; the caller then syncs the whole group of files at the end
-    (`sync_files`: WriteOutputs does, before its done marker), which matters when a shard has
-    thousands of logs: each is on disk by then, most without waiting for its own flush.
+    `sync=False` skips the per-file fsync; the caller then syncs once for a whole group of files
+    (WriteOutputs does, before its done marker), which matters when a shard has thousands of logs.
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
@@ -48,31 +47,6 @@ def atomic_open(path: str | Path, sync: bool = True) -> Iterator[IO[bytes]]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-
-
-def sync_files(paths: Iterable[str | Path], root: str | Path) -> None:
-    """Flush `paths` (written with `sync=False`) to disk, then every folder from theirs up to
-    `root`, so their renames (and any folder made for them) survive a crash too. Only these
-    files: `os.sync()` also flushed what every other process on the machine had written, and
-    charged the time to the task (0.9 to 3.3 s of CPU for the same shard on a busy machine)."""
-    top = Path(root)
-    folders: set[Path] = set()
-    for path in paths:
-        _fsync(path)
-        folder = Path(path).parent
-        while folder not in folders and (folder == top or top in folder.parents):
-            folders.add(folder)
-            folder = folder.parent
-    for folder in sorted(folders, reverse=True):  # the deepest first, the root last
-        _fsync(folder)
-
-
-def _fsync(path: str | Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _create(tmp: Path) -> IO[bytes]:

@@ -137,11 +137,6 @@ class OutputParts:
         self.files: dict[str, Any] = {}
         self.contexts: dict[str, Any] = {}
 
-    @property
-    def written(self) -> list[Path]:
-        """The part files this shard wrote."""
-        return [self.layout.part(folder, self.shard) for folder in ROUTES if folder in self.contexts]
-
     def __enter__(self) -> OutputParts:
         return self
 
@@ -166,7 +161,6 @@ class AuditWriter:
 
     def __init__(self, root: Path, pieces: dict[str, Path] | None = None) -> None:
         self.root, self.pieces = root, pieces or {}
-        self.written: list[Path] = []  # the logs (or pieces) written, not yet synced (jsonl.sync_files)
         self.current: str | None = None
         self.ctx: Any = None
         self.f: Any = None
@@ -181,7 +175,6 @@ class AuditWriter:
             path = self.pieces.get(doc.file) or audit_path(self.root, doc.file)
             self.ctx = jsonl.atomic_open(path, sync=False)
             self.f = self.ctx.__enter__()
-            self.written.append(path)
         ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
         records = [event.to_record(doc.id, ends.get(event.line or 0)) for event in doc.events]
         records.append(summary_record(doc))

@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import os
 import shutil
 import time
 from collections import Counter
@@ -450,12 +451,9 @@ class WriteOutputs(ShardTask):
         scanned = [(str(pieces.get(f) or layout.audit_log(f)), audit_rel(layout.audit, str(layout.audit_log(f))),
                     f in pieces) for f in logs]  # fmt: skip
         scan = scan_written(scanned, context_decisions(self.context().rules), outputs)
-        scan_path = layout.audit_scan(self.plan, self.shard, fp)
-        with jsonl.atomic_open(scan_path, sync=False) as f:
+        with jsonl.atomic_open(layout.audit_scan(self.plan, self.shard, fp), sync=False) as f:
             f.write(jsonl.dumps(scan))
-        # The audit logs were written without a per-file fsync: they, and the folders of every file
-        # written here (renames), reach the disk before the marker says the shard is done.
-        jsonl.sync_files([*audit.written, *parts.written, scan_path], layout.root)
+        os.sync()  # the audit logs were written without a per-file fsync: flush them before the marker
         jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
 
 
