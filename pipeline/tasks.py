@@ -453,7 +453,10 @@ class WriteOutputs(ShardTask):
         scan = scan_written(scanned, context_decisions(self.context().rules), outputs)
         with jsonl.atomic_open(layout.audit_scan(self.plan, self.shard, fp), sync=False) as f:
             f.write(jsonl.dumps(scan))
-        os.sync()  # the audit logs were written without a per-file fsync: flush them before the marker
+        # The audit logs were written without a per-file fsync: flush them before the marker. One
+        # sync, not an fsync per log: each waits for a journal commit (3 s a shard of 750 logs on the
+        # development VM, 0.3 s with sync), and from 32 threads still cost more CPU and wall time.
+        os.sync()
         jsonl.write_json(self.output().path, {"shard": self.shard, "written": dict(written), **stats.to_record()})
 
 
