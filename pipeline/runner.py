@@ -34,7 +34,7 @@ from pipeline.outdir import check_location, make_folder
 from pipeline.plan import Plan, make_plan
 from pipeline.progress import ProgressLine
 from pipeline.settings import parse_languages
-from pipeline.tasks import CleanBatch, context_for, fingerprints_for, settings_for
+from pipeline.tasks import CleanBatch, context_for, cyclic_gc_paused, fingerprints_for, settings_for
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
 
@@ -71,10 +71,13 @@ def prepare(options: RunOptions, out: Path, inputs: list[str]) -> None:
     """Everything that can be checked before a file is written, then the output folder made.
 
     The rule packs are validated and kept, with the run's fingerprints, in the caches the tasks use:
-    worker processes are forked from this one and share them instead of reloading.
+    worker processes are forked from this one and share them instead of reloading. Loading them
+    makes many objects and no garbage cycles: the cyclic collector is paused meanwhile (it walked
+    them again and again, 0.035 s of the 0.25 s it takes, with nothing else running).
     """
-    context_for(options.config, options.languages, "")
-    fingerprints_for(options.config, options.languages)
+    with cyclic_gc_paused():
+        context_for(options.config, options.languages, "")
+        fingerprints_for(options.config, options.languages)
     check_location(out, inputs)
     if options.scheduler_url:
         check_scheduler(options.scheduler_url)
@@ -91,7 +94,8 @@ def make_batch(
 ) -> tuple[Plan, CleanBatch]:
     """Plan the inputs into `out` and make the batch's last task (the same plan gives the same task)."""
     settings = settings_for(options.config, options.languages)
-    plan = make_plan(inputs, settings.input, OutputLayout(out), on_shard)
+    with cyclic_gc_paused():  # the input listing: many objects, no cycles (as in `prepare`)
+        plan = make_plan(inputs, settings.input, OutputLayout(out), on_shard)
     task = CleanBatch(output_dir=str(out), plan=plan.id, config=options.config, languages=options.languages,
                       fingerprint=fingerprints_for(options.config, options.languages)["normalise"],
                       started=started, **(index or {}))  # fmt: skip

@@ -473,6 +473,10 @@ class CleanBatch(BatchTask):
 
     @unless_done
     def run(self) -> None:
+        with cyclic_gc_paused():  # runs alone, makes many objects and no cycles (the scans, the report)
+            self._finish()
+
+    def _finish(self) -> None:
         track(self)
         layout, plan, fingerprints = self.layout, self.plan_info, fingerprints_for(self.config, self.languages)
         learned = layout.learned(plan.id, fingerprints["learn"])
