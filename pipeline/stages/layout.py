@@ -61,9 +61,12 @@ def detect(lines: list[str], settings: LayoutSettings) -> Layout:
     return Layout(LINES, None, "one block a line")
 
 
+_MD_FIRST = frozenset("#`~=-|:")  # the first character after spaces of every line _MD_START matches
+
+
 def markdown_line(line: str) -> bool:
-    """Does the line carry Markdown syntax? (Substring tests first: most lines have none.)"""
-    if _MD_START.match(line):
+    """Does the line carry Markdown syntax? (Cheap tests first: most lines have none.)"""
+    if line.lstrip()[:1] in _MD_FIRST and _MD_START.match(line):
         return True
     return ("](" in line or "**" in line or "__" in line or "\\" in line) and bool(_MD_INLINE.search(line))
 

@@ -209,3 +209,19 @@ def test_layout_settings_are_part_of_every_stage_fingerprint(tmp_path: Path) -> 
     user.write_text("[layout]\nmarkdown_code = 'maybe'\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_settings(user)
+
+
+def test_markdown_line_first_character_test_changes_no_answer() -> None:
+    """The test of the first character after spaces only skips lines the start pattern cannot match."""
+    from pipeline.stages import layout as lay
+    from tests.conftest import SEEDS
+
+    lines = [line for page in sorted(SEEDS.glob("*.txt")) for line in page.read_text(encoding="utf-8").splitlines()]
+    lines += ["# Title", "   ## x", "    # code", "\u2003# wide space", "```py", " ~~~", "===", "---  ",
+              "| a | b |", "|:--|--:|", " :---: |", "- item", "* item", "-- x", "\u00a0---", "", "   ",
+              "a ** b **", "[a](b)"]  # fmt: skip
+    for line in lines:
+        old = bool(lay._MD_START.match(line)) or (
+            ("](" in line or "**" in line or "__" in line or "\\" in line) and bool(lay._MD_INLINE.search(line))
+        )
+        assert lay.markdown_line(line) == old, line
