@@ -260,8 +260,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, pr
     pattern_key = "marker" if kind == "block" else "patterns"
     if kind == "block" and "patterns" in raw:
         raise RuleError(f"{path}: {where}: a block rule names its marker with 'marker', not 'patterns'")
-    patterns = tuple(_no_numbered_reference(_pattern(p, path, where, probe), path, where)
-                     for p in _strings(raw, pattern_key, path, where))  # fmt: skip
+    patterns = tuple(_pattern(p, path, where, probe) for p in _strings(raw, pattern_key, path, where))
     exact = frozenset(line_key(s) for s in _strings(raw, "exact", path, where))
     if "" in exact:
         raise RuleError(f"{path}: {where}: an empty exact string would match every blank line")
@@ -348,8 +347,8 @@ def _pattern(pattern: str, path: Path, where: str, probe: bool) -> RulePattern:
         compiled = _compile(pattern, path, where, 0, probe)
         part = RulePattern(compiled.pattern, compiled.flags)
         part.__dict__["compiled"] = compiled  # its cached_property, already at hand
-        return part
-    if not pattern:
+        return _no_numbered_reference(part, path, where)
+    if not pattern:  # self-contained: it holds no \1...\9 and no (?( either, so no number reference
         raise RuleError(f"{path}: {where}: empty pattern (it would match every line)")
     _no_global_flag(pattern, path, where)
     return RulePattern(pattern)
