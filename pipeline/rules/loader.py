@@ -8,7 +8,6 @@ duplicate rule ids across packs, and patterns too slow on long lines (catastroph
 from __future__ import annotations
 
 import re
-import time
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RuleError
-from pipeline.rules import regex_tree as C
 from pipeline.rules.engine import Matcher
-from pipeline.rules.features import FEATURE_NAMES, MAX_KEY_CHARS, line_key
+from pipeline.rules.features import FEATURE_NAMES, line_key
 from pipeline.rules.model import TAKES, ZONES, Condition, Rule, RulePack, RulePattern, SiteInfo, run_form
-from pipeline.rules.prefilter import tree
+from pipeline.rules.probe import check_speed
 from pipeline.settings import CONFIG_DIR
 
 LEARN_BATCH = "batch"  # learned rules for documents whose site is unknown
@@ -64,15 +62,9 @@ _PACK_FIELDS = {"pack", "site", "rule"}
 # (?x), (?i)...: legal only at the start of a whole expression, and a rule's patterns run joined
 # into one (model.Rule._compiled), where they would fail or change the other patterns' meaning.
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
-# A pattern that needs longer than this on any probe line is refused. Probes grow step by step
-# (a failing suffix makes backtracking explode), so an exponential pattern is caught at a short
-# length, before it could hang the check itself.
-SLOW_PATTERN_SECONDS = 0.05
 # The packs shipped here are probed by the test suite (tests/rules/test_shipped_packs.py), not at
 # every start, where probing them was a third of loading them; every other pack is probed at load.
 SHIPPED_PACKS = CONFIG_DIR / "rules"
-_PROBE_UNITS = ("a", "1 ", "a ", "-", ". ", "ab")
-_PROBE_LENGTHS = (8, 12, 16, 20, 24, 32, 64, 128, 256, 512, MAX_KEY_CHARS // 2)
 
 
 @dataclass
@@ -430,70 +422,6 @@ def _without_classes(pattern: str) -> str:
             out.append(pattern[i])
             i += 1
     return "".join(out)
-
-
-def check_speed(compiled: re.Pattern[str] | RulePattern, path: Path, where: str) -> None:
-    # Fixed probe lines, then lines made of the pattern's own characters: nested repetition
-    # explodes only on what it repeats ("(x+x+)+y" on "xxxx…!"), and does so at short lengths.
-    probes: list[tuple[str, tuple[int, ...]]] = [(unit, _PROBE_LENGTHS) for unit in _PROBE_UNITS]
-    probes += [(unit, _PROBE_LENGTHS[:6]) for unit in sorted(_own_characters(compiled))[:24]]
-    for unit, lengths in probes:
-        for n in lengths:
-            subject = (unit * n)[: MAX_KEY_CHARS - 1] + "!"
-            if _best_of_three(compiled, subject) > SLOW_PATTERN_SECONDS:
-                raise RuleError(
-                    f"{path}: {where}: pattern {compiled.pattern!r} is too slow on a {len(subject)}-character "
-                    "line (catastrophic backtracking?); anchor it or remove nested repetition"
-                )
-
-
-def _own_characters(compiled: re.Pattern[str] | RulePattern) -> set[str]:
-    """One character for each literal, class and category the pattern repeats or matches."""
-    found: set[str] = set()
-
-    def walk(items: Any) -> None:
-        for op, arg in items:
-            if op == C.LITERAL:
-                found.add(chr(arg))
-            elif op == C.IN:
-                for sub_op, sub_arg in arg:
-                    if sub_op == C.LITERAL:
-                        found.add(chr(sub_arg))
-                    elif sub_op == C.RANGE:
-                        found.add(chr(sub_arg[0]))
-                    elif sub_op == C.CATEGORY:
-                        found.add("1" if sub_arg == C.CATEGORY_DIGIT else " " if sub_arg == C.CATEGORY_SPACE else "a")
-            elif op == C.CATEGORY:
-                found.add("1" if arg == C.CATEGORY_DIGIT else " " if arg == C.CATEGORY_SPACE else "a")
-            elif op == C.ANY:
-                found.add("a")
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-                walk(arg[2])
-            elif op == C.SUBPATTERN:
-                walk(arg[-1])
-            elif op == C.BRANCH:
-                for branch in arg[1]:
-                    walk(branch)
-            elif op in (C.ASSERT, C.ASSERT_NOT):
-                walk(arg[1])
-
-    parsed = tree(compiled)
-    if parsed is None:  # syntax the reader leaves alone: the pattern's own characters, as written
-        return {c for c in compiled.pattern if c.isalnum() or c in " .-"}
-    walk(parsed)
-    return found
-
-
-def _best_of_three(compiled: re.Pattern[str] | RulePattern, subject: str) -> float:
-    """CPU time of one search, best of three: a busy machine must not refuse a fast pattern."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.thread_time()
-        compiled.search(subject)
-        best = min(best, time.thread_time() - start)
-        if best <= SLOW_PATTERN_SECONDS:
-            break
-    return best
 
 
 def _conditions(raw: Any, path: Path, where: str) -> tuple[Condition, ...]:
