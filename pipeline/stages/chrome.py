@@ -24,7 +24,7 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
-from pipeline.stages import article_end, copies, line_model, listed
+from pipeline.stages import article_end, copies, line_model, listed, spare
 from pipeline.stages.near import NearIndex
 
 STAGE = "chrome"
@@ -188,6 +188,8 @@ def _clean_once(
         repeats = drop_repeats(lines, settings, near=not (extracted and model), copies_only=copies_only)
     if model is not None:
         line_model.score_lines(lines, model, extracted, settings.long_min_words)
+    if not extracted:  # rows of a flattened table or dated list are not menus (spare.py)
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
     title = apply_context(lines, extracted=extracted)
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words):

@@ -1,0 +1,76 @@
+"""Lines the context pass must not take for page furniture, though they are short (text path).
+
+A table or a dated list flattened to text (a calendar, a schedule, a catalogue's index, a
+changelog) is a run of short lines that all open the same way: "Jan. 3-5: ...", "Pages 1-76 -
+...", "2a etapa: 8 de abril - ...". The context pass drops such a run when it stands next to
+removed chrome or outside the prose, which erases the page's data. Menus rarely look like that:
+their entries are one or two words and do not open with a number set off by punctuation.
+
+A run is spared when at least `MIN_RUN` neighbouring lines share the shape of their first
+`SHAPE_TOKENS` tokens (digits, letters and the punctuation between them), that shape holds a
+digit and a punctuation mark, and the lines average `MIN_MEAN_WORDS` words or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pipeline.rules.features import LineFeatures
+
+MIN_RUN = 3
+SHAPE_TOKENS = 3
+MIN_MEAN_WORDS = 5  # a run of two-word entries ("Ad: Slot1", "Season 4") is a menu or a widget
+MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
+_MARKS = frozenset(":-+*.,()|/–—#")
+
+
+class Spareable(Protocol):
+    text: str
+    feats: LineFeatures
+    cls: str
+    spared: tuple[str, ...]
+
+
+def shape(text: str, tokens: int = SHAPE_TOKENS) -> str:
+    """The opening of a line as a pattern: a digit run is '9', a letter run 'a', the rest as is."""
+    out = []
+    for token in text.split()[:tokens]:
+        pattern = ""
+        for char in token:
+            cls = "9" if char.isdigit() else "a" if char.isalpha() else char
+            if not pattern or pattern[-1] != cls:
+                pattern += cls
+        out.append(pattern)
+    return " ".join(out)
+
+
+def _row_like(pattern: str) -> bool:
+    return any(c.isdigit() for c in pattern) and any(c in _MARKS for c in pattern)
+
+
+def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
+    """Runs of neighbouring visible lines that open with the same row-like shape (indices)."""
+    found: list[list[int]] = []
+    run: list[int] = []
+    current = ""
+    for i, line in enumerate([*lines, None]):
+        if line is not None and line.cls == "empty":
+            continue
+        pattern = shape(line.text) if line is not None and line.feats.words <= MAX_WORDS else ""
+        if pattern and pattern == current:
+            run.append(i)
+            continue
+        words = sum(lines[j].feats.words for j in run)
+        if len(run) >= MIN_RUN and _row_like(current) and words >= MIN_MEAN_WORDS * len(run):
+            found.append(run)
+        run, current = ([i] if pattern else []), pattern
+    return found
+
+
+def spare_rows(lines: Sequence[Spareable], roles: tuple[str, ...]) -> None:
+    """Mark the lines of every parallel run as spared from the decisions `roles` (the context
+    pass's and the line model's: a row reads like a teaser or a menu entry to either)."""
+    for run in parallel_runs(lines):
+        for i in run:
+            lines[i].spared = (*lines[i].spared, *(r for r in roles if r not in lines[i].spared))

@@ -1,0 +1,63 @@
+"""Rows of a flattened table or dated list (stages/spare.py): a run of lines that open alike, with a
+number set off by punctuation, is spared from the context pass and the line model; menus are not."""
+
+from __future__ import annotations
+
+from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.rules.features import LineFeatures
+from pipeline.stages import spare
+from pipeline.stages.chrome import Line, remove_chrome
+
+PROSE = [
+    "Der Heimatverein hat sein Programm für das kommende Frühjahr veröffentlicht und lädt alle"
+    " Interessierten zu den Vorträgen, Wanderungen und Führungen ein.",
+    "Die Teilnahme ist kostenlos, um eine Anmeldung wird jedoch gebeten, weil die Zahl der Plätze bei"
+    " einigen Führungen begrenzt ist.",
+]
+ROWS = [
+    "12. März: Vortrag über die Geschichte der Mühlen im Tal, Gemeindesaal, 19 Uhr",
+    "26. März: Frühjahrswanderung zur Burgruine, Treffpunkt am Bahnhof, 10 Uhr",
+    "9. April: Führung durch das alte Rathaus mit dem Stadtarchivar, 15 Uhr",
+    "23. April: Pflanzentauschbörse im Pfarrgarten, ab 14 Uhr",
+]
+MENU = ["Start", "Verein", "Termine", "Kontakt", "Impressum"]
+
+
+def line(text: str) -> Line:
+    feats = LineFeatures.of(text)
+    return Line(text, text.lower(), feats, "short" if feats.chars else "empty")
+
+
+def test_shape_keeps_digits_letters_and_punctuation_apart() -> None:
+    assert spare.shape("12. März: Vortrag über") == "9. a: a"
+    assert spare.shape("Pages 10-25 (Hard") == "a 9-9 (a"
+    assert spare.shape("+ Added the thing") == "+ a a"
+
+
+def test_runs_of_dated_rows_are_found_and_menus_are_not() -> None:
+    lines = [line(t) for t in [*MENU, "", *ROWS, "Seite 1", "Seite 2", "Seite 3"]]
+    assert spare.parallel_runs(lines) == [[6, 7, 8, 9]]
+
+
+def test_short_rows_and_short_runs_are_not_spared() -> None:
+    two_word = [line(t) for t in ["Folge 1:", "Folge 2:", "Folge 3:", "Folge 4:"]]
+    assert spare.parallel_runs(two_word) == []  # episode links: too short to be a table's rows
+    assert spare.parallel_runs([line(t) for t in ROWS[:2]]) == []
+
+
+def test_spare_rows_marks_each_row_once() -> None:
+    lines = [line(t) for t in ROWS]
+    lines[0].spared = ("isolated-short",)
+    spare.spare_rows(lines, ("isolated-short", "line-model"))
+    assert all(x.spared == ("isolated-short", "line-model") for x in lines)
+
+
+def test_a_schedule_after_the_prose_stays_and_the_menu_goes(ctx: Context) -> None:
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join([*MENU, *PROSE, "Teilen", *ROWS, "Teilen", "Facebook", "Drucken", *MENU]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    kept = set(doc.lines)
+    assert set(ROWS) <= kept
+    assert set(PROSE) <= kept
+    assert not kept & set(MENU)
