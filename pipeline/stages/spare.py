@@ -13,6 +13,7 @@ digit and a punctuation mark, and the lines average `MIN_MEAN_WORDS` words or mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -23,6 +24,7 @@ SHAPE_TOKENS = 3
 MIN_MEAN_WORDS = 5  # a run of two-word entries ("Ad: Slot1", "Season 4") is a menu or a widget
 MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
+_DIGIT = re.compile(r"\d")
 
 
 class Spareable(Protocol):
@@ -46,7 +48,13 @@ def shape(text: str, tokens: int = SHAPE_TOKENS) -> str:
 
 
 def _row_like(pattern: str) -> bool:
-    return any(c.isdigit() for c in pattern) and any(c in _MARKS for c in pattern)
+    return "9" in pattern and any(c in _MARKS for c in pattern)
+
+
+def _row_shape(text: str) -> str:
+    """The line's shape if its opening holds a digit (no row-like run without one), else ''."""
+    head = text.split(maxsplit=SHAPE_TOKENS)[:SHAPE_TOKENS]
+    return shape(" ".join(head)) if any(_DIGIT.search(t) for t in head) else ""
 
 
 def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
@@ -57,7 +65,7 @@ def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
     for i, line in enumerate([*lines, None]):
         if line is not None and line.cls == "empty":
             continue
-        pattern = shape(line.text) if line is not None and line.feats.words <= MAX_WORDS else ""
+        pattern = _row_shape(line.text) if line is not None and line.feats.words <= MAX_WORDS else ""
         if pattern and pattern == current:
             run.append(i)
             continue
