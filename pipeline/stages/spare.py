@@ -13,6 +13,9 @@ digit and a punctuation mark, and the lines average `MIN_MEAN_WORDS` words or mo
 
 from __future__ import annotations
 
+import functools
+import itertools
+import operator
 import re
 from collections.abc import Sequence
 from typing import Protocol
@@ -51,6 +54,7 @@ def _row_like(pattern: str) -> bool:
     return "9" in pattern and any(c in _MARKS for c in pattern)
 
 
+@functools.lru_cache(maxsize=32_768)  # the passes of the chrome stage see the same lines again
 def _row_shape(text: str) -> str:
     """The line's shape if its opening holds a digit (no row-like run without one), else ''."""
     head = text.split(maxsplit=SHAPE_TOKENS)[:SHAPE_TOKENS]
@@ -59,20 +63,15 @@ def _row_shape(text: str) -> str:
 
 def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
     """Runs of neighbouring visible lines that open with the same row-like shape (indices)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    shapes = [_row_shape(lines[i].text) if lines[i].feats.words <= MAX_WORDS else "" for i in visible]
     found: list[list[int]] = []
-    run: list[int] = []
-    current = ""
-    for i, line in enumerate([*lines, None]):
-        if line is not None and line.cls == "empty":
+    for pattern, group in itertools.groupby(zip(shapes, visible, strict=True), key=operator.itemgetter(0)):
+        if not pattern or not _row_like(pattern):
             continue
-        pattern = _row_shape(line.text) if line is not None and line.feats.words <= MAX_WORDS else ""
-        if pattern and pattern == current:
-            run.append(i)
-            continue
-        words = sum(lines[j].feats.words for j in run)
-        if len(run) >= MIN_RUN and _row_like(current) and words >= MIN_MEAN_WORDS * len(run):
+        run = [i for _, i in group]
+        if len(run) >= MIN_RUN and sum(lines[i].feats.words for i in run) >= MIN_MEAN_WORDS * len(run):
             found.append(run)
-        run, current = ([i] if pattern else []), pattern
     return found
 
 
