@@ -279,9 +279,13 @@ def DIVS(lines: list[str]) -> str:
     return "".join(f"<div>{line}</div>" for line in lines)
 
 
-TABLE_DE = (
-    "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in PHASES_DE) + "</table>"
-)
+def _table(rows: list[tuple[str, ...]]) -> str:
+    return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>"
+
+
+TABLE_DE = _table(PHASES_DE)
+LEVELS = [("Tag", "Maxau", "Kaub"), ("1", "512", "187"), ("2", "548", "203"), ("3", "601", "241")]  # numbers only
+SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
 
 
 @pytest.mark.parametrize(
@@ -297,6 +301,8 @@ TABLE_DE = (
         (f"<p>{DE_INTRO}</p><h2>Zutaten</h2>{DIVS(INGREDIENTS)}{PROSE_DE}", INGREDIENTS),
         (f"<p>{DE_INTRO}</p>{PROSE_DE}<h2>Zutaten</h2>{DIVS(INGREDIENTS)}", INGREDIENTS),
         (f"<p>{DE_INTRO}</p>{DIVS([' '.join(r) for r in PHASES_DE])}{PROSE_DE}", [PHASES_DE[1][0]]),
+        (f"<p>{DE_INTRO}</p>{_table(LEVELS)}{PROSE_DE}", ["| 1 | 512 | 187 |", "| 3 | 601 | 241 |"]),
+        (f"<p>{DE_INTRO}</p><p>Die Höchststände der Woche:</p><p>{SERIES}</p>{PROSE_DE}", [SERIES]),
     ],
     ids=[
         "ingredients-after-a-share-button",
@@ -306,6 +312,8 @@ TABLE_DE = (
         "ingredients-in-divs",
         "ingredients-in-divs-ending-the-page",
         "phases-in-divs",
+        "table-of-numbers",
+        "series-of-numbers",
     ],
 )
 def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
