@@ -286,6 +286,7 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 TABLE_DE = _table(PHASES_DE)
 LEVELS = [("Tag", "Maxau", "Kaub"), ("1", "512", "187"), ("2", "548", "203"), ("3", "601", "241")]  # numbers only
 SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
+PACKING = ["Zelt / Tarp", "Schlafsack / Decke", "Kocher / Brennstoff"]  # pairs, not photo credits
 
 
 @pytest.mark.parametrize(
@@ -303,6 +304,7 @@ SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
         (f"<p>{DE_INTRO}</p>{DIVS([' '.join(r) for r in PHASES_DE])}{PROSE_DE}", [PHASES_DE[1][0]]),
         (f"<p>{DE_INTRO}</p>{_table(LEVELS)}{PROSE_DE}", ["| 1 | 512 | 187 |", "| 3 | 601 | 241 |"]),
         (f"<p>{DE_INTRO}</p><p>Die Höchststände der Woche:</p><p>{SERIES}</p>{PROSE_DE}", [SERIES]),
+        (f"<p>{DE_INTRO}</p><h2>Packliste</h2>{_items('ul', PACKING)}{PROSE_DE}", PACKING),
     ],
     ids=[
         "ingredients-after-a-share-button",
@@ -314,6 +316,7 @@ SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
         "phases-in-divs",
         "table-of-numbers",
         "series-of-numbers",
+        "packing-list-of-pairs",
     ],
 )
 def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
