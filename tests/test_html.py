@@ -287,6 +287,8 @@ TABLE_DE = _table(PHASES_DE)
 LEVELS = [("Tag", "Maxau", "Kaub"), ("1", "512", "187"), ("2", "548", "203"), ("3", "601", "241")]  # numbers only
 SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
 PACKING = ["Zelt / Tarp", "Schlafsack / Decke", "Kocher / Brennstoff"]  # pairs, not photo credits
+STAGES = [("17.03.2025", "Abriss des Altbaus"), ("02.06.2025", "Beginn des Rohbaus"), ("15.04.2026", "Richtfest")]
+DATED_DIVS = "".join(f"<div class='row'><div>{d}</div><div>{what}</div></div>" for d, what in STAGES)
 
 
 @pytest.mark.parametrize(
@@ -305,6 +307,7 @@ PACKING = ["Zelt / Tarp", "Schlafsack / Decke", "Kocher / Brennstoff"]  # pairs,
         (f"<p>{DE_INTRO}</p>{_table(LEVELS)}{PROSE_DE}", ["| 1 | 512 | 187 |", "| 3 | 601 | 241 |"]),
         (f"<p>{DE_INTRO}</p><p>Die Höchststände der Woche:</p><p>{SERIES}</p>{PROSE_DE}", [SERIES]),
         (f"<p>{DE_INTRO}</p><h2>Packliste</h2>{_items('ul', PACKING)}{PROSE_DE}", PACKING),
+        (f"<p>{DE_INTRO}</p><p>Die Bauabschnitte:</p>{DATED_DIVS}{PROSE_DE}", [x for row in STAGES for x in row]),
     ],
     ids=[
         "ingredients-after-a-share-button",
@@ -317,6 +320,7 @@ PACKING = ["Zelt / Tarp", "Schlafsack / Decke", "Kocher / Brennstoff"]  # pairs,
         "table-of-numbers",
         "series-of-numbers",
         "packing-list-of-pairs",
+        "dated-phases-in-divs",
     ],
 )
 def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
