@@ -288,6 +288,7 @@ LEVELS = [("Tag", "Maxau", "Kaub"), ("1", "512", "187"), ("2", "548", "203"), ("
 SERIES = "512, 548, 601, 633, 640"  # a series of values, not a counter
 PACKING = ["Zelt / Tarp", "Schlafsack / Decke", "Kocher / Brennstoff"]  # pairs, not photo credits
 STAGES = [("17.03.2025", "Abriss des Altbaus"), ("02.06.2025", "Beginn des Rohbaus"), ("15.04.2026", "Richtfest")]
+SEASONING = ["Salz, Pfeffer, Muskat, Majoran", "Petersilie, Schnittlauch, Dill, Kerbel"]  # ends the page
 DATED_DIVS = "".join(f"<div class='row'><div>{d}</div><div>{what}</div></div>" for d, what in STAGES)
 
 
@@ -308,6 +309,7 @@ DATED_DIVS = "".join(f"<div class='row'><div>{d}</div><div>{what}</div></div>" f
         (f"<p>{DE_INTRO}</p><p>Die Höchststände der Woche:</p><p>{SERIES}</p>{PROSE_DE}", [SERIES]),
         (f"<p>{DE_INTRO}</p><h2>Packliste</h2>{_items('ul', PACKING)}{PROSE_DE}", PACKING),
         (f"<p>{DE_INTRO}</p><p>Die Bauabschnitte:</p>{DATED_DIVS}{PROSE_DE}", [x for row in STAGES for x in row]),
+        (f"<p>{DE_INTRO}</p>{PROSE_DE}<h2>Zum Abschmecken</h2>{_items('ul', SEASONING)}", SEASONING),
     ],
     ids=[
         "ingredients-after-a-share-button",
@@ -321,6 +323,7 @@ DATED_DIVS = "".join(f"<div class='row'><div>{d}</div><div>{what}</div></div>" f
         "series-of-numbers",
         "packing-list-of-pairs",
         "dated-phases-in-divs",
+        "comma-lists-ending-the-page",
     ],
 )
 def test_lists_tables_and_headnotes_survive(ctx: Context, body: str, needed: list[str]) -> None:
