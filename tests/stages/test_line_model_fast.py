@@ -64,8 +64,15 @@ LINES = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14).map
 def test_own_cues_are_the_plain_cues(text: str, cls: str, repeats: int, english: bool) -> None:
     stop = line_model.stopword_lists()["en"] if english else frozenset()
     key = line_key(text)
-    fast = line_model._own_cues(LineFeatures(text), key, cls, _WORDS.findall(key), stop, repeats)
+    fast = line_model._own_cues(LineFeatures(text), key, cls, line_model._words_of(key), stop, repeats)
     assert fast == plain_own_cues(LineFeatures(text), key, cls, stop, repeats)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES | st.text(st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=20))
+def test_words_of_a_key_are_the_regex_words(text: str) -> None:
+    for key in (line_key(text), text):  # keys, and any ASCII or other string
+        assert line_model._words_of(key) == _WORDS.findall(key)
 
 
 def _model(seed: int, second: bool, pages: list[dict[int, line_model.Parts]]) -> LineModel:

@@ -1,0 +1,36 @@
+"""LineFeatures' shares are the regexes' counts, whichever way they are counted."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.rules.features import LineFeatures
+
+ASCII = st.text(st.characters(max_codepoint=0x7F), max_size=60)
+ANY = st.text(max_size=40) | st.text(st.sampled_from("aZ9_ éÉßЖжΩ½²٣ \t-.,"), max_size=40)
+
+
+def plain_shares(text: str) -> tuple[float, float, float]:
+    """digit, letter and upper-case shares, counted with the regexes (the reference)."""
+    text = " ".join(text.split())
+    chars = len(text) or 1
+    letters = sum(map(len, re.findall(r"[^\W\d_]+", text)))
+    upper = len(re.findall(r"[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω]", text))
+    return len(re.findall(r"\d", text)) / chars, letters / chars, upper / (letters or 1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII | ANY)
+def test_shares_are_the_regex_counts(text: str) -> None:
+    f = LineFeatures(text)
+    assert (f.digit_share, f.alpha_share, f.upper_share) == plain_shares(text)
+
+
+def test_each_share_alone_is_the_same() -> None:
+    # read in any order (a feature rule may ask for one share only)
+    for text in ("Read MORE 12 items", "Ölpreis 2½ STEIGT", "", "___ 42"):
+        for k, name in enumerate(("digit_share", "alpha_share", "upper_share")):
+            assert getattr(LineFeatures(text), name) == plain_shares(text)[k]
