@@ -66,10 +66,28 @@ class Matcher:
         self._gated: dict[tuple[tuple[str, str, int], frozenset[str]], Candidates] = {}
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
+        self._positional: dict[tuple[str, str, int], bool] = {}
 
     def position_key(self, feats: LineFeatures) -> tuple[bool, ...]:
         """Which of the rules' position conditions the line meets."""
         return tuple([c.holds(feats) for c in self.position_conditions])
+
+    def positional(self, key: str, words: int, zone: str) -> bool:
+        """Can a line's position change which rule matches it? Only if a rule with a position
+        condition could match it: one among the candidates for its key, or any rule when the key
+        is an exact string of a rule (the rules after that one are tried too). False for most lines
+        (position conditions are rare: "comments" or "related" headings in the page's second half)."""
+        if not self.position_conditions:
+            return False
+        if key in self.exact:
+            return True
+        slot = (key[:PREFIX_CHARS], zone, bisect.bisect_left(self.bounds, words))
+        found = self._positional.get(slot)
+        if found is None:
+            found = self._positional[slot] = any(
+                c.feature == "pos" for _, r, _ in self.candidates(slot[0], zone, words) for c in r.when
+            )
+        return found
 
     def first(self, key: str, feats: LineFeatures, zone: str, where: tuple[bool, ...] | None = None) -> Rule | None:
         """The first rule, in order, that matches the line; None if none does. `where`: its

@@ -59,6 +59,7 @@ class Line:
     saved: bool = False  # one of them tried
     slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
     exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
+    pairs: frozenset[tuple[str, str]] | None = None  # ...and its word pairs (near copies), once needed
     pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
 
     @property
@@ -197,10 +198,13 @@ def _clean_once(
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
+    ids: dict[str, str] = {}  # a role's rule id (`decision_id`), looked up once per run
     for n, line in zip(doc.line_numbers, lines, strict=True):
         if line.rule is not None:
             by_model = line.rule == line_model.ROLE
-            rule = ruleset.decision_id(line.rule) if "." not in line.rule else line.rule  # a role has no dot
+            rule = line.rule
+            if "." not in rule:  # a role has no dot
+                rule = ids.get(rule) or ids.setdefault(rule, ruleset.decision_id(rule))
             doc.events.append(AuditEvent(STAGE, "drop", rule, line.reason, n, line.text,
                                          prob=line.prob if by_model else None,
                                          cues=line.cues if by_model else None))  # fmt: skip
@@ -286,9 +290,18 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
         i += 1
 
 
-def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[Matcher, str, tuple[bool, ...]]:
-    """What a rule's answer on a line depends on besides its text (the same slot, the same answer)."""
-    return (matcher, zone, matcher.position_key(line.feats))
+def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
+    """What a rule's answer on a line depends on besides its text (the same slot, the same answer):
+    the rules, the zone and, when a rule with a position condition could match the line or its
+    unbulleted form, which position conditions it meets (else (): a later run that only moves the
+    line, as drops above it do, leaves its slot and answer as they were)."""
+    old = line.slot
+    if old and old[0] is matcher and old[1] == zone and not old[2]:
+        return old
+    words, bare = line.feats.words, _unbulleted(line.key)
+    if matcher.positional(line.key, words, zone) or (bare is not None and matcher.positional(bare, words, zone)):
+        return (matcher, zone, matcher.position_key(line.feats))
+    return (matcher, zone, ())
 
 
 def _unbulleted(key: str) -> str | None:
@@ -396,8 +409,14 @@ _CACHED_WORDS = 160
 
 
 def _split_words(key: str) -> tuple[str, tuple[str, ...]]:
-    words = tuple(_PAIRS.findall(key))
+    if key.isascii():  # runs of a-z, A-Z and 0-9 (= _PAIRS in ASCII): the other bytes become spaces
+        words = tuple(key.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
+    else:
+        words = tuple(_PAIRS.findall(key))
     return " ".join(words), words
+
+
+_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else ord(" ") for c in range(256))
 
 
 _short_words = functools.lru_cache(maxsize=32_768)(_split_words)
@@ -438,7 +457,9 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
         seen.add(exact_key)
         if not near or line.feats.words < settings.near_dup_min_words:
             continue
-        pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
+        pairs = line.pairs
+        if pairs is None:
+            pairs = line.pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
         if pairs and earlier.contains_most(pairs):
             repeats[i] = NEAR
             continue

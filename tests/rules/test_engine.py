@@ -46,3 +46,28 @@ def test_lookup_equals_trying_every_rule(ctx: Context) -> None:
                 assert fast is slow, (site, zone, line)
                 checked += 1
     assert checked > 5000
+
+
+def test_a_line_no_positional_rule_can_match_gets_one_answer_anywhere(ctx: Context) -> None:
+    """`Matcher.positional` False: every rule, tried in order, gives the same answer at any position
+    (so a later run that only moves the line need not try the rules again)."""
+    pages = [*SEEDS.glob("*.txt"), *DEVSET.rglob("*.txt")]
+    lines = {line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.strip()}
+    # headings of the positional rules, bare and after a bullet, so that both answers are checked
+    lines |= {"3 comments", "- 3 comments", "Das könnte Sie auch interessieren", "Leserkommentare", "à voir aussi"}
+    free = positional = 0
+    for site in [None, *ctx.rules.sites]:
+        matcher = ctx.rules.matcher(site)
+        for line in sorted(lines):
+            key, feats = line_key(line), LineFeatures.of(line)
+            for zone in ("head", "body", "tail"):
+                answers = set()
+                for pos in (0.0, 0.46, 0.5, 1.0):
+                    feats.pos = pos
+                    answers.add(matcher.first_slowly(key, feats, zone))
+                if matcher.positional(key, feats.words, zone):
+                    positional += 1
+                else:
+                    assert len(answers) == 1, (site, zone, line)
+                    free += 1
+    assert free > 5000 and positional > 10

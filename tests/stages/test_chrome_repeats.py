@@ -3,9 +3,12 @@ finds none either (the chrome stage then skips it in later runs, `_clean_once`).
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.rules.features import line_key
 from pipeline.settings import ChromeSettings, load_settings
 from pipeline.stages import chrome
 
@@ -37,3 +40,23 @@ def test_a_copy_is_reported_even_when_it_stays() -> None:
     page = [chrome._line(t, CS) for t in (short, "une autre ligne, sans rapport avec la première du tout.", short)]
     assert chrome.drop_repeats(page, CS)
     assert all(line.rule is None for line in page)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=60) | st.text(max_size=30))
+def test_a_keys_words_are_the_regex_words(text: str) -> None:
+    for key in (line_key(text), text):  # an ASCII key's words are found on its bytes
+        words = tuple(re.findall(r"[^\W_]+", key))
+        assert chrome._split_words(key) == (" ".join(words), words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(line_text, min_size=1, max_size=14), keep=st.lists(st.booleans(), min_size=14, max_size=14))
+def test_a_later_run_on_carried_lines_is_a_run_on_fresh_ones(texts: list[str], keep: list[bool]) -> None:
+    # carried lines keep their exact keys and word pairs (`Line.exact`, `Line.pairs`) from the first run
+    page = [chrome._line(t, CS) for t in texts]
+    chrome.drop_repeats(page, CS)
+    carried = [line for line, k in zip(page, keep, strict=False) if k and line.rule is None]
+    fresh = [chrome._line(line.text, CS) for line in carried]
+    assert chrome.drop_repeats(carried, CS) == chrome.drop_repeats(fresh, CS)
+    assert [(line.rule, line.reason) for line in carried] == [(line.rule, line.reason) for line in fresh]
