@@ -57,13 +57,14 @@ class Matcher:
         self.starts = [_starts(r) for _, r in self.tried]
         # Lines with the same number of words between two consecutive word bounds share a list.
         self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
-        self._lists: dict[tuple[str, str, int], Candidates] = {}
+        self._lists: dict[tuple[str, str, int], tuple[Candidates, frozenset[str]]] = {}
+        self._shared: dict[tuple[int, ...], tuple[Candidates, frozenset[str]]] = {}
         self._heads: dict[tuple[str, str, int], list[tuple[int, Rule, Test, Starts]]] = {}
         # What a line must hold for a rule's text to match (None: not known), and the lists of
         # rules left once what a line holds is known.
         self.gates = [_gate(r) for _, r in self.tried]
         self._marks = _automaton({m for g in self.gates if g for m in g})
-        self._gated: dict[tuple[tuple[str, str, int], frozenset[str]], Candidates] = {}
+        self._gated: dict[tuple[int, frozenset[str]], Candidates] = {}  # by (id of a shared list, marks)
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
         self._positional: dict[tuple[str, str, int], bool] = {}
@@ -123,24 +124,37 @@ class Matcher:
         PREFIX_CHARS characters) in `zone` with `words` words, holding `marks` (`marks_in`; None:
         whatever it holds)."""
         slot = (first, zone, bisect.bisect_left(self.bounds, words))
-        found = self._lists.get(slot)
-        if found is None:
-            # from the list of the line's first character (many two-character prefixes share it)
-            head = first[:1]
-            found = self._lists[slot] = [
-                (i, r, test) for i, r, test, starts in self._by_head(head, zone, slot[2], words)
-                if starts is None or head in starts or first in starts
-            ]  # fmt: skip
+        listed = self._lists.get(slot)
+        if listed is None:
+            listed = self._lists[slot] = self._listed(first, zone, slot[2], words)
+        found, needed = listed
         if marks is None:
             return found
-        gated = self._gated.get((slot, marks))
+        # Only the marks some rule of the list needs tell its rules apart: lines that differ in
+        # other marks, or in their first characters where that keeps the same list, share one.
+        marks = marks & needed
+        gated = self._gated.get((id(found), marks))
         if gated is None:
             if len(self._gated) >= MEMO_SIZE:
                 self._gated.clear()
             gates = self._gate_of
             gated = [c for c in found if (g := gates[c[0]]) is None or not g.isdisjoint(marks)]
-            self._gated[(slot, marks)] = gated
+            self._gated[(id(found), marks)] = gated
         return gated
+
+    def _listed(self, first: str, zone: str, bound: int, words: int) -> tuple[Candidates, frozenset[str]]:
+        """The candidates of a slot (from the list of the line's first character: many
+        two-character prefixes share it), one shared list for every slot that has the same rules
+        (kept in `_shared`, so its id names it), and the marks their gates hold."""
+        head = first[:1]
+        found = [
+            (i, r, test) for i, r, test, starts in self._by_head(head, zone, bound, words)
+            if starts is None or head in starts or first in starts
+        ]  # fmt: skip
+        shared = self._shared.get(ids := tuple(i for i, _, _ in found))
+        if shared is None:
+            shared = self._shared[ids] = (found, frozenset(m for i in ids for m in self._gate_of[i] or ()))
+        return shared
 
     def _by_head(self, head: str, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts]]:
         """The rules that can match in `zone` with `words` words (`bound`: its word bound's
