@@ -39,6 +39,7 @@ _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
+Slot = tuple[Matcher, str, tuple[bool, ...]]  # what a rule's answer on a line depends on besides its text
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
 
@@ -57,7 +58,7 @@ class Line:
     parts: line_model.Parts | None = None  # (every cue the model read, named in `cues` when it drops the line)
     spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
     saved: bool = False  # one of them tried
-    slot: tuple[object, ...] = ()  # (matcher, zone, position conditions) under which no rule matched
+    slot: Slot | None = None  # (matcher, zone, position conditions) under which no rule matched
     exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
     pairs: frozenset[tuple[str, str]] | None = None  # ...and its word pairs (near copies), once needed
     pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
@@ -282,7 +283,7 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
                     rule, key = listed, bare
             if rule is not None and extracted:
                 rule = _standing(matcher, rule, line, zones[i], key)
-            line.slot = () if rule else slot
+            line.slot = None if rule else slot
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
                 if rule.kind == "block":
@@ -290,13 +291,13 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
         i += 1
 
 
-def _slot(matcher: Matcher, line: Line, zone: str) -> tuple[object, ...]:
+def _slot(matcher: Matcher, line: Line, zone: str) -> Slot:
     """What a rule's answer on a line depends on besides its text (the same slot, the same answer):
     the rules, the zone and, when a rule with a position condition could match the line or its
     unbulleted form, which position conditions it meets (else (): a later run that only moves the
     line, as drops above it do, leaves its slot and answer as they were)."""
     old = line.slot
-    if old and old[0] is matcher and old[1] == zone and not old[2]:
+    if old is not None and old[0] is matcher and old[1] == zone and not old[2]:
         return old
     words, bare = line.feats.words, _unbulleted(line.key)
     if matcher.positional(line.key, words, zone) or (bare is not None and matcher.positional(bare, words, zone)):
