@@ -2,7 +2,8 @@
 
 Pass 1, rules: each line is tried against the site's pack, the learned rules, then the generic
 packs; the first rule that matches decides (block rules also take the lines after their marker).
-Pass 2, repeats: a paragraph already seen in the document, exactly or nearly, is dropped.
+Pass 2, repeats: a paragraph already seen in the document, exactly or nearly, is dropped
+(stages/repeats.py).
 Pass 3, context: a short line (a headline, a caption, a menu entry) stays only inside the
 article, between sentence-like paragraphs; at the edges or next to chrome it goes.
 
@@ -11,11 +12,9 @@ Every dropped line becomes an AuditEvent naming the rule id, which is always fou
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pipeline.document import AuditEvent, Document
@@ -24,62 +23,38 @@ from pipeline.rules.features import QUESTION_ENDS, TIME_PREFIX, LineFeatures, li
 from pipeline.rules.loader import RuleSet
 from pipeline.rules.model import Rule
 from pipeline.settings import ChromeSettings
-from pipeline.stages import article_end, copies, line_model, listed, spare
-from pipeline.stages.near import NearIndex
+from pipeline.stages import article_end, line_model, listed, spare
+from pipeline.stages.lines import (
+    ISOLATED,
+    LISTING,
+    NEAR,
+    REPEATED,
+    TEASER,
+    TITLE,
+    Line,
+    Slot,
+    _again,
+    _class,
+    _drop,
+    _line,
+)
+from pipeline.stages.lines import preformatted as preformatted
+from pipeline.stages.repeats import drop_repeats
 
 STAGE = "chrome"
-# Context decisions, by role: the line records the role, the audit the id of the rule that declares
-# it in the packs (`RuleSet.decision_id`; configs/rules/generic/context.toml).
-TITLE, ISOLATED, REPEATED, NEAR, LISTING, TEASER = (
-    "title", "isolated-short", "repeated-paragraph", "near-duplicate", "listing", "teaser-only")  # fmt: skip
 _SITE_SCAN_LINES = 40
-_PAIRS = re.compile(r"[^\W_]+")
 # Lines removed for these reasons are not chrome: their neighbours are judged as if they were absent.
 _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
-Slot = tuple[Matcher, str, tuple[bool, ...]]  # what a rule's answer on a line depends on besides its text
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
-
-
-@dataclass
-class Line:
-    """One line under classification: the context-free class, then the decision."""
-
-    text: str
-    key: str
-    feats: LineFeatures
-    cls: str  # "good", "short" or "empty" (context-free)
-    rule: str | None = None  # set when dropped
-    reason: str = ""
-    prob: float | None = None  # the line model's probability that the line is content
-    cues: list[str] | None = None  # ...and the cues that pushed it hardest towards chrome
-    parts: line_model.Parts | None = None  # (every cue the model read, named in `cues` when it drops the line)
-    spared: tuple[str, ...] = ()  # context rules that may not drop it (set from the line model)
-    saved: bool = False  # one of them tried
-    slot: Slot | None = None  # (matcher, zone, position conditions) under which no rule matched
-    exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
-    pairs: frozenset[tuple[str, str]] | None = None  # ...and its word pairs (near copies), once needed
-    pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
-
-    @property
-    def kept(self) -> bool:
-        return self.rule is None and self.cls != "empty"
 
 
 def classify(text: str, settings: ChromeSettings) -> str:
     """Context-free class: 'good' (sentence-like paragraph), 'short' (anything else) or 'empty'."""
     feats = LineFeatures.of(text)
     return _class(feats, settings)
-
-
-def _class(feats: LineFeatures, settings: ChromeSettings) -> str:
-    if feats.chars == 0:
-        return "empty"
-    if feats.words >= settings.long_min_words or (feats.terminal and feats.words >= settings.good_min_words):
-        return "good"
-    return "short"
 
 
 def site_evidence(doc: Document, ruleset: RuleSet, keys: list[str] | None = None) -> tuple[str | None, dict[str, int]]:
@@ -223,31 +198,12 @@ def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list
     return lines
 
 
-def _line(text: str, settings: ChromeSettings) -> Line:
-    feats = LineFeatures.of(text)
-    return Line(text, line_key(text) if feats.chars else "", feats, _class(feats, settings))
-
-
 def _set_pieces(lines: list[Line], doc: Document) -> None:
     joins = {j[0]: j[1:] for j in doc.joins}
     for n, line in zip(doc.line_numbers, lines, strict=True):
         if n in joins:
             cuts = [0, *joins[n], len(line.text)]
             line.pieces = tuple(line.text[a:b].strip() for a, b in itertools.pairwise(cuts))
-
-
-def _again(line: Line) -> Line:
-    """A kept line, ready for another run: its text's features and last rule slot stay."""
-    line.prob, line.cues, line.parts, line.spared, line.saved = None, None, None, (), False
-    return line
-
-
-def _drop(line: Line, rule: str, reason: str) -> None:
-    if line.rule is None and line.cls != "empty":
-        if rule in line.spared:
-            line.saved = True
-        else:
-            line.rule, line.reason = rule, reason
 
 
 # Pass 1 ------------------------------------------------------------------------------------
@@ -259,11 +215,6 @@ def _zones(lines: list[Line]) -> list[str]:
         return ["head"] * len(lines)
     first, last = good[0], good[-1]
     return ["head" if i < first else "tail" if i > last else "body" for i in range(len(lines))]
-
-
-def preformatted(line: Line) -> bool:
-    """An extractor keeps a line's indentation only inside preformatted text (code, a poem, a table)."""
-    return line.text[:1].isspace() and line.cls != "empty"
 
 
 def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, extracted: bool = False) -> None:
@@ -395,90 +346,6 @@ def _joined_headlines(line: Line, settings: ChromeSettings) -> str | None:
     ):
         return f"{len(line.pieces)} headlines joined by unwrapping"
     return None
-
-
-# Pass 2 ------------------------------------------------------------------------------------
-
-
-def _words(key: str) -> tuple[str, tuple[str, ...]]:
-    """A paragraph's exact key (its words, space-joined) and words; short ones (chrome, which
-    recurs across passes and pages) cached, long ones not (memory: a word is an object)."""
-    return _short_words(key) if len(key) <= _CACHED_WORDS else _split_words(key)
-
-
-_CACHED_WORDS = 160
-
-
-def _split_words(key: str) -> tuple[str, tuple[str, ...]]:
-    if key.isascii():  # runs of a-z, A-Z and 0-9 (= _PAIRS in ASCII): the other bytes become spaces
-        words = tuple(key.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
-    else:
-        words = tuple(_PAIRS.findall(key))
-    return " ".join(words), words
-
-
-_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else ord(" ") for c in range(256))
-
-
-_short_words = functools.lru_cache(maxsize=32_768)(_split_words)
-
-
-def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> bool:
-    """Keep the first copy of a repeated paragraph; drop later exact or near copies. Returns whether
-    any paragraph was a copy (dropped or not).
-
-    Run again on fewer lines (a later run keeps a subset of these, in the same order), it finds no
-    copy where it found none here: a copy needs an earlier paragraph that it repeats, and every
-    earlier paragraph there was one here too (`NearIndex`: some single paragraph holds its pairs).
-
-    A short exact repeat goes only when it belongs to a repeated block (a neighbour is a repeat
-    too), as when a page carries a second copy of the article; alone, a repeated question or list
-    item is more likely content (interviews, recipes) than chrome.
-    `copies_only` (extracted text): only a second copy of a stretch of text goes (`copies.py`).
-    """
-    seen: set[str] = set()
-    keys: dict[int, str] = {}  # line index -> its exact key
-    earlier = NearIndex(settings.near_dup_containment)
-    repeats: dict[int, str] = {}
-    # Neighbours are the paragraphs long enough to be repeats themselves: a short line that a later
-    # pass removes must not break up a repeated block (cleaning twice must give what once gives).
-    least = settings.dedup_min_chars
-    order = [
-        i for i, line in enumerate(lines) if line.rule is None and line.cls != "empty" and line.feats.chars >= least
-    ]
-    for i in order:
-        line = lines[i]
-        words = None
-        if line.exact is None:
-            line.exact, words = _words(line.key)
-        exact_key = keys[i] = line.exact
-        if exact_key in seen:
-            repeats[i] = REPEATED
-            continue
-        seen.add(exact_key)
-        if not near or line.feats.words < settings.near_dup_min_words:
-            continue
-        pairs = line.pairs
-        if pairs is None:
-            pairs = line.pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
-        if pairs and earlier.contains_most(pairs):
-            repeats[i] = NEAR
-            continue
-        earlier.add(pairs)
-    found = bool(repeats)
-    if copies_only:
-        prose = [i for i in order if not preformatted(lines[i])]  # repeats in code are code
-        copied = copies.copied_runs([(keys[i], lines[i].feats.words) for i in prose], settings.long_min_words)
-        repeats = {i: why for pos, i in enumerate(prose) if pos in copied and (why := repeats.get(i))}
-    for pos, i in enumerate(order):
-        if i not in repeats:
-            continue
-        neighbours = order[max(0, pos - 1) : pos + 2]
-        in_block = any(j in repeats for j in neighbours if j != i)
-        if repeats[i] == "near-duplicate" or lines[i].feats.words >= settings.long_min_words or in_block:
-            how = "nearly the same" if repeats[i] == "near-duplicate" else "the same"
-            _drop(lines[i], repeats[i], f"{how} paragraph appears earlier in the document")
-    return found
 
 
 # Pass 3 ------------------------------------------------------------------------------------

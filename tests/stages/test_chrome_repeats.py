@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.rules.features import line_key
 from pipeline.settings import ChromeSettings, load_settings
-from pipeline.stages import chrome
+from pipeline.stages import chrome, repeats
 
 CS: ChromeSettings = load_settings().chrome
 # Few words, so that exact and near copies (shared word pairs) are common.
@@ -47,7 +47,7 @@ def test_a_copy_is_reported_even_when_it_stays() -> None:
 def test_a_keys_words_are_the_regex_words(text: str) -> None:
     for key in (line_key(text), text):  # an ASCII key's words are found on its bytes
         words = tuple(re.findall(r"[^\W_]+", key))
-        assert chrome._split_words(key) == (" ".join(words), words)
+        assert repeats._split_words(key) == (" ".join(words), words)
 
 
 @settings(max_examples=200, deadline=None)

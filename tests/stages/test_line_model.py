@@ -13,7 +13,7 @@ from pipeline.document import Document
 from pipeline.errors import ConfigError
 from pipeline.fingerprint import fingerprints_of
 from pipeline.rules.features import line_key
-from pipeline.stages import line_model
+from pipeline.stages import line_cues, line_model
 from pipeline.stages.chrome import remove_chrome
 from tests.stages.test_chrome import P1, P2, P3
 
@@ -181,7 +181,7 @@ def test_hard_wrapped_preformatted_text_is_not_a_page_of_teasers(ctx: Context, t
 
 
 def test_furniture_words_of_every_language_are_one_lexical_cue() -> None:
-    words = line_model.chrome_words()
+    words = line_cues.chrome_words()
     # one per language of the packs, folded like line keys (Cyrillic "с" is a Latin "c" there)
     for word in ("share", "teilen", "partager", "compartir", "condividi", "delen", "udostępnij", "assinatura"):
         assert word in words, word
@@ -189,7 +189,7 @@ def test_furniture_words_of_every_language_are_one_lexical_cue() -> None:
     stop: frozenset[str] = frozenset()
 
     def lex(text: str) -> list[str]:
-        cues = line_model.own_cues(text, text.casefold(), "short", stop, 1)
+        cues = line_cues.own_cues(text, text.casefold(), "short", stop, 1)
         return [c for c in cues if c.startswith("lex") and "|" not in c]
 
     assert lex("Teilen") == ["lex1"] and lex("Kommentare Teilen Drucken") == ["lex3"]
@@ -210,14 +210,14 @@ class Stub:
 
 
 def test_a_neighbour_removed_by_a_rule_is_known_by_its_pack() -> None:
-    assert line_model._neighbour(None) == "none"
-    assert line_model._neighbour(Stub("x", "good")) == "good"
-    assert line_model._neighbour(Stub("x", "short", "generic.meta.date-line-intl")) == "rule:meta"
-    assert line_model._neighbour(Stub("x", "short", "generic.comments.comment-widget")) == "rule:comments"
+    assert line_cues._neighbour(None) == "none"
+    assert line_cues._neighbour(Stub("x", "good")) == "good"
+    assert line_cues._neighbour(Stub("x", "short", "generic.meta.date-line-intl")) == "rule:meta"
+    assert line_cues._neighbour(Stub("x", "short", "generic.comments.comment-widget")) == "rule:comments"
     # site and learned rules, and packs that say nothing about their neighbours, are one kind
-    assert line_model._neighbour(Stub("x", "short", "site.lemonde.menu")) == "rule"
-    assert line_model._neighbour(Stub("x", "short", "learned.example.1a2b")) == "rule"
-    assert line_model._neighbour(Stub("x", "short", "generic.context.isolated-short")) == "rule"
+    assert line_cues._neighbour(Stub("x", "short", "site.lemonde.menu")) == "rule"
+    assert line_cues._neighbour(Stub("x", "short", "learned.example.1a2b")) == "rule"
+    assert line_cues._neighbour(Stub("x", "short", "generic.context.isolated-short")) == "rule"
 
 
 def test_lines_after_a_comment_widget_are_known_as_the_thread() -> None:
@@ -228,12 +228,12 @@ def test_lines_after_a_comment_widget_are_known_as_the_thread() -> None:
         Stub("d", "good"),
     ]
     visible = [0, 1, 2, 3]
-    assert line_model._thread_start(lines, visible, (0, 3)) == 2
+    assert line_cues._thread_start(lines, visible, (0, 3)) == 2
     lines[2].rule = "generic.share.share-intl"
-    assert line_model._thread_start(lines, visible, (0, 3)) == 4  # none: no line is in a thread
+    assert line_cues._thread_start(lines, visible, (0, 3)) == 4  # none: no line is in a thread
     # a comment counter above the article (a teaser's "12 comments") does not open a thread
     lines[0] = Stub("a", "short", "generic.comments.comment-count")
-    assert line_model._thread_start(lines, visible, (1, 3)) == 4
+    assert line_cues._thread_start(lines, visible, (1, 3)) == 4
 
 
 @pytest.mark.parametrize(
@@ -246,8 +246,8 @@ def test_lines_after_a_comment_widget_are_known_as_the_thread() -> None:
 )
 def test_the_page_language_stopwords_cover_dutch_polish_and_russian(lang: str, sentence: str) -> None:
     """The stopword cue of the model (and the language stage's cheap test) knows these languages too."""
-    stop = line_model.page_stopwords([line_key(sentence)])
-    assert stop == line_model.stopword_lists()[lang]
+    stop = line_cues.page_stopwords([line_key(sentence)])
+    assert stop == line_cues.stopword_lists()[lang]
 
 
 def test_the_model_never_drops_the_opening_paragraph_of_the_article(ctx: Context, tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from pipeline.core import Context
 from pipeline.document import Document
 from pipeline.rules.features import LineFeatures, line_key
-from pipeline.stages import chrome, line_model
-from pipeline.stages.line_model import _WORDS, LineModel
+from pipeline.stages import chrome, line_cues, line_model
+from pipeline.stages.line_cues import _WORDS
+from pipeline.stages.line_model import LineModel
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
@@ -27,20 +28,20 @@ def plain_own_cues(f: LineFeatures, key: str, cls: str, stop: frozenset[str], re
     """The own cues written plainly (formatted names, a loop over the patterns): the reference."""
     text, words, at = f.text, _WORDS.findall(key), bisect.bisect_right
     wb = at((1, 2, 3, 4, 6, 9, 13, 20, 30, 50, 90), f.words)
-    cues = [f"w{wb}", line_model._CHARS_CUES[at(line_model._LOG_CHARS_EDGES, f.chars)], f"cls:{cls}",
-            "end:" + line_model._end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
+    cues = [f"w{wb}", line_cues._CHARS_CUES[at(line_cues._LOG_CHARS_EDGES, f.chars)], f"cls:{cls}",
+            "end:" + line_cues._end_class(text[-1] if text else " "), f"w{wb}|t{int(f.terminal)}",
             f"dg{at((0.01, 0.1, 0.25, 0.5, 0.8), f.digit_share)}", f"al{at((0.5, 0.7, 0.8, 0.9), f.alpha_share)}",
             f"up{at((0.05, 0.15, 0.3, 0.6, 0.9), f.upper_share)}"]  # fmt: skip
     if words and stop:
         share = sum(w in stop for w in words) / len(words)
         cues.append(f"sw{at((0.01, 0.1, 0.2, 0.3, 0.45), share)}|w{min(wb, 6)}")
     if words:
-        hits = sum(w in line_model.chrome_words() for w in words)
+        hits = sum(w in line_cues.chrome_words() for w in words)
         cues += [f"lex{min(hits, 3)}", f"lex{min(hits, 2)}|w{min(wb, 6)}"]
         tokens = text.split()
         capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
         cues.append(f"cap{at((0.2, 0.5, 0.8, 0.99), capital)}")
-    m = line_model
+    m = line_cues
     patterns = (("counter", m._COUNTER), ("date", m._DATE), ("time", m._TIME), ("sep", m._SEPARATORS),
                 ("bullet", m._BULLET), ("contact", m._CONTACT))  # fmt: skip
     cues += [name for name, pattern in patterns if pattern.search(text)]
@@ -62,9 +63,9 @@ LINES = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14).map
 @settings(max_examples=400, deadline=None)
 @given(LINES, st.sampled_from(["good", "short"]), st.integers(1, 6), st.booleans())
 def test_own_cues_are_the_plain_cues(text: str, cls: str, repeats: int, english: bool) -> None:
-    stop = line_model.stopword_lists()["en"] if english else frozenset()
+    stop = line_cues.stopword_lists()["en"] if english else frozenset()
     key = line_key(text)
-    fast = line_model._own_cues(LineFeatures(text), key, cls, line_model._words_of(key), stop, repeats)
+    fast = line_cues._own_cues(LineFeatures(text), key, cls, line_cues._words_of(key), stop, repeats)
     assert fast == plain_own_cues(LineFeatures(text), key, cls, stop, repeats)
 
 
@@ -72,7 +73,7 @@ def test_own_cues_are_the_plain_cues(text: str, cls: str, repeats: int, english:
 @given(LINES | st.text(st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=20))
 def test_words_of_a_key_are_the_regex_words(text: str) -> None:
     for key in (line_key(text), text):  # keys, and any ASCII or other string
-        assert line_model._words_of(key) == _WORDS.findall(key)
+        assert line_cues._words_of(key) == _WORDS.findall(key)
 
 
 def _model(seed: int, second: bool, pages: list[dict[int, line_model.Parts]]) -> LineModel:
@@ -121,27 +122,27 @@ def plain_context(lines: list[chrome.Line]) -> dict[int, tuple[int, tuple[str, .
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     n = len(visible)
     good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
-    block = line_model._main_block(good)
-    thread = line_model._thread_start(lines, visible, block)
+    block = line_cues._main_block(good)
+    thread = line_cues._thread_start(lines, visible, block)
     out = {}
     for k, i in enumerate(visible):
         line = lines[i]
         if line.rule is not None:
             continue
-        before = line_model._neighbour(lines[visible[k - 1]] if k else None)
-        after = line_model._neighbour(lines[visible[k + 1]] if k + 1 < n else None)
+        before = line_cues._neighbour(lines[visible[k - 1]] if k else None)
+        after = line_cues._neighbour(lines[visible[k + 1]] if k + 1 < n else None)
         zone = "head" if not good or k < good[0] else "tail" if k > good[-1] else "body"
         near = sum(1 for g in good if abs(g - k) <= 3 and g != k)
         side = "in" if block[0] <= k <= block[1] else "before" if k < block[0] else "after"
         edge = "top" if k < 3 else "end" if n - k <= 3 else ""
         key = (line.cls, before, after, zone, min(near, 4), side, min(9, int(10 * k / max(1, n))), edge, k > thread)
-        out[i] = (min(sum(lines[j].key == line.key for j in visible), 4), line_model._context_names(key))
+        out[i] = (min(sum(lines[j].key == line.key for j in visible), 4), line_cues._context_names(key))
     return out
 
 
 def _context(lines: list[chrome.Line]) -> dict[int, tuple[int, tuple[str, ...]]]:
-    index, _, repeats, keys = line_model.page_keys(lines)
-    return {i: (r, line_model._context_names(k)) for i, r, k in zip(index, repeats, keys, strict=True)}
+    index, _, repeats, keys = line_cues.page_keys(lines)
+    return {i: (r, line_cues._context_names(k)) for i, r, k in zip(index, repeats, keys, strict=True)}
 
 
 def test_page_keys_are_the_plain_context(ctx: Context) -> None:
