@@ -244,16 +244,16 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
 
 def _slot(matcher: Matcher, line: Line, zone: str) -> Slot:
     """What a rule's answer on a line depends on besides its text (the same slot, the same answer):
-    the rules, the zone and, when a rule with a position condition could match the line or its
-    unbulleted form, which position conditions it meets (else (): a later run that only moves the
-    line, as drops above it do, leaves its slot and answer as they were)."""
-    old = line.slot
-    if old is not None and old[0] is matcher and old[1] == zone and not old[2]:
-        return old
+    the rules, the zone and which position conditions the line meets. A later run that only moves
+    the line (drops above it) keeps its slot when no rule with a position condition could match the
+    line or its unbulleted form: its answer is then the same anywhere in the page."""
+    old, where = line.slot, matcher.position_key(line.feats)
+    if old is None or old[0] is not matcher or old[1] != zone or old[2] == where:
+        return (matcher, zone, where)
     words, bare = line.feats.words, _unbulleted(line.key)
     if matcher.positional(line.key, words, zone) or (bare is not None and matcher.positional(bare, words, zone)):
-        return (matcher, zone, matcher.position_key(line.feats))
-    return (matcher, zone, ())
+        return (matcher, zone, where)
+    return old
 
 
 def _unbulleted(key: str) -> str | None:
