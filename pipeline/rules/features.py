@@ -31,6 +31,7 @@ _FOLD = {
 # str.translate looks every character up in a dict (~20 µs a line); a replace per character that
 # occurs is ~30x faster, as few of them occur in any one line.
 _FOLD_PAIRS = tuple(_FOLD.items())
+_ASCII_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a.isascii())  # all an ASCII line can hold
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters: removing them leaves the rest
@@ -83,7 +84,12 @@ _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 
 
 def _count_words(text: str) -> int:
+    if text.isascii():  # = len(_WORD.findall(text)): the runs of word bytes, the others made spaces
+        return len(text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).split())
     return _count_short(text) if len(text) <= _CACHED_CHARS else _count(text)
+
+
+_ASCII_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
 
 
 @functools.lru_cache(maxsize=32_768)
@@ -114,7 +120,7 @@ def _short_key(line: str) -> str:
 
 
 def _fold(text: str) -> str:
-    for char, replacement in _FOLD_PAIRS:
+    for char, replacement in _ASCII_FOLD_PAIRS if text.isascii() else _FOLD_PAIRS:
         if char in text:
             text = text.replace(char, replacement)
     return text

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.rules.features import LineFeatures
+from pipeline.rules.features import _FOLD_PAIRS, MAX_KEY_CHARS, LineFeatures, line_key
 
 ASCII = st.text(st.characters(max_codepoint=0x7F), max_size=60)
-ANY = st.text(max_size=40) | st.text(st.sampled_from("aZ9_ éÉßЖжΩ½²٣ \t-.,"), max_size=40)
+ANY = st.text(max_size=40) | st.text(st.sampled_from("aZ9_ éÉßЖжΩ½²٣ \t-.,`’\u00a0\u2014中文한"), max_size=40)
 
 
 def plain_shares(text: str) -> tuple[float, float, float]:
@@ -34,3 +35,18 @@ def test_each_share_alone_is_the_same() -> None:
     for text in ("Read MORE 12 items", "Ölpreis 2½ STEIGT", "", "___ 42"):
         for k, name in enumerate(("digit_share", "alpha_share", "upper_share")):
             assert getattr(LineFeatures(text), name) == plain_shares(text)[k]
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII | ANY)
+def test_words_and_keys_are_the_plain_ones(text: str) -> None:
+    f = LineFeatures(text)
+    plain_words = len(re.findall(r"\w+", f.text))
+    unspaced = len(re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]", f.text))
+    assert f.words == plain_words + unspaced // 2
+    folded = text[:MAX_KEY_CHARS]
+    for char, replacement in _FOLD_PAIRS:  # every pair tried, in order
+        folded = folded.replace(char, replacement)
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKC", folded)
+    assert line_key(text) == " ".join(folded.split()).casefold()
