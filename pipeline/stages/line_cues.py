@@ -178,9 +178,11 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
         if stop:  # a page in a language without a stopword list gets no stopword cue
             cues.append(_STOP_CUES[at(_STOP_EDGES, sum(map(stop.__contains__, words)) / len(words))][few])
         hits = sum(map(_chrome_words_contains(), words))
-        tokens = text.split()
-        capital = sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
-        cues += (_LEX_CUES[min(hits, 3)], _LEX_WORD_CUES[min(hits, 2)][few], _CAPITAL_CUES[at(_CAPITAL_EDGES, capital)])
+        cues += (
+            _LEX_CUES[min(hits, 3)],
+            _LEX_WORD_CUES[min(hits, 2)][few],
+            _CAPITAL_CUES[at(_CAPITAL_EDGES, _capital_share(text))],
+        )
     if digits:  # counters, dates and times hold a digit
         if _COUNTER.match(text):  # = search: every branch starts with ^
             cues.append("counter")
@@ -201,6 +203,22 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
     if repeats > 1:
         cues.append(_REPEAT_CUES[min(repeats, 4)])
     return cues
+
+
+def _capital_share(text: str) -> float:
+    """The share of the line's words that start with a capital. The text is `LineFeatures.text`
+    (words split by single spaces): an ASCII one is read on its bytes, capitals made "A" and every
+    other byte but the space "a", so a capitalised word is " A" (or "A" first)."""
+    if text.isascii():
+        raw = text.encode("ascii").translate(_ASCII_CAPITALS)
+        return (raw.count(b" A") + raw.startswith(b"A")) / (raw.count(b" ") + 1)
+    tokens = text.split()
+    return sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
+
+
+_ASCII_CAPITALS = (
+    bytes(ord("A") if chr(c).isupper() else c if c == ord(" ") else ord("a") for c in range(128)) + b"a" * 128
+)
 
 
 @functools.lru_cache(maxsize=1)

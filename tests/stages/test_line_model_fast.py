@@ -153,3 +153,11 @@ def test_page_keys_are_the_plain_context(ctx: Context) -> None:
             if rng.random() < 0.3:
                 line.rule = rng.choice(["generic.meta.x", "generic.comments.y", "site.a.b", "learned.c.d"])
         assert _context(lines) == plain_context(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES | st.text(st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=20))
+def test_capital_share_is_the_share_of_capitalised_words(text: str) -> None:
+    text = LineFeatures(text).text  # what `_own_cues` reads: words split by single spaces
+    tokens = text.split()
+    assert line_cues._capital_share(text) == sum(w[:1].isupper() for w in tokens) / max(1, len(tokens))
