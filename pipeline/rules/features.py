@@ -210,7 +210,9 @@ class LineFeatures:
 
     @_lazy
     def link_like(self) -> bool:
-        return bool(_LINK.match(self.text))
+        # A link holds no white space (_LINK: \S, [\w-] and dots), and `text` holds no white space
+        # but single spaces: a line with a space (prose, most lines) is not one.
+        return " " not in self.text and bool(_LINK.match(self.text))
 
     @_lazy
     def dateline(self) -> bool:

@@ -50,3 +50,13 @@ def test_words_and_keys_are_the_plain_ones(text: str) -> None:
     if not folded.isascii():
         folded = unicodedata.normalize("NFKC", folded)
     assert line_key(text) == " ".join(folded.split()).casefold()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    ASCII | ANY | st.sampled_from(["www.example.org", "https://a.b/c d", "a.b", "a. b", "x.y/z\u00a0w", "a\u2003.b"])
+)
+def test_link_like_is_the_link_pattern(text: str) -> None:
+    f = LineFeatures(text)
+    link = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
+    assert f.link_like == bool(link.match(f.text))
