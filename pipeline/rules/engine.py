@@ -67,28 +67,36 @@ class Matcher:
         self._gated: dict[tuple[int, frozenset[str]], Candidates] = {}  # by (id of a shared list, marks)
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
-        self._positional: dict[tuple[str, str, int], bool] = {}
 
     def position_key(self, feats: LineFeatures) -> tuple[bool, ...]:
         """Which of the rules' position conditions the line meets."""
         return tuple([c.holds(feats) for c in self.position_conditions])
 
-    def positional(self, key: str, words: int, zone: str) -> bool:
-        """Can a line's position change which rule matches it? Only if a rule with a position
-        condition could match it: one among the candidates for its key, or any rule when the key
-        is an exact string of a rule (the rules after that one are tried too). False for most lines
-        (position conditions are rare: "comments" or "related" headings in the page's second half)."""
-        if not self.position_conditions:
-            return False
-        if key in self.exact:
-            return True
-        slot = (key[:PREFIX_CHARS], zone, bisect.bisect_left(self.bounds, words))
-        found = self._positional.get(slot)
-        if found is None:
-            found = self._positional[slot] = any(
-                c.feature == "pos" for _, r, _ in self.candidates(slot[0], zone, words) for c in r.when
-            )
-        return found
+    def positional(self, key: str, feats: LineFeatures, zone: str) -> bool:
+        """Can the line's position change which rule matches it? Only if a rule with a position
+        condition matches it at some position. Such a rule's position conditions (at least, at
+        most, equal to a value) hold on a closed interval or at a point, which holds one of their
+        values if it is not empty: so each such rule is tried with the line moved to each of them
+        (and the line put back). False for most lines: such rules are rare ("comments" or "related"
+        headings in the page's second half)."""
+        where = feats.pos
+        try:
+            for rule in self._positional_rules:
+                for position in self._positions:
+                    feats.pos = position
+                    if rule.matches(key, feats, zone):
+                        return True
+        finally:
+            feats.pos = where
+        return False
+
+    @functools.cached_property
+    def _positional_rules(self) -> list[Rule]:
+        return [r for r in self.rules if any(c.feature == "pos" for c in r.when)]
+
+    @functools.cached_property
+    def _positions(self) -> list[float]:
+        return sorted({float(c.value) for c in self.position_conditions})
 
     def first(self, key: str, feats: LineFeatures, zone: str, where: tuple[bool, ...] | None = None) -> Rule | None:
         """The first rule, in order, that matches the line; None if none does. `where`: its

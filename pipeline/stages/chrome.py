@@ -250,8 +250,10 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> Slot:
     old, where = line.slot, matcher.position_key(line.feats)
     if old is None or old[0] is not matcher or old[1] != zone or old[2] == where:
         return (matcher, zone, where)
-    words, bare = line.feats.words, _unbulleted(line.key)
-    if matcher.positional(line.key, words, zone) or (bare is not None and matcher.positional(bare, words, zone)):
+    bare = _unbulleted(line.key)
+    if matcher.positional(line.key, line.feats, zone) or (
+        bare is not None and matcher.positional(bare, line.feats, zone)
+    ):
         return (matcher, zone, where)
     return old
 
