@@ -36,9 +36,6 @@ _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters: removing them leaves the rest
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω]")
-_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
-_ASCII_LETTERS = _ASCII_UPPER + bytes(range(ord("a"), ord("z") + 1))
-_ASCII_DIGITS = b"0123456789"
 # Scripts written without spaces: count about one word per two characters.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 LEXICON = Path(__file__).resolve().parent.parent.parent / "configs" / "lexicon" / "shapes.toml"
@@ -83,13 +80,55 @@ TIME_PREFIX, QUESTION_ENDS = _headline_shapes(LEXICON)
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 
 
+# Most lines are Latin-1 (Western European text): their counts are read on their bytes, where
+# deleting or mapping a class of bytes is one C loop. The byte classes are the regexes' own answers
+# on each of the 256 characters, so the counts are the regexes' counts.
+def _byte_class(pattern: re.Pattern[str]) -> bytes:
+    return bytes(c for c in range(256) if pattern.fullmatch(chr(c)))
+
+
+def _signature(char: str) -> tuple[bool, ...]:
+    """Every class a count reads of a character (the regexes', str.isupper for capitals, spaces)."""
+    return (*(bool(p.fullmatch(char)) for p in (_WORD, _DIGIT, _LETTERS, _UPPER, _UNSPACED)), char.isupper(),
+            char.isspace())  # fmt: skip
+
+
+def _stand_ins(chars: str) -> tuple[tuple[str, str], ...]:
+    """For characters common in Latin text beyond Latin-1 (typographic quotes and dashes, œ), a
+    Latin-1 character of the same classes: put in its place, it changes no count."""
+    latin = [chr(c) for c in range(0x21, 0x100)]
+    pairs = ((c, next((x for x in latin if _signature(x) == _signature(c)), None)) for c in chars)
+    return tuple((c, x) for c, x in pairs if x is not None)
+
+
+_WORD_RUNS = bytes(c if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))  # word bytes, spaces between
+_DIGIT_BYTES, _LETTER_BYTES, _UPPER_BYTES = _byte_class(_DIGIT), _byte_class(_LETTERS), _byte_class(_UPPER)
+STAND_INS = _stand_ins("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u0153\u2039\u203a")
+
+
+def latin1_bytes(text: str) -> bytes | None:
+    """The text as Latin-1 bytes, the `STAND_INS` put in place first (None if that is not enough).
+    For counting classes of characters only: the stand-ins are other characters."""
+    if text.isascii():
+        return text.encode("ascii")
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    for char, stand_in in STAND_INS:
+        if char in text:
+            text = text.replace(char, stand_in)
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
 def _count_words(text: str) -> int:
-    if text.isascii():  # = len(_WORD.findall(text)): the runs of word bytes, the others made spaces
-        return len(text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).split())
+    raw = latin1_bytes(text)
+    if raw is not None:  # = len(_WORD.findall(text)): the runs of word bytes (no unspaced script there)
+        return len(raw.translate(_WORD_RUNS).split())
     return _count_short(text) if len(text) <= _CACHED_CHARS else _count(text)
-
-
-_ASCII_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
 
 
 @functools.lru_cache(maxsize=32_768)
@@ -174,7 +213,7 @@ class LineFeatures:
 
     @_lazy
     def digit_share(self) -> float:
-        counts = self._ascii_counts
+        counts = self._byte_counts
         return (counts[0] if counts else len(_DIGIT.findall(self.text))) / (self.chars or 1)
 
     @_lazy
@@ -183,26 +222,24 @@ class LineFeatures:
 
     @_lazy
     def upper_share(self) -> float:
-        counts = self._ascii_counts
+        counts = self._byte_counts
         return (counts[2] if counts else len(_UPPER.findall(self.text))) / (self._letters or 1)
 
     @_lazy
     def _letters(self) -> int:
-        counts = self._ascii_counts
+        counts = self._byte_counts
         return counts[1] if counts else self.chars - len(_LETTERS.sub("", self.text))
 
     @_lazy
-    def _ascii_counts(self) -> tuple[int, int, int] | None:
-        """An ASCII line's (most lines') digits, letters and upper-case letters, counted on its
-        bytes, where deleting a class of bytes is one C loop (the regexes' counts: in ASCII, a
-        digit is 0-9, a letter A-Z or a-z, an upper-case letter A-Z). None for other lines."""
-        text = self.text
-        if not text.isascii():
+    def _byte_counts(self) -> tuple[int, int, int] | None:
+        """A Latin-1 line's (most lines') digits, letters and upper-case letters, counted on its
+        bytes (`latin1_bytes`). None for other lines."""
+        raw = latin1_bytes(self.text)
+        if raw is None:
             return None
-        raw = text.encode("ascii")
         n = len(raw)
-        return (n - len(raw.translate(None, _ASCII_DIGITS)), n - len(raw.translate(None, _ASCII_LETTERS)),
-                n - len(raw.translate(None, _ASCII_UPPER)))  # fmt: skip
+        return (n - len(raw.translate(None, _DIGIT_BYTES)), n - len(raw.translate(None, _LETTER_BYTES)),
+                n - len(raw.translate(None, _UPPER_BYTES)))  # fmt: skip
 
     @_lazy
     def terminal(self) -> bool:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from pipeline.rules.features import LineFeatures, line_key
+from pipeline.rules.features import LineFeatures, latin1_bytes, line_key
 from pipeline.settings import CONFIG_DIR
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -122,14 +122,17 @@ def line_own_cues(line: LineLike, stop: frozenset[str], repeats: int) -> tuple[s
 
 
 def _words_of(key: str) -> list[str]:
-    """`_WORDS.findall(key)`. An ASCII key's words are its runs of a-z and A-Z: turned into words
-    by mapping every other byte to a space and splitting (one C loop, not the regex's)."""
-    if key.isascii():
-        return key.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
-    return _WORDS.findall(key)
+    """`_WORDS.findall(key)`. A Latin-1 key's (most keys') words are its runs of letter bytes (the
+    regex's own letters among the 256 characters): every other byte made a space, then split (one C
+    loop, not the regex's)."""
+    try:
+        raw = key.encode("latin-1")
+    except UnicodeEncodeError:
+        return _WORDS.findall(key)
+    return raw.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
 
 
-_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalpha() else ord(" ") for c in range(256))
+_LATIN1_WORD_BYTES = bytes(c if _WORDS.fullmatch(chr(c)) else ord(" ") for c in range(256))
 
 
 # The length cue: the bucket of log2(chars + 1) among 3..10, read as the bucket of chars among the
@@ -207,18 +210,17 @@ def _own_cues(f: LineFeatures, key: str, cls: str, words: list[str], stop: froze
 
 def _capital_share(text: str) -> float:
     """The share of the line's words that start with a capital. The text is `LineFeatures.text`
-    (words split by single spaces): an ASCII one is read on its bytes, capitals made "A" and every
-    other byte but the space "a", so a capitalised word is " A" (or "A" first)."""
-    if text.isascii():
-        raw = text.encode("ascii").translate(_ASCII_CAPITALS)
+    (words split by single spaces): a Latin-1 one is read on its bytes (`latin1_bytes`), capitals
+    made "A" and every other byte but the space "a", so a capitalised word is " A" (or "A" first)."""
+    raw = latin1_bytes(text)
+    if raw is not None:
+        raw = raw.translate(_CAPITALS)
         return (raw.count(b" A") + raw.startswith(b"A")) / (raw.count(b" ") + 1)
     tokens = text.split()
     return sum([w[:1].isupper() for w in tokens]) / max(1, len(tokens))
 
 
-_ASCII_CAPITALS = (
-    bytes(ord("A") if chr(c).isupper() else c if c == ord(" ") else ord("a") for c in range(128)) + b"a" * 128
-)
+_CAPITALS = bytes(ord("A") if chr(c).isupper() else c if c == ord(" ") else ord("a") for c in range(256))
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,14 +25,14 @@ _CACHED_WORDS = 160
 
 
 def _split_words(key: str) -> tuple[str, tuple[str, ...]]:
-    if key.isascii():  # runs of a-z, A-Z and 0-9 (= _PAIRS in ASCII): the other bytes become spaces
-        words = tuple(key.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split())
-    else:
+    try:  # a Latin-1 key's words: its runs of _PAIRS bytes, every other byte made a space
+        words = tuple(key.encode("latin-1").translate(_LATIN1_WORD_BYTES).decode("latin-1").split())
+    except UnicodeEncodeError:
         words = tuple(_PAIRS.findall(key))
     return " ".join(words), words
 
 
-_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else ord(" ") for c in range(256))
+_LATIN1_WORD_BYTES = bytes(c if _PAIRS.fullmatch(chr(c)) else ord(" ") for c in range(256))
 
 
 _short_words = functools.lru_cache(maxsize=32_768)(_split_words)
