@@ -31,7 +31,9 @@ _FOLD = {
 # str.translate looks every character up in a dict (~20 µs a line); a replace per character that
 # occurs is ~30x faster, as few of them occur in any one line.
 _FOLD_PAIRS = tuple(_FOLD.items())
-_ASCII_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a.isascii())  # all an ASCII line can hold
+# All an ASCII or a Latin-1 line can hold (a fold gives ASCII: the line stays what it was).
+_ASCII_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a.isascii())
+_LATIN1_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a < "\u0100")
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters: removing them leaves the rest
@@ -159,7 +161,8 @@ def _short_key(line: str) -> str:
 
 
 def _fold(text: str) -> str:
-    for char, replacement in _ASCII_FOLD_PAIRS if text.isascii() else _FOLD_PAIRS:
+    pairs = _ASCII_FOLD_PAIRS if text.isascii() else _LATIN1_FOLD_PAIRS if max(text) < "\u0100" else _FOLD_PAIRS
+    for char, replacement in pairs:
         if char in text:
             text = text.replace(char, replacement)
     return text

@@ -63,3 +63,8 @@ def test_link_like_is_the_link_pattern(text: str) -> None:
     f = LineFeatures(text)
     link = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
     assert f.link_like == bool(link.match(f.text))
+
+
+def test_folds_give_ascii() -> None:
+    # what lets an ASCII or Latin-1 line try only the folds it can hold: a fold never makes it wider
+    assert all(len(char) == 1 and replacement.isascii() for char, replacement in _FOLD_PAIRS)
