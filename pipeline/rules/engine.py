@@ -69,8 +69,14 @@ class Matcher:
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
 
     def position_key(self, feats: LineFeatures) -> tuple[bool, ...]:
-        """Which of the rules' position conditions the line meets."""
-        return tuple([c.holds(feats) for c in self.position_conditions])
+        """Which of the rules' position conditions the line meets (`Condition.holds` on its `pos`,
+        written out: this runs for every line of every pass)."""
+        pos = feats.pos
+        return tuple([pos >= v if op == "min" else pos <= v if op == "max" else pos == v for op, v in self._pos_tests])
+
+    @functools.cached_property
+    def _pos_tests(self) -> list[tuple[str, float | bool]]:
+        return [(c.op, c.value) for c in self.position_conditions]
 
     def positional(self, key: str, feats: LineFeatures, zone: str) -> bool:
         """Can the line's position change which rule matches it? Only if a rule with a position

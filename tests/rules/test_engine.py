@@ -73,3 +73,16 @@ def test_a_line_no_positional_rule_can_match_gets_one_answer_anywhere(ctx: Conte
                     assert len(answers) == 1, (site, zone, line)
                     free += 1
     assert free > 5000 and positional > 10
+
+
+def test_position_key_is_what_the_conditions_say(ctx: Context) -> None:
+    matcher = ctx.rules.matcher(None)
+    feats = LineFeatures.of("a line")
+    for step in range(101):
+        feats.pos = step / 100
+        assert matcher.position_key(feats) == tuple(c.holds(feats) for c in matcher.position_conditions)
+    keys = set()
+    for pos in (0.0, 0.47, 1.0):  # under both thresholds, between them, over both
+        feats.pos = pos
+        keys.add(matcher.position_key(feats))
+    assert len(keys) == 3
