@@ -38,6 +38,9 @@ _LATIN1_WORD_BYTES = bytes(c if _PAIRS.fullmatch(chr(c)) else ord(" ") for c in 
 _short_words = functools.lru_cache(maxsize=32_768)(_split_words)
 
 
+_KEEP_PAIRS = 2_000  # paragraphs; a real page has about 60 long enough to be repeats
+
+
 def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True, copies_only: bool = False) -> bool:
     """Keep the first copy of a repeated paragraph; drop later exact or near copies. Returns whether
     any paragraph was a copy (dropped or not).
@@ -61,6 +64,8 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
     order = [
         i for i, line in enumerate(lines) if line.rule is None and line.cls != "empty" and line.feats.chars >= least
     ]
+    # A page's word pairs are kept on its lines for later runs, a huge document's are not (memory).
+    keep = len(order) <= _KEEP_PAIRS
     for i in order:
         line = lines[i]
         words = None
@@ -75,7 +80,9 @@ def drop_repeats(lines: list[Line], settings: ChromeSettings, near: bool = True,
             continue
         pairs = line.pairs
         if pairs is None:
-            pairs = line.pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
+            pairs = frozenset(itertools.pairwise(words if words is not None else _words(line.key)[1]))
+            if keep:
+                line.pairs = pairs
         if pairs and earlier.contains_most(pairs):
             repeats[i] = NEAR
             continue
