@@ -402,8 +402,10 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
 
 
 def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
-    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline."""
-    if len(good) < 2:
+    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline. Three pairs
+    at least: headline, paragraph, subheading, paragraph is as likely a short article, and emptying
+    an article is worse than delivering two teasers."""
+    if len(good) < 3:
         return False
     before = {i: prev for prev, i in itertools.pairwise(visible)}
     for i in good:

@@ -89,9 +89,25 @@ def test_listing_page_is_emptied(ctx: Context) -> None:
         "Les files d'attente s'allongent devant les stations-service de La Paz.",
         "Au Japon, les villages de montagne cherchent des habitants",
         "Des communes offrent une maison pour un yen symbolique aux nouveaux venus.",
+        "Au Canada, les feux de forêt menacent encore deux villes",
+        "Les pompiers attendent des renforts venus de tout le pays cette semaine.",
     )
     assert doc.lines == []
     assert set(dropped(doc).values()) == {"generic.context.listing"}
+
+
+def test_a_short_article_with_a_subheading_is_not_a_listing(ctx: Context) -> None:
+    """Headline, paragraph, subheading, paragraph: it reads like two teasers, but emptying a short
+    article is the worse mistake."""
+    article = [
+        "Die Stadtbibliothek verlängert ihre Öffnungszeiten",
+        "Ab dem ersten März öffnet die Bibliothek an Werktagen bis 21 Uhr, teilte die Stadt mit.",
+        "Mehr Personal für den Abendbetrieb",
+        "Für die späten Stunden stellt die Stadt zwei zusätzliche Mitarbeiter ein.",
+    ]
+    doc = clean(ctx, *article)
+    assert "generic.context.listing" not in dropped(doc).values()
+    assert doc.lines[-3:] == article[1:]
 
 
 def test_site_pack_applies_to_detected_site(ctx: Context) -> None:

@@ -155,7 +155,7 @@ def test_near_dup_containment(cs: ChromeSettings) -> None:
         assert page[1].rule == (chrome.NEAR if dropped else None), shared_pairs
 
 
-# ---- context (title: 3 words; a page of teasers: headline 4 words, lead 45 words, 2 sentences)
+# ---- context (title: 3 words; a page of teasers: 3 pairs, headline 4 words, lead 45 words, 2 sentences)
 
 
 def test_title_min_words(cs: ChromeSettings) -> None:
@@ -164,14 +164,22 @@ def test_title_min_words(cs: ChromeSettings) -> None:
         assert chrome.apply_context(page) == title, size
 
 
-def teasers(cs: ChromeSettings, headline_words: int = 4, lead: str = "") -> list[Line]:
+def teasers(cs: ChromeSettings, headline_words: int = 4, lead: str = "", pairs: int = 3) -> list[Line]:
     lead = lead or words(20, ".", start=20)
-    return lines(cs, words(headline_words), lead, words(headline_words, start=50), words(20, ".", start=60))
+    page = [words(headline_words), lead]
+    for n in range(1, pairs):
+        page += [words(headline_words, start=50 * n), words(20, ".", start=50 * n + 10)]
+    return lines(cs, *page)
 
 
 def is_listing(page: list[Line]) -> bool:
     visible = [i for i, line in enumerate(page) if line.cls != "empty"]
     return chrome.is_listing(page, visible, [i for i in visible if page[i].cls == "good"])
+
+
+def test_listing_min_pairs(cs: ChromeSettings) -> None:
+    assert not is_listing(teasers(cs, pairs=2))  # or a short article with a subheading
+    assert is_listing(teasers(cs, pairs=3))
 
 
 def test_listing_headline_min_words(cs: ChromeSettings) -> None:

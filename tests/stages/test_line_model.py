@@ -174,6 +174,8 @@ def test_hard_wrapped_preformatted_text_is_not_a_page_of_teasers(ctx: Context, t
         "      commune après trois heures de débats animés en séance publique.",
         "      L'opposition a dénoncé une hausse des tarifs de la cantine",
         "      que le maire juge inévitable face à la hausse des prix.",
+        "      Les parents d'élèves réunis en association contestent ce choix",
+        "      et demandent un tarif réduit pour les familles nombreuses.",
     ]
     assert clean(run, *wrapped, fmt="html").lines == wrapped
     flat = [line.strip() for line in wrapped]  # unindented: headline, lead, headline, lead
