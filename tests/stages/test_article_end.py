@@ -7,7 +7,7 @@ from __future__ import annotations
 from pipeline.core import Context
 from pipeline.document import AuditEvent, Document
 from pipeline.stages import article_end
-from pipeline.stages.chrome import remove_chrome
+from tests.stages.chrome_page import clean, dropped
 
 END = ("generic.related.", "generic.comments.", "generic.share.")
 RULE = "generic.context.after-article"
@@ -34,16 +34,6 @@ TEASERS = [
 ]
 FURNITURE = ["Teilen", "Facebook", "WhatsApp", "E-Mail", "Drucken", "Schlagworte", "Verkehr", "Radverkehr"]
 FURNITURE += ["Stadtplanung", "Mehr aus der Region"]
-
-
-def clean(ctx: Context, *lines: str) -> Document:
-    doc = Document(id="t", source="t.txt", file="t.txt")
-    doc.set_text("\n".join(lines))
-    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
-
-
-def dropped(doc: Document) -> dict[str, str]:
-    return {e.text: e.rule for e in doc.events if e.action == "drop"}
 
 
 def test_segments_split_at_gaps_of_dropped_lines() -> None:

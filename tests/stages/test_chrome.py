@@ -6,21 +6,11 @@ import textwrap
 
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
-from pipeline.stages.chrome import remove_chrome
+from tests.stages.chrome_page import clean, dropped
 
 P1 = "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats."
 P2 = "L'opposition a dénoncé une hausse des tarifs de la cantine, que le maire juge inévitable face à l'inflation."
 P3 = "Les travaux de rénovation de l'école commenceront en septembre et dureront au moins deux ans, selon la mairie."
-
-
-def clean(ctx: Context, *lines: str, site: str | None = None) -> Document:
-    doc = Document(id="t", source="t.txt", file="t.txt", site=site)
-    doc.set_text("\n".join(lines))
-    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
-
-
-def dropped(doc: Document) -> dict[str, str]:
-    return {e.text: e.rule for e in doc.events if e.action == "drop"}
 
 
 def test_inline_read_also_keeps_the_continuation(ctx: Context) -> None:

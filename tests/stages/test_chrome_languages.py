@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.core import Context
-from pipeline.document import Document
 from pipeline.rules.features import LineFeatures, line_key
-from pipeline.stages.chrome import remove_chrome
+from tests.stages.chrome_page import clean, dropped
 
 DE = [
     "Der Stadtrat hat am Montagabend nach langer Debatte den Haushalt für das kommende Jahr beschlossen.",
@@ -27,16 +26,6 @@ DE_CONTENT = [
     "Die Rechte an dem Foto hat sich die Agentur vorbehalten, sagte ein Sprecher der Stadt.",
     "Weitere Artikel des Grundgesetzes sollen nach dem Willen der Koalition geändert werden.",
 ]
-
-
-def clean(ctx: Context, *lines: str) -> Document:
-    doc = Document(id="t", source="t.txt", file="t.txt")
-    doc.set_text("\n".join(lines))
-    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
-
-
-def dropped(doc: Document) -> dict[str, str]:
-    return {e.text: e.rule for e in doc.events if e.action == "drop"}
 
 
 def test_german_chrome_between_paragraphs_goes(ctx: Context) -> None:
