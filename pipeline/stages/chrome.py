@@ -402,22 +402,26 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
 
 
 def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
-    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline. Three pairs
-    at least: headline, paragraph, subheading, paragraph is as likely a short article, and emptying
-    an article is worse than delivering two teasers."""
-    if len(good) < 3:
+    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline. Two pairs
+    alone (headline, paragraph, subheading, paragraph) are as likely a short article, and emptying
+    an article is the worse mistake: they make a listing only beside a third headline."""
+    if len(good) < 2:
         return False
     before = {i: prev for prev, i in itertools.pairwise(visible)}
     for i in good:
         prev = lines[before[i]] if i in before else None
         lead = lines[i]
-        if prev is None or prev.cls != "short" or prev.feats.words < 4 or prev.feats.terminal:
+        if prev is None or not _headline(prev):
             return False
         if extracted and (preformatted(prev) or preformatted(lead)):
             return False  # hard-wrapped preformatted text alternates short and sentence lines too
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False
-    return True
+    return len(good) >= 3 or sum(lines[i].kept and _headline(lines[i]) for i in visible) >= 3
+
+
+def _headline(line: Line) -> bool:
+    return line.cls == "short" and line.feats.words >= 4 and not line.feats.terminal
 
 
 def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None:

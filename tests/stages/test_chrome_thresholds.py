@@ -180,6 +180,9 @@ def is_listing(page: list[Line]) -> bool:
 def test_listing_min_pairs(cs: ChromeSettings) -> None:
     assert not is_listing(teasers(cs, pairs=2))  # or a short article with a subheading
     assert is_listing(teasers(cs, pairs=3))
+    # two pairs and a third headline without a lead (a section page): a listing
+    assert is_listing(teasers(cs, pairs=2) + lines(cs, words(4, start=200)))
+    assert not is_listing(teasers(cs, pairs=2) + lines(cs, words(3, start=200)))
 
 
 def test_listing_headline_min_words(cs: ChromeSettings) -> None:
