@@ -30,3 +30,11 @@ def test_a_record_round_trips_and_later_events_are_appended_to_the_carried_ones(
     expanded = Document.from_record(again.to_record(), expand=True)
     assert expanded.events == [_event(), _event(after="c")]
     assert dataclasses.replace(expanded, events=[]) == dataclasses.replace(doc, events=[])
+
+
+def test_expanded_events_are_the_events_written_model_fields_included() -> None:
+    events = [_event(), _event(after="b", prob=0.25, cues=["short"]), AuditEvent("language", "note", "r", "w")]
+    doc = Document("d", "f.txt", "f.txt", lines=["a"], line_numbers=[1], events=events)
+    expanded = Document.from_record(orjson.loads(orjson.dumps(doc.to_record())), expand=True)
+    assert expanded.events == events
+    assert [e.to_record("d") for e in expanded.events] == [e.to_record("d") for e in events]
