@@ -31,6 +31,7 @@ import rensa
 from pipeline.rules.features import line_key
 from pipeline.settings import DedupSettings
 from pipeline.stages.lsh import BandIndex, HashMultimap
+from pipeline.words import words as word_list
 
 STAGE = "dedup"
 RULE = "dedup.duplicate"
@@ -94,7 +95,7 @@ class Match:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    return word_list(text.casefold())
 
 
 def shingles(tokens: list[str], n: int) -> list[str]:
@@ -139,7 +140,7 @@ WORDS_PER_PIECE = 100_000
 def _pieces(folded: str, size: int) -> Iterator[list[str]]:
     """The words of a case-folded text, in lists of `size` (the last one shorter)."""
     if len(folded) <= 8 * size:  # short enough: one list of words is cheap (and findall is fast)
-        words = _WORD.findall(folded)
+        words = word_list(folded)
         yield from (words[i : i + size] for i in range(0, len(words), size))
         return
     piece: list[str] = []

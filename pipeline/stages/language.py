@@ -33,12 +33,12 @@ from types import ModuleType
 
 from pipeline.document import AuditEvent, Document
 from pipeline.settings import CONFIG_DIR, LanguageSettings
+from pipeline.words import letter_words
 
 STAGE = "language"
 FOREIGN_ROLE = "foreign-paragraph"  # the context decision; the step passes the id of the rule holding it
 FOREIGN_RULE = "context." + FOREIGN_ROLE  # the id when no rule pack is at hand (RuleSet.decision_id)
 LOW_PROB_RULE = "language.low-probability"
-_WORDS = re.compile(r"[^\W\d_]+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
@@ -82,7 +82,7 @@ def stopwords(lang: str) -> frozenset[str]:
 
 
 def stopword_share(text: str, lang: str) -> float:
-    words = _WORDS.findall(text.lower())
+    words = letter_words(text.lower())
     if not words:
         return 0.0
     stop = stopwords(lang)
@@ -102,7 +102,7 @@ def _stopword_index() -> dict[str, tuple[str, ...]]:
 
 def reads_as(text: str, lang: str, threshold: float) -> bool:
     """The paragraph's stopwords say `lang`: their share reaches `threshold`, no other list's does better."""
-    words = _WORDS.findall(text.lower())
+    words = letter_words(text.lower())
     index = _stopword_index()
     counts: dict[str, int] = {}
     for word in words:  # a plain loop: a Counter over a generator was a third of this stage
