@@ -39,6 +39,7 @@ from pipeline.errors import InputError
 from pipeline.settings import EncodingSettings, NormaliseSettings
 from pipeline.stages.paragraphs import normalise_line
 from pipeline.text import QUOTES
+from pipeline.words import letter_words
 
 STAGE = "encoding"
 
@@ -93,7 +94,6 @@ SUSPECT = re.compile(
 # Decoding: how much of the input the NUL count and the plausibility score look at.
 _SAMPLE_BYTES = 65536
 _SCORE_CHARS = 65536
-_WORD = re.compile(r"[^\W\d_]+")
 # Non-ASCII punctuation and symbols that real text uses; others count against a decoding.
 _TYPOGRAPHY = frozenset("«»‹›“”„‘’‚–—‑…•·°€£¥¢©®™§¶±×÷²³¹½¼¾¡¿№‰′″→")
 # Letters without a script name that Latin text uses: ª º (1ª, nº) and µ (µg).
@@ -199,7 +199,7 @@ def implausibility(text: str) -> int:
     Latin with mostly accented letters ("Ïðèâåò", Cyrillic read as Windows-1252).
     """
     score = sum(map(_odd_character, _NON_ASCII.findall(text)))  # a regex finds the few
-    words = _WORD.findall(text)
+    words = letter_words(text)
     for i, word in enumerate(words):
         if not word.isascii():
             score += _odd_word(words, i, _word_script(word))
