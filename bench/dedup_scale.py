@@ -152,7 +152,7 @@ def pipeline(args: argparse.Namespace) -> None:
 
 
 def shard_docs(path: Path) -> list[Document]:
-    return [Document.from_record(jsonl.loads(line)) for line in path.open("rb")]
+    return [Document.from_line(line) for line in path.open("rb")]
 
 
 def count_lines(path: Path) -> int:

@@ -372,7 +372,7 @@ def print_table(built: corpora.Corpus, variants: list[Variant], stages: list[dic
     lines += render(rows)
     lines += [
         f"in-process stages: {built.files / total:,.0f} pages/s",
-        "serde = JSON round trip between tasks (to_record/dumps, loads/from_record); "
+        "serde = work-file round trip between tasks (to_line, from_line); "
         "write = outputs and audit logs, atomic with fsync",
     ]
     print("\n".join(lines), flush=True)

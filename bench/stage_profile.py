@@ -5,8 +5,8 @@
 The run mirrors the Luigi chain shard-less: read and repair every file, detect its site and
 count its lines for learning (as RepairEncoding does), serialise; learn the boilerplate pack from
 the counts (LearnBoilerplate); then chrome, language and normalise, each over
-every document with the JSON round trip a task does (`Document.from_record(loads(line))` in,
-`dumps(doc.to_record())` out); last, the outputs and audit logs written as WriteOutputs writes
+every document with the work-file round trip a task does (`Document.from_line(line)` in,
+`doc.to_line()` out); last, the outputs and audit logs written as WriteOutputs writes
 them (atomic files, fsync), into a temporary folder. What Luigi itself costs (scheduling, forked
 task processes, interpreter start-up) is what the subprocess run takes beyond this.
 """
@@ -80,7 +80,7 @@ def encode_all(corpus: Path, ctx: Context, clock: Clock) -> tuple[list[bytes], B
             if ctx.settings.learn.enabled:
                 counter.observe(doc, ctx.rules)
             t = clock.add("learn", t)
-            records.append(jsonl.dumps(doc.to_record()))
+            records.append(doc.to_line())
             t = clock.add("serde", t)
     return records, counter
 
@@ -99,11 +99,11 @@ def apply(records: list[bytes], step: Step, clock: Clock) -> list[bytes]:
     out = []
     for line in records:
         t = now()
-        doc = Document.from_record(jsonl.loads(line))
+        doc = Document.from_line(line)
         t = clock.add("serde", t)
         doc = step(doc)
         t = clock.add(step.name, t)
-        out.append(jsonl.dumps(doc.to_record()))
+        out.append(doc.to_line())
         clock.add("serde", t)
     return out
 
@@ -116,7 +116,7 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
     with AuditWriter(layout.audit) as audit, OutputParts(layout, 0) as parts:
         for line in records:
             t = now()
-            doc = Document.from_record(jsonl.loads(line), expand=True)
+            doc = Document.from_line(line, expand=True)
             t = clock.add("serde", t)
             where, make = routes[doc.status]
             parts.write(where, make(doc))

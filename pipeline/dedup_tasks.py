@@ -106,7 +106,7 @@ def take_back_copies(documents: list[Path], counter: BoilerplateCounter, copies:
         with open(documents[shard], "rb") as f:
             for i, line in enumerate(f):
                 if i in positions:  # only the copies are parsed
-                    counter.remove(Document.from_record(jsonl.loads(line)), positions[i])
+                    counter.remove(Document.from_line(line), positions[i])
                     n += 1
     return n
 

@@ -5,17 +5,26 @@ clean output (status "ok"), rejected (status "rejected", with a reason), or quar
 "quarantined", with the error). Stages never drop a Document; they change its text, append
 `AuditEvent`s, or set its status. Later stages pass rejected and quarantined documents through.
 
-Between Luigi tasks a Document is one JSON line (`to_record` / `from_record`). Its events travel
-as one JSON string (`events_json`): a stage appends its own events without parsing and rebuilding
-the earlier ones (they were most of the bytes a stage read and wrote); WriteOutputs expands them.
+Between Luigi tasks a Document is one line of a work file (`to_line` / `from_line`): its fields
+as a JSON object, a tab, and its events as a JSON array. The events are carried as those bytes: a
+stage appends its own without parsing and rebuilding the earlier ones, and without escaping them
+into a JSON string (they are 60-65 % of a line; as a string, escaping and unescaping them was half
+of every task's reading and writing); WriteOutputs expands them. JSON holds no raw tab, so the
+first one ends the object. `to_record` / `from_record` give the same as one object, the events in
+one string (`events_json`). `WORK_FORMAT` is part of every stage fingerprint (fingerprint.py): the
+work files of another format have other names, so a resumed run never mixes them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import orjson
+
+WORK_FORMAT = "line: object, tab, events"  # change it when `to_line` changes
 
 OK = "ok"
 REJECTED = "rejected"
@@ -91,8 +100,9 @@ class Document:
     # Per site pack, how many of its markers the lines hold: counted by the encoding task while
     # learning, used once by the chrome stage (cleared there), never written to outputs.
     site_markers: dict[str, int] | None = None
-    # Events of earlier stages as a JSON array, not parsed (see from_record); "" when none.
-    carried: str = field(default="", repr=False)
+    # Events of earlier stages as a JSON array's text or UTF-8 bytes, not parsed (see from_line);
+    # empty when none.
+    carried: str | bytes = field(default="", repr=False)
     # The raw input (bytes of a file, text of a JSONL record) until the encoding step decodes it;
     # never written to records.
     payload: bytes | str | None = field(default=None, repr=False)
@@ -128,9 +138,28 @@ class Document:
     def to_record(self) -> dict[str, Any]:
         # Built field by field: dataclasses.asdict deep-copies everything and was a tenth of a run.
         record = {name: getattr(self, name) for name in _RECORD_NAMES}
-        new = [_event_fields(e) for e in self.events]
-        record["events_json"] = _join_json_arrays(self.carried, orjson.dumps(new).decode() if new else "")
+        record["events_json"] = self._events_json().decode()
         return record
+
+    def to_line(self) -> bytes:
+        """The document as one line of a work file (see the module's docstring)."""
+        record = {name: getattr(self, name) for name in _RECORD_NAMES}
+        return orjson.dumps(record) + b"\t" + self._events_json() + b"\n"
+
+    def _events_json(self) -> bytes:
+        carried = self.carried.encode() if isinstance(self.carried, str) else self.carried
+        new = orjson.dumps([_event_fields(e) for e in self.events]) if self.events else b""
+        return _join_json_arrays(carried, new)
+
+    @classmethod
+    def from_line(cls, line: bytes, expand: bool = False) -> Document:
+        """A document from a line `to_line` wrote; `expand` as in `from_record`."""
+        head, _, events = line.partition(b"\t")
+        fields_ = orjson.loads(head)
+        events = events[:-1] if events.endswith(b"\n") else events
+        if expand:
+            return cls(**fields_, events=_expanded(events))
+        return cls(**fields_, carried=events)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], expand: bool = False) -> Document:
@@ -139,10 +168,21 @@ class Document:
         fields_ = {k: v for k, v in record.items() if k != "events_json"}
         carried = record.get("events_json", "")
         if expand:
-            # Positional: `_event_fields` wrote the fields in declaration order (a keyword call for
-            # each of ~150 events a real page was a fifth of WriteOutputs' reading).
-            return cls(**fields_, events=[AuditEvent(*e.values()) for e in orjson.loads(carried or "[]")])
+            return cls(**fields_, events=_expanded(carried))
         return cls(**fields_, carried=carried)
+
+
+def _expanded(events_json: str | bytes) -> list[AuditEvent]:
+    # Positional: `_event_fields` wrote the fields in declaration order (a keyword call for each
+    # of ~150 events a real page was a fifth of WriteOutputs' reading).
+    return [AuditEvent(*e.values()) for e in orjson.loads(events_json or b"[]")]
+
+
+def read_documents(path: str | Path, expand: bool = False) -> Iterator[Document]:
+    """The documents of a work file, in order (`expand`: see `Document.from_record`)."""
+    with open(path, "rb") as f:
+        for line in f:
+            yield Document.from_line(line, expand)
 
 
 def _event_fields(e: AuditEvent) -> dict[str, Any]:
@@ -156,12 +196,12 @@ def _event_fields(e: AuditEvent) -> dict[str, Any]:
     return fields_
 
 
-def _join_json_arrays(a: str, b: str) -> str:
+def _join_json_arrays(a: bytes, b: bytes) -> bytes:
     """Two JSON arrays' texts as one array's text, without parsing them."""
-    a, b = ("" if x == "[]" else x for x in (a, b))
+    a, b = (b"" if x == b"[]" else x for x in (a, b))
     if not a or not b:
-        return a or b or "[]"
-    return a[:-1] + "," + b[1:]
+        return a or b or b"[]"
+    return a[:-1] + b"," + b[1:]
 
 
 _RECORD_NAMES = [f.name for f in fields(Document) if f.name not in ("events", "carried", "payload")]

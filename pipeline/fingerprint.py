@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.document import WORK_FORMAT
 from pipeline.rules.loader import RuleSet, load_ruleset
 from pipeline.rules.model import RulePattern
 from pipeline.settings import CONFIG_DIR, LEXICON, STAGES, Settings
@@ -70,7 +71,7 @@ def run_fingerprints(settings: Settings, rules: RuleSet) -> Fingerprints:
 
 def _stage_fingerprint(settings: Settings, stage: str, data: dict[str, str]) -> str:
     upto = STAGES[: STAGES.index(stage) + 1]
-    parts = [__version__, stage, repr(settings.input)]
+    parts = [__version__, WORK_FORMAT, stage, repr(settings.input)]  # work files of one format only
     parts += [_section_repr(settings, name) for name in upto]
     # The encoding task also detects each document's site and counts its lines for learning.
     learn = settings.learn

@@ -42,7 +42,7 @@ from pipeline.dedup_tasks import (
     read_decisions,
     take_back_copies,
 )
-from pipeline.document import OK, QUARANTINED, REJECTED, Document
+from pipeline.document import OK, QUARANTINED, REJECTED, Document, read_documents
 from pipeline.fingerprint import Fingerprints, run_fingerprints
 from pipeline.inputs import read_input
 from pipeline.layout import CLEAN, QUARANTINE, OutputLayout
@@ -146,8 +146,7 @@ class ShardTask(BatchTask):
     expand_events = False  # parse the events of earlier stages (only to write audit logs)
 
     def documents(self) -> Iterator[Document]:
-        for record in jsonl.read_jsonl(self.input_path()):
-            yield Document.from_record(record, expand=self.expand_events)
+        return read_documents(self.input_path(), self.expand_events)
 
     def input_path(self) -> str:
         return str(self.input().path)
@@ -163,7 +162,7 @@ class ShardTask(BatchTask):
         with jsonl.atomic_open(self.output().path) as out:
             for doc in self.documents():
                 doc = step(doc)
-                out.write(jsonl.dumps(doc.to_record()))
+                out.write(doc.to_line())
                 progress.step(doc)
         progress.finish(step.stats)
 
@@ -251,7 +250,7 @@ class RepairEncoding(ShardTask):
                 keys = line_keys(doc) if doc.active and lines.settings.enabled else None  # made once, read twice
                 group = count_for_learning(lines, doc, rules, keys)
                 sigs.add(doc, group=group, skip=group is None, keys=keys)  # only counted documents can be taken back
-                out.write(jsonl.dumps(doc.to_record()))
+                out.write(doc.to_line())
                 if doc.file not in read:
                     progress.step(doc)
                 read[doc.file] += 1
@@ -368,7 +367,7 @@ class NormaliseParagraphs(ShardTask):
             for doc in self.documents():
                 doc = step(doc)
                 sigs.add(doc, final_text(doc))
-                out.write(jsonl.dumps(doc.to_record()))
+                out.write(doc.to_line())
                 progress.step(doc)
         progress.finish(step.stats)
 

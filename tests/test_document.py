@@ -38,3 +38,24 @@ def test_expanded_events_are_the_events_written_model_fields_included() -> None:
     expanded = Document.from_record(orjson.loads(orjson.dumps(doc.to_record())), expand=True)
     assert expanded.events == events
     assert [e.to_record("d") for e in expanded.events] == [e.to_record("d") for e in events]
+
+
+def test_a_work_file_line_round_trips_with_its_events_as_bytes_and_appends_like_a_record() -> None:
+    events = [_event(), _event(after="b\tc\nd", prob=0.25, cues=["short"])]
+    doc = Document("d", "f.txt", "f.txt", lines=["a\tb", 'q"'], line_numbers=[1, 2], title="t\tt", events=events)
+    line = doc.to_line()
+    assert line.endswith(b"\n") and line.count(b"\n") == 1  # one line, whatever the text holds
+    again = Document.from_line(line)
+    assert again.events == [] and orjson.loads(again.carried) == orjson.loads(doc.to_record()["events_json"])
+    again.events.append(AuditEvent("language", "note", "r", "w"))
+    expanded = Document.from_line(again.to_line(), expand=True)
+    assert expanded.events == [*events, AuditEvent("language", "note", "r", "w")]
+    assert dataclasses.replace(expanded, events=[]) == dataclasses.replace(doc, events=[])
+    assert again.to_record() == orjson.loads(orjson.dumps(again.to_record()))  # the record form agrees
+    assert orjson.loads(again.to_record()["events_json"]) == orjson.loads(again.to_line().partition(b"\t")[2])
+
+
+def test_a_document_without_events_writes_an_empty_array() -> None:
+    doc = Document("d", "f.txt", "f.txt", lines=["a"], line_numbers=[1])
+    assert doc.to_line().endswith(b"\t[]\n")
+    assert Document.from_line(doc.to_line(), expand=True).events == []
