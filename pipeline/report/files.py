@@ -47,8 +47,8 @@ def find_records(path: Path, ids: Collection[str], as_text: bool = False) -> Ite
                 end = line.find(b'"', len(ID_START))
                 if end > 0 and b"\\" not in line[len(ID_START) : end] and line[len(ID_START) : end] not in wanted:
                     continue  # its id, read from the bytes, is none of those asked for
-            if line.strip():
-                record = jsonl.loads(line)
+            if line.strip():  # a work file's line ends its JSON object with a tab (pipeline/document.py)
+                record = jsonl.loads(line.partition(b"\t")[0])
                 if (str(record.get("id")) if as_text else record.get("id")) in ids:
                     yield record
 

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline import jsonl
 from pipeline.core import Context
+from pipeline.document import read_documents
 from pipeline.fingerprint import run_fingerprints
 from pipeline.layout import CLEAN, WORK, OutputLayout
 from pipeline.report import build_report, report_url, track
@@ -151,10 +152,10 @@ def test_huge_documents_stay_bounded(seeds_out: Path, tmp_path: Path) -> None:
     copy = tmp_path / "out"
     shutil.copytree(seeds_out, copy)
     path = work_file(copy, "encoding")
-    records = list(jsonl.read_jsonl(path))
+    records = list(read_documents(path))
     for record in records:
-        record["lines"] += ["mot " * 1000] * 5000  # 5,000 more lines of 4,000 characters each
-    jsonl.write_jsonl(path, records)
+        record.lines += ["mot " * 1000] * 5000  # 5,000 more lines of 4,000 characters each
+    path.write_bytes(b"".join(doc.to_line() for doc in records))
     html = build_report(copy).read_text(encoding="utf-8")
     assert len(html.encode()) < 1_000_000
     assert STRUCK_SHORT_URL.search(html) and "lines shown" in html
@@ -181,10 +182,10 @@ def test_long_ids_find_their_input_lines(seeds_out: Path, tmp_path: Path) -> Non
     ids = _lengthen_ids(copy, "-" + "x" * 73)
     assert {len(i) for i in ids.values()} == {90}
     encoding = work_file(copy, "encoding")
-    records = list(jsonl.read_jsonl(encoding))
+    records = list(read_documents(encoding))  # the work file's own lines (pipeline/document.py)
     for record in records:  # mark every input line, so rows read from this file can be told apart
-        record["lines"] = [f"«enc» {line}" if line.strip() else line for line in record["lines"]]
-    jsonl.write_jsonl(encoding, records)
+        record.lines = [f"«enc» {line}" if line.strip() else line for line in record.lines]
+    encoding.write_bytes(b"".join(doc.to_line() for doc in records))
     html = build_report(copy).read_text(encoding="utf-8")
     assert "repaired text the encoding stage wrote" in html and "reconstructed" not in html
     assert html.count("<del>«enc» URL courte</del>") == 2
@@ -192,8 +193,8 @@ def test_long_ids_find_their_input_lines(seeds_out: Path, tmp_path: Path) -> Non
         doc = re.search(rf'<section class="doc" id="doc-{long}">.*?</section>', html, re.S)
         assert doc and "«enc»" in doc.group(0)
 
-    missing = records[0]["id"]
-    jsonl.write_jsonl(encoding, records[1:])  # one document no longer in work/encoding/
+    missing = records[0].id
+    encoding.write_bytes(b"".join(doc.to_line() for doc in records[1:]))  # one document no longer in work/encoding/
     html = build_report(copy).read_text(encoding="utf-8")
     docs = dict(re.findall(r'<section class="doc" id="doc-([^"]+)">(.*?)</section>', html, re.S))
     assert "<i>reconstructed</i>" in docs[missing] and "«enc»" not in docs[missing]
