@@ -144,7 +144,7 @@ class Document:
     def to_line(self) -> bytes:
         """The document as one line of a work file (see the module's docstring)."""
         record = {name: getattr(self, name) for name in _RECORD_NAMES}
-        return orjson.dumps(record) + b"\t" + self._events_json() + b"\n"
+        return b"".join((orjson.dumps(record), b"\t", self._events_json(), b"\n"))  # one copy of a long text
 
     def _events_json(self) -> bytes:
         carried = self.carried.encode() if isinstance(self.carried, str) else self.carried

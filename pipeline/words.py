@@ -34,7 +34,12 @@ _WORD_BYTES = _table(string.ascii_letters + string.digits + "_")
 _LETTER_BYTES = _table(string.ascii_letters)
 
 
+_LONGEST = 1 << 16  # a longer text goes to the expression: the copies below would grow peak memory
+
+
 def _split(text: str, table: bytes, whole: Callable[[str], bool], pattern: re.Pattern[str]) -> list[str]:
+    if len(text) > _LONGEST:
+        return pattern.findall(text)
     try:
         spaced = text.encode().translate(table).decode()
     except UnicodeEncodeError:  # a lone surrogate: never part of a word, let the expression say so

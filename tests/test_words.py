@@ -40,3 +40,9 @@ def test_replaced_characters_are_never_word_characters_and_no_space_is_one() -> 
     assert not any(WORD.match(char) for char in PUNCTUATION)
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert not any(WORD.match(char) for char in spaces)
+
+
+def test_a_long_text_gives_the_same_lists() -> None:
+    text = "l’été, 42 fois_deux; " * 5000  # over the fast path's length
+    assert words(text) == WORD.findall(text)
+    assert letter_words(text) == LETTERS.findall(text)
