@@ -23,31 +23,17 @@ def _naive(docs: list[Document]) -> tuple[Counter[str], Counter[str], Counter[st
 
 
 def test_counts_and_their_key_order_are_those_of_one_event_at_a_time() -> None:
-    def ev(stage: str, action: str, rule: str) -> AuditEvent:
-        return AuditEvent(stage, action, rule, "why")
+    def make(id_: str, *events: tuple[str, str, str]) -> Document:
+        return Document(
+            id_, "f", "f", events=[AuditEvent(stage, action, rule, "why") for stage, action, rule in events]
+        )
 
     docs = [
-        Document(
-            "a",
-            "f",
-            "f",
-            events=[
-                ev("chrome", "drop", "r2"),
-                ev("chrome", "drop", "r1"),
-                ev("input", "note", "n1"),
-                ev("chrome", "drop", "r2"),
-            ],
+        make(
+            "a", ("chrome", "drop", "r2"), ("chrome", "drop", "r1"), ("input", "note", "n1"), ("chrome", "drop", "r2")
         ),
-        Document(
-            "b",
-            "f",
-            "f",
-            events=[
-                ev("language", "drop", "r3"),
-                ev("chrome", "drop", "r1"),
-                ev("chrome", "keep", "r9"),
-                ev("input", "note", "n2"),
-            ],
+        make(
+            "b", ("language", "drop", "r3"), ("chrome", "drop", "r1"), ("chrome", "keep", "r9"), ("input", "note", "n2")
         ),
     ]
     stats = ShardStats()
