@@ -4,7 +4,9 @@ A stage's fingerprint names its work files (pipeline/layout.py): a changed input
 reruns it and the stages after it, an unchanged one reuses finished work. It hashes the settings
 sections the stage reads, the loaded rule packs (not the files on disk: a pack edited while a batch
 runs must not relabel outputs computed with the old one), the data files the stages read
-(lexicon, line model, stopword lists) and the versions of the libraries that change the output.
+(lexicon, line model, stopword lists), the versions of the libraries that change the output and
+the package's own source code: work left by another version of webclean is never resumed as if it
+were this one's (any edit of a module reruns the batch, which is safe; mixing versions is not).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pipeline.rules.model import RulePattern
 from pipeline.settings import CONFIG_DIR, LEXICON, STAGES, Settings
 
 STOPWORDS = CONFIG_DIR / "stopwords"
+CODE = Path(__file__).resolve().parent  # the pipeline package's sources
 # Libraries whose version can change a stage's output, by the first stage that uses them: HTML
 # extraction (trafilatura, its justext fallback, lxml), repair, Markdown blocks and signatures
 # (rensa, numpy) in encoding; detection in language.
@@ -65,13 +68,16 @@ def run_fingerprints(settings: Settings, rules: RuleSet) -> Fingerprints:
         "lexicon": _files_digest([LEXICON]),
         "line_model": _files_digest([_model_path(settings.chrome.line_model)] if settings.chrome.line_model else []),
         "stopwords": _files_digest([STOPWORDS]),
+        "code": _code_digest(CODE),
     }
     return Fingerprints(tuple((stage, _stage_fingerprint(settings, stage, data)) for stage in STAGES))
 
 
 def _stage_fingerprint(settings: Settings, stage: str, data: dict[str, str]) -> str:
     upto = STAGES[: STAGES.index(stage) + 1]
-    parts = [__version__, WORK_FORMAT, stage, repr(settings.input)]  # work files of one format only
+    # Work files of one format, made by this very code: a fix in a stage must not meet shards that
+    # an older version wrote, so every stage carries the digest of every module.
+    parts = [__version__, WORK_FORMAT, data["code"], stage, repr(settings.input)]
     parts += [_section_repr(settings, name) for name in upto]
     # The encoding task also detects each document's site and counts its lines for learning.
     learn = settings.learn
@@ -130,6 +136,17 @@ def _files_digest(roots: list[Path]) -> str:
             except OSError:
                 data = b"unreadable"  # the stage that needs it reports it when it loads the file
             digest.update(f"{path.name}\n{len(data)}\n".encode() + data)
+    return digest.hexdigest()
+
+
+def _code_digest(package: Path) -> str:
+    """The relative names and bytes of the package's Python sources (not its bytecode caches)."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(package).as_posix()}\n{len(data)}\n".encode() + data)
     return digest.hexdigest()
 
 

@@ -63,6 +63,25 @@ def test_a_changed_stopword_file_reruns_chrome_and_language_not_encoding(
     assert all(after[s] != before[s] for s in ("chrome", "language", "normalise"))
 
 
+def test_a_changed_module_reruns_every_stage_and_bytecode_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards written by another version of the code are never resumed as this version's."""
+    package = tmp_path / "pipeline"
+    shutil.copytree(fingerprint.CODE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprint, "CODE", package)
+    settings = load_settings()
+    before = fingerprints_of(settings)
+    cache = package / "stages" / "__pycache__"
+    cache.mkdir()
+    (cache / "chrome.cpython-311.pyc").write_bytes(b"compiled elsewhere")
+    assert fingerprints_of(settings) == before
+    module = package / "stages" / "paragraphs.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
+    after = fingerprints_of(settings)
+    assert all(after[s] != before[s] for s in fingerprint.STAGES)
+
+
 USERS = [("ftfy", "encoding"), ("trafilatura", "encoding"), ("markdown-it-py", "encoding"), ("langdetect", "language")]
 
 
