@@ -68,7 +68,7 @@ def run_fingerprints(settings: Settings, rules: RuleSet) -> Fingerprints:
         "lexicon": _files_digest([LEXICON]),
         "line_model": _files_digest([_model_path(settings.chrome.line_model)] if settings.chrome.line_model else []),
         "stopwords": _files_digest([STOPWORDS]),
-        "code": _code_digest(CODE),
+        "code": code_digest(),
     }
     return Fingerprints(tuple((stage, _stage_fingerprint(settings, stage, data)) for stage in STAGES))
 
@@ -139,15 +139,16 @@ def _files_digest(roots: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _code_digest(package: Path) -> str:
-    """The relative names and bytes of the package's Python sources (not its bytecode caches)."""
-    digest = hashlib.sha256()
+def code_digest() -> str:
+    """The relative names and bytes of the package's Python sources (not its bytecode caches):
+    which code made a batch, in its fingerprints and its manifest, whatever `__version__` says."""
+    package, digest = CODE, hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
         data = path.read_bytes()
         digest.update(f"{path.relative_to(package).as_posix()}\n{len(data)}\n".encode() + data)
-    return digest.hexdigest()
+    return digest.hexdigest()[:16]
 
 
 def _digest(value: Any) -> str:

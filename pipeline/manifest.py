@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline import __version__, jsonl
 from pipeline.dedup_tasks import read_summary
-from pipeline.fingerprint import Fingerprints, library_versions
+from pipeline.fingerprint import Fingerprints, code_digest, library_versions
 from pipeline.layout import ROUTES, OutputLayout
 from pipeline.plan import Plan
 from pipeline.settings import Settings
@@ -34,7 +34,7 @@ def build_manifest(
     jsonl.sweep_temporaries(layout.root)
     per_file = dict(sorted(acc.per_file.items())) if acc.per_file is not None else None
     return {
-        "pipeline": {"version": __version__, "libraries": library_versions(LIBRARIES)},
+        "pipeline": {"version": __version__, "code": code_digest(), "libraries": library_versions(LIBRARIES)},
         "config": {"files": list(settings.sources), "languages": list(settings.language.accept),
                    "fingerprints": fingerprints.as_dict()},
         "plan": {"id": plan.id, "shards": plan.shards, "files": plan.files, "bytes": plan.bytes},

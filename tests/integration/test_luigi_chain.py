@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import fingerprint
 from pipeline.layout import OutputLayout
 from tests.conftest import SEEDS, SHARED, run_cli, tree_digest
 
@@ -32,6 +33,7 @@ def test_outputs_and_manifest(seeds_run: Path) -> None:
     manifest = json.loads(OutputLayout(seeds_run).manifest.read_text())
     assert manifest["accounting"]["ok"] and manifest["documents"]["in"] == 5
     assert set(manifest["pipeline"]["libraries"]) >= {"luigi", "ftfy", "langdetect", "trafilatura"}
+    assert manifest["pipeline"]["code"] == fingerprint.code_digest()  # which code made the batch
 
 
 @pytest.mark.skipif(not (SHARED / "gold" / "seeds").exists(), reason="shared gold not beside the repo")
