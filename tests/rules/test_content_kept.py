@@ -1,0 +1,27 @@
+"""Rules that erased article content (issue 12, "data loss first"): each test is a small page,
+written here, on which a shipped rule used to drop lines of the article itself."""
+
+from __future__ import annotations
+
+from pipeline.core import Context
+from tests.stages.chrome_page import clean, dropped
+
+A1 = "The county council voted on Tuesday to keep the old library open for at least another five years."
+A2 = "Residents had collected more than four thousand signatures against the plan to sell the building."
+A3 = "The council will now look for money to repair the leaking roof, which is older than the library itself."
+A4 = "A second vote on the opening hours is planned for the spring, once the repair costs are known."
+A5 = "Volunteers have offered to run the reading room on Sundays, the chair of the friends' group said."
+
+
+def test_a_bare_related_link_inside_the_article_takes_only_its_headline(ctx: Context) -> None:
+    # "Related:" with one link, in the lower half of the article: the article goes on after it.
+    doc = clean(ctx, A1, A2, A3, "Related:", "Why small towns are losing their libraries", A4, A5)
+    assert doc.lines == [A1, A2, A3, A4, A5]
+    assert dropped(doc)["Why small towns are losing their libraries"] == "generic.related.related-section"
+
+
+def test_a_related_articles_heading_after_the_article_still_takes_the_rest(ctx: Context) -> None:
+    other = "The city's museum will close for a year from March while its halls are rebuilt, the mayor said."
+    doc = clean(ctx, A1, A2, A3, "Related articles", "Why small towns are losing their libraries", other)
+    assert doc.lines == [A1, A2, A3]
+    assert dropped(doc)[other] == "generic.related.related-section-end"
