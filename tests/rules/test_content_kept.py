@@ -25,3 +25,13 @@ def test_a_related_articles_heading_after_the_article_still_takes_the_rest(ctx: 
     doc = clean(ctx, A1, A2, A3, "Related articles", "Why small towns are losing their libraries", other)
     assert doc.lines == [A1, A2, A3]
     assert dropped(doc)[other] == "generic.related.related-section-end"
+
+
+def test_a_live_badge_is_no_sign_that_the_article_ended(ctx: Context) -> None:
+    # A player's "Live" badge among the page's furniture: no share rule takes it, so the text path's
+    # after-article pass does not read it as the furniture that closes the article.
+    furniture = ["Home", "Advertisement", "Contact", "Live", "Advertisement", "Back to top", "Contact us",
+                 "Advertisement", "Home"]  # fmt: skip
+    doc = clean(ctx, "Library stays open", A1, A2, A3, *furniture, A4)
+    assert doc.lines == [A1, A2, A3, A4]
+    assert dropped(doc)["Live"] == "generic.widgets.media-badge"
