@@ -176,7 +176,8 @@ def check_language(doc: Document, settings: LanguageSettings, foreign_rule: str 
 def _drop_foreign_paragraphs(doc: Document, settings: LanguageSettings, rule: str) -> None:
     lang = doc.lang or ""
     filled = [i for i, line in enumerate(doc.lines) if line.strip() and not _TABLE_ROW.match(line)]
-    long = [i for i in filled if len(doc.lines[i]) >= settings.paragraph_min_chars]
+    # Measured without the indentation an extractor keeps in preformatted text (a novel's dialogue).
+    long = [i for i in filled if len(doc.lines[i].strip()) >= settings.paragraph_min_chars]
     found = {i: verdict for i in long if (verdict := _foreign(doc.lines[i], lang, settings))}
     short = _short_neighbours(doc.lines, filled, lang, settings, found) if found else {}
     for i, (other, prob) in sorted((found | short).items()):
@@ -205,7 +206,7 @@ def _short_neighbours(
     for order in (filled, filled[::-1]):  # outwards from each foreign paragraph, both ways
         for previous, i in itertools.pairwise(order):
             neighbour = found.get(previous) or short.get(previous)
-            if not neighbour or i in found or i in short or len(lines[i]) >= settings.paragraph_min_chars:
+            if not neighbour or i in found or i in short or len(lines[i].strip()) >= settings.paragraph_min_chars:
                 continue
             verdict = _foreign(lines[i], lang, settings)
             if verdict and verdict[0] == neighbour[0]:

@@ -421,3 +421,12 @@ def test_dropped_lines_keep_their_input_numbers() -> None:
     doc = check_language(doc, LANG)
     assert [e.line for e in doc.events] == [12]
     assert doc.line_numbers == [10, 11, 13, 14, 15]
+
+
+def test_an_indented_short_line_is_short() -> None:
+    # Preformatted text keeps its indentation on the HTML path (a novel's dialogue, a poem): the
+    # line is as short as its words, however far it is indented.
+    line = "The council has not decided yet what to do with the old library."
+    assert len(line) < LANG.paragraph_min_chars <= len(" " * 60 + line)
+    assert _paragraph_drops(" " * 60 + line) == []
+    assert _paragraph_drops(line + " " + line) == [1]  # the same words as a long paragraph go
