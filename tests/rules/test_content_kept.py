@@ -4,6 +4,8 @@ written here, on which a shipped rule used to drop lines of the article itself."
 from __future__ import annotations
 
 from pipeline.core import Context
+from pipeline.document import Document
+from pipeline.stages.chrome import remove_chrome
 from tests.stages.chrome_page import clean, dropped
 
 A1 = "The county council voted on Tuesday to keep the old library open for at least another five years."
@@ -35,3 +37,20 @@ def test_a_live_badge_is_no_sign_that_the_article_ended(ctx: Context) -> None:
     doc = clean(ctx, "Library stays open", A1, A2, A3, *furniture, A4)
     assert doc.lines == [A1, A2, A3, A4]
     assert dropped(doc)["Live"] == "generic.widgets.media-badge"
+
+
+def _extracted(ctx: Context, *lines: str) -> Document:
+    """The chrome stage on an HTML extractor's text (the HTML path)."""
+    doc = Document(id="t", source="t.html", file="t.html", metadata={"format": "html"})
+    doc.set_text("\n".join(lines))
+    return remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+
+
+def test_a_see_also_heading_on_extracted_text_keeps_the_notes_after_it(ctx: Context) -> None:
+    # A wiki's own sections at the end of the article: the extractor dropped the link list.
+    notes = ["See also", "Notes", "1. Counted by the county archive in 2019.", "2. Last repaired in 1962."]
+    assert _extracted(ctx, A1, A2, A3, *notes).lines == [A1, A2, A3, *notes]
+    # On a whole page's text a "See also" still takes the links that follow it.
+    doc = clean(ctx, A1, A2, A3, "See also", "Libraries of the county", "History of the town hall")
+    assert dropped(doc)["History of the town hall"] == "generic.related.see-also-section"
+    assert _extracted(ctx, A1, A2, A3, "See also:", "Libraries of the county").lines == [A1, A2, A3]
