@@ -10,6 +10,7 @@ are content and chrome, with content examples to read.
 
     nice -n 5 .venv/bin/python bench/rule_audit.py --splits train,dev --json /tmp/audit.json
     .venv/bin/python bench/rule_audit.py --compare /tmp/before.json /tmp/after.json
+    .venv/bin/python bench/rule_audit.py --content /tmp/audit.json [RULE ...]   # every content line
 
 Never run it on the test split while tuning rules: the split exists so that test stays unseen.
 """
@@ -118,6 +119,24 @@ def render(cells: dict[str, dict[str, Any]], min_content: int = 1, examples: boo
     return "\n".join(lines)
 
 
+def content_lines(rows: list[dict[str, Any]], rules: tuple[str, ...] = ()) -> str:
+    """Every dropped line that is article content, per rule id (most content words first), then
+    per page and path: what a rule erases, to read in full (`table` keeps a few examples)."""
+    found: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    words: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["content"] and (not rules or r["rule"] in rules):
+            found[r["rule"]][r["page"], r["path"]].append(r["text"])
+            words[r["rule"]] += r["words"]
+    out = []
+    for rule in sorted(found, key=lambda k: (-words[k], k)):
+        out.append(f"{rule}: {words[rule]} content words")
+        for (page, path), texts in sorted(found[rule].items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            out.append(f"  {page} [{path}]")
+            out.extend(f"    {t.strip()[:200]}" for t in texts)
+    return "\n".join(out)
+
+
 def compare(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> str:
     zero = {"content_lines": 0, "chrome_lines": 0, "copy_lines": 0, "content_words": 0, "chrome_words": 0}
     lines = ["| rule | content lines before → after | chrome lines before → after |", "|---|---|---|"]
@@ -138,7 +157,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the rows and the table here")
     parser.add_argument("--min-content", type=int, default=1, help="list rules with at least this many content lines")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--content", nargs="+", metavar=("AUDIT", "RULE"),
+                        help="list every content line an audit's rules dropped (or the named rules')")  # fmt: skip
     args = parser.parse_args()
+    if args.content:
+        saved = json.loads(Path(args.content[0]).read_text(encoding="utf-8"))
+        print(content_lines(saved["rows"], tuple(args.content[1:])))
+        return 0
     if args.compare:
         before, after = (json.loads(p.read_text(encoding="utf-8"))["table"] for p in args.compare)
         print(compare(before, after))

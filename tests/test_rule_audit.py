@@ -56,3 +56,16 @@ def test_the_test_split_is_refused() -> None:
     done = subprocess.run([sys.executable, str(BENCH / "rule_audit.py"), "--splits", "dev,test"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 2 and "test split stays unseen" in done.stderr
+
+
+def test_content_lines_lists_every_erased_line_per_rule(audit: ModuleType) -> None:
+    rows = [
+        {"page": "a", "path": "text", "rule": "r.one", "text": "First kept", "words": 2, "content": True},
+        {"page": "a", "path": "html", "rule": "r.one", "text": "Second", "words": 1, "content": True},
+        {"page": "b", "path": "text", "rule": "r.two", "text": "A much longer line", "words": 4, "content": True},
+        {"page": "b", "path": "text", "rule": "r.two", "text": "Menu", "words": 1, "content": False},
+    ]
+    listed = audit.content_lines(rows).splitlines()
+    assert listed == ["r.two: 4 content words", "  b [text]", "    A much longer line",
+                      "r.one: 3 content words", "  a [html]", "    Second", "  a [text]", "    First kept"]  # fmt: skip
+    assert audit.content_lines(rows, ("r.one",)).splitlines()[0] == "r.one: 3 content words"
