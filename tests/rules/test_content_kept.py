@@ -54,3 +54,14 @@ def test_a_see_also_heading_on_extracted_text_keeps_the_notes_after_it(ctx: Cont
     doc = clean(ctx, A1, A2, A3, "See also", "Libraries of the county", "History of the town hall")
     assert dropped(doc)["History of the town hall"] == "generic.related.see-also-section"
     assert _extracted(ctx, A1, A2, A3, "See also:", "Libraries of the county").lines == [A1, A2, A3]
+
+
+def test_a_german_wiki_section_on_extracted_text_keeps_its_notes(ctx: Context) -> None:
+    absatz = [
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek mindestens fünf weitere Jahre offen zu halten.",
+        "Die Bürger hatten mehr als viertausend Unterschriften gegen den geplanten Verkauf des Gebäudes gesammelt.",
+        "Nun sucht die Stadt Geld für die Reparatur des undichten Daches, das älter ist als die Bibliothek selbst.",
+    ]
+    notes = ["Siehe auch", "Einzelnachweise", "- ↑ Zählung des Kreisarchivs, 2019.", "- ↑ Zuletzt 1962 repariert."]
+    assert _extracted(ctx, *absatz, *notes).lines == [*absatz, *notes]
+    assert _extracted(ctx, *absatz, "Siehe auch:", "Bibliotheken im Landkreis").lines == absatz
