@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import words as words_module
 from pipeline.words import PUNCTUATION, letter_words, words
 
 WORD = re.compile(r"\w+")
@@ -46,3 +48,25 @@ def test_a_long_text_gives_the_same_lists() -> None:
     text = "l’été, 42 fois_deux; " * 5000  # over the fast path's length
     assert words(text) == WORD.findall(text)
     assert letter_words(text) == LETTERS.findall(text)
+
+
+def test_a_text_with_uncommon_separators_is_split_again_not_matched(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "©", "|" (ASCII, already a space), "→", "½" (a numeral: a word character) and "²" (in a
+    # letter word though not isalpha) around words: the second split must give the same lists,
+    # and the expression must not run.
+    text = "© 2024 acme_corp → news | prix ½ kg², tôt‽ x²y ٣٤"
+    expected = (WORD.findall(text), LETTERS.findall(text))
+    monkeypatch.setattr(words_module, "_WORD", _Refused())
+    monkeypatch.setattr(words_module, "_LETTERS", _Refused())
+    assert (words(text), letter_words(text)) == expected
+
+
+class _Refused:
+    def findall(self, text: str) -> list[str]:
+        raise AssertionError("the expression ran")
+
+
+def test_the_separator_tests_agree_with_the_expressions_on_every_character() -> None:
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in chars if words_module._not_in_word(c) != (WORD.fullmatch(c) is None)] == []
+    assert [c for c in chars if words_module._not_in_letter_word(c) != (LETTERS.fullmatch(c) is None)] == []
