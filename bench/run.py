@@ -319,7 +319,7 @@ def stage_rows(built: corpora.Corpus, stages: list[dict[str, Any]]) -> tuple[lis
 
 
 def stage_order() -> tuple[str, ...]:
-    return ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
+    return ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "sign", "serde", "write")
 
 
 FAMILIES = ("RepairEncoding", "LearnBoilerplate", "RemoveChrome", "CheckLanguage", "NormaliseParagraphs",

@@ -1,13 +1,17 @@
 """The pipeline's stages in one process, timed one by one, optionally under pyinstrument.
 
     python bench/stage_profile.py --corpus DIR --json OUT.json [--profile OUT.txt] [--top 30] [--cpu]
+                                  [--languages any]
 
 The run mirrors the Luigi chain shard-less: read and repair every file, detect its site and
 count its lines for learning (as RepairEncoding does), serialise; learn the boilerplate pack from
 the counts (LearnBoilerplate); then chrome, language and normalise, each over
 every document with the work-file round trip a task does (`Document.from_line(line)` in,
 `doc.to_line()` out); last, the outputs and audit logs written as WriteOutputs writes
-them (atomic files, fsync), into a temporary folder. What Luigi itself costs (scheduling, forked
+them (atomic files, fsync), into a temporary folder. `sign` is the signatures the encoding and
+normalise tasks write beside their outputs for the duplicate searches (their sidecars, as the
+tasks write them). `--languages any` as for real pages (mostly English: with the default
+settings they are rejected by the language stage, and the later stages measure little). What Luigi itself costs (scheduling, forked
 task processes, interpreter start-up) is what the subprocess run takes beyond this.
 """
 
@@ -26,12 +30,15 @@ from typing import Any
 
 from pipeline import jsonl
 from pipeline.core import ChromeStep, Context, EncodingStep, LanguageStep, NormaliseStep, Step
+from pipeline.dedup_tasks import SignatureSidecar
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
 from pipeline.inputs import discover, read_input
 from pipeline.layout import OutputLayout
 from pipeline.outputs import AuditWriter, OutputParts, ShardStats, clean_record, quarantine_record, rejected_record
 from pipeline.settings import Settings, load_settings
-from pipeline.stages.boilerplate import BoilerplateCounter, render_pack
+from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
+from pipeline.stages.paragraphs import final_text
+from pipeline.tasks import learn_once
 
 TIMERS = {"wall": time.perf_counter, "cpu": time.process_time}
 _timer = [time.perf_counter]  # --cpu: this process's CPU time, steadier on a shared machine
@@ -41,7 +48,7 @@ def now() -> float:
     return _timer[0]()
 
 
-ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "serde", "write")
+ORDER = ("setup", "read", "encoding", "learn", "chrome", "language", "normalise", "sign", "serde", "write")
 
 
 class Clock:
@@ -64,24 +71,27 @@ class Clock:
         return t
 
 
-def encode_all(corpus: Path, ctx: Context, clock: Clock) -> tuple[list[bytes], BoilerplateCounter]:
-    """Read and repair every file; count lines for learning as RepairEncoding does."""
+def encode_all(corpus: Path, ctx: Context, folder: Path, clock: Clock) -> tuple[list[bytes], BoilerplateCounter]:
+    """Read and repair every file; count lines for learning and sign them as RepairEncoding does."""
     records = []
     counter = BoilerplateCounter(ctx.settings.learn)
     repair = EncodingStep(ctx)
-    for f in discover([str(corpus)]):
-        t = now()
-        items = list(read_input(f, ctx.settings.input))
-        t = clock.add("read", t)
-        for doc, payload in items:
-            doc.payload = payload
-            doc = repair(doc)
-            t = clock.add("encoding", t)
-            if ctx.settings.learn.enabled:
-                counter.observe(doc, ctx.rules)
-            t = clock.add("learn", t)
-            records.append(doc.to_line())
-            t = clock.add("serde", t)
+    with SignatureSidecar(folder / "encoding.sigs", learn_once(ctx.settings), lines=True) as sigs:
+        for f in discover([str(corpus)]):
+            t = now()
+            items = list(read_input(f, ctx.settings.input))
+            t = clock.add("read", t)
+            for doc, payload in items:
+                doc.payload = payload
+                doc = repair(doc)
+                t = clock.add("encoding", t)
+                keys = line_keys(doc) if doc.active and counter.settings.enabled else None
+                group = count_for_learning(counter, doc, ctx.rules, keys)
+                t = clock.add("learn", t)
+                sigs.add(doc, group=group, skip=group is None, keys=keys)
+                t = clock.add("sign", t)
+                records.append(doc.to_line())
+                t = clock.add("serde", t)
     return records, counter
 
 
@@ -95,7 +105,8 @@ def learn(counter: BoilerplateCounter, ctx: Context, folder: Path, clock: Clock)
     return path
 
 
-def apply(records: list[bytes], step: Step, clock: Clock) -> list[bytes]:
+def apply(records: list[bytes], step: Step, clock: Clock, sigs: SignatureSidecar | None = None) -> list[bytes]:
+    """`sigs`: the delivered texts' signatures, as NormaliseParagraphs writes them."""
     out = []
     for line in records:
         t = now()
@@ -103,6 +114,9 @@ def apply(records: list[bytes], step: Step, clock: Clock) -> list[bytes]:
         t = clock.add("serde", t)
         doc = step(doc)
         t = clock.add(step.name, t)
+        if sigs is not None:
+            sigs.add(doc, final_text(doc))
+            t = clock.add("sign", t)
         out.append(doc.to_line())
         clock.add("serde", t)
     return out
@@ -130,14 +144,15 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
 def run_stages(corpus: Path, settings: Settings, clock: Clock) -> dict[str, int]:
     with clock.part("setup"):
         base = Context.load(settings)
-    records, counter = encode_all(corpus, base, clock)
     with tempfile.TemporaryDirectory(prefix="webclean-bench-") as tmp:
+        records, counter = encode_all(corpus, base, Path(tmp), clock)
         learned = learn(counter, base, Path(tmp), clock)
         with clock.part("setup"):
             chrome_ctx = Context.load(settings, learned)
         records = apply(records, ChromeStep(chrome_ctx), clock)
         records = apply(records, LanguageStep(base), clock)
-        records = apply(records, NormaliseStep(base), clock)
+        with SignatureSidecar(Path(tmp) / "normalise.sigs", settings.dedup, with_shingles=True) as sigs:
+            records = apply(records, NormaliseStep(base), clock, sigs)
         written = write(records, Path(tmp), clock)
     return {"documents": len(records), **written}
 
@@ -163,10 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", required=True, type=Path, help="where the per-stage seconds go")
     ap.add_argument("--profile", type=Path, help="also profile with pyinstrument; the call tree goes here")
     ap.add_argument("--top", type=int, default=30, help="lines of the flat profile to keep")
+    ap.add_argument("--languages", help="accepted languages, as `run --languages` (real pages: any)")
     ap.add_argument("--cpu", action="store_true", help="CPU time of this process instead of wall time "
                     "(steadier on a shared machine; waits for the disk are left out)")  # fmt: skip
     args = ap.parse_args(argv)
-    settings = load_settings()
+    settings = load_settings().with_languages(args.languages)
     _timer[0] = TIMERS["cpu" if args.cpu else "wall"]
     clock = Clock()
     t = now()
