@@ -18,10 +18,8 @@ it affects and nothing else; an unchanged one skips finished work. Every file is
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
 import os
 import shutil
 import time
@@ -32,6 +30,7 @@ from pathlib import Path
 import luigi
 
 from pipeline import __version__, jsonl
+from pipeline.collector import cyclic_gc_paused, paused_per_document
 from pipeline.core import STEP_TYPES, Context, Step, StepStats
 from pipeline.dedup_index import DedupIndex
 from pipeline.dedup_tasks import (
@@ -159,11 +158,12 @@ class ShardTask(BatchTask):
     def run(self) -> None:
         progress = Progress(self, self.total())
         step = self.make_step()
-        with jsonl.atomic_open(self.output().path) as out:
+        with jsonl.atomic_open(self.output().path) as out, paused_per_document() as document_done:
             for doc in self.documents():
                 doc = step(doc)
                 out.write(doc.to_line())
                 progress.step(doc)
+                document_done()
         progress.finish(step.stats)
 
 
@@ -244,7 +244,7 @@ class RepairEncoding(ShardTask):
         rules = context_for(self.config, self.languages, "").rules
         layout, where = self.layout, (self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(layout.signatures(self.stage, *where), learn_once(self.settings), lines=True)
-        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
+        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs, paused_per_document() as document_done:
             for doc in self.inputs():
                 doc = step(doc)
                 keys = line_keys(doc) if doc.active and lines.settings.enabled else None  # made once, read twice
@@ -254,26 +254,12 @@ class RepairEncoding(ShardTask):
                 if doc.file not in read:
                     progress.step(doc)
                 read[doc.file] += 1
+                document_done()
             # Both before the output appears complete.
             jsonl.write_json(layout.read_counts(*where), dict(read))
             with jsonl.atomic_open(layout.line_counts(*where)) as f:
                 f.write(jsonl.dumps(lines.to_record()))
         progress.finish(step.stats)
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """For the batch tasks, which run alone: they build large structures without reference cycles
-    (parsed line counts, the duplicate index), which the cyclic collector would only walk again
-    and again as they grow (a third of the time spent parsing the counts of real pages).
-    Reference counting still frees everything; the collector resumes after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def learn_once(s: Settings) -> DedupSettings:
@@ -363,12 +349,13 @@ class NormaliseParagraphs(ShardTask):
         step = self.make_step()
         path = self.layout.signatures(self.stage, self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(path, self.settings.dedup, with_shingles=True)
-        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
+        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs, paused_per_document() as document_done:
             for doc in self.documents():
                 doc = step(doc)
                 sigs.add(doc, final_text(doc))
                 out.write(doc.to_line())
                 progress.step(doc)
+                document_done()
         progress.finish(step.stats)
 
 
@@ -433,7 +420,8 @@ class WriteOutputs(ShardTask):
         copies = read_decisions(layout.dedup_decisions(self.plan, self.shard, fp))  # issue 13: copies routed here
         logs: dict[str, None] = {}  # the input files whose logs (or pieces) this shard wrote, in order
         outputs = OutputsScan(layout, self.shard)  # what the report counts of the records (report/partial.py)
-        with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts:
+        with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts, \
+                paused_per_document() as document_done:  # fmt: skip
             for i, doc in enumerate(self.documents()):
                 extra = apply_decision(doc, copies.get(i), self.settings.dedup)
                 folder, make = routes[doc.status]
@@ -445,6 +433,7 @@ class WriteOutputs(ShardTask):
                 logs[doc.file] = None
                 stats.add(doc)
                 progress.step(doc)
+                document_done()
         progress.finish()
         # The report's scan of these logs, here in parallel rather than in CleanBatch (report/partial.py)
         scanned = [(str(pieces.get(f) or layout.audit_log(f)), audit_rel(layout.audit, str(layout.audit_log(f))),
