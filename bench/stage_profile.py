@@ -8,11 +8,13 @@ count its lines for learning (as RepairEncoding does), serialise; learn the boil
 the counts (LearnBoilerplate); then chrome, language and normalise, each over
 every document with the work-file round trip a task does (`Document.from_line(line)` in,
 `doc.to_line()` out); last, the outputs and audit logs written as WriteOutputs writes
-them (atomic files, fsync), into a temporary folder. `sign` is the signatures the encoding and
-normalise tasks write beside their outputs for the duplicate searches (their sidecars, as the
-tasks write them). `--languages any` as for real pages (mostly English: with the default
-settings they are rejected by the language stage, and the later stages measure little). What Luigi itself costs (scheduling, forked
-task processes, interpreter start-up) is what the subprocess run takes beyond this.
+them (atomic files, fsync), into a temporary folder. Every loop runs with the cyclic garbage
+collector paused, as the tasks run them (pipeline/collector.py). `sign` is the signatures the
+encoding and normalise tasks write beside their outputs for the duplicate searches (their
+sidecars, as the tasks write them). `--languages any` as for real pages (mostly English: with the
+default settings the language stage rejects them, and the later stages measure little). What
+Luigi itself costs (scheduling, forked task processes, interpreter start-up) is what the
+subprocess run takes beyond this.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
+from pipeline.collector import paused_per_document
 from pipeline.core import ChromeStep, Context, EncodingStep, LanguageStep, NormaliseStep, Step
 from pipeline.dedup_tasks import SignatureSidecar
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
@@ -76,7 +79,8 @@ def encode_all(corpus: Path, ctx: Context, folder: Path, clock: Clock) -> tuple[
     records = []
     counter = BoilerplateCounter(ctx.settings.learn)
     repair = EncodingStep(ctx)
-    with SignatureSidecar(folder / "encoding.sigs", learn_once(ctx.settings), lines=True) as sigs:
+    with SignatureSidecar(folder / "encoding.sigs", learn_once(ctx.settings), lines=True) as sigs, \
+            paused_per_document() as document_done:  # fmt: skip
         for f in discover([str(corpus)]):
             t = now()
             items = list(read_input(f, ctx.settings.input))
@@ -92,6 +96,7 @@ def encode_all(corpus: Path, ctx: Context, folder: Path, clock: Clock) -> tuple[
                 t = clock.add("sign", t)
                 records.append(doc.to_line())
                 t = clock.add("serde", t)
+                document_done()
     return records, counter
 
 
@@ -108,17 +113,19 @@ def learn(counter: BoilerplateCounter, ctx: Context, folder: Path, clock: Clock)
 def apply(records: list[bytes], step: Step, clock: Clock, sigs: SignatureSidecar | None = None) -> list[bytes]:
     """`sigs`: the delivered texts' signatures, as NormaliseParagraphs writes them."""
     out = []
-    for line in records:
-        t = now()
-        doc = Document.from_line(line)
-        t = clock.add("serde", t)
-        doc = step(doc)
-        t = clock.add(step.name, t)
-        if sigs is not None:
-            sigs.add(doc, final_text(doc))
-            t = clock.add("sign", t)
-        out.append(doc.to_line())
-        clock.add("serde", t)
+    with paused_per_document() as document_done:  # as the tasks run (pipeline/collector.py)
+        for line in records:
+            t = now()
+            doc = Document.from_line(line)
+            t = clock.add("serde", t)
+            doc = step(doc)
+            t = clock.add(step.name, t)
+            if sigs is not None:
+                sigs.add(doc, final_text(doc))
+                t = clock.add("sign", t)
+            out.append(doc.to_line())
+            clock.add("serde", t)
+            document_done()
     return out
 
 
@@ -127,7 +134,7 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
               QUARANTINED: ("quarantine", quarantine_record)}  # fmt: skip
     stats, written = ShardStats(), {"clean": 0, "rejected": 0, "quarantine": 0}
     layout = OutputLayout(folder)
-    with AuditWriter(layout.audit) as audit, OutputParts(layout, 0) as parts:
+    with AuditWriter(layout.audit) as audit, OutputParts(layout, 0) as parts, paused_per_document() as document_done:
         for line in records:
             t = now()
             doc = Document.from_line(line, expand=True)
@@ -138,6 +145,7 @@ def write(records: list[bytes], folder: Path, clock: Clock) -> dict[str, int]:
             stats.add(doc)
             written[where] += 1
             clock.add("write", t)
+            document_done()
     return written
 
 
