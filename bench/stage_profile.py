@@ -8,8 +8,8 @@ count its lines for learning (as RepairEncoding does), serialise; learn the boil
 the counts (LearnBoilerplate); then chrome, language and normalise, each over
 every document with the work-file round trip a task does (`Document.from_line(line)` in,
 `doc.to_line()` out); last, the outputs and audit logs written as WriteOutputs writes
-them (atomic files, fsync), into a temporary folder. Every loop runs with the cyclic garbage
-collector paused, as the tasks run them (pipeline/collector.py). `sign` is the signatures the
+them (atomic files, fsync), into a temporary folder. The loops after the encoding one run
+with the cyclic garbage collector paused, as the tasks run them (pipeline/collector.py). `sign` is the signatures the
 encoding and normalise tasks write beside their outputs for the duplicate searches (their
 sidecars, as the tasks write them). `--languages any` as for real pages (mostly English: with the
 default settings the language stage rejects them, and the later stages measure little). What
@@ -79,8 +79,7 @@ def encode_all(corpus: Path, ctx: Context, folder: Path, clock: Clock) -> tuple[
     records = []
     counter = BoilerplateCounter(ctx.settings.learn)
     repair = EncodingStep(ctx)
-    with SignatureSidecar(folder / "encoding.sigs", learn_once(ctx.settings), lines=True) as sigs, \
-            paused_per_document() as document_done:  # fmt: skip
+    with SignatureSidecar(folder / "encoding.sigs", learn_once(ctx.settings), lines=True) as sigs:
         for f in discover([str(corpus)]):
             t = now()
             items = list(read_input(f, ctx.settings.input))
@@ -96,7 +95,6 @@ def encode_all(corpus: Path, ctx: Context, folder: Path, clock: Clock) -> tuple[
                 t = clock.add("sign", t)
                 records.append(doc.to_line())
                 t = clock.add("serde", t)
-                document_done()
     return records, counter
 
 

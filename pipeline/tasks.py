@@ -244,7 +244,8 @@ class RepairEncoding(ShardTask):
         rules = context_for(self.config, self.languages, "").rules
         layout, where = self.layout, (self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(layout.signatures(self.stage, *where), learn_once(self.settings), lines=True)
-        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs, paused_per_document() as document_done:
+        # The collector stays on here: HTML extraction (lxml, trafilatura) leaves reference cycles.
+        with jsonl.atomic_open(self.output().path) as out, sidecar as sigs:
             for doc in self.inputs():
                 doc = step(doc)
                 keys = line_keys(doc) if doc.active and lines.settings.enabled else None  # made once, read twice
@@ -254,7 +255,6 @@ class RepairEncoding(ShardTask):
                 if doc.file not in read:
                     progress.step(doc)
                 read[doc.file] += 1
-                document_done()
             # Both before the output appears complete.
             jsonl.write_json(layout.read_counts(*where), dict(read))
             with jsonl.atomic_open(layout.line_counts(*where)) as f:
