@@ -2,8 +2,8 @@
 
 Repairing a suspect line, ftfy asks `is_bad(text)` before each decoding step, and once more on
 the repaired line to stop: a search of `ftfy.badness.BADNESS_RE`, an alternation of some forty
-sequences that CPython's `re` tries at every position of the line. It was two thirds of the
-encoding stage's CPU time on the benchmark's pages (mojibake in 15 % of them).
+sequences that CPython's `re` tries at every position of the line: the repair step took 0.47 s
+of CPU on the benchmark's 3,000 pages (mojibake in 15 % of them) with it, 0.29 s with this.
 
 Every one of those sequences holds a non-ASCII character within its first `window` characters
 (every character class of ftfy's categories is non-ASCII; the sequences starting with an ASCII
