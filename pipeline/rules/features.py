@@ -106,6 +106,7 @@ def _stand_ins(chars: str) -> tuple[tuple[str, str], ...]:
 _WORD_RUNS = bytes(c if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))  # word bytes, spaces between
 _DIGIT_BYTES, _LETTER_BYTES, _UPPER_BYTES = _byte_class(_DIGIT), _byte_class(_LETTERS), _byte_class(_UPPER)
 STAND_INS = _stand_ins("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u0153\u2039\u203a")
+_HAS_STAND_IN = frozenset(char for char, _ in STAND_INS)
 
 
 def latin1_bytes(text: str) -> bytes | None:
@@ -115,8 +116,9 @@ def latin1_bytes(text: str) -> bytes | None:
         return text.encode("ascii")
     try:
         return text.encode("latin-1")
-    except UnicodeEncodeError:
-        pass
+    except UnicodeEncodeError as e:
+        if text[e.start] not in _HAS_STAND_IN:
+            return None  # that character stays: the second encode would fail too (Cyrillic, CJK)
     for char, stand_in in STAND_INS:
         if char in text:
             text = text.replace(char, stand_in)

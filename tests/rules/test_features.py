@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.rules.features import _FOLD_PAIRS, MAX_KEY_CHARS, LineFeatures, line_key
+from pipeline.rules.features import _FOLD_PAIRS, MAX_KEY_CHARS, STAND_INS, LineFeatures, latin1_bytes, line_key
 
 ASCII = st.text(st.characters(max_codepoint=0x7F), max_size=60)
 LATIN = st.text(st.characters(max_codepoint=0xFF), max_size=40)  # Latin-1: counted on bytes
@@ -68,3 +68,24 @@ def test_link_like_is_the_link_pattern(text: str) -> None:
 def test_folds_give_ascii() -> None:
     # what lets an ASCII or Latin-1 line try only the folds it can hold: a fold never makes it wider
     assert all(len(char) == 1 and replacement.isascii() for char, replacement in _FOLD_PAIRS)
+
+
+def plain_latin1_bytes(text: str) -> bytes | None:
+    """Every stand-in put in place, then one encode (the reference)."""
+    for char, stand_in in STAND_INS:
+        text = text.replace(char, stand_in)
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII | ANY)
+def test_latin1_bytes_are_the_plain_ones(text: str) -> None:
+    assert latin1_bytes(text) == plain_latin1_bytes(text)
+
+
+def test_latin1_bytes_give_up_at_a_character_without_stand_in() -> None:
+    assert latin1_bytes("’Жа’") is None and latin1_bytes("Ж’") is None
+    assert latin1_bytes("’é…") == plain_latin1_bytes("’é…") is not None
