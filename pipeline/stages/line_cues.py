@@ -289,28 +289,28 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
     (`own_cues` and `_context_names` turn them into cues; training and the stage share this)."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
-    stop = page_stopwords([lines[i].key for i in visible])
-    counts = Counter(lines[i].key for i in visible)
+    shown = [lines[i] for i in visible]
+    keys_of = [line.key for line in shown]
+    stop = page_stopwords(keys_of)
+    counts = Counter(keys_of)
     n = len(visible)
-    good = [k for k, i in enumerate(visible) if lines[i].cls == "good" and lines[i].rule is None]
+    good = [k for k, line in enumerate(shown) if line.cls == "good" and line.rule is None]
     block = _main_block(good)
     thread = _thread_start(lines, visible, block)
-    # what each visible line is as a neighbour, worked out once (it is asked from both sides)
-    around = ["none", *(_neighbour(lines[i]) for i in visible), "none"]
+    # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
+    around = ["none", *(line.cls if line.rule is None else _rule_kind(line.rule) for line in shown), "none"]
     first, last = (good[0], good[-1]) if good else (n, -1)
     index, repeats, keys = [], [], []
     right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
-    for k, i in enumerate(visible):
-        line = lines[i]
+    for k, line in enumerate(shown):
         if line.rule is not None:
             continue
-        zone = "head" if k < first else "tail" if k > last else "body"
+        cls = line.cls
         # the good lines within 3 of k, k itself left out (it is one when it is good)
-        near = right(good, k + 3) - left(good, k - 3) - (line.cls == "good")
-        edge = "top" if k < 3 else "end" if n - k <= 3 else ""
-        side = "in" if start <= k <= end else "before" if k < start else "after"  # = _side(k, block)
-        index.append(i)
+        near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
+        index.append(visible[k])
         repeats.append(min(counts[line.key], 4))
-        keys.append((line.cls, around[k], around[k + 2], zone, min(near, 4), side, min(9, int(10 * k / span)), edge,
-                     k > thread))  # fmt: skip
+        keys.append((cls, around[k], around[k + 2], "head" if k < first else "tail" if k > last else "body",
+                     min(near, 4), "in" if start <= k <= end else "before" if k < start else "after",  # = _side
+                     min(9, 10 * k // span), "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
     return index, stop, repeats, keys

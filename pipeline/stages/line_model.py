@@ -323,8 +323,13 @@ def _lead(lines: Sequence[Scored]) -> int:
 
 def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[tuple[int, str]]:
     """The lines still kept that the model drops, with the reason (`prob` rounded for the record)."""
-    below = {i for i, line in enumerate(lines) if line.prob is not None and line.rule is None
-             and line.prob < model.threshold(extracted, line.feats.words, long_words)}  # fmt: skip
+    threshold = model.threshold
+    # = line.prob < threshold(extracted, line.feats.words, long_words), the method's branches read once
+    short, long = (model.html_drop_below,) * 2 if extracted else (model.drop_below, model.long_drop_below)
+    below = {i for i, line in enumerate(lines) if (p := line.prob) is not None and line.rule is None
+             and p < (long if line.feats.words >= long_words else short)}  # fmt: skip
+    if not below:
+        return []
     below.discard(_lead(lines))
     left = sum(
         line.feats.words for i, line in enumerate(lines) if line.cls == "good" and line.rule is None and i not in below
@@ -336,9 +341,7 @@ def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words
     out = []
     for i in sorted(below):
         line = lines[i]
-        threshold = model.threshold(extracted, line.feats.words, long_words)
-        out.append(
-            (i, f"line model: p(content) = {line.prob:.3f} < {threshold} ({', '.join(_strongest(line, model))})")
-        )
+        limit = threshold(extracted, line.feats.words, long_words)
+        out.append((i, f"line model: p(content) = {line.prob:.3f} < {limit} ({', '.join(_strongest(line, model))})"))
         line.prob = round(line.prob or 0.0, 4)
     return out
