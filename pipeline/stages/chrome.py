@@ -104,28 +104,28 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     or nothing more goes: what comes out is what cleaning it once more would give. The record
     keeps the site the whole page pointed to.
     """
-    sites, acted, kept, repeats, neutral = _clean_once(doc, ruleset, settings)
+    sites, acted, kept, repeats = _clean_once(doc, ruleset, settings)
     detected = doc.site  # what the whole page says stays the record's site
     if sites > 1:
         for _ in ruleset.sites:
             site, before = doc.site, len(doc.lines)
             doc.site = None
-            _, acted, kept, repeats, neutral = _clean_once(doc, ruleset, settings, kept, repeats)
+            _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
             if doc.site == site or len(doc.lines) == before:
                 break
     # The line model reads a line's neighbours and the page's shape, which any drop of the pass
     # changed: while a pass dropped something, clean the kept lines again until one drops nothing
-    # (cleaning twice = once). After a pass the model did not change (`neutral`), only the model
-    # can drop a line again: the kept lines are scored alone first, and cleaned again only if it does.
+    # (cleaning twice = once). Text: a pass that would drop nothing is only tried (`_settled`).
+    text = doc.metadata.get("format") not in ("html", "jsonl-html")
     for _ in range(_MODEL_PASSES):
-        if not acted or (neutral and not _model_drops(kept, settings)):
+        if not acted or (text and not repeats and _settled(doc, ruleset, settings, kept, detected)):
             break
         before, doc.site = len(doc.lines), detected
-        _, acted, kept, repeats, neutral = _clean_once(doc, ruleset, settings, kept, repeats)
+        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
         if len(doc.lines) == before:
             break
     doc.site = detected
-    if doc.metadata.get("format") not in ("html", "jsonl-html"):
+    if text:
         _drop_after_article(doc, ruleset, settings, kept)
     return doc
 
@@ -143,13 +143,12 @@ def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSetting
 
 def _clean_once(
     doc: Document, ruleset: RuleSet, settings: ChromeSettings, carried: list[Line] | None = None, repeats: bool = True
-) -> tuple[int, bool, list[Line], bool, bool]:
+) -> tuple[int, bool, list[Line], bool]:
     """One run of the passes; returns how many sites' markers were found (0 if the site was given),
     whether, with the line model on, the pass dropped a line or the model kept one from a context
     drop, the kept lines (`carried` into the next run: what the text alone decides is kept), and
     whether the repeats pass found a repeat (`repeats`: if not, it cannot find one among the kept
-    lines of a later run: they are fewer, see `drop_repeats`), and whether, on the text path, the
-    model dropped nothing and spared nothing from the context pass (`neutral`, `_model_drops`)."""
+    lines of a later run: they are fewer, see `drop_repeats`)."""
     lines = [_line(t, settings) for t in doc.lines] if carried is None else [_again(line) for line in carried]
     if carried is None and doc.joins:
         _set_pieces(lines, doc)
@@ -165,13 +164,14 @@ def _clean_once(
     if repeats:
         copies_only = extracted and model is not None
         repeats = drop_repeats(lines, settings, near=not (extracted and model), copies_only=copies_only)
+    low: list[int] = []  # the lines the model may drop
     if model is not None:
-        line_model.score_lines(lines, model, extracted, settings.long_min_words)
+        low = line_model.score_lines(lines, model, extracted, settings.long_min_words)
     if not extracted:  # rows of a flattened table or dated list are not menus (spare.py)
         spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
     title = apply_context(lines, extracted=extracted)
     if model is not None:
-        for i, why in line_model.drops(lines, model, extracted, settings.long_min_words):
+        for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):
             _drop(lines[i], line_model.ROLE, why)
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
@@ -188,28 +188,32 @@ def _clean_once(
                                          cues=line.cues if by_model else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
     acted = model is not None and any(line.saved or line.rule is not None for line in lines)
-    neutral = acted and not extracted and model is not None and not _model_acted(lines, model.keep_above)
-    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None], repeats, neutral
+    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None], repeats
 
 
-def _model_acted(lines: list[Line], keep_above: float) -> bool:
-    """Did the model drop a line, or spare one from the context pass (as may a row, `spare.py`)?"""
-    role = line_model.ROLE
-    return any(line.rule == role or (line.saved and (line.prob or 0.0) >= keep_above) for line in lines)
-
-
-def _model_drops(kept: list[Line], settings: ChromeSettings) -> bool:
-    """Would the model drop one of the kept lines of a text pass it did not change (`neutral`)?
-
-    Such a pass dropped what it drops without the model, and that leaves nothing the rules, the
-    repeats or the context pass would drop in another pass (the stage without the model is
-    idempotent in one pass): the model alone can act again. The lines get the probabilities a
-    whole pass would give them (the article_end weights read them)."""
+def _settled(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line], site: str | None) -> bool:
+    """Would another pass over the kept lines of a text page drop nothing (its repeats pass found
+    none)? What of a pass can act again is tried without the bookkeeping: a site found, a rule
+    slot changed (then the rules may match), the context pass, the model. True: nothing, and the
+    lines hold the probabilities that pass gives them (the article_end weights read them)."""
     model = line_model.load_model(settings.line_model)
     assert model is not None  # a neutral pass had it
     lines = [_again(line) for line in kept]
-    line_model.score_lines(lines, model, False, settings.long_min_words)
-    return bool(line_model.drops(lines, model, False, settings.long_min_words))
+    if site is None and site_evidence(doc, ruleset, [line.key for line in lines])[0] is not None:
+        return False
+    matcher, zones, last = ruleset.matcher(site), _zones(lines), max(len(lines) - 1, 1)
+    for i, line in enumerate(lines):
+        line.feats.pos = i / last
+        if line.cls != "empty" and _slot(matcher, line, zones[i]) != line.slot:
+            return False  # (the pass sets the same positions)
+    low = line_model.score_lines(lines, model, False, settings.long_min_words)
+    spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
+    apply_context(lines)
+    if any(line.rule is not None for line in lines):
+        for line in lines:
+            line.rule, line.reason = None, ""  # the pass that follows starts from the kept lines
+        return False
+    return not line_model.drops(lines, model, False, settings.long_min_words, low)
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:

@@ -12,7 +12,6 @@ import itertools
 import math
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -61,12 +60,18 @@ _LANGUAGE_SAMPLE = 1500  # characters of the page's lines that choose its stopwo
 
 def page_stopwords(keys: list[str]) -> frozenset[str]:
     """The stopwords of the language whose list the page's distinct words hit most (empty if none)."""
-    head, size = [], 0
-    for key in keys:  # only the keys the sample needs are joined
-        head.append(key)
+    size = 0
+    for end, key in enumerate(keys, 1):  # only the keys the sample needs are joined
         size += len(key) + 1
         if size > _LANGUAGE_SAMPLE:
-            break
+            return _stopwords_of_head(tuple(keys[:end]))
+    return _stopwords_of_head(tuple(keys))
+
+
+@functools.lru_cache(maxsize=4096)
+def _stopwords_of_head(head: tuple[str, ...]) -> frozenset[str]:
+    """By the keys themselves (their hashes are known): a page's later passes and a site's pages
+    repeat them, and the joined sample need not be made and hashed again."""
     return _stopwords_of(" ".join(head)[:_LANGUAGE_SAMPLE])
 
 
@@ -257,10 +262,12 @@ def _context_names(key: ContextKey) -> tuple[str, ...]:
 def _thread_start(lines: Sequence[LineLike], visible: list[int], block: tuple[int, int]) -> int:
     """The first line (by visible index) after the start of the main block that a comments rule
     removed: what follows it is a comment thread or its form more often than the article."""
-    for k in range(max(0, block[0]), len(visible)):
-        rule = lines[visible[k]].rule
-        if rule is not None and rule.startswith("generic.comments."):
-            return k
+    start = max(0, block[0])
+    rules = [lines[i].rule for i in visible[start:]]
+    if any(rules):  # (none in a later pass: its lines are the kept ones)
+        for k, rule in enumerate(rules, start):
+            if rule is not None and rule.startswith("generic.comments."):
+                return k
     return len(visible)
 
 
@@ -284,6 +291,15 @@ def _rule_kind(rule: str) -> str:
 _RULE_KINDS = {k: f"rule:{k}" for k in ("meta", "comments", "share", "related", "consent", "widgets", "ads", "tags")}
 
 
+def _counts(keys: list[str]) -> dict[str, int]:
+    """= Counter(keys), without Counter's Mapping check (an ABC's, slow for a page's few lines)."""
+    counts: dict[str, int] = {}
+    get = counts.get
+    for key in keys:
+        counts[key] = get(key, 0) + 1
+    return counts
+
+
 def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], list[int], list[ContextKey]]:
     """What the cues of every visible line no rule decided are made from: the lines' indexes, the
     page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
@@ -292,16 +308,16 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     shown = [lines[i] for i in visible]
     keys_of = [line.key for line in shown]
     stop = page_stopwords(keys_of)
-    counts = Counter(keys_of)
     n = len(visible)
+    counts = _counts(keys_of) if len(set(keys_of)) < n else None  # None: every key once
     good = [k for k, line in enumerate(shown) if line.cls == "good" and line.rule is None]
     block = _main_block(good)
     thread = _thread_start(lines, visible, block)
     # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
     around = ["none", *(line.cls if line.rule is None else _rule_kind(line.rule) for line in shown), "none"]
     first, last = (good[0], good[-1]) if good else (n, -1)
-    index, repeats, keys = [], [], []
     right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
+    index, repeats, keys = [], [], []
     for k, line in enumerate(shown):
         if line.rule is not None:
             continue
@@ -309,8 +325,8 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
         index.append(visible[k])
-        repeats.append(min(counts[line.key], 4))
+        repeats.append(1 if counts is None else min(counts[line.key], 4))
         keys.append((cls, around[k], around[k + 2], "head" if k < first else "tail" if k > last else "body",
                      min(near, 4), "in" if start <= k <= end else "before" if k < start else "after",  # = _side
-                     min(9, 10 * k // span), "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
+                     10 * k // span, "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
     return index, stop, repeats, keys

@@ -205,10 +205,11 @@ def _second_keys(first: list[float], extracted: bool) -> list[SecondKey]:
     side = [at(_P_EDGES, p) for p in first]
     keys = []
     for j, mine in enumerate(first):
-        near = first[max(0, j - 3) : j + 4]
-        wide = first[max(0, j - 8) : j + 9]
+        near = first[j - 3 if j > 3 else 0 : j + 4]
+        wide = first[j - 8 if j > 8 else 0 : j + 9]
+        m = len(near)
         keys.append((own[j], side[j - 1] if j else side[j], side[j + 1] if j + 1 < n else side[j],
-                     at(_P_EDGES, (sum(near) - mine) / (len(near) - 1) if len(near) > 1 else mine),
+                     at(_P_EDGES, (sum(near) - mine) / (m - 1) if m > 1 else mine),
                      at(_P_EDGES, sum(wide) / len(wide)), extracted))  # fmt: skip
     return keys
 
@@ -262,7 +263,7 @@ def page_parts(lines: Sequence[LineLike]) -> dict[int, Parts]:
 # In the chrome stage ----------------------------------------------------------------------------
 
 
-def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> None:
+def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[int]:
     """Every line no rule decided gets the model's probability that it is content.
 
     Text path: a line the model is sure of is spared by the context pass. HTML path: the extractor
@@ -272,6 +273,7 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
 
     The probabilities are `page_probabilities(page_parts(lines))`, the same floats added in the same
     order; the cues and their weight sums come from the model's memos (`_scored`).
+    Returns the indexes of the lines under the highest drop threshold: the only ones `drops` may drop.
     """
     index, stop, repeats, keys = page_keys(lines)
     own_memo, context_memo = model._own_scores, model._context_scores
@@ -284,20 +286,26 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
         owns.append(own[0])
         arounds.append(around[0])
-        first.append(1.0 / (1.0 + exp(-max(-30.0, min(30.0, bias + own[1] + around[1])))))  # = _sigmoid
+        z = bias + own[1] + around[1]  # = _sigmoid(z), the clamp without two calls
+        first.append(1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0))))
     weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
     second_memo = model._second_scores
     keys2 = _second_keys(first, extracted) if weights2 else []
+    low, highest = [], model.html_drop_below if extracted else max(model.drop_below, model.long_drop_below)
     for j, i in enumerate(index):
         prob, second = first[j], _NO_CUES
         if weights2:
             key2 = keys2[j]
             scored = second_memo.get(key2) or _memo_put(second_memo, key2, _scored(_second_names(key2), weights2))
-            prob, second = 1.0 / (1.0 + exp(-max(-30.0, min(30.0, bias2 + scored[1])))), scored[0]
+            z = bias2 + scored[1]
+            prob, second = 1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0))), scored[0]
         line = lines[i]
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()
         line.parts = (owns[j], arounds[j], second)  # what `drops` names the strongest of, for the lines it drops
+        if prob < highest:
+            low.append(i)
+    return low
 
 
 _NO_CUES: tuple[str, ...] = ()
@@ -321,13 +329,16 @@ def _lead(lines: Sequence[Scored]) -> int:
     return visible[start] if start >= 0 else -1
 
 
-def drops(lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int) -> list[tuple[int, str]]:
-    """The lines still kept that the model drops, with the reason (`prob` rounded for the record)."""
+def drops(
+    lines: Sequence[Scored], model: LineModel, extracted: bool, long_words: int, low: Sequence[int] | None = None
+) -> list[tuple[int, str]]:
+    """The lines still kept that the model drops, with the reason (`prob` rounded for the record).
+    `low`: the indexes `score_lines` returned (None: every line is looked at)."""
     threshold = model.threshold
     # = line.prob < threshold(extracted, line.feats.words, long_words), the method's branches read once
     short, long = (model.html_drop_below,) * 2 if extracted else (model.drop_below, model.long_drop_below)
-    below = {i for i, line in enumerate(lines) if (p := line.prob) is not None and line.rule is None
-             and p < (long if line.feats.words >= long_words else short)}  # fmt: skip
+    below = {i for i in (range(len(lines)) if low is None else low) if (p := (line := lines[i]).prob) is not None
+             and line.rule is None and p < (long if line.feats.words >= long_words else short)}  # fmt: skip
     if not below:
         return []
     below.discard(_lead(lines))
