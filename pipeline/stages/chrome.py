@@ -198,7 +198,7 @@ def _settled(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: li
     lines hold the probabilities that pass gives them (the article_end weights read them)."""
     model = line_model.load_model(settings.line_model)
     assert model is not None  # a neutral pass had it
-    lines = [_again(line) for line in kept]
+    lines = kept  # (no `_again`: what it resets, the scoring below sets on every line it reads)
     if site is None and site_evidence(doc, ruleset, [line.key for line in lines])[0] is not None:
         return False
     matcher, zones, last = ruleset.matcher(site), _zones(lines), max(len(lines) - 1, 1)
