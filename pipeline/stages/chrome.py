@@ -118,7 +118,7 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     # (cleaning twice = once). Text: a pass that would drop nothing is only tried (`_settled`).
     text = doc.metadata.get("format") not in ("html", "jsonl-html")
     for _ in range(_MODEL_PASSES):
-        if not acted or (text and not repeats and _settled(doc, ruleset, settings, kept, detected)):
+        if not acted or (text and _settled(doc, ruleset, settings, kept, detected, repeats)):
             break
         before, doc.site = len(doc.lines), detected
         _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
@@ -191,13 +191,15 @@ def _clean_once(
     return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None], repeats
 
 
-def _settled(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line], site: str | None) -> bool:
-    """Would another pass over the kept lines of a text page drop nothing (its repeats pass found
-    none)? What of a pass can act again is tried without the bookkeeping: a site found, a rule
-    slot changed (then the rules may match), the context pass, the model. True: nothing, and the
+def _settled(
+    doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line], site: str | None, repeats: bool
+) -> bool:
+    """Would another pass over the kept lines of a text page drop nothing? What of a pass can act
+    again is tried without the bookkeeping: a site found, a rule slot changed (then the rules may
+    match), the repeats pass (if `repeats`), the context pass, the model. True: nothing, and the
     lines hold the probabilities that pass gives them (the article_end weights read them)."""
     model = line_model.load_model(settings.line_model)
-    assert model is not None  # a neutral pass had it
+    assert model is not None  # (a later pass runs only with the model)
     lines = kept  # (no `_again`: what it resets, the scoring below sets on every line it reads)
     if site is None and site_evidence(doc, ruleset, [line.key for line in lines])[0] is not None:
         return False
@@ -206,14 +208,15 @@ def _settled(doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: li
         line.feats.pos = i / last
         if line.cls != "empty" and _slot(matcher, line, zones[i]) != line.slot:
             return False  # (the pass sets the same positions)
-    low = line_model.score_lines(lines, model, False, settings.long_min_words)
-    spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
-    apply_context(lines)
-    if any(line.rule is not None for line in lines):
-        for line in lines:
-            line.rule, line.reason = None, ""  # the pass that follows starts from the kept lines
-        return False
-    return not line_model.drops(lines, model, False, settings.long_min_words, low)
+    if not (repeats and drop_repeats(lines, settings)) or all(line.rule is None for line in lines):
+        low = line_model.score_lines(lines, model, False, settings.long_min_words)
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
+        apply_context(lines)
+        if all(line.rule is None for line in lines):
+            return not line_model.drops(lines, model, False, settings.long_min_words, low)
+    for line in lines:
+        line.rule, line.reason = None, ""  # the pass that follows starts from the kept lines
+    return False
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:

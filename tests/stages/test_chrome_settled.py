@@ -32,12 +32,14 @@ class Spy:
         self.answers: list[bool] = []
         self.ran_full: list[int] = []  # lines a whole pass dropped, where `_settled` said False
 
-    def __call__(self, doc: Document, ruleset: RuleSet, cs: ChromeSettings, kept: list[Line], site: str | None) -> bool:
+    def __call__(
+        self, doc: Document, ruleset: RuleSet, cs: ChromeSettings, kept: list[Line], site: str | None, repeats: bool
+    ) -> bool:
         twin, lines = copy.deepcopy(doc), [dataclasses.replace(line) for line in kept]
-        settled = self.real(doc, ruleset, cs, kept, site)
+        settled = self.real(doc, ruleset, cs, kept, site, repeats)
         self.answers.append(settled)
         twin.site, before = site, len(twin.lines)
-        _, _, again, _ = chrome._clean_once(twin, ruleset, cs, lines, False)
+        _, _, again, _ = chrome._clean_once(twin, ruleset, cs, lines, repeats)
         if settled:  # nothing dropped, the same probabilities and sparing
             assert len(twin.lines) == before
             assert [(x.prob, x.spared) for x in again] == [(x.prob, x.spared) for x in kept]
@@ -77,7 +79,9 @@ def test_a_settled_pass_drops_nothing_on_generated_pages(ctx: Context, spy: Spy)
     assert sum(1 for n in spy.ran_full if n) >= 3  # passes that dropped lines: the check had to say so
 
 
-def settled(ctx: Context, texts: list[str], bias2: float, tmp_path: Path, zone: str | None = None) -> bool:
+def settled(
+    ctx: Context, texts: list[str], bias2: float, tmp_path: Path, zone: str | None = None, repeats: bool = False
+) -> bool:
     """`_settled` on lines the rules saw as they are (one line's zone then made `zone`), the shipped
     model's second stage moved by `bias2` (+20: every line sure content, -20: every line chrome)."""
     data = json.loads((CONFIG_DIR / ctx.settings.chrome.line_model).read_text(encoding="utf-8"))
@@ -93,7 +97,7 @@ def settled(ctx: Context, texts: list[str], bias2: float, tmp_path: Path, zone: 
         lines[-1].slot = (slot[0], zone, slot[2])  # as if a good line had followed it in the first pass
     doc = Document(id="t", source="t.txt", file="t.txt")
     doc.set_text("\n".join(texts))
-    return chrome._settled(doc, ctx.rules, cs, lines, None)
+    return chrome._settled(doc, ctx.rules, cs, lines, None, repeats)
 
 
 def test_a_line_the_model_would_drop_is_no_settled_pass(ctx: Context, tmp_path: Path) -> None:
@@ -106,3 +110,9 @@ def test_a_line_in_another_zone_is_no_settled_pass(ctx: Context, tmp_path: Path)
     page = [LONG[0], LONG[1], "Voilà tout"]  # the short line after them spared by a sure model
     assert settled(ctx, page, 20.0, tmp_path)
     assert not settled(ctx, page, 20.0, tmp_path, zone="body")  # the rules must see it again
+
+
+def test_a_repeat_is_no_settled_pass_when_the_repeats_pass_runs(ctx: Context, tmp_path: Path) -> None:
+    page = [LONG[0], LONG[1], LONG[0]]  # (a first pass that found no repeat skips the pass in later ones)
+    assert settled(ctx, page, 20.0, tmp_path)
+    assert not settled(ctx, page, 20.0, tmp_path, repeats=True)
