@@ -28,6 +28,8 @@ ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
+FIRST_SHARE = 0.2  # the page's first segment, with a lead, may be the article if it weighs this much of the heaviest
+BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 
 
 def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:
@@ -63,8 +65,7 @@ def outside(
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
         return [], []
-    weight = [sum(words[a:b]) for a, b in parts]
-    main = weight.index(max(weight))
+    main = _main(numbers, dropped, parts, words, length)
     before = [k for a, b in parts[:main] if max((n or 0) for n in length[a:b]) < LEAD_WORDS for k in range(a, b)]
     after: list[int] = []
     ended = False
@@ -74,6 +75,30 @@ def outside(
         if ended and not _resumes(numbers, dropped, length, a, b):
             after.extend(range(a, b))
     return before, after
+
+
+def _main(
+    numbers: Sequence[int], dropped: Sequence[int], parts: Sequence[tuple[int, int]], words: Sequence[float],
+    length: Sequence[int | None],
+) -> int:
+    """The article's segment: the heaviest, unless the page's first segment holds a lead and at least
+    `FIRST_SHARE` of its weight while the heaviest is broken up, a run of dropped lines for every
+    `BROKEN` kept lines or fewer. That is a comment thread (each comment's dropped name and date), a
+    live ticker (its dropped times) or a rail of teasers: they outweigh a short article, but come
+    after it. An article's body runs on unbroken; the furniture above it has no lead."""
+    weight = [sum(words[a:b]) for a, b in parts]
+    main = weight.index(max(weight))
+    a, b = parts[0]
+    if not main or weight[0] < FIRST_SHARE * weight[main] or max((n or 0) for n in length[a:b]) < LEAD_WORDS:
+        return main
+    a, b = parts[main]
+    breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))
+    return 0 if breaks * BROKEN >= sum(n is not None for n in length[a:b]) else main
+
+
+def _between(numbers: Sequence[int], dropped: Sequence[int], i: int, k: int) -> int:
+    """How many dropped lines stand between kept lines i and k."""
+    return bisect.bisect_left(dropped, numbers[k]) - bisect.bisect_right(dropped, numbers[i])
 
 
 def _resumes(numbers: Sequence[int], dropped: Sequence[int], length: Sequence[int | None], a: int, b: int) -> bool:

@@ -120,3 +120,49 @@ def test_article_resumes_after_a_short_box_or_a_menu(ctx: Context) -> None:
     menu = ["Politik", "Wirtschaft", "Kultur", "Sport", "Wissen", "Reisen", "Auto", "Digital", "Karriere"]
     doc = clean(ctx, *ARTICLE[:3], *menu, *ARTICLE[3:])
     assert RULE not in dropped(doc).values()
+
+
+def test_a_broken_up_thread_heavier_than_the_first_segment_is_not_the_article() -> None:
+    article = [1, 2, 3, 4]
+    gap = {**dict.fromkeys(range(5, 15), "generic.context.isolated-short"), 7: "generic.share.share-buttons"}
+    # A comment thread: a comment, a dropped name and date, two comment lines, and so on.
+    thread = [15, 17, 18, 20, 21, 23, 24, 26]
+    names = dict.fromkeys([16, 19, 22, 25], "generic.context.isolated-short")
+    numbers, words, length = article + thread, [30.0] * 12, [30] * 12
+    assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END) == ([], list(range(4, 12)))
+    # The same weight unbroken is the article going on after a large box: the main segment, kept.
+    assert article_end.outside(numbers, words, length, gap, 8, END) == ([], [])
+    # A first segment without a lead, or below FIRST_SHARE of the thread, is not the article.
+    assert article_end.outside(numbers, words, [19] * 4 + [30] * 8, {**gap, **names}, 8, END)[1] == []
+    light = [10.0] * 4 + [30.0] * 8
+    assert article_end.outside(numbers, light, length, {**gap, **names}, 8, END)[1] == []
+
+
+COMMENTS = [
+    "Endlich! Ich fahre jeden Tag über die Ringstraße zur Arbeit und habe mich schon oft gefragt, warum"
+    " dort nach all den Jahren immer noch kein vernünftiger Radweg existiert.",
+    "Schön und gut, aber wer bezahlt das eigentlich? Die Stadt hat doch schon für die Sanierung der"
+    " Schulen kein Geld, und jetzt soll plötzlich alles auf einmal gehen.",
+    "Ich wohne direkt an der Ringstraße und freue mich vor allem darauf, dass der Verkehr langsamer wird,"
+    " auch wenn die Bauzeit sicher anstrengend wird.",
+    "Die Händler sollten sich nicht so anstellen, in anderen Städten haben Radwege den Geschäften am Ende"
+    " eher genützt als geschadet, das zeigen viele Untersuchungen.",
+    "Hoffentlich wird der Radweg breit genug, damit man auch mit einem Lastenrad oder einem Anhänger"
+    " sicher überholen kann, ohne auf die Fahrbahn ausweichen zu müssen.",
+    "Das wird wieder eine Dauerbaustelle, wie immer in dieser Stadt, ich wette, dass im Herbst nicht"
+    " einmal die Hälfte der Strecke fertig ist, und danach beginnt der Ärger von vorn.",
+    "Warum wird eigentlich nicht gleich die ganze Straße umgebaut, mit Bäumen und breiteren Gehwegen,"
+    " wenn man sie sowieso schon aufreißen muss?",
+]
+COMMENTERS = ["Radlerin_77", "H. Berger", "Anwohner", "K. Schulz", "Lastenrad-Fan", "Skeptiker", "M. Yilmaz"]
+
+
+def test_a_comment_thread_after_the_article_goes(ctx: Context) -> None:
+    thread = [
+        line
+        for k, (name, comment) in enumerate(zip(COMMENTERS, COMMENTS, strict=True))
+        for line in (name, f"{k + 3}. März 2024, {k + 9}:{k + 12} Uhr", comment, "Antworten")
+    ]
+    doc = clean(ctx, "Startseite", "Politik", *ARTICLE[:3], *FURNITURE, "7 Kommentare", *thread, "Impressum")
+    assert doc.lines == ARTICLE[:3]
+    assert all(c in dropped(doc) for c in COMMENTS)
