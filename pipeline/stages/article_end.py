@@ -78,7 +78,10 @@ def outside(
 
 
 def _main(
-    numbers: Sequence[int], dropped: Sequence[int], parts: Sequence[tuple[int, int]], words: Sequence[float],
+    numbers: Sequence[int],
+    dropped: Sequence[int],
+    parts: Sequence[tuple[int, int]],
+    words: Sequence[float],
     length: Sequence[int | None],
 ) -> int:
     """The article's segment: the heaviest, unless the page's first segment holds a lead and at least
