@@ -23,12 +23,14 @@ import bisect
 from collections.abc import Sequence
 
 from pipeline.document import AuditEvent, Document
+from pipeline.stages import records
 
 ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
 FIRST_SHARE = 0.2  # the page's first segment, with a lead, may be the article if it weighs this much of the heaviest
+STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 
 
@@ -128,13 +130,34 @@ def drop_outside(
         return
     drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
     before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs)
-    gone = {**dict.fromkeys(before, rules[0]), **dict.fromkeys(after, rules[1])}
+    gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
+    stream = _stream(doc, sorted(drops), weights[0], set(gone))
+    gone.update(dict.fromkeys(stream, (rules[1], _WHY_STREAM)))
     if not gone:
         return
-    why = {rules[0]: "before the article: beyond a block of dropped lines, no lead or paragraph in it",
-           rules[1]: "after the article's end: beyond a block of page furniture that closes it"}  # fmt: skip
     for k in sorted(gone):
         if doc.lines[k].strip():
-            rule = gone[k]
-            doc.events.append(AuditEvent(stage, "drop", rule, why[rule], doc.line_numbers[k], doc.lines[k]))
+            rule, why = gone[k]
+            doc.events.append(AuditEvent(stage, "drop", rule, why, doc.line_numbers[k], doc.lines[k]))
     doc.keep_lines([k not in gone for k in range(len(doc.lines))])
+
+
+_WHY_BEFORE = "before the article: beyond a block of dropped lines, no lead or paragraph in it"
+_WHY_AFTER = "after the article's end: beyond a block of page furniture that closes it"
+_WHY_STREAM = "after the article's end: a stream of stamped records (comments, teasers) starts here"
+
+
+def _stream(doc: Document, dropped: Sequence[int], words: Sequence[float], gone: set[int]) -> list[int]:
+    """The kept lines (not yet `gone`) from the start of a stream of records (`records`) to the end,
+    when `STREAM_LEAD` sentence-like words stand before it: the article, not a page of records."""
+    visible = [k for k in range(len(doc.lines)) if k not in gone and doc.lines[k].strip()]
+    joined = [
+        i > 0
+        and _between(doc.line_numbers, dropped, visible[i - 1], visible[i]) == 0
+        and not gone.intersection(range(visible[i - 1] + 1, visible[i]))
+        for i in range(len(visible))
+    ]
+    start = records.stream_start([doc.lines[k] for k in visible], joined)
+    if start is None or sum(words[k] for k in visible[:start]) < STREAM_LEAD:
+        return []
+    return [k for k in range(visible[start], len(doc.lines)) if k not in gone]

@@ -1,0 +1,85 @@
+"""Where a stream of stamped records starts: comments or teasers kept right after the article.
+
+Below many articles stands a run of records that the line-by-line passes keep: comments, each with
+its "2 days ago at 07:52" and "Rating: 36 Votes", or a rail of other stories, each headline and
+lead with its "32M ago". When no block of dropped lines stands between the article and that run,
+the article's end pass (`article_end`) sees one stretch of text. The run shows in its stamps: a
+short line holding a number whose shape ("9 a a a 9:9 a", "9a a") comes back again and again,
+every few lines, with a different number each time and in no order. Shapes that do not qualify:
+- numbered headings and steps ("1. ...", "Step 2"): their numbers rise;
+- a live blog's times, a dated thread read in order: they fall or rise, and stay;
+- a slide counter ("of 15"): the same text each time;
+- a directory's facts ("Founded: 1946", "Team: 11 – 50"): a bare year or a range, not a moment.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+MAX_WORDS = 6  # a stamp is short
+MIN_STAMPS = 4  # that many stamps of one shape make a stream
+MAX_PERIOD = 8  # ...at most this many lines apart (the median), and never next to each other
+_NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_RANGE = re.compile(r"\d\s+[-–—]\s+\d|\d[–—]\d")  # "11 – 50"; an ISO date's hyphens are no range
+
+
+def stamp_shape(text: str) -> str:
+    """The line's shape if it may be a stamp (short, with a number), else ''. A digit run is '9',
+    a letter run 'a', other characters stay: "2 days ago at 07:52 am" -> "9 a a a 9:9 a"."""
+    tokens = text.lower().split()
+    if len(tokens) > MAX_WORDS or not _NUMBER.search(text):
+        return ""
+    out = []
+    for token in tokens:
+        pattern = ""
+        for char in token:
+            cls = "9" if char.isdigit() else "a" if char.isalpha() else char
+            if not pattern or pattern[-1] != cls:
+                pattern += cls
+        out.append(pattern)
+    return " ".join(out)
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in _NUMBER.findall(text))
+
+
+def _stamps(texts: Sequence[str]) -> bool:
+    """Do these lines of one shape read as stamps: varied, in no order, moments (not bare years,
+    not ranges)?"""
+    numbers = [_numbers(t) for t in texts]
+    if len(set(texts)) < 3 or all(len(n) == 1 and _YEAR.fullmatch(str(n[0])) for n in numbers):
+        return False
+    if sum(bool(_RANGE.search(t)) for t in texts) * 2 > len(texts):
+        return False
+    rising = all(a <= b for a, b in itertools.pairwise(numbers))
+    return not rising and not all(a >= b for a, b in itertools.pairwise(numbers))
+
+
+def stream_start(texts: Sequence[str], joined: Sequence[bool]) -> int | None:
+    """Index of the first line of the earliest stream of records among `texts` (visible kept lines
+    in order), or None. `joined[k]`: no line was dropped between lines k - 1 and k. The stream opens
+    with the unbroken run that holds its first stamp, when that run starts within a record's length
+    (the median distance between stamps) before it; a longer run reaches into the article: no cut."""
+    where: dict[str, list[int]] = {}
+    for k, text in enumerate(texts):
+        shape = stamp_shape(text)
+        if shape:
+            where.setdefault(shape, []).append(k)
+    first: tuple[int, int] | None = None
+    for found in where.values():
+        steps = sorted(b - a for a, b in itertools.pairwise(found))
+        if len(found) < MIN_STAMPS or steps[0] < 2 or steps[len(steps) // 2] > MAX_PERIOD:
+            continue
+        if _stamps([texts[k] for k in found]) and (first is None or found[0] < first[0]):
+            first = (found[0], steps[len(steps) // 2])
+    if first is None:
+        return None
+    stamp, period = first
+    start = stamp
+    while start > 0 and joined[start] and stamp - start < period - 1:
+        start -= 1
+    return None if start > 0 and joined[start] else start

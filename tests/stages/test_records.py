@@ -1,0 +1,82 @@
+"""Streams of stamped records (stages/records.py): comments and teasers kept after the article
+show in their stamps; numbered headings, a live blog's times, slide counters and years do not."""
+
+from __future__ import annotations
+
+from pipeline.document import AuditEvent, Document
+from pipeline.stages import article_end, records
+
+LEAD = (
+    "Die Stadtverwaltung hat am Dienstag die Pläne für einen durchgehenden Radweg entlang der Ringstraße"
+    " vorgestellt, der die Innenstadt mit den nördlichen Stadtteilen verbinden soll."
+)
+COMMENTS = [
+    "Endlich, darauf warte ich seit Jahren.",
+    "Wer bezahlt das eigentlich?",
+    "Hoffentlich wird er breit genug.",
+    "Das wird wieder eine Dauerbaustelle.",
+    "Warum nicht gleich die ganze Straße?",
+]
+NAMES = ["Radlerin_77", "H. Berger", "Anwohner", "K. Schulz", "Skeptiker"]
+STAMPS = ["vor 2 Tagen, 07:52", "vor 2 Tagen, 07:47", "vor 3 Tagen, 18:05", "vor 2 Tagen, 09:30", "vor 4 Tagen, 11:11"]
+
+
+def thread(stamps: list[str]) -> list[str]:
+    return [line for trio in zip(NAMES, stamps, COMMENTS, strict=True) for line in trio]
+
+
+def test_stamp_shapes() -> None:
+    assert records.stamp_shape("vor 2 Tagen, 07:52") == "a 9 a, 9:9"
+    assert records.stamp_shape("32M ago") == "9a a"
+    assert records.stamp_shape("H. Berger") == ""  # no number
+    assert records.stamp_shape("Am 3. März 2024 begann der Umbau der Ringstraße endlich") == ""  # too long
+
+
+def test_a_comment_thread_is_a_stream_that_opens_with_its_first_record() -> None:
+    texts = [LEAD, LEAD, *thread(STAMPS)]
+    joined = [False, True, False] + [True] * (len(texts) - 3)  # a line dropped before the first name
+    assert records.stream_start(texts, joined) == 2
+    # The stamp opens its record, a dropped line before it: the same.
+    assert records.stream_start(texts[:2] + texts[3:], [False, True, False, *joined[4:]]) == 2
+    # The article runs on into the records with nothing dropped between: no cut (where the first
+    # record starts is not known), unlike a run as short as a record before the first stamp.
+    assert records.stream_start(texts, [False] + [True] * (len(texts) - 1)) is None
+    assert records.stream_start(texts[1:], [False] + [True] * (len(texts) - 2)) == 0
+
+
+def test_ordered_or_repeated_numbers_and_bare_years_are_no_stamps() -> None:
+    joined = [False, True, False] + [True] * 12  # a line dropped before the first name
+
+    def stream(stamps: list[str]) -> int | None:
+        return records.stream_start([LEAD, LEAD, *thread(stamps)], joined)
+
+    assert stream(["Schritt 1", "Schritt 2", "Schritt 4", "Schritt 5", "Schritt 7"]) is None  # rising
+    assert stream(["12:40 Uhr", "12:31 Uhr", "12:02 Uhr", "11:58 Uhr", "11:20 Uhr"]) is None  # a live blog
+    assert stream(["von 15", "von 15", "von 15", "von 15", "von 15"]) is None  # a slide counter
+    assert (
+        stream(["Gegründet: 1946", "Gegründet: 1975", "Gegründet: 1889", "Gegründet: 1981", "Gegründet: 2001"]) is None
+    )
+    assert stream(["Team: 11 – 50", "Team: 51 – 200", "Team: 2 – 10", "Team: 51 – 200", "Team: 11 – 50"]) is None
+    assert stream(["am 2024-03-12", "am 2024-03-09", "am 2024-03-11", "am 2024-03-08", "am 2024-03-10"]) == 2
+    # Too few stamps, or stamps on neighbouring lines (rows of a table), make no stream.
+    assert records.stream_start([LEAD, LEAD, *thread(STAMPS)[:9]], joined) is None
+    assert records.stream_start([LEAD, *STAMPS], [False] * 6) is None
+
+
+def test_the_stream_after_the_article_goes_as_after_article() -> None:
+    lines = [LEAD] * 5 + ["Teilen"] + thread(STAMPS)
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    doc.events.append(AuditEvent("chrome", "drop", "generic.share.share-buttons", "", 6, "Teilen"))
+    doc.keep_lines([n != 6 for n in doc.line_numbers])
+    words = [30.0] * 5 + [0.0] * 15
+    rules = ("generic.context.before-article", "generic.context.after-article")
+    article_end.drop_outside(doc, "chrome", rules, (words, [30] * 5 + [3] * 15), 8, ("generic.share.",))
+    assert doc.lines == [LEAD] * 5
+    assert {e.rule for e in doc.events[1:]} == {"generic.context.after-article"}
+    assert doc.events[1].text == NAMES[0]
+    # A page of records with no article above it keeps them (fewer than STREAM_LEAD words before).
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join([LEAD, *thread(STAMPS)]))
+    article_end.drop_outside(doc, "chrome", rules, ([30.0] + [0.0] * 15, [30] + [3] * 15), 8, ("generic.share.",))
+    assert len(doc.lines) == 16
