@@ -87,18 +87,23 @@ def _main(
     length: Sequence[int | None],
 ) -> int:
     """The article's segment: the heaviest, unless the page's first segment holds a lead and at least
-    `FIRST_SHARE` of its weight while the heaviest is broken up, a run of dropped lines for every
-    `BROKEN` kept lines or fewer. That is a comment thread (each comment's dropped name and date), a
-    live ticker (its dropped times) or a rail of teasers: they outweigh a short article, but come
-    after it. An article's body runs on unbroken; the furniture above it has no lead."""
+    `FIRST_SHARE` of its weight while the heaviest is broken up (a run of dropped lines for every
+    `BROKEN` kept lines or fewer) or holds fewer paragraphs of `LEAD_WORDS` words. That is a
+    comment thread (each comment's dropped name and date), a live ticker (its dropped times), a
+    rail of promos and headlines: they outweigh a short article, but come after it. An article's
+    body runs on unbroken, in paragraphs; the furniture above it has no lead."""
     weight = [sum(words[a:b]) for a, b in parts]
     main = weight.index(max(weight))
-    a, b = parts[0]
-    if not main or weight[0] < FIRST_SHARE * weight[main] or max((n or 0) for n in length[a:b]) < LEAD_WORDS:
+    first = next((k for k, (a, b) in enumerate(parts) if any(n is not None for n in length[a:b])), 0)  # not blank
+    a, b = parts[first]
+    if main <= first or weight[first] < FIRST_SHARE * weight[main] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
         return main
     a, b = parts[main]
     breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))
-    return 0 if breaks * BROKEN >= sum(n is not None for n in length[a:b]) else main
+    if breaks * BROKEN >= sum(n is not None for n in length[a:b]):
+        return first
+    paragraphs = [sum((n or 0) >= LEAD_WORDS for n in length[a:b]) for a, b in (parts[first], parts[main])]
+    return first if paragraphs[0] > paragraphs[1] else main
 
 
 def _between(numbers: Sequence[int], dropped: Sequence[int], i: int, k: int) -> int:

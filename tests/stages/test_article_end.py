@@ -122,7 +122,7 @@ def test_article_resumes_after_a_short_box_or_a_menu(ctx: Context) -> None:
     assert RULE not in dropped(doc).values()
 
 
-def test_a_broken_up_thread_heavier_than_the_first_segment_is_not_the_article() -> None:
+def test_a_broken_up_thread_or_a_rail_heavier_than_the_first_segment_is_not_the_article() -> None:
     article = [1, 2, 3, 4]
     gap = {**dict.fromkeys(range(5, 15), "generic.context.isolated-short"), 7: "generic.share.share-buttons"}
     # A comment thread: a comment, a dropped name and date, two comment lines, and so on.
@@ -136,6 +136,10 @@ def test_a_broken_up_thread_heavier_than_the_first_segment_is_not_the_article() 
     assert article_end.outside(numbers, words, [19] * 4 + [30] * 8, {**gap, **names}, 8, END)[1] == []
     light = [10.0] * 4 + [30.0] * 8
     assert article_end.outside(numbers, light, length, {**gap, **names}, 8, END)[1] == []
+    # A rail of headlines and short promos, unbroken but without a paragraph, after the article.
+    rail = list(range(15, 27))
+    numbers, words, length = article + rail, [30.0] * 4 + [15.0] * 12, [30] * 4 + [15] * 12
+    assert article_end.outside(numbers, words, length, gap, 8, END) == ([], list(range(4, 16)))
 
 
 COMMENTS = [
@@ -166,3 +170,14 @@ def test_a_comment_thread_after_the_article_goes(ctx: Context) -> None:
     doc = clean(ctx, "Startseite", "Politik", *ARTICLE[:3], *FURNITURE, "7 Kommentare", *thread, "Impressum")
     assert doc.lines == ARTICLE[:3]
     assert all(c in dropped(doc) for c in COMMENTS)
+
+
+def test_blank_lines_make_no_first_segment() -> None:
+    # Kept blank lines above the page's first text (None: empty) do not stand for the article.
+    numbers = [1, 2, 13, 14, 15, 16, *range(27, 39)]
+    gap = {**dict.fromkeys([*range(3, 13), *range(17, 27)], "generic.context.isolated-short"), 20: "generic.share.x"}
+    length = [None, None, 30, 30, 30, 30, *[15] * 12]
+    words = [0.0, 0.0, 30.0, 30.0, 30.0, 30.0, *[15.0] * 12]
+    assert article_end.outside(numbers, words, length, gap, 8, END)[1] == list(range(6, 18))
+    # Only blank lines kept: nothing to choose, nothing goes.
+    assert article_end.outside([1, 12], [0.0, 0.0], [None, None], gap, 8, END) == ([], [])
