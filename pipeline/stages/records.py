@@ -29,8 +29,10 @@ _RANGE = re.compile(r"\d\s+[-–—]\s+\d|\d[–—]\d")  # "11 – 50"; an ISO 
 def stamp_shape(text: str) -> str:
     """The line's shape if it may be a stamp (short, with a number), else ''. A digit run is '9',
     a letter run 'a', other characters stay: "2 days ago at 07:52 am" -> "9 a a a 9:9 a"."""
-    tokens = text.lower().split()
-    if len(tokens) > MAX_WORDS or not _NUMBER.search(text):
+    if not _NUMBER.search(text):
+        return ""
+    tokens = text.lower().split(maxsplit=MAX_WORDS)
+    if len(tokens) > MAX_WORDS:
         return ""
     out = []
     for token in tokens:
