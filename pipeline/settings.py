@@ -80,6 +80,7 @@ class ChromeSettings:
     line_model: str = ""  # the trained line model (JSON), relative to the settings file; "" = none
     article_end_gap: int = 0  # 0: no after-article pass (stages/article_end.py)
     article_end_packs: tuple[str, ...] = ()
+    article_end_bylines: tuple[str, ...] = ()  # rules whose drops, recurring, are other stories' bylines
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import bisect
 from collections.abc import Sequence
 
 from pipeline.document import AuditEvent, Document
+from pipeline.settings import ChromeSettings
 from pipeline.stages import records
 
 ROLE = "after-article"
@@ -125,18 +126,19 @@ def drop_outside(
     stage: str,
     rules: tuple[str, str],
     weights: tuple[Sequence[float], Sequence[int | None]],
-    gap: int,
-    end_packs: tuple[str, ...],
+    settings: ChromeSettings,
 ) -> None:
-    """Drop the document's kept lines before the article and after its end (`outside`), recorded
-    under `rules` (before, after). `weights`: per kept line of `doc`, its sentence-like words and
-    its words (`outside`); `stage`: whose drops count."""
+    """Drop the document's kept lines before the article and after its end (`outside`, then
+    `_stream`), recorded under `rules` (before, after). `weights`: per kept line of `doc`, its
+    sentence-like words and its words (`outside`); `stage`: whose drops count; `settings`: the gap,
+    the end-of-article packs and the byline rules (`article_end_*`)."""
+    gap, end_packs = settings.article_end_gap, settings.article_end_packs
     if gap <= 0 or not end_packs:
         return
     drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
     before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
-    stream = _stream(doc, sorted(drops), weights[0], set(gone))
+    stream = _stream(doc, drops, weights[0], set(gone), settings.article_end_bylines)
     gone.update(dict.fromkeys(stream, (rules[1], _WHY_STREAM)))
     if not gone:
         return
@@ -152,9 +154,14 @@ _WHY_AFTER = "after the article's end: beyond a block of page furniture that clo
 _WHY_STREAM = "after the article's end: a stream of stamped records (comments, teasers) starts here"
 
 
-def _stream(doc: Document, dropped: Sequence[int], words: Sequence[float], gone: set[int]) -> list[int]:
-    """The kept lines (not yet `gone`) from the start of a stream of records (`records`) to the end,
-    when `STREAM_LEAD` sentence-like words stand before it: the article, not a page of records."""
+def _stream(
+    doc: Document, drops: dict[int, str], words: Sequence[float], gone: set[int], bylines: tuple[str, ...]
+) -> list[int]:
+    """The kept lines (not yet `gone`) from the start of a stream of records to the end, when it
+    follows `STREAM_LEAD` sentence-like words: the article, not a page of records. The stream shows
+    in the kept lines' stamps (`records.stream_start`) or in the dropped lines' bylines
+    (`records.byline_start`: the first kept line after the first byline of the run)."""
+    dropped = sorted(drops)
     visible = [k for k in range(len(doc.lines)) if k not in gone and doc.lines[k].strip()]
     joined = [
         i > 0
@@ -162,7 +169,20 @@ def _stream(doc: Document, dropped: Sequence[int], words: Sequence[float], gone:
         and not gone.intersection(range(visible[i - 1] + 1, visible[i]))
         for i in range(len(visible))
     ]
+    starts = []
     start = records.stream_start([doc.lines[k] for k in visible], joined)
-    if start is None or sum(words[k] for k in visible[:start]) < STREAM_LEAD:
+    if start is not None:
+        starts.append(start)
+    if bylines:  # positions among the non-empty lines, kept or dropped
+        lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])
+        byline = records.byline_start([i for i, n in enumerate(lines) if drops.get(n, "").startswith(bylines)])
+        after = (
+            len(visible)
+            if byline is None
+            else bisect.bisect_right([doc.line_numbers[k] for k in visible], lines[byline])
+        )
+        if after < len(visible):
+            starts.append(after)
+    if not starts or sum(words[k] for k in visible[: min(starts)]) < STREAM_LEAD:
         return []
-    return [k for k in range(visible[start], len(doc.lines)) if k not in gone]
+    return [k for k in range(visible[min(starts)], len(doc.lines)) if k not in gone]

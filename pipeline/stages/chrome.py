@@ -138,7 +138,7 @@ def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSetting
     words = [line.feats.words * p if line.cls == "good" else 0.0 for line, p in zip(kept, belief, strict=True)]
     length = [None if line.cls == "empty" else line.feats.words for line in kept]
     rules = (ruleset.decision_id(article_end.BEFORE), ruleset.decision_id(article_end.ROLE))
-    article_end.drop_outside(doc, STAGE, rules, (words, length), settings.article_end_gap, settings.article_end_packs)
+    article_end.drop_outside(doc, STAGE, rules, (words, length), settings)
 
 
 def _clean_once(

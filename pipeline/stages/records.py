@@ -85,3 +85,15 @@ def stream_start(texts: Sequence[str], joined: Sequence[bool]) -> int | None:
     while start > 0 and joined[start] and stamp - start < period - 1:
         start -= 1
     return None if start > 0 and joined[start] else start
+
+
+def byline_start(bylines: Sequence[int]) -> int | None:
+    """The first of the earliest `MIN_STAMPS` bylines in a row (positions of the lines a byline
+    rule dropped, among the page's non-empty lines) each 2 to `MAX_PERIOD` lines after the one
+    before: one story's byline, then the next story's. An article has one byline; a run of them is
+    a rail of other stories or a thread of comments."""
+    for i in range(len(bylines) - MIN_STAMPS + 1):
+        run = bylines[i : i + MIN_STAMPS]
+        if all(2 <= b - a <= MAX_PERIOD for a, b in itertools.pairwise(run)):
+            return run[0]
+    return None

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pipeline.core import Context
 from pipeline.document import AuditEvent, Document
+from pipeline.settings import ChromeSettings
 from pipeline.stages import article_end
 from tests.stages.chrome_page import clean, dropped
 
 END = ("generic.related.", "generic.comments.", "generic.share.")
 RULE = "generic.context.after-article"
+ON = ChromeSettings(article_end_gap=8, article_end_packs=END)
 
 ARTICLE = [
     "Die Stadtverwaltung hat am Dienstag die Pläne für einen durchgehenden Radweg entlang der Ringstraße"
@@ -85,10 +87,11 @@ def test_drop_outside_records_the_rules_and_keeps_line_numbers() -> None:
         doc.events.append(AuditEvent("chrome", "drop", "generic.comments.comment-count", "", n, "x"))
     doc.keep_lines([not (4 <= n <= 11) for n in doc.line_numbers])
     rules = ("generic.context.before-article", RULE)
-    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0, 6.0], [30, 30, 30, 6]), 8, END)
+    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0, 6.0], [30, 30, 30, 6]), ON)
     assert doc.line_numbers == [1, 2, 3]
     assert (doc.events[-1].rule, doc.events[-1].line) == (RULE, 12)
-    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0], [30, 30, 30]), 0, END)  # gap 0: off
+    off = ChromeSettings(article_end_gap=0, article_end_packs=END)
+    article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0], [30, 30, 30]), off)  # gap 0: off
     assert doc.line_numbers == [1, 2, 3]
 
 

@@ -4,7 +4,12 @@ show in their stamps; numbered headings, a live blog's times, slide counters and
 from __future__ import annotations
 
 from pipeline.document import AuditEvent, Document
+from pipeline.settings import ChromeSettings
 from pipeline.stages import article_end, records
+
+SETTINGS = ChromeSettings(
+    article_end_gap=8, article_end_packs=("generic.share.",), article_end_bylines=("generic.meta.byline",)
+)
 
 LEAD = (
     "Die Stadtverwaltung hat am Dienstag die Pläne für einen durchgehenden Radweg entlang der Ringstraße"
@@ -71,12 +76,43 @@ def test_the_stream_after_the_article_goes_as_after_article() -> None:
     doc.keep_lines([n != 6 for n in doc.line_numbers])
     words = [30.0] * 5 + [0.0] * 15
     rules = ("generic.context.before-article", "generic.context.after-article")
-    article_end.drop_outside(doc, "chrome", rules, (words, [30] * 5 + [3] * 15), 8, ("generic.share.",))
+    article_end.drop_outside(doc, "chrome", rules, (words, [30] * 5 + [3] * 15), SETTINGS)
     assert doc.lines == [LEAD] * 5
     assert {e.rule for e in doc.events[1:]} == {"generic.context.after-article"}
     assert doc.events[1].text == NAMES[0]
     # A page of records with no article above it keeps them (fewer than STREAM_LEAD words before).
     doc = Document(id="t", source="t.txt", file="t.txt")
     doc.set_text("\n".join([LEAD, *thread(STAMPS)]))
-    article_end.drop_outside(doc, "chrome", rules, ([30.0] + [0.0] * 15, [30] + [3] * 15), 8, ("generic.share.",))
+    article_end.drop_outside(doc, "chrome", rules, ([30.0] + [0.0] * 15, [30] + [3] * 15), SETTINGS)
     assert len(doc.lines) == 16
+
+
+def test_bylines_in_a_row_every_few_lines() -> None:
+    assert records.byline_start([10, 14, 18, 22]) == 10
+    assert records.byline_start([3, 20, 24, 28, 32, 60]) == 20  # the article's own byline stands apart
+    assert records.byline_start([10, 14, 18]) is None  # too few
+    assert records.byline_start([10, 11, 12, 13]) is None  # a block of credits, not records
+    assert records.byline_start([10, 20, 30, 40]) is None  # too far apart
+
+
+def test_teasers_with_their_dropped_bylines_after_the_article_go() -> None:
+    teasers = [line for k, lead in enumerate(COMMENTS) for line in (f"Von Autorin {k}", lead)]
+    lines = [*[LEAD] * 5, *teasers]
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    bylines = [n for n, line in enumerate(lines, 1) if line.startswith("Von Autorin")]
+    for n in bylines:
+        doc.events.append(AuditEvent("chrome", "drop", "generic.meta.byline", "", n, lines[n - 1]))
+    doc.keep_lines([n not in bylines for n in doc.line_numbers])
+    rules = ("generic.context.before-article", "generic.context.after-article")
+    article_end.drop_outside(doc, "chrome", rules, ([30.0] * 5 + [6.0] * 5, [30] * 5 + [6] * 5), SETTINGS)
+    assert doc.lines == [LEAD] * 5
+    # Without the byline rules in the settings, the leads stay.
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    for n in bylines:
+        doc.events.append(AuditEvent("chrome", "drop", "generic.meta.byline", "", n, lines[n - 1]))
+    doc.keep_lines([n not in bylines for n in doc.line_numbers])
+    off = ChromeSettings(article_end_gap=8, article_end_packs=("generic.share.",))
+    article_end.drop_outside(doc, "chrome", rules, ([30.0] * 5 + [6.0] * 5, [30] * 5 + [6] * 5), off)
+    assert len(doc.lines) == 10
