@@ -173,8 +173,8 @@ def _stream(
     start = records.stream_start([doc.lines[k] for k in visible], joined)
     if start is not None:
         starts.append(start)
-    if bylines:  # positions among the non-empty lines, kept or dropped
-        lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])
+    if bylines and sum(rule.startswith(bylines) for rule in drops.values()) >= records.MIN_STAMPS:
+        lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])  # the non-empty lines
         byline = records.byline_start([i for i, n in enumerate(lines) if drops.get(n, "").startswith(bylines)])
         after = (
             len(visible)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 MAX_WORDS = 6  # a stamp is short
+MAX_CHARS = 120  # ...so a longer line is not looked into
 MIN_STAMPS = 4  # that many stamps of one shape make a stream
 MAX_PERIOD = 8  # ...at most this many lines apart (the median), and never next to each other
 _NUMBER = re.compile(r"\d+")
@@ -29,7 +30,7 @@ _RANGE = re.compile(r"\d\s+[-–—]\s+\d|\d[–—]\d")  # "11 – 50"; an ISO 
 def stamp_shape(text: str) -> str:
     """The line's shape if it may be a stamp (short, with a number), else ''. A digit run is '9',
     a letter run 'a', other characters stay: "2 days ago at 07:52 am" -> "9 a a a 9:9 a"."""
-    if not _NUMBER.search(text):
+    if len(text) > MAX_CHARS or not _NUMBER.search(text):
         return ""
     tokens = text.lower().split(maxsplit=MAX_WORDS)
     if len(tokens) > MAX_WORDS:
