@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 
 MAX_WORDS = 6  # a stamp is short
@@ -28,9 +29,10 @@ _RANGE = re.compile(r"\d\s+[-–—]\s+\d|\d[–—]\d")  # "11 – 50"; an ISO 
 
 
 def stamp_shape(text: str) -> str:
-    """The line's shape if it may be a stamp (short, with a number), else ''. A digit run is '9',
-    a letter run 'a', other characters stay: "2 days ago at 07:52 am" -> "9 a a a 9:9 a"."""
-    if len(text) > MAX_CHARS or not _NUMBER.search(text):
+    """The line's shape if it may be a stamp (short, with a number, no symbol such as a rating's
+    stars: "App ★★★★★(4)" is an item of a list), else ''. A digit run is '9', a letter run 'a',
+    other characters stay: "2 days ago at 07:52 am" -> "9 a a a 9:9 a"."""
+    if len(text) > MAX_CHARS or not _NUMBER.search(text) or any(unicodedata.category(c) == "So" for c in text):
         return ""
     tokens = text.lower().split(maxsplit=MAX_WORDS)
     if len(tokens) > MAX_WORDS:

@@ -34,6 +34,7 @@ def test_stamp_shapes() -> None:
     assert records.stamp_shape("vor 2 Tagen, 07:52") == "a 9 a, 9:9"
     assert records.stamp_shape("32M ago") == "9a a"
     assert records.stamp_shape("H. Berger") == ""  # no number
+    assert records.stamp_shape("Tabellen von Google ★★★★★(4)") == ""  # a rated item of a list
     assert records.stamp_shape("Am 3. März 2024 begann der Umbau der Ringstraße endlich") == ""  # too long
 
 
