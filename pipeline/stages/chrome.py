@@ -397,10 +397,11 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
             _drop(lines[i], LISTING, "the page is a list of teasers (headline + lead), not an article")
         return None
     if not good:
-        # A page-level decision, no line is spared from it; except that an extractor's list (a
-        # calendar, a table) is content unless rules found it among chrome (a news ticker).
+        # A page-level decision, no line is spared from it; except that a list (a calendar, a
+        # table: an extractor's, or rows spare.py found) is content unless rules found it among
+        # chrome (a news ticker).
         listed = [i for i in visible if ISOLATED in lines[i].spared]
-        if listed and extracted and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
+        if listed and 3 * sum(lines[i].rule is not None for i in visible) < len(visible):
             return None
         for i in visible:
             lines[i].spared = ()

@@ -61,3 +61,13 @@ def test_a_schedule_after_the_prose_stays_and_the_menu_goes(ctx: Context) -> Non
     assert set(ROWS) <= kept
     assert set(PROSE) <= kept
     assert not kept & set(MENU)
+
+
+def test_a_page_that_is_one_schedule_stays_on_the_text_path(ctx: Context) -> None:
+    """No sentence on the page, but a run of dated rows and few rule drops: the schedule is the
+    page's content, not a page of furniture to empty (as the HTML path already judged)."""
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(["Programm Frühjahr", *ROWS, "Teilen", "Drucken"]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert set(ROWS) <= set(doc.lines)
+    assert "Teilen" not in doc.lines
