@@ -43,11 +43,14 @@ MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
 _NOTHING: frozenset[str] = frozenset()
+SECTION_HEADING = "section-heading"  # the rule role (rules/loader.py MATCH_ROLES)
 
 
 class Matcher:
     def __init__(self, rules: list[Rule]) -> None:
-        self.rules = [r for r in rules if r.kind != "context"]
+        # Context rules name code's decisions; section headings are asked apart (heads_section).
+        self.rules = [r for r in rules if r.kind != "context" and r.role != SECTION_HEADING]
+        self.sections = [r for r in rules if r.role == SECTION_HEADING]
         self.exact: dict[str, int] = {}
         for i, rule in enumerate(self.rules):
             for key in rule.exact:
@@ -120,6 +123,11 @@ class Matcher:
                 self._memo.clear()
             found = self._memo[slot] = self._first(key, feats, zone)
         return found  # type: ignore[return-value]
+
+    def heads_section(self, key: str, feats: LineFeatures, zone: str) -> bool:
+        """Is the line an article's own section heading ("References", "Weblinks")? Such a rule
+        drops nothing: a block of headlines stops before the line (stages/chrome.py)."""
+        return any(rule.matches(key, feats, zone) for rule in self.sections)
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))

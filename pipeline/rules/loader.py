@@ -42,6 +42,7 @@ MATCH_ROLES = (
     "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)
     "layout-only",  # on extracted text a match is content, not chrome: a URL, "a > b", a count
     "list-item",  # on extracted text two or more matches in a row are a list: a schedule (stages/listed.py)
+    "section-heading",  # an article's own section ("References"): drops nothing, ends a block of headlines
 )
 _RULE_FIELDS = {
     "id",
@@ -310,6 +311,8 @@ def _role(raw: dict[str, Any], kind: str, path: Path, where: str) -> str:
         if role not in CONTEXT_ROLES:
             roles = ", ".join(CONTEXT_ROLES)
             raise RuleError(f"{path}: {where}: a context rule needs role = one of {roles} (got {role!r})")
+    elif role == "section-heading" and kind != "line":
+        raise RuleError(f"{path}: {where}: role 'section-heading' is for line rules (got a {kind} rule)")
     elif role and role not in MATCH_ROLES:
         roles = ", ".join(MATCH_ROLES)
         raise RuleError(f"{path}: {where}: unknown role {role!r} (a {kind} rule may have role = {roles})")

@@ -303,8 +303,8 @@ def _standing(matcher: Matcher, rule: Rule, line: Line, zone: str, key: str) -> 
 
 
 def _claimed(line: Line, zone: str, matcher: Matcher) -> bool:
-    """Does a line or block rule of its own match this line? (Then a block stops before it.)"""
-    return matcher.first(line.key, line.feats, zone) is not None
+    """Does a rule of its own match this line, or is it a section heading? (A block stops before it.)"""
+    return matcher.first(line.key, line.feats, zone) is not None or matcher.heads_section(line.key, line.feats, zone)
 
 
 def _main_text_follows(lines: list[Line], start: int) -> bool:

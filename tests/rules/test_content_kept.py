@@ -65,3 +65,27 @@ def test_a_german_wiki_section_on_extracted_text_keeps_its_notes(ctx: Context) -
     notes = ["Siehe auch", "Einzelnachweise", "- ↑ Zählung des Kreisarchivs, 2019.", "- ↑ Zuletzt 1962 repariert."]
     assert _extracted(ctx, *absatz, *notes).lines == [*absatz, *notes]
     assert _extracted(ctx, *absatz, "Siehe auch:", "Bibliotheken im Landkreis").lines == absatz
+
+
+def test_a_see_also_block_stops_at_the_articles_own_section_heading(ctx: Context) -> None:
+    # On a whole page's text "See also" takes the links after it, but not the footnotes section:
+    # "Footnotes" is the article's own heading (generic.sections), so the block ends before it.
+    notes = ["Footnotes", "1. Counted by the county archive in 2019, with the help of volunteers.", "2. Last repaired in 1962."]
+    doc = clean(ctx, A1, A2, A3, "See also", "Libraries of the county", "History of the town hall", *notes)
+    taken = dropped(doc)
+    assert taken["History of the town hall"] == "generic.related.see-also-section"
+    assert all(taken.get(line) != "generic.related.see-also-section" for line in notes)
+    assert "Footnotes" not in taken or taken["Footnotes"] != "generic.sections.notes-heading"
+    assert notes[1] in doc.lines
+
+
+def test_a_german_see_also_block_stops_at_einzelnachweise(ctx: Context) -> None:
+    absatz = [
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek mindestens fünf weitere Jahre offen zu halten.",
+        "Die Bürger hatten mehr als viertausend Unterschriften gegen den geplanten Verkauf des Gebäudes gesammelt.",
+        "Nun sucht die Stadt Geld für die Reparatur des undichten Daches, das älter ist als die Bibliothek selbst.",
+    ]
+    notes = ["Einzelnachweise", "↑ Zählung des Kreisarchivs, 2019.", "↑ Zuletzt 1962 repariert."]
+    doc = clean(ctx, *absatz, "Siehe auch", "Bibliotheken im Landkreis", *notes)
+    assert dropped(doc)["Bibliotheken im Landkreis"] == "generic.related.see-also-section"
+    assert all(dropped(doc).get(line) != "generic.related.see-also-section" for line in notes)

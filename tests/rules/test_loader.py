@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.errors import RuleError
 from pipeline.rules import loader
+from pipeline.rules.features import LineFeatures
 from pipeline.rules.loader import CONTEXT_ROLES, MATCH_ROLES, load_pack, load_ruleset
 from pipeline.settings import CONFIG_DIR
 from tests.conftest import SEEDS, run_cli
@@ -44,6 +45,7 @@ def _pack(tmp_path: Path, body: str, name: str = "p.toml") -> Path:
         ('[[rule]]\nid = "a"\nkind = "context"\n', "needs role = one of"),
         ('[[rule]]\nid = "a"\nkind = "context"\nrole = "paywall"\n', "needs role = one of"),
         ('[[rule]]\nid = "a"\nrole = "title"\npatterns = ["x"]\n', "unknown role 'title'"),
+        ('[[rule]]\nid = "a"\nkind = "block"\nrole = "section-heading"\nmarker = ["x"]\ntake = "next"\n', "is for line rules"),
     ],
 )
 def test_invalid_rules_are_refused_with_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
@@ -214,3 +216,13 @@ def test_shipped_patterns_are_not_compiled_alone_at_load_but_on_demand() -> None
     assert len(lazy) > len(patterns) // 2
     for p in lazy:  # what compiling alone gives: the same flags, the same answers
         assert p.compiled.flags == p.flags == re.compile(p.pattern, re.IGNORECASE).flags
+
+
+def test_a_section_heading_drops_nothing_and_is_asked_apart(tmp_path: Path) -> None:
+    _pack(tmp_path, '[[rule]]\nid = "notes"\nrole = "section-heading"\npatterns = ["^notes$"]\n', "one.toml")
+    _pack(tmp_path, '[[rule]]\nid = "menu"\npatterns = ["^menu$"]\n', "two.toml")
+    matcher = load_ruleset([tmp_path], []).matcher(None)
+    notes, menu = LineFeatures.of("Notes"), LineFeatures.of("Menu")
+    assert matcher.first("notes", notes, "body") is None and matcher.first_slowly("notes", notes, "body") is None
+    assert matcher.heads_section("notes", notes, "body")
+    assert matcher.first("menu", menu, "body") is not None and not matcher.heads_section("menu", menu, "body")
