@@ -87,14 +87,19 @@ def _main(
     words: Sequence[float],
     length: Sequence[int | None],
 ) -> int:
-    """The article's segment: the heaviest, unless the page's first segment holds a lead and at least
-    `FIRST_SHARE` of its weight while the heaviest is broken up (a run of dropped lines for every
+    """The article's segment: the heaviest with a lead (a line of `LEAD_WORDS` words) if it weighs
+    `FIRST_SHARE` of the heaviest of all (a rail of teaser headlines above a short article outweighs
+    it, but holds no lead); else the heaviest. Unless the page's first segment holds a lead and at
+    least `FIRST_SHARE` of its weight while that one is broken up (a run of dropped lines for every
     `BROKEN` kept lines or fewer) or holds fewer paragraphs of `LEAD_WORDS` words. That is a
     comment thread (each comment's dropped name and date), a live ticker (its dropped times), a
     rail of promos and headlines: they outweigh a short article, but come after it. An article's
     body runs on unbroken, in paragraphs; the furniture above it has no lead."""
     weight = [sum(words[a:b]) for a, b in parts]
     main = weight.index(max(weight))
+    led = [k for k, (a, b) in enumerate(parts) if max((n or 0) for n in length[a:b]) >= LEAD_WORDS]
+    if led and main not in led and weight[best := max(led, key=weight.__getitem__)] >= FIRST_SHARE * weight[main]:
+        main = best  # the heaviest holds no lead: a rail of headlines above the article, not the article
     first = next((k for k, (a, b) in enumerate(parts) if any(n is not None for n in length[a:b])), 0)  # not blank
     a, b = parts[first]
     if main <= first or weight[first] < FIRST_SHARE * weight[main] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:

@@ -184,3 +184,15 @@ def test_blank_lines_make_no_first_segment() -> None:
     assert article_end.outside(numbers, words, length, gap, 8, END)[1] == list(range(6, 18))
     # Only blank lines kept: nothing to choose, nothing goes.
     assert article_end.outside([1, 12], [0.0, 0.0], [None, None], gap, 8, END) == ([], [])
+
+
+def test_a_rail_of_headlines_above_the_article_is_not_the_article() -> None:
+    # Teaser headlines (no lead) outweigh a short article below a menu with a "Trending" heading: the
+    # heaviest segment with a lead is the article, and the rail above it goes as before-article.
+    rail, article = list(range(1, 13)), [23, 25, 27, 29]  # each paragraph under a dropped caption
+    menu = {**dict.fromkeys([*range(13, 23), 24, 26, 28], "generic.context.isolated-short")}
+    menu[15] = "generic.related.related-section"
+    numbers, words, length = rail + article, [15.0] * 12 + [30.0] * 4, [15] * 12 + [30] * 4
+    assert article_end.outside(numbers, words, length, menu, 8, END) == (list(range(12)), [])
+    # A segment with a lead that weighs less than FIRST_SHARE of the rail is not taken for the article.
+    assert article_end.outside(numbers, [15.0] * 12 + [5.0] * 4, length, menu, 8, END) == ([], [12, 13, 14, 15])
