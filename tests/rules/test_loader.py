@@ -45,7 +45,10 @@ def _pack(tmp_path: Path, body: str, name: str = "p.toml") -> Path:
         ('[[rule]]\nid = "a"\nkind = "context"\n', "needs role = one of"),
         ('[[rule]]\nid = "a"\nkind = "context"\nrole = "paywall"\n', "needs role = one of"),
         ('[[rule]]\nid = "a"\nrole = "title"\npatterns = ["x"]\n', "unknown role 'title'"),
-        ('[[rule]]\nid = "a"\nkind = "block"\nrole = "section-heading"\nmarker = ["x"]\ntake = "next"\n', "is for line rules"),
+        (
+            '[[rule]]\nid = "a"\nkind = "block"\nrole = "section-heading"\nmarker = ["x"]\ntake = "next"\n',
+            "is for line rules",
+        ),
     ],
 )
 def test_invalid_rules_are_refused_with_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
