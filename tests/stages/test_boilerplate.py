@@ -72,6 +72,24 @@ def test_shards_counted_apart_and_merged_learn_what_one_count_learns(ctx: Contex
     assert {item.line for item in whole.learned(ctx.settings.chrome)} == {CHROME, "Écoutez le direct", "Partager"}
 
 
+def test_merged_counts_equal_one_count_key_for_key(ctx: Context) -> None:
+    """Counts, key order and each key's first example survive the shards' JSON round trip (two
+    spellings of one key: the first document's stays, as in one count)."""
+    docs = [_doc(n, *_article(n), "Partager" if n < 3 else "PARTAGER", "Lire aussi") for n in range(9)]
+    whole = BoilerplateCounter(ctx.settings.learn)
+    shards = [BoilerplateCounter(ctx.settings.learn) for _ in range(3)]
+    for n, doc in enumerate(docs):
+        whole.add(doc, "radiodemain" if n % 3 else None)
+        shards[n // 3].add(doc, "radiodemain" if n % 3 else None)
+    merged = BoilerplateCounter(ctx.settings.learn)
+    for shard in shards:
+        merged.merge(jsonl.loads(jsonl.dumps(shard.to_record())))
+    assert merged.docs == whole.docs
+    assert {g: list(c.items()) for g, c in merged.lines.items()} == {g: list(c.items()) for g, c in whole.lines.items()}
+    assert merged.example == whole.example
+    assert merged.example["partager"] == "Partager"
+
+
 def test_merge_stops_taking_shards_for_a_site_at_its_limit(settings: Settings) -> None:
     limited = dataclasses.replace(settings.learn, max_docs_per_site=4)
     merged = BoilerplateCounter(limited)
