@@ -11,7 +11,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
@@ -31,9 +31,9 @@ _FOLD = {
 # str.translate looks every character up in a dict (~20 µs a line); a replace per character that
 # occurs is ~30x faster, as few of them occur in any one line.
 _FOLD_PAIRS = tuple(_FOLD.items())
-# All an ASCII or a Latin-1 line can hold (a fold gives ASCII: the line stays what it was).
-_ASCII_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a.isascii())
-_LATIN1_FOLD_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a < "\u0100")
+# All an ASCII line can hold (a fold gives ASCII: the line stays ASCII), but white space to a
+# space, which the split in `_key` does anyway (a tab).
+_ASCII_MARK_PAIRS = tuple((a, b) for a, b in _FOLD_PAIRS if a.isascii() and not (a.isspace() and b.isspace()))
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters: removing them leaves the rest
@@ -157,24 +157,30 @@ def line_key(line: str) -> str:
 _CACHED_CHARS = 160  # short lines (chrome) recur across a site's pages: their keys are cached
 
 
+def line_keys(lines: Iterable[str]) -> list[str]:
+    """Each line's `line_key`, "" for a blank line (one call for a document's lines, not one a line)."""
+    short, key, cached = _short_key, _key, _CACHED_CHARS
+    return ["" if not line.strip() else short(line) if len(line) <= cached else key(line) for line in lines]
+
+
 @functools.lru_cache(maxsize=32_768)
 def _short_key(line: str) -> str:
     return _key(line)
 
 
-def _fold(text: str) -> str:
-    pairs = _ASCII_FOLD_PAIRS if text.isascii() else _LATIN1_FOLD_PAIRS if max(text) < "\u0100" else _FOLD_PAIRS
-    for char, replacement in pairs:
-        if char in text:
-            text = text.replace(char, replacement)
-    return text
-
-
 def _key(line: str) -> str:
-    key = _fold(line[:MAX_KEY_CHARS])
-    if not key.isascii():
-        key = unicodedata.normalize("NFKC", key)
-    return " ".join(key.split()).casefold()
+    key = line[:MAX_KEY_CHARS]
+    if key.isascii():  # most lines: no NFKC, and casefold = lower, which has an ASCII fast path
+        for char, replacement in _ASCII_MARK_PAIRS:
+            if char in key:
+                key = key.replace(char, replacement)
+        return " ".join(key.split()).lower()
+    # All the folds: in a Latin-1 line `in` answers a wider character at once (str stores a
+    # Latin-1 text in one byte a character), so finding the line's widest one (a scan) is not needed.
+    for char, replacement in _FOLD_PAIRS:
+        if char in key:
+            key = key.replace(char, replacement)
+    return " ".join(unicodedata.normalize("NFKC", key).split()).casefold()
 
 
 T = TypeVar("T")

@@ -23,6 +23,7 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.rules.features import line_key
+from pipeline.rules.features import line_keys as keys_of_lines
 from pipeline.rules.loader import LEARN_BATCH as BATCH  # the group of documents whose site is unknown
 from pipeline.rules.loader import RuleSet
 from pipeline.settings import ChromeSettings, LearnSettings
@@ -144,7 +145,7 @@ class BoilerplateCounter:
 
 def line_keys(doc: Document) -> list[str]:
     """Each line's key ("" for a blank line), as learning counts them."""
-    return [line_key(line) if line.strip() else "" for line in doc.lines]
+    return keys_of_lines(doc.lines)
 
 
 def count_for_learning(counter: BoilerplateCounter, doc: Document, ruleset: RuleSet,

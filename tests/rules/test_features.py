@@ -66,7 +66,7 @@ def test_link_like_is_the_link_pattern(text: str) -> None:
 
 
 def test_folds_give_ascii() -> None:
-    # what lets an ASCII or Latin-1 line try only the folds it can hold: a fold never makes it wider
+    # what lets an ASCII line try only the ASCII folds: a fold never makes a line wider
     assert all(len(char) == 1 and replacement.isascii() for char, replacement in _FOLD_PAIRS)
 
 
