@@ -19,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from pipeline.stages.spare import token_shape
+
 MAX_WORDS = 6  # a stamp is short
 MAX_CHARS = 120  # ...so a longer line is not looked into
 MIN_STAMPS = 4  # that many stamps of one shape make a stream
@@ -37,15 +39,7 @@ def stamp_shape(text: str) -> str:
     tokens = text.lower().split(maxsplit=MAX_WORDS)
     if len(tokens) > MAX_WORDS:
         return ""
-    out = []
-    for token in tokens:
-        pattern = ""
-        for char in token:
-            cls = "9" if char.isdigit() else "a" if char.isalpha() else char
-            if not pattern or pattern[-1] != cls:
-                pattern += cls
-        out.append(pattern)
-    return " ".join(out)
+    return " ".join(token_shape(token) for token in tokens)
 
 
 def _numbers(text: str) -> tuple[int, ...]:

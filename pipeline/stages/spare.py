@@ -39,15 +39,17 @@ class Spareable(Protocol):
 
 def shape(text: str, tokens: int = SHAPE_TOKENS) -> str:
     """The opening of a line as a pattern: a digit run is '9', a letter run 'a', the rest as is."""
-    out = []
-    for token in text.split()[:tokens]:
-        pattern = ""
-        for char in token:
-            cls = "9" if char.isdigit() else "a" if char.isalpha() else char
-            if not pattern or pattern[-1] != cls:
-                pattern += cls
-        out.append(pattern)
-    return " ".join(out)
+    return " ".join(token_shape(token) for token in text.split()[:tokens])
+
+
+def token_shape(token: str) -> str:
+    """One token as a pattern: "12." -> "9.", "März:" -> "a:"."""
+    pattern = ""
+    for char in token:
+        cls = "9" if char.isdigit() else "a" if char.isalpha() else char
+        if not pattern or pattern[-1] != cls:
+            pattern += cls
+    return pattern
 
 
 def _row_like(pattern: str) -> bool:
