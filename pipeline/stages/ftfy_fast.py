@@ -1,4 +1,8 @@
-"""ftfy's mojibake test (`is_bad`), with the same answers, without trying its pattern everywhere.
+"""ftfy's two hot spots, with the same answers, faster: installed into ftfy by `install()` (the
+encoding stage calls it once, when imported). Each stands down, leaving ftfy as it is, when ftfy's
+own function or pattern is not the one this module was written for.
+
+The mojibake test (`is_bad`), without trying its pattern everywhere.
 
 Repairing a suspect line, ftfy asks `is_bad(text)` before each decoding step, and once more on
 the repaired line to stop: a search of `ftfy.badness.BADNESS_RE`, an alternation of some forty
@@ -24,6 +28,8 @@ from typing import Any
 
 import ftfy
 import ftfy.badness
+import ftfy.chardata
+import ftfy.fixes
 
 MAX_WINDOW = 4  # more than this many characters before the first non-ASCII one: not worth it
 _ANY_CHARACTER = r"[\s\S]"  # "." without DOTALL, which would change the `.` of ftfy's pattern
@@ -82,7 +88,12 @@ def fast_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(f"[^\\x00-\\x7f](?:{behind})", pattern.flags)
 
 
-def install() -> bool:
+def install() -> dict[str, bool]:
+    """Both replacements, each with whether it took."""
+    return {"is_bad": install_bad_test(), "remove_control_chars": install_control_removal()}
+
+
+def install_bad_test() -> bool:
     """Give ftfy the fast `is_bad`; False (and ftfy unchanged) when its pattern is not understood."""
     fast = fast_pattern(ftfy.badness.BADNESS_RE)
     if fast is None or getattr(ftfy, "is_bad", None) is not ftfy.badness.is_bad:
@@ -93,4 +104,21 @@ def install() -> bool:
         return search(text) is not None
 
     ftfy.is_bad = is_bad  # the name ftfy's repair loop calls (ftfy/__init__.py imports it)
+    return True
+
+
+def install_control_removal() -> bool:
+    """Give ftfy a `remove_control_chars` that translates only a text holding one of the
+    characters it removes: ftfy's own `str.translate` looks up every character in a dict, `re`
+    finds that there is none (most texts) in C, 15x faster. The same text comes back either way.
+    False (and ftfy unchanged) when ftfy's fixer is not its own."""
+    table = ftfy.chardata.CONTROL_CHARS
+    if ftfy.FIXERS.get("remove_control_chars") is not ftfy.fixes.remove_control_chars:
+        return False
+    controls = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+
+    def remove_control_chars(text: str) -> str:
+        return text.translate(table) if controls.search(text) else text
+
+    ftfy.FIXERS["remove_control_chars"] = remove_control_chars  # what ftfy's repair loop calls
     return True
