@@ -20,7 +20,7 @@ other passes, on the text path only (an extractor already chose the article).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pipeline.document import AuditEvent, Document
 from pipeline.settings import ChromeSettings
@@ -30,7 +30,8 @@ ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
-FIRST_SHARE = 0.2  # the page's first segment, with a lead, may be the article if it weighs this much of the heaviest
+SKIP_SHARE = 0.5  # another segment may be the article, and the heaviest go, if it weighs this much of the heaviest
+FIRST_SHARE = 0.2  # ...or this much, when the heaviest's dropped lines hold records' stamps (`records.recurring`)
 STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 
@@ -57,18 +58,20 @@ def outside(
     drops: dict[int, str],
     gap: int,
     end_packs: tuple[str, ...],
+    held: Callable[[int, int], bool] = lambda lo, hi: False,
 ) -> tuple[list[int], list[int]]:
     """Indices (into `numbers`) of the kept lines before the article and after its end.
 
     `words`: each kept line's weight, its sentence-like words (0 for a short line); `length`: its
     words (None for an empty line); `drops`: the dropped lines' numbers and the ids of the rules
-    that took them. Before the main segment, a segment with no line of `LEAD_WORDS` words goes
-    (a menu with its blurbs, headlines; a lead or a deck is longer)."""
+    that took them; `held(lo, hi)`: do the dropped lines between input lines lo and hi hold
+    records' stamps (`records.recurring`)? Before the main segment, a segment with no line of
+    `LEAD_WORDS` words goes (a menu with its blurbs, headlines; a lead or a deck is longer)."""
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
         return [], []
-    main = _main(numbers, dropped, parts, words, length)
+    main = _main(numbers, dropped, parts, (words, length), held)
     before = [k for a, b in parts[:main] if max((n or 0) for n in length[a:b]) < LEAD_WORDS for k in range(a, b)]
     after: list[int] = []
     ended = False
@@ -84,25 +87,29 @@ def _main(
     numbers: Sequence[int],
     dropped: Sequence[int],
     parts: Sequence[tuple[int, int]],
-    words: Sequence[float],
-    length: Sequence[int | None],
+    weights: tuple[Sequence[float], Sequence[int | None]],
+    held: Callable[[int, int], bool],
 ) -> int:
-    """The article's segment: the heaviest with a lead (a line of `LEAD_WORDS` words) if it weighs
-    `FIRST_SHARE` of the heaviest of all (a rail of teaser headlines above a short article outweighs
-    it, but holds no lead); else the heaviest. Unless the page's first segment holds a lead and at
-    least `FIRST_SHARE` of its weight while that one is broken up (a run of dropped lines for every
-    `BROKEN` kept lines or fewer) or holds fewer paragraphs of `LEAD_WORDS` words. That is a
+    """The article's segment: the heaviest with a lead (a line of `LEAD_WORDS` words) if it may
+    stand for the heaviest of all (`_may_skip`: a rail of teaser headlines above a short article
+    outweighs it, but holds no lead); else the heaviest. Unless the page's first segment holds a
+    lead and may stand for the heaviest while that one is broken up (a run of dropped lines for
+    every `BROKEN` kept lines or fewer) or holds fewer paragraphs of `LEAD_WORDS` words. That is a
     comment thread (each comment's dropped name and date), a live ticker (its dropped times), a
     rail of promos and headlines: they outweigh a short article, but come after it. An article's
     body runs on unbroken, in paragraphs; the furniture above it has no lead."""
+    words, length = weights
     weight = [sum(words[a:b]) for a, b in parts]
-    main = weight.index(max(weight))
+    main = heavy = weight.index(max(weight))
+    a, b = parts[heavy]
+    records = held(numbers[a], numbers[b - 1])
+    share = FIRST_SHARE if records else SKIP_SHARE  # of the heaviest's weight, to stand for it
     led = [k for k, (a, b) in enumerate(parts) if max((n or 0) for n in length[a:b]) >= LEAD_WORDS]
-    if led and main not in led and weight[best := max(led, key=weight.__getitem__)] >= FIRST_SHARE * weight[main]:
+    if led and main not in led and weight[best := max(led, key=weight.__getitem__)] >= share * weight[heavy]:
         main = best  # the heaviest holds no lead: a rail of headlines above the article, not the article
     first = next((k for k, (a, b) in enumerate(parts) if any(n is not None for n in length[a:b])), 0)  # not blank
     a, b = parts[first]
-    if main <= first or weight[first] < FIRST_SHARE * weight[main] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
+    if main <= first or weight[first] < share * weight[heavy] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
         return main
     a, b = parts[main]
     breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))
@@ -140,10 +147,19 @@ def drop_outside(
     gap, end_packs = settings.article_end_gap, settings.article_end_packs
     if gap <= 0 or not end_packs:
         return
-    drops = {e.line: e.rule for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
-    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs)
+    events = [e for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None]
+    drops = {e.line: e.rule for e in events if e.line is not None}
+    texts = {e.line: e.text for e in events if e.line is not None}
+    bylines = settings.article_end_bylines
+
+    def held(lo: int, hi: int) -> bool:  # records' stamps or bylines among the lines dropped in between
+        inside = [n for n in drops if lo < n < hi]
+        marked = sum(bool(bylines) and drops[n].startswith(bylines) for n in inside)
+        return marked >= records.MIN_STAMPS or records.recurring([texts[n] for n in inside])
+
+    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, held)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
-    stream = _stream(doc, drops, weights[0], set(gone), settings.article_end_bylines)
+    stream = _stream(doc, drops, weights[0], set(gone), bylines)
     gone.update(dict.fromkeys(stream, (rules[1], _WHY_STREAM)))
     if not gone:
         return
@@ -165,7 +181,8 @@ def _stream(
     """The kept lines (not yet `gone`) from the start of a stream of records to the end, when it
     follows `STREAM_LEAD` sentence-like words: the article, not a page of records. The stream shows
     in the kept lines' stamps (`records.stream_start`) or in the dropped lines' bylines
-    (`records.byline_start`: the first kept line after the first byline of the run)."""
+    (`records.byline_start`: the first kept line after the first byline of the run). A stream with
+    more weight after its last record than above it stands above the article (`_follows_article`)."""
     dropped = sorted(drops)
     visible = [k for k in range(len(doc.lines)) if k not in gone and doc.lines[k].strip()]
     joined = [
@@ -174,20 +191,29 @@ def _stream(
         and not gone.intersection(range(visible[i - 1] + 1, visible[i]))
         for i in range(len(visible))
     ]
-    starts = []
-    start = records.stream_start([doc.lines[k] for k in visible], joined)
-    if start is not None:
-        starts.append(start)
+    found = []  # (where a stream opens, where each of its records is marked), as indices into `visible`
+    stamped = records.stream_start([doc.lines[k] for k in visible], joined)
+    if stamped is not None:
+        found.append(stamped)
     if bylines and sum(rule.startswith(bylines) for rule in drops.values()) >= records.MIN_STAMPS:
         lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])  # the non-empty lines
-        byline = records.byline_start([i for i, n in enumerate(lines) if drops.get(n, "").startswith(bylines)])
-        after = (
-            len(visible)
-            if byline is None
-            else bisect.bisect_right([doc.line_numbers[k] for k in visible], lines[byline])
-        )
-        if after < len(visible):
-            starts.append(after)
-    if not starts or sum(words[k] for k in visible[: min(starts)]) < STREAM_LEAD:
+        marked = [i for i, n in enumerate(lines) if drops.get(n, "").startswith(bylines)]
+        byline = records.byline_start(marked)
+        kept = [doc.line_numbers[k] for k in visible]
+        after = [bisect.bisect_right(kept, lines[i]) for i in marked if byline is not None and i >= byline]
+        if after and after[0] < len(visible):
+            found.append((after[0], after))
+    weight = [words[k] for k in visible]
+    starts = [start for start, marks in found if _follows_article(weight, start, marks)]
+    if not starts or sum(weight[: min(starts)]) < STREAM_LEAD:
         return []
     return [k for k in range(visible[min(starts)], len(doc.lines)) if k not in gone]
+
+
+def _follows_article(weight: Sequence[float], start: int, marks: Sequence[int]) -> bool:
+    """Does a stream opening at `start`, its records marked at `marks` (a stamp, or the first line
+    after a byline), follow the article? Not when what follows its last record outweighs what
+    stands above it: that is the article, below a stream of teasers under its deck. (A record
+    itself may: a long comment outweighs a short article.)"""
+    last = max((m for m in marks if m >= start), default=start)
+    return sum(weight[last:]) <= sum(weight[:start])

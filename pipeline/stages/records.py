@@ -46,42 +46,48 @@ def _numbers(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in _NUMBER.findall(text))
 
 
-def _stamps(texts: Sequence[str]) -> bool:
-    """Do these lines of one shape read as stamps: varied, in no order, moments (not bare years,
-    not ranges)?"""
+def _moments(texts: Sequence[str]) -> bool:
+    """Do these lines of one shape read as moments: varied, not bare years, mostly not ranges?"""
     numbers = [_numbers(t) for t in texts]
     if len(set(texts)) < 3 or all(len(n) == 1 and _YEAR.fullmatch(str(n[0])) for n in numbers):
         return False
-    if sum(bool(_RANGE.search(t)) for t in texts) * 2 > len(texts):
+    return sum(bool(_RANGE.search(t)) for t in texts) * 2 <= len(texts)
+
+
+def _stamps(texts: Sequence[str]) -> bool:
+    """Do these lines of one shape read as stamps: moments (`_moments`) in no order?"""
+    if not _moments(texts):
         return False
+    numbers = [_numbers(t) for t in texts]
     rising = all(a <= b for a, b in itertools.pairwise(numbers))
     return not rising and not all(a >= b for a, b in itertools.pairwise(numbers))
 
 
-def stream_start(texts: Sequence[str], joined: Sequence[bool]) -> int | None:
+def stream_start(texts: Sequence[str], joined: Sequence[bool]) -> tuple[int, list[int]] | None:
     """Index of the first line of the earliest stream of records among `texts` (visible kept lines
-    in order), or None. `joined[k]`: no line was dropped between lines k - 1 and k. The stream opens
-    with the unbroken run that holds its first stamp, when that run starts within a record's length
-    (the median distance between stamps) before it; a longer run reaches into the article: no cut."""
+    in order) and the indices of its stamps, or None. `joined[k]`: no line was dropped between lines
+    k - 1 and k. The stream opens with the unbroken run that holds its first stamp, when that run
+    starts within a record's length (the median distance between stamps) before it; a longer run
+    reaches into the article: no cut."""
     where: dict[str, list[int]] = {}
     for k, text in enumerate(texts):
         shape = stamp_shape(text)
         if shape:
             where.setdefault(shape, []).append(k)
-    first: tuple[int, int] | None = None
+    first: tuple[list[int], int] | None = None
     for found in where.values():
         steps = sorted(b - a for a, b in itertools.pairwise(found))
         if len(found) < MIN_STAMPS or steps[0] < 2 or steps[len(steps) // 2] > MAX_PERIOD:
             continue
-        if _stamps([texts[k] for k in found]) and (first is None or found[0] < first[0]):
-            first = (found[0], steps[len(steps) // 2])
+        if _stamps([texts[k] for k in found]) and (first is None or found[0] < first[0][0]):
+            first = (found, steps[len(steps) // 2])
     if first is None:
         return None
-    stamp, period = first
-    start = stamp
-    while start > 0 and joined[start] and stamp - start < period - 1:
+    stamps, period = first
+    start = stamps[0]
+    while start > 0 and joined[start] and stamps[0] - start < period - 1:
         start -= 1
-    return None if start > 0 and joined[start] else start
+    return None if start > 0 and joined[start] else (start, stamps)
 
 
 def byline_start(bylines: Sequence[int]) -> int | None:
@@ -94,3 +100,16 @@ def byline_start(bylines: Sequence[int]) -> int | None:
         if all(2 <= b - a <= MAX_PERIOD for a, b in itertools.pairwise(run)):
             return run[0]
     return None
+
+
+def recurring(texts: Sequence[str]) -> bool:
+    """Do these lines (the dropped lines inside a stretch of kept text) hold a stamp that comes back
+    `MIN_STAMPS` times, as moments: each record's date or time, dropped (a comment thread, a live
+    ticker)? In any order: a thread read oldest first rises. An article's own furniture (photo
+    credits, an ad label) holds no such run."""
+    where: dict[str, list[str]] = {}
+    for text in texts:
+        shape = stamp_shape(text)
+        if shape:
+            where.setdefault(shape, []).append(text)
+    return any(len(found) >= MIN_STAMPS and _moments(found) for found in where.values())

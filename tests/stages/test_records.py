@@ -26,6 +26,12 @@ NAMES = ["Radlerin_77", "H. Berger", "Anwohner", "K. Schulz", "Skeptiker"]
 STAMPS = ["vor 2 Tagen, 07:52", "vor 2 Tagen, 07:47", "vor 3 Tagen, 18:05", "vor 2 Tagen, 09:30", "vor 4 Tagen, 11:11"]
 
 
+def opens(texts: list[str], joined: list[bool]) -> int | None:
+    """Where the stream opens (`stream_start` also gives its stamps)."""
+    found = records.stream_start(texts, joined)
+    return None if found is None else found[0]
+
+
 def thread(stamps: list[str]) -> list[str]:
     return [line for trio in zip(NAMES, stamps, COMMENTS, strict=True) for line in trio]
 
@@ -41,20 +47,20 @@ def test_stamp_shapes() -> None:
 def test_a_comment_thread_is_a_stream_that_opens_with_its_first_record() -> None:
     texts = [LEAD, LEAD, *thread(STAMPS)]
     joined = [False, True, False] + [True] * (len(texts) - 3)  # a line dropped before the first name
-    assert records.stream_start(texts, joined) == 2
+    assert records.stream_start(texts, joined) == (2, [3, 6, 9, 12, 15])  # and its stamps
     # The stamp opens its record, a dropped line before it: the same.
-    assert records.stream_start(texts[:2] + texts[3:], [False, True, False, *joined[4:]]) == 2
+    assert opens(texts[:2] + texts[3:], [False, True, False, *joined[4:]]) == 2
     # The article runs on into the records with nothing dropped between: no cut (where the first
     # record starts is not known), unlike a run as short as a record before the first stamp.
-    assert records.stream_start(texts, [False] + [True] * (len(texts) - 1)) is None
-    assert records.stream_start(texts[1:], [False] + [True] * (len(texts) - 2)) == 0
+    assert opens(texts, [False] + [True] * (len(texts) - 1)) is None
+    assert opens(texts[1:], [False] + [True] * (len(texts) - 2)) == 0
 
 
 def test_ordered_or_repeated_numbers_and_bare_years_are_no_stamps() -> None:
     joined = [False, True, False] + [True] * 12  # a line dropped before the first name
 
     def stream(stamps: list[str]) -> int | None:
-        return records.stream_start([LEAD, LEAD, *thread(stamps)], joined)
+        return opens([LEAD, LEAD, *thread(stamps)], joined)
 
     assert stream(["Schritt 1", "Schritt 2", "Schritt 4", "Schritt 5", "Schritt 7"]) is None  # rising
     assert stream(["12:40 Uhr", "12:31 Uhr", "12:02 Uhr", "11:58 Uhr", "11:20 Uhr"]) is None  # a live blog
@@ -65,8 +71,8 @@ def test_ordered_or_repeated_numbers_and_bare_years_are_no_stamps() -> None:
     assert stream(["Team: 11 – 50", "Team: 51 – 200", "Team: 2 – 10", "Team: 51 – 200", "Team: 11 – 50"]) is None
     assert stream(["am 2024-03-12", "am 2024-03-09", "am 2024-03-11", "am 2024-03-08", "am 2024-03-10"]) == 2
     # Too few stamps, or stamps on neighbouring lines (rows of a table), make no stream.
-    assert records.stream_start([LEAD, LEAD, *thread(STAMPS)[:9]], joined) is None
-    assert records.stream_start([LEAD, *STAMPS], [False] * 6) is None
+    assert opens([LEAD, LEAD, *thread(STAMPS)[:9]], joined) is None
+    assert opens([LEAD, *STAMPS], [False] * 6) is None
 
 
 def test_the_stream_after_the_article_goes_as_after_article() -> None:
