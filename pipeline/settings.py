@@ -81,6 +81,7 @@ class ChromeSettings:
     article_end_gap: int = 0  # 0: no after-article pass (stages/article_end.py)
     article_end_packs: tuple[str, ...] = ()
     article_end_bylines: tuple[str, ...] = ()  # rules whose drops, recurring, are other stories' bylines
+    article_end_closers: tuple[str, ...] = ()  # packs whose drop says the article is over (article_end._main)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from pipeline.document import AuditEvent, Document
 from pipeline.settings import ChromeSettings
@@ -30,8 +31,7 @@ ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
-SKIP_SHARE = 0.5  # another segment may be the article, and the heaviest go, if it weighs this much of the heaviest
-FIRST_SHARE = 0.2  # ...or this much, when the heaviest's dropped lines hold records' stamps (`records.recurring`)
+FIRST_SHARE = 0.2  # a lighter segment may be the article, with evidence (`_main`), if it weighs this much of the heaviest
 STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 
@@ -51,6 +51,17 @@ def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[t
     return out
 
 
+class Evidence(NamedTuple):
+    """What lets a segment lighter than the heaviest be the article, and the heaviest go:
+    `held(lo, hi)`: the lines dropped between input lines lo and hi hold records' stamps or bylines
+    (a comment thread, a ticker: `records.recurring`); `closers`: rule id prefixes whose drop says
+    the article is over (related stories, comments), unlike a share bar, which also stands between
+    a deck and the body."""
+
+    held: Callable[[int, int], bool] = lambda lo, hi: False
+    closers: tuple[str, ...] = ()
+
+
 def outside(
     numbers: Sequence[int],
     words: Sequence[float],
@@ -58,20 +69,20 @@ def outside(
     drops: dict[int, str],
     gap: int,
     end_packs: tuple[str, ...],
-    held: Callable[[int, int], bool] = lambda lo, hi: False,
+    evidence: Evidence = Evidence(),
 ) -> tuple[list[int], list[int]]:
     """Indices (into `numbers`) of the kept lines before the article and after its end.
 
     `words`: each kept line's weight, its sentence-like words (0 for a short line); `length`: its
     words (None for an empty line); `drops`: the dropped lines' numbers and the ids of the rules
-    that took them; `held(lo, hi)`: do the dropped lines between input lines lo and hi hold
-    records' stamps (`records.recurring`)? Before the main segment, a segment with no line of
-    `LEAD_WORDS` words goes (a menu with its blurbs, headlines; a lead or a deck is longer)."""
+    that took them; `evidence`: what lets a lighter segment stand for the article (`_main`).
+    Before the main segment, a segment with no line of `LEAD_WORDS` words goes (a menu with its
+    blurbs, headlines; a lead or a deck is longer)."""
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
         return [], []
-    main = _main(numbers, dropped, parts, (words, length), held)
+    main = _main(numbers, drops, parts, (words, length), evidence)
     before = [k for a, b in parts[:main] if max((n or 0) for n in length[a:b]) < LEAD_WORDS for k in range(a, b)]
     after: list[int] = []
     ended = False
@@ -85,33 +96,44 @@ def outside(
 
 def _main(
     numbers: Sequence[int],
-    dropped: Sequence[int],
+    drops: dict[int, str],
     parts: Sequence[tuple[int, int]],
     weights: tuple[Sequence[float], Sequence[int | None]],
-    held: Callable[[int, int], bool],
+    evidence: Evidence,
 ) -> int:
-    """The article's segment: the heaviest with a lead (a line of `LEAD_WORDS` words) if it may
-    stand for the heaviest of all (`_may_skip`: a rail of teaser headlines above a short article
-    outweighs it, but holds no lead); else the heaviest. Unless the page's first segment holds a
-    lead and may stand for the heaviest while that one is broken up (a run of dropped lines for
-    every `BROKEN` kept lines or fewer) or holds fewer paragraphs of `LEAD_WORDS` words. That is a
-    comment thread (each comment's dropped name and date), a live ticker (its dropped times), a
-    rail of promos and headlines: they outweigh a short article, but come after it. An article's
-    body runs on unbroken, in paragraphs; the furniture above it has no lead."""
+    """The article's segment: the heaviest, unless one of two choices may pass over it.
+
+    - The heaviest with a lead (a line of `LEAD_WORDS` words), if it weighs `FIRST_SHARE` of the
+      heaviest of all while that one holds no more than half the page's weight (one rail of teaser
+      headlines among several above a short article) or holds records (`Evidence.held`).
+    - The page's first segment (with text), if it holds a lead and `FIRST_SHARE` of the main
+      segment's weight, while the main one holds records or stands beyond a closer
+      (`Evidence.closers`), and is broken up (a run of dropped lines for every `BROKEN` kept lines
+      or fewer) or holds fewer paragraphs of `LEAD_WORDS` words: a comment thread (each comment's
+      dropped name and date), a live ticker (its dropped times), a rail of promos and headlines.
+      They outweigh a short article, but come after it; an article's body runs on unbroken, in
+      paragraphs.
+
+    Without that evidence the heaviest stays the article: an interview, a recipe, a poem, a list
+    (no line of 20 words) or a body broken up by photo credits below its deck is not erased."""
     words, length = weights
+    dropped = sorted(drops)
     weight = [sum(words[a:b]) for a, b in parts]
-    main = heavy = weight.index(max(weight))
-    a, b = parts[heavy]
-    records = held(numbers[a], numbers[b - 1])
-    share = FIRST_SHARE if records else SKIP_SHARE  # of the heaviest's weight, to stand for it
+    main = weight.index(max(weight))
+    a, b = parts[main]
+    records = evidence.held(numbers[a], numbers[b - 1])
     led = [k for k, (a, b) in enumerate(parts) if max((n or 0) for n in length[a:b]) >= LEAD_WORDS]
-    if led and main not in led and weight[best := max(led, key=weight.__getitem__)] >= share * weight[heavy]:
-        main = best  # the heaviest holds no lead: a rail of headlines above the article, not the article
+    if led and main not in led and (records or 2 * weight[main] <= sum(weight)):
+        if weight[best := max(led, key=weight.__getitem__)] >= FIRST_SHARE * weight[main]:
+            main = best  # the heaviest holds no lead: a rail of headlines above the article, not the article
     first = next((k for k, (a, b) in enumerate(parts) if any(n is not None for n in length[a:b])), 0)  # not blank
     a, b = parts[first]
-    if main <= first or weight[first] < share * weight[heavy] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
+    if main <= first or weight[first] < FIRST_SHARE * weight[main] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
         return main
     a, b = parts[main]
+    closed = any(drops[n].startswith(evidence.closers) for n in dropped if numbers[parts[first][1] - 1] < n < numbers[a])
+    if not (closed and evidence.closers) and not evidence.held(numbers[a], numbers[b - 1]):
+        return main
     breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))
     if breaks * BROKEN >= sum(n is not None for n in length[a:b]):
         return first
@@ -157,7 +179,8 @@ def drop_outside(
         marked = sum(bool(bylines) and drops[n].startswith(bylines) for n in inside)
         return marked >= records.MIN_STAMPS or records.recurring([texts[n] for n in inside])
 
-    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, held)
+    evidence = Evidence(held, settings.article_end_closers)
+    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, evidence)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
     stream = _stream(doc, drops, weights[0], set(gone), bylines)
     gone.update(dict.fromkeys(stream, (rules[1], _WHY_STREAM)))

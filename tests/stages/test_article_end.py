@@ -125,24 +125,71 @@ def test_article_resumes_after_a_short_box_or_a_menu(ctx: Context) -> None:
     assert RULE not in dropped(doc).values()
 
 
+CLOSED = article_end.Evidence(closers=("generic.related.", "generic.comments."))
+
+
 def test_a_broken_up_thread_or_a_rail_heavier_than_the_first_segment_is_not_the_article() -> None:
     article = [1, 2, 3, 4]
     gap = {**dict.fromkeys(range(5, 15), "generic.context.isolated-short"), 7: "generic.share.share-buttons"}
+    gap[9] = "generic.comments.comment-count"  # "Comments": the article is over
     # A comment thread: a comment, a dropped name and date, two comment lines, and so on.
     thread = [15, 17, 18, 20, 21, 23, 24, 26]
     names = dict.fromkeys([16, 19, 22, 25], "generic.context.isolated-short")
     numbers, words, length = article + thread, [30.0] * 12, [30] * 12
-    assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END) == ([], list(range(4, 12)))
+    assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END, CLOSED) == ([], list(range(4, 12)))
     # The same weight unbroken is the article going on after a large box: the main segment, kept.
-    assert article_end.outside(numbers, words, length, gap, 8, END) == ([], [])
+    assert article_end.outside(numbers, words, length, gap, 8, END, CLOSED) == ([], [])
     # A first segment without a lead, or below FIRST_SHARE of the thread, is not the article.
-    assert article_end.outside(numbers, words, [19] * 4 + [30] * 8, {**gap, **names}, 8, END)[1] == []
+    assert article_end.outside(numbers, words, [19] * 4 + [30] * 8, {**gap, **names}, 8, END, CLOSED)[1] == []
     light = [10.0] * 4 + [30.0] * 8
-    assert article_end.outside(numbers, light, length, {**gap, **names}, 8, END)[1] == []
+    assert article_end.outside(numbers, light, length, {**gap, **names}, 8, END, CLOSED)[1] == []
     # A rail of headlines and short promos, unbroken but without a paragraph, after the article.
     rail = list(range(15, 27))
-    numbers, words, length = article + rail, [30.0] * 4 + [15.0] * 12, [30] * 4 + [15] * 12
-    assert article_end.outside(numbers, words, length, gap, 8, END) == ([], list(range(4, 16)))
+    rail_words, rail_length = [30.0] * 4 + [15.0] * 12, [30] * 4 + [15] * 12
+    assert article_end.outside(article + rail, rail_words, rail_length, gap, 8, END, CLOSED) == ([], list(range(4, 16)))
+    # Without a closer between (only a share bar, which also stands under a deck), or without the
+    # closers in the settings, the heavier segment stays the article: nothing goes.
+    shared = {n: r for n, r in {**gap, **names}.items() if n != 9}
+    assert article_end.outside(numbers, words, length, shared, 8, END, CLOSED) == ([], [])
+    assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END) == ([], [])
+    # ...unless the thread's dropped lines hold records (its stamps, its bylines).
+    held = article_end.Evidence(held=lambda lo, hi: lo <= 15 and hi >= 26)
+    assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END, held) == ([], list(range(4, 12)))
+
+
+def test_a_body_broken_up_by_photo_credits_below_its_deck_stays(ctx: Context) -> None:
+    # A Spanish page: a two-paragraph deck, a share bar, then the body with a photo credit every
+    # few paragraphs (broken up, like a thread). No closer and no records: the body is the article.
+    deck = [
+        "El ayuntamiento presentó este lunes un plan para plantar diez mil árboles en los barrios del sur de la"
+        " ciudad antes de 2030, con el objetivo de reducir el calor en verano y mejorar la calidad del aire.",
+        "La propuesta, que todavía debe aprobar el pleno, cuenta con el apoyo de las asociaciones vecinales y de"
+        " varios grupos ecologistas, aunque la oposición critica que no detalla cómo se financiará.",
+    ]
+    body = [
+        "Según el documento, las primeras plantaciones se harán el próximo otoño en las avenidas más anchas,"
+        " donde hay espacio suficiente para alcorques grandes sin levantar las aceras ni perder aparcamiento.",
+        "Los técnicos municipales han elegido especies autóctonas que necesitan poca agua una vez establecidas,"
+        " como la encina, el almez y el fresno, y descartan los plátanos por sus problemas de alergias.",
+        "Cada árbol tendrá un sensor de humedad durante sus tres primeros años para que los equipos de riego"
+        " sepan cuándo deben intervenir y no se pierdan ejemplares en los veranos más secos.",
+        "Las asociaciones vecinales llevaban años pidiendo más sombra en las calles del sur, donde la"
+        " temperatura del asfalto supera a menudo los cincuenta grados en las tardes de julio y agosto.",
+        "La presidenta de una de ellas recordó que en algunos colegios los niños no pueden salir al patio"
+        " después del mediodía durante las últimas semanas del curso escolar por culpa del calor.",
+        "El plan también prevé convertir tres solares abandonados en pequeños parques de barrio, con fuentes,"
+        " bancos y zonas de juego cubiertas con toldos mientras crecen los árboles nuevos.",
+        "La oposición ha pedido un calendario detallado y una estimación del coste del mantenimiento, que según"
+        " sus cálculos podría duplicar en diez años el presupuesto actual de parques y jardines.",
+        "El pleno votará la propuesta a finales de mes. Si se aprueba, el ayuntamiento abrirá un proceso de"
+        " participación para que los vecinos propongan calles y plazas donde plantar los primeros árboles.",
+    ]
+    photo = "Foto: Archivo municipal"
+    bar = ["Compartir", "Facebook", "Twitter", "WhatsApp", "Correo", "Imprimir", "Publicidad", photo]
+    pictured = [body[0], photo, *body[1:3], photo, *body[3:6], photo, *body[6:]]
+    doc = clean(ctx, "Inicio", "Local", "Deportes", "Diez mil árboles para el sur", *deck, *bar, *pictured, "Contacto")
+    assert doc.lines == [*deck, *body]
+    assert RULE not in dropped(doc).values()
 
 
 COMMENTS = [
@@ -178,21 +225,87 @@ def test_a_comment_thread_after_the_article_goes(ctx: Context) -> None:
 def test_blank_lines_make_no_first_segment() -> None:
     # Kept blank lines above the page's first text (None: empty) do not stand for the article.
     numbers = [1, 2, 13, 14, 15, 16, *range(27, 39)]
-    gap = {**dict.fromkeys([*range(3, 13), *range(17, 27)], "generic.context.isolated-short"), 20: "generic.share.x"}
+    gap = {**dict.fromkeys([*range(3, 13), *range(17, 27)], "generic.context.isolated-short"), 20: "generic.comments.x"}
     length = [None, None, 30, 30, 30, 30, *[15] * 12]
     words = [0.0, 0.0, 30.0, 30.0, 30.0, 30.0, *[15.0] * 12]
-    assert article_end.outside(numbers, words, length, gap, 8, END)[1] == list(range(6, 18))
+    assert article_end.outside(numbers, words, length, gap, 8, END, CLOSED)[1] == list(range(6, 18))
     # Only blank lines kept: nothing to choose, nothing goes.
     assert article_end.outside([1, 12], [0.0, 0.0], [None, None], gap, 8, END) == ([], [])
 
 
 def test_a_rail_of_headlines_above_the_article_is_not_the_article() -> None:
-    # Teaser headlines (no lead) outweigh a short article below a menu with a "Trending" heading: the
-    # heaviest segment with a lead is the article, and the rail above it goes as before-article.
-    rail, article = list(range(1, 13)), [23, 25, 27, 29]  # each paragraph under a dropped caption
-    menu = {**dict.fromkeys([*range(13, 23), 24, 26, 28], "generic.context.isolated-short")}
-    menu[15] = "generic.related.related-section"
-    numbers, words, length = rail + article, [15.0] * 12 + [30.0] * 4, [15] * 12 + [30] * 4
-    assert article_end.outside(numbers, words, length, menu, 8, END) == (list(range(12)), [])
+    # Three rails of teaser headlines (no lead), each under a menu, outweigh a short article below a
+    # menu with a "Trending" heading: the heaviest segment with a lead is the article, and the rails
+    # above it go as before-article. Each rail holds less than half the page's weight.
+    rails = [list(range(1, 7)), list(range(17, 23)), list(range(33, 39))]
+    article = [49, 51, 53, 55]  # each paragraph under a dropped caption
+    menu = dict.fromkeys([*range(7, 17), *range(23, 33), *range(39, 49), 50, 52, 54], "generic.context.isolated-short")
+    menu[45] = "generic.related.related-section"
+    numbers = [n for rail in rails for n in rail] + article
+    words, length = [15.0] * 18 + [12.0] * 4, [15] * 18 + [30] * 4
+    assert article_end.outside(numbers, words, length, menu, 8, END) == (list(range(18)), [])
     # A segment with a lead that weighs less than FIRST_SHARE of the rail is not taken for the article.
-    assert article_end.outside(numbers, [15.0] * 12 + [5.0] * 4, length, menu, 8, END) == ([], [12, 13, 14, 15])
+    assert article_end.outside(numbers, words[:18] + [4.0] * 4, length, menu, 8, END) == ([], [18, 19, 20, 21])
+
+
+def test_a_heavy_segment_without_a_lead_holding_most_of_the_page_is_the_article() -> None:
+    # An interview, a recipe, a list: no line of LEAD_WORDS words, most of the page's weight. A
+    # comment or a box with a long line beside it does not take its place: nothing goes before it.
+    qa, box = list(range(1, 17)), [27, 28]
+    gap = dict.fromkeys(range(17, 27), "generic.share.share-buttons")
+    gap[26] = "generic.comments.comment-count"
+    numbers, words, length = qa + box, [10.0] * 16 + [35.0, 5.0], [10] * 16 + [35, 5]
+    assert article_end.outside(numbers, words, length, gap, 8, END, CLOSED) == ([], [16, 17])
+    # The same with records among the interview's dropped lines (a comment thread): passed over.
+    held = article_end.Evidence(held=lambda lo, hi: lo == 1)
+    assert article_end.outside(numbers, words, length, gap, 8, END, held) == (list(range(16)), [])
+
+
+def test_an_interview_or_a_recipe_of_short_lines_stays(ctx: Context) -> None:
+    # A French interview above a comment with a long line; a German recipe below an intro with a
+    # lead and a share bar. No line of the article has 20 words.
+    qa = [
+        "Vous avez ouvert votre librairie il y a trente ans. Pourquoi ce quartier ?",
+        "Parce que les loyers étaient bas et que personne ne vendait de livres ici.",
+        "Comment le quartier a-t-il changé depuis ?",
+        "Beaucoup. Les ateliers sont devenus des bureaux, puis des appartements.",
+        "Vos clients sont-ils restés fidèles ?",
+        "Les plus anciens, oui. Certains viennent encore chaque samedi matin.",
+        "Et les plus jeunes lecteurs ?",
+        "Ils achètent surtout des bandes dessinées et des romans graphiques.",
+        "La vente en ligne vous fait-elle peur ?",
+        "Moins qu'avant. Les gens reviennent pour les conseils et les rencontres.",
+        "Quel livre recommandez-vous cet hiver ?",
+        "Un recueil de nouvelles d'une autrice locale, publié par un petit éditeur.",
+        "Pensez-vous un jour passer la main ?",
+        "Ma fille y réfléchit. Elle travaille déjà avec moi deux jours par semaine.",
+    ]
+    comment = (
+        "Je connais cette librairie depuis mon enfance et je suis très heureuse de lire que la fille de la"
+        " libraire envisage de reprendre la boutique, ce serait une vraie perte pour tout le quartier sinon."
+    )
+    bar = ["Partager", "Facebook", "Twitter", "E-mail", "Imprimer", "Mots-clés", "Livres", "Commerce", "Quartier"]
+    doc = clean(ctx, "Accueil", "Culture", "Livres", "Entretien avec une libraire", *qa, *bar, "Commentaires", comment)
+    assert all(line in doc.lines for line in qa)
+    assert "generic.context.before-article" not in dropped(doc).values()
+    intro = [
+        "Im Herbst, wenn die ersten Kürbisse auf dem Markt liegen, koche ich diese Suppe fast jede Woche, weil sie"
+        " schnell geht, wenig kostet und sich problemlos für zwei oder drei Tage im Kühlschrank hält.",
+        "Das Rezept stammt von meiner Großmutter, die statt Sahne immer einen Löffel Schmand genommen hat.",
+    ]
+    recipe = [
+        "Zutaten für vier Personen:",
+        "1 Hokkaido-Kürbis, etwa ein Kilo.",
+        "2 Zwiebeln und 1 Knoblauchzehe.",
+        "1 Liter Gemüsebrühe.",
+        "200 Gramm Schmand, Salz und Pfeffer.",
+        "Den Kürbis waschen, entkernen und in grobe Würfel schneiden.",
+        "Zwiebeln, Knoblauch und Ingwer schälen und fein hacken.",
+        "Alles in etwas Öl glasig dünsten, dann die Kürbiswürfel dazugeben.",
+        "Mit der Brühe ablöschen und zwanzig Minuten köcheln lassen.",
+        "Die Suppe fein pürieren und den Schmand unterrühren.",
+        "Mit Salz und Pfeffer abschmecken und heiß servieren.",
+    ]
+    bar = ["Teilen", "Facebook", "Pinterest", "WhatsApp", "E-Mail", "Drucken", "Merken", "Anzeige", "Foto: privat"]
+    doc = clean(ctx, "Startseite", "Rezepte", "Suppen", "Omas Kürbissuppe", *intro, *bar, *recipe, "Impressum")
+    assert doc.lines == [*intro, *recipe]
