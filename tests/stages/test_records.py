@@ -3,9 +3,11 @@ show in their stamps; numbered headings, a live blog's times, slide counters and
 
 from __future__ import annotations
 
+from pipeline.core import Context
 from pipeline.document import AuditEvent, Document
 from pipeline.settings import ChromeSettings
 from pipeline.stages import article_end, records
+from tests.stages.chrome_page import clean, dropped
 
 SETTINGS = ChromeSettings(
     article_end_gap=8, article_end_packs=("generic.share.",), article_end_bylines=("generic.meta.byline",)
@@ -123,3 +125,79 @@ def test_teasers_with_their_dropped_bylines_after_the_article_go() -> None:
     off = ChromeSettings(article_end_gap=8, article_end_packs=("generic.share.",))
     article_end.drop_outside(doc, "chrome", rules, ([30.0] * 5 + [6.0] * 5, [30] * 5 + [6] * 5), off)
     assert len(doc.lines) == 10
+
+
+def test_dropped_dates_or_times_recurring_are_records() -> None:
+    dates = ["18. März 2024, 21:46", "18. März 2024, 21:59", "18. März 2024, 22:00", "19. März 2024, 07:12"]
+    assert records.recurring(["Radlerin_77", *dates, "Antworten"])  # in order: a thread read oldest first
+    assert not records.recurring(dates[:3])  # too few
+    assert not records.recurring(["Foto: Archiv"] * 5)  # an article's photo credits: no number
+    assert not records.recurring(["Foto: Archiv 2019", "Foto: dpa 2021", "Foto: Archiv 2018", "Foto: AP 2020"])
+    assert not records.recurring(["Bild 1 von 4", "Bild 1 von 4", "Bild 1 von 4", "Bild 1 von 4"])  # one text
+
+
+def _page(lines: list[str], dropped: set[int]) -> Document:
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(lines))
+    for n in sorted(dropped):
+        doc.events.append(AuditEvent("chrome", "drop", "generic.ads.ad-label", "", n, lines[n - 1]))
+    doc.keep_lines([n not in dropped for n in doc.line_numbers])
+    return doc
+
+
+def test_a_stream_of_teasers_under_the_deck_does_not_take_the_article_below_it() -> None:
+    # A deck of 4 paragraphs (more than STREAM_LEAD words), an ad, teasers each with "3 hours ago",
+    # an ad, then the article's body, heavier than the deck: the records stand above the article.
+    teasers = [f"Headline {k}\nA short lead of the other story.\n{h} hours ago" for k, h in enumerate([3, 5, 1, 7, 2])]
+    lines = [*[LEAD] * 4, "Advertisement", *"\n".join(teasers).split("\n"), "Advertisement", *[LEAD] * 6]
+    doc = _page(lines, {5, 21})
+    rules = ("generic.context.before-article", "generic.context.after-article")
+    kept = len(doc.lines)
+    words = [30.0] * 4 + [0.0, 6.0, 0.0] * 5 + [30.0] * 6
+    article_end.drop_outside(doc, "chrome", rules, (words, [30] * 4 + [2, 6, 3] * 5 + [30] * 6), SETTINGS)
+    assert len(doc.lines) == kept
+    # The same teasers below the article, with only a short footer after them: they go.
+    lines = [*[LEAD] * 10, "Advertisement", *"\n".join(teasers).split("\n"), "Impressum"]
+    doc = _page(lines, {11})
+    words = [30.0] * 10 + [0.0, 6.0, 0.0] * 5 + [0.0]
+    article_end.drop_outside(doc, "chrome", rules, (words, [30] * 10 + [2, 6, 3] * 5 + [1]), SETTINGS)
+    assert doc.lines == [LEAD] * 10
+
+
+def test_a_news_page_with_latest_stories_between_deck_and_body_keeps_its_body(ctx: Context) -> None:
+    deck = [
+        "The city council voted on Tuesday evening to approve a long-debated plan to rebuild the old harbour"
+        " district, ending three years of hearings, protests and redrawn maps.",
+        "The plan replaces the empty warehouses along the eastern quay with housing, a school and a public park,"
+        " and it keeps the fish market where it has stood for more than a century.",
+        "Supporters called the vote a turning point for a part of town that has been neglected for decades,"
+        " while opponents warned that rents in the surrounding streets would rise quickly.",
+        "The vote was closer than expected: seven members supported the plan, five voted against it and two"
+        " abstained after a debate that lasted well past midnight.",
+    ]
+    latest = [
+        ("Storm warning issued for the coast", "Gusts of up to ninety kilometres an hour are expected.", "3 hours ago"),
+        ("Library opens its new reading room", "The room on the second floor seats forty readers.", "5 hours ago"),
+        ("Ferry timetable changes next month", "Two early crossings will be dropped in winter.", "1 hour ago"),
+        ("Local bakery wins regional prize", "Its rye loaf was judged the best of sixty entries.", "7 hours ago"),
+        ("Road works close the bridge overnight", "Drivers are asked to use the ring road instead.", "2 hours ago"),
+    ]
+    body = [
+        "Under the approved plan, construction will start with the demolition of the two largest warehouses,"
+        " which engineers have judged unsafe since a fire damaged their roofs in the winter of 2019.",
+        "The council expects the first apartments to be ready within four years. A third of them must be"
+        " offered at rents below the market rate, a condition that was added only after weeks of negotiation.",
+        "The new school will take up to six hundred pupils and is meant to relieve the crowded primary schools"
+        " in the neighbouring districts, where classes have grown steadily over the past ten years.",
+        "The fish market will stay in its historic hall, which is to be repaired rather than replaced. Traders"
+        " had collected more than four thousand signatures to keep the hall, and the council agreed in the end.",
+        "Critics of the plan said the park along the water is too small and that the school should have been"
+        " built first, before the apartments, so that new families would not have to wait for places.",
+        "The mayor said the district would finally get the attention it deserved, and promised regular public"
+        " meetings during the construction so that residents could follow the work and raise complaints.",
+    ]
+    teasers = [line for record in latest for line in record]
+    menu = ["Home", "News", "Local", "Sport", "Weather", "Harbour plan approved after three years of debate"]
+    doc = clean(ctx, *menu, *deck, "Advertisement", *teasers, "Advertisement", *body, "Share this article", "Email")
+    assert all(line in doc.lines for line in deck + body)
+    assert "generic.context.after-article" not in dropped(doc).values()
