@@ -83,7 +83,9 @@ def outside(
     if len(parts) < 2:
         return [], []
     main = _main(numbers, drops, parts, (words, length), evidence)
-    before = [k for a, b in parts[:main] if max((n or 0) for n in length[a:b]) < LEAD_WORDS for k in range(a, b)]
+    led = [max((n or 0) for n in length[a:b]) >= LEAD_WORDS for a, b in parts]
+    inside = [0 < i and led[i - 1] and led[i + 1] for i in range(main)]  # between two with leads: a list, a table
+    before = [k for i, (a, b) in enumerate(parts[:main]) if not led[i] and not inside[i] for k in range(a, b)]
     after: list[int] = []
     ended = False
     for a, b in parts[main + 1 :]:
