@@ -309,3 +309,17 @@ def test_an_interview_or_a_recipe_of_short_lines_stays(ctx: Context) -> None:
     bar = ["Teilen", "Facebook", "Pinterest", "WhatsApp", "E-Mail", "Drucken", "Merken", "Anzeige", "Foto: privat"]
     doc = clean(ctx, "Startseite", "Rezepte", "Suppen", "Omas Kürbissuppe", *intro, *bar, *recipe, "Impressum")
     assert doc.lines == [*intro, *recipe]
+
+
+def test_a_list_between_two_paragraphs_above_the_main_segment_stays() -> None:
+    # A menu (no lead), an intro (a lead), a list of short names (no lead), a paragraph (a lead),
+    # then the heaviest segment: the list stands inside the article, the menu above it goes.
+    parts = [list(range(1, 5)), [15, 16], list(range(27, 37)), [47, 48], list(range(58, 66))]
+    numbers = [n for part in parts for n in part]
+    gaps = dict.fromkeys([n for n in range(1, 66) if n not in numbers], "generic.context.isolated-short")
+    length = [2] * 4 + [30, 12] + [3] * 10 + [25, 10] + [30] * 8
+    words = [0.0] * 4 + [30.0, 12.0] + [0.0] * 10 + [25.0, 10.0] + [30.0] * 8
+    assert article_end.outside(numbers, words, length, gaps, 8, END) == ([0, 1, 2, 3], [])
+    # Without the paragraph after it, the list is furniture above the article, as before.
+    length[16] = 19
+    assert article_end.outside(numbers, words, length, gaps, 8, END) == ([0, 1, 2, 3, *range(6, 18)], [])
