@@ -13,8 +13,11 @@ after one no end-of-article rule took part in; and the article's own sentences m
 segment, so a short page is not cut; a segment that opens with two paragraphs in a row (nothing
 dropped between them) is the article going on after a large box, or the article itself when the
 main segment was a block of teasers, and stays. Before the main segment, beyond such a gap, a
-stretch with no line as long as a lead goes too (a menu with its blurbs). Runs once, after the
-other passes, on the text path only (an extractor already chose the article).
+stretch with no line as long as a lead goes too (a menu with its blurbs), unless it stands between
+two stretches with one (a list inside the article). Runs once, after the other passes, on the text
+path only (an extractor already chose the article). What goes must never be the article itself:
+a lighter segment stands for the article only with evidence that the heaviest is not (`_main`),
+and a stream of records is not cut when the article follows it (`_follows_article`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ ROLE = "after-article"
 BEFORE = "before-article"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
-FIRST_SHARE = 0.2  # a lighter segment may be the article, with evidence (`_main`), if it weighs this much of the heaviest
+FIRST_SHARE = 0.2  # a lighter segment may be the article (with evidence: `_main`) if it weighs this much
 STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 
@@ -62,6 +65,9 @@ class Evidence(NamedTuple):
     closers: tuple[str, ...] = ()
 
 
+NO_EVIDENCE = Evidence()
+
+
 def outside(
     numbers: Sequence[int],
     words: Sequence[float],
@@ -69,7 +75,7 @@ def outside(
     drops: dict[int, str],
     gap: int,
     end_packs: tuple[str, ...],
-    evidence: Evidence = Evidence(),
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[list[int], list[int]]:
     """Indices (into `numbers`) of the kept lines before the article and after its end.
 
@@ -77,14 +83,15 @@ def outside(
     words (None for an empty line); `drops`: the dropped lines' numbers and the ids of the rules
     that took them; `evidence`: what lets a lighter segment stand for the article (`_main`).
     Before the main segment, a segment with no line of `LEAD_WORDS` words goes (a menu with its
-    blurbs, headlines; a lead or a deck is longer)."""
+    blurbs, headlines; a lead or a deck is longer), unless both its neighbours hold one (a list
+    or a table inside the article)."""
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
         return [], []
     main = _main(numbers, drops, parts, (words, length), evidence)
     led = [max((n or 0) for n in length[a:b]) >= LEAD_WORDS for a, b in parts]
-    inside = [0 < i and led[i - 1] and led[i + 1] for i in range(main)]  # between two with leads: a list, a table
+    inside = [i > 0 and led[i - 1] and led[i + 1] for i in range(main)]  # between two with leads: a list, a table
     before = [k for i, (a, b) in enumerate(parts[:main]) if not led[i] and not inside[i] for k in range(a, b)]
     after: list[int] = []
     ended = False
@@ -125,16 +132,17 @@ def _main(
     a, b = parts[main]
     records = evidence.held(numbers[a], numbers[b - 1])
     led = [k for k, (a, b) in enumerate(parts) if max((n or 0) for n in length[a:b]) >= LEAD_WORDS]
-    if led and main not in led and (records or 2 * weight[main] <= sum(weight)):
-        if weight[best := max(led, key=weight.__getitem__)] >= FIRST_SHARE * weight[main]:
-            main = best  # the heaviest holds no lead: a rail of headlines above the article, not the article
+    several = 2 * weight[main] <= sum(weight)  # the heaviest holds at most half the page: one rail of several
+    if led and main not in led and (records or several) and max(weight[k] for k in led) >= FIRST_SHARE * weight[main]:
+        main = max(led, key=weight.__getitem__)  # the heaviest holds no lead: a rail of headlines, not the article
     first = next((k for k, (a, b) in enumerate(parts) if any(n is not None for n in length[a:b])), 0)  # not blank
     a, b = parts[first]
     if main <= first or weight[first] < FIRST_SHARE * weight[main] or max(n or 0 for n in length[a:b]) < LEAD_WORDS:
         return main
     a, b = parts[main]
-    closed = any(drops[n].startswith(evidence.closers) for n in dropped if numbers[parts[first][1] - 1] < n < numbers[a])
-    if not (closed and evidence.closers) and not evidence.held(numbers[a], numbers[b - 1]):
+    between = [n for n in dropped if numbers[parts[first][1] - 1] < n < numbers[a]]
+    closed = bool(evidence.closers) and any(drops[n].startswith(evidence.closers) for n in between)
+    if not closed and not evidence.held(numbers[a], numbers[b - 1]):
         return main
     breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))
     if breaks * BROKEN >= sum(n is not None for n in length[a:b]):
