@@ -3,11 +3,12 @@
 The probes (`tests/data/probes/<lang>.toml`) are written for webclean: per language, an article
 and, per chrome family (comments, anti-spam notices, share/follow, newsletter, consent, related,
 ads, navigation, login/paywall, print/font-size, copyright/licence, author box, tags, photo
-credits), the lines a site of that language shows (`lines`) and article sentences that use the
-same words (`keep`). Each family is placed where sites put it (`PLACES`) in a page made of the
-title, the article and the family's `keep` sentences, and the page runs through the chrome stage
-on the text path. A cell passes when every chrome line went and every article line stayed (the
-title may also go to the record's title field).
+credits), the lines a site of that language shows (`lines`, and other layouts of the same family
+in `variants`) and article sentences that use the same words (`keep`). Each layout is placed at
+each place sites put it (`PLACES`) in a page made of the title, the article and the family's
+`keep` sentences, and the page runs through the chrome stage on the text path. A probe passes
+when every chrome line went and every article line stayed (the title may also go to the
+record's title field); a cell of the table, when all its probes pass.
 
     .venv/bin/python bench/chrome_probes.py            # the table: families x languages
     .venv/bin/python bench/chrome_probes.py --detail   # and each failing line, with the rule that dropped it
@@ -30,23 +31,23 @@ from pipeline.stages.chrome import remove_chrome
 
 PROBES = Path(__file__).resolve().parent.parent / "tests" / "data" / "probes"
 
-# Where a family stands in the page: before the title (head), between the title and the first
-# paragraph (top), after the second paragraph (middle), or after the article (tail).
+# Where sites put a family: before the title (head), between the title and the first paragraph
+# (top), after the second paragraph (middle), or after the article (tail). Each place is a probe.
 PLACES = {
-    "navigation": "head",
-    "consent": "head",
-    "print-font": "top",
-    "share-follow": "top",
-    "photo-credits": "middle",
-    "ads": "middle",
-    "newsletter": "middle",
-    "related": "middle",
-    "login-paywall": "tail",
-    "comments": "tail",
-    "anti-spam": "tail",
-    "copyright": "tail",
-    "author-box": "tail",
-    "tags": "tail",
+    "navigation": ("head",),
+    "consent": ("head", "tail"),
+    "print-font": ("top",),
+    "share-follow": ("top", "tail"),
+    "photo-credits": ("middle",),
+    "ads": ("middle",),
+    "newsletter": ("middle", "tail"),
+    "related": ("middle", "tail"),
+    "login-paywall": ("tail",),
+    "comments": ("tail",),
+    "anti-spam": ("tail",),
+    "copyright": ("tail",),
+    "author-box": ("tail",),
+    "tags": ("tail",),
 }
 FAMILIES = list(PLACES)
 
@@ -57,6 +58,7 @@ class Probe:
 
     lang: str
     family: str
+    place: str
     chrome: list[str]
     article: list[str]
     title: str
@@ -93,14 +95,16 @@ def load(folder: Path = PROBES) -> list[Probe]:
                 raise ValueError(f"{path.name}: no probe for {family!r}")
             body = list(data["article"])
             body[3:3] = cell.get("keep", [])  # the sentences with the family's words, inside the article
-            probes.append(Probe(data["lang"], family, list(cell["lines"]), body, data["title"]))
+            for chrome in [cell["lines"], *cell.get("variants", [])]:  # another layout of the same family
+                for place in PLACES[family]:
+                    probes.append(Probe(data["lang"], family, place, list(chrome), body, data["title"]))
     return probes
 
 
 def run(ctx: Context, probe: Probe) -> Probe:
     """The chrome stage on the probe's page (text path); notes what it left and what it lost."""
     doc = Document(id=f"{probe.lang}-{probe.family}", source="probe.txt", file="probe.txt")
-    doc.set_text("\n".join(page(probe.title, probe.article, probe.chrome, PLACES[probe.family])))
+    doc.set_text("\n".join(page(probe.title, probe.article, probe.chrome, probe.place)))
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     kept = set(doc.lines)
     rules = {e.text: e.rule for e in doc.events if e.action == "drop"}
@@ -112,13 +116,19 @@ def run(ctx: Context, probe: Probe) -> Probe:
 
 
 def table(probes: list[Probe]) -> str:
+    """Families x languages: a cell passes when each of its probes (places, variants) passes."""
     langs = sorted({p.lang for p in probes})
-    cells = {(p.family, p.lang): p.mark() for p in probes}
+    cells: dict[tuple[str, str], str] = {}
+    for p in probes:
+        key = (p.family, p.lang)
+        marks = set(cells.get(key, "ok").replace("ok", "")) | set(p.mark().replace("ok", ""))
+        cells[key] = "".join(sorted(marks)) or "ok"
     rows = [f"{'family':<14}" + "".join(f"{lang:>5}" for lang in langs)]
     for family in FAMILIES:
         rows.append(f"{family:<14}" + "".join(f"{cells.get((family, lang), '-'):>5}" for lang in langs))
     passed = sum(p.ok for p in probes)
-    rows.append(f"{passed}/{len(probes)} cells pass (C: chrome left, L: article lost)")
+    cells_ok = sum(mark == "ok" for mark in cells.values())
+    rows.append(f"{cells_ok}/{len(cells)} cells, {passed}/{len(probes)} probes pass (C: chrome left, L: article lost)")
     return "\n".join(rows)
 
 
@@ -127,7 +137,7 @@ def detail(probes: list[Probe]) -> str:
     for p in probes:
         if p.ok:
             continue
-        out.append(f"[{p.lang} {p.family}]")
+        out.append(f"[{p.lang} {p.family} {p.place}]")
         out += [f"  chrome left: {line}" for line in p.left]
         out += [f"  article lost ({rule}): {line}" for line, rule in p.lost]
     return "\n".join(out)
