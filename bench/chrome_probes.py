@@ -135,9 +135,8 @@ def table(probes: list[Probe]) -> str:
         rows.append(f"{family:<14}" + "".join(f"{cells.get((family, lang), '-'):>5}" for lang in langs))
     passed = sum(p.ok for p in probes)
     cells_ok = sum(mark == "ok" for mark in cells.values())
-    rows.append(
-        f"{cells_ok}/{len(cells)} cells, {passed}/{len(probes)} probes pass (C: chrome left, c: a noted gap, L: article lost)"
-    )
+    legend = "C: chrome left, c: a noted gap, L: article lost"
+    rows.append(f"{cells_ok}/{len(cells)} cells, {passed}/{len(probes)} probes pass ({legend})")
     return "\n".join(rows)
 
 
