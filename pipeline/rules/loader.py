@@ -37,6 +37,7 @@ CONTEXT_ROLES = (
     "line-model",  # the trained line model (stages/line_model.py)
     "after-article",  # kept lines beyond the furniture that closes the article (stages/article_end.py)
     "before-article",  # kept short lines before the article, beyond a block of dropped ones (same)
+    "record-stream",  # kept lines from the start of a stream of stamped records after the article (same)
 )
 MATCH_ROLES = (
     "paywall",  # a page with a teaser only before such a line is a stub (stages/chrome.py)

@@ -32,6 +32,7 @@ from pipeline.stages import records
 
 ROLE = "after-article"
 BEFORE = "before-article"
+STREAM = "record-stream"
 PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article resumes
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
 FIRST_SHARE = 0.2  # a lighter segment may be the article (with evidence: `_main`) if it weighs this much
@@ -168,12 +169,12 @@ def _resumes(numbers: Sequence[int], dropped: Sequence[int], length: Sequence[in
 def drop_outside(
     doc: Document,
     stage: str,
-    rules: tuple[str, str],
+    rules: tuple[str, str, str],
     weights: tuple[Sequence[float], Sequence[int | None]],
     settings: ChromeSettings,
 ) -> None:
     """Drop the document's kept lines before the article and after its end (`outside`, then
-    `_stream`), recorded under `rules` (before, after). `weights`: per kept line of `doc`, its
+    `_stream`), recorded under `rules` (before, after, stream). `weights`: per kept line of `doc`, its
     sentence-like words and its words (`outside`); `stage`: whose drops count; `settings`: the gap,
     the end-of-article packs and the byline rules (`article_end_*`)."""
     gap, end_packs = settings.article_end_gap, settings.article_end_packs
@@ -193,7 +194,7 @@ def drop_outside(
     before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, evidence)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
     stream = _stream(doc, drops, weights[0], set(gone), bylines)
-    gone.update(dict.fromkeys(stream, (rules[1], _WHY_STREAM)))
+    gone.update(dict.fromkeys(stream, (rules[2], _WHY_STREAM)))
     if not gone:
         return
     for k in sorted(gone):

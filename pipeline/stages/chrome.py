@@ -137,8 +137,8 @@ def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSetting
     belief = [1.0 if line.prob is None else line.prob for line in kept]
     words = [line.feats.words * p if line.cls == "good" else 0.0 for line, p in zip(kept, belief, strict=True)]
     length = [None if line.cls == "empty" else line.feats.words for line in kept]
-    rules = (ruleset.decision_id(article_end.BEFORE), ruleset.decision_id(article_end.ROLE))
-    article_end.drop_outside(doc, STAGE, rules, (words, length), settings)
+    before, after, stream = (ruleset.decision_id(r) for r in (article_end.BEFORE, article_end.ROLE, article_end.STREAM))
+    article_end.drop_outside(doc, STAGE, (before, after, stream), (words, length), settings)
 
 
 def _clean_once(

@@ -86,7 +86,7 @@ def test_drop_outside_records_the_rules_and_keeps_line_numbers() -> None:
     for n in range(4, 12):
         doc.events.append(AuditEvent("chrome", "drop", "generic.comments.comment-count", "", n, "x"))
     doc.keep_lines([not (4 <= n <= 11) for n in doc.line_numbers])
-    rules = ("generic.context.before-article", RULE)
+    rules = ("generic.context.before-article", RULE, "generic.context.record-stream")
     article_end.drop_outside(doc, "chrome", rules, ([30.0, 30.0, 30.0, 6.0], [30, 30, 30, 6]), ON)
     assert doc.line_numbers == [1, 2, 3]
     assert (doc.events[-1].rule, doc.events[-1].line) == (RULE, 12)
