@@ -115,13 +115,14 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
                 break
     # The line model reads a line's neighbours and the page's shape, which any drop of the pass
     # changed: while a pass dropped something, clean the kept lines again until one drops nothing
-    # (cleaning twice = once). Text: a pass that would drop nothing is only tried (`_settled`).
+    # (cleaning twice = once). Text: a pass is first tried without its bookkeeping (`_tried`).
     text = doc.metadata.get("format") not in ("html", "jsonl-html")
     for _ in range(_MODEL_PASSES):
-        if not acted or (text and _settled(doc, ruleset, settings, kept, detected, repeats)):
+        if not acted:
             break
         before, doc.site = len(doc.lines), detected
-        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
+        tried = _tried(doc, ruleset, settings, kept, detected, repeats) if text else None
+        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats) if tried is None else tried
         if len(doc.lines) == before:
             break
     doc.site = detected
@@ -173,6 +174,13 @@ def _clean_once(
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):
             _drop(lines[i], line_model.ROLE, why)
+    acted, kept = _record(doc, ruleset, lines, title)
+    return sum(1 for v in scores.values() if v), model is not None and acted, kept, repeats
+
+
+def _record(doc: Document, ruleset: RuleSet, lines: list[Line], title: int | None) -> tuple[bool, list[Line]]:
+    """The end of a run: the paywall check, the title, an audit event per drop, the kept lines.
+    Returns whether a line was dropped or spared from a context drop, and the kept lines."""
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
@@ -187,36 +195,44 @@ def _clean_once(
                                          prob=line.prob if by_model else None,
                                          cues=line.cues if by_model else None))  # fmt: skip
     doc.keep_lines([line.rule is None for line in lines])
-    acted = model is not None and any(line.saved or line.rule is not None for line in lines)
-    return sum(1 for v in scores.values() if v), acted, [line for line in lines if line.rule is None], repeats
+    acted = any(line.saved or line.rule is not None for line in lines)
+    return acted, [line for line in lines if line.rule is None]
 
 
-def _settled(
+def _tried(
     doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line], site: str | None, repeats: bool
-) -> bool:
-    """Would another pass over the kept lines of a text page drop nothing? What of a pass can act
-    again is tried without the bookkeeping: a site found, a rule slot changed (then the rules may
-    match), the repeats pass (if `repeats`), the context pass, the model. True: nothing, and the
-    lines hold the probabilities that pass gives them (the article_end weights read them)."""
+) -> tuple[int, bool, list[Line], bool] | None:
+    """A later run over the kept lines of a text page, the line model on, tried before its
+    bookkeeping: None (run `_clean_once`) when a site is found on them or a line's rule slot
+    changed (the rules may then match); else that run's result, done here. Its other steps (the
+    repeats pass, if `repeats`, the model, the context pass) are `_clean_once`'s on the same lines,
+    so a run that drops nothing ends without an audit pass or a reset (most later runs), and one
+    that drops lines is finished, not run again. The lines are not reset (`_again`): the scoring
+    sets what it would on every line it reads, and `saved` is cleared below."""
     model = line_model.load_model(settings.line_model)
-    assert model is not None  # (a later pass runs only with the model)
-    lines = kept  # (no `_again`: what it resets, the scoring below sets on every line it reads)
+    assert model is not None  # (a later run happens only with the model)
+    lines = kept
     if site is None and site_evidence(doc, ruleset, [line.key for line in lines])[0] is not None:
-        return False
+        return None
     matcher, zones, last = ruleset.matcher(site), _zones(lines), max(len(lines) - 1, 1)
     for i, line in enumerate(lines):
-        line.feats.pos = i / last
-        if line.cls != "empty" and _slot(matcher, line, zones[i]) != line.slot:
-            return False  # (the pass sets the same positions)
-    if not (repeats and drop_repeats(lines, settings)) or all(line.rule is None for line in lines):
-        low = line_model.score_lines(lines, model, False, settings.long_min_words)
-        spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
-        apply_context(lines)
-        if all(line.rule is None for line in lines):
-            return not line_model.drops(lines, model, False, settings.long_min_words, low)
-    for line in lines:
-        line.rule, line.reason = None, ""  # the pass that follows starts from the kept lines
-    return False
+        line.feats.pos, line.saved = i / last, False
+        if line.cls != "empty":  # = `_slot(...) == line.slot`, written out for the usual case
+            old = line.slot
+            if old is None or old[0] is not matcher or old[1] != zones[i]:
+                return None
+            if old[2] != matcher.position_key(line.feats) and _slot(matcher, line, zones[i]) is not old:
+                return None  # (the pass sets the same positions)
+    if repeats:
+        repeats = drop_repeats(lines, settings)
+    low = line_model.score_lines(lines, model, False, settings.long_min_words)
+    spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
+    title = apply_context(lines)
+    for i, why in line_model.drops(lines, model, False, settings.long_min_words, low):
+        _drop(lines[i], line_model.ROLE, why)
+    if all(line.rule is None for line in lines):
+        return 0, False, lines, repeats  # (`acted` is not read after a run that dropped nothing)
+    return 0, *_record(doc, ruleset, lines, title), repeats
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
