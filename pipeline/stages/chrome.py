@@ -115,18 +115,16 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
                 break
     # The line model reads a line's neighbours and the page's shape, which any drop of the pass
     # changed: while a pass dropped something, clean the kept lines again until one drops nothing
-    # (cleaning twice = once). Text: a pass is first tried without its bookkeeping (`_tried`).
-    text = doc.metadata.get("format") not in ("html", "jsonl-html")
+    # (cleaning twice = once). A pass that drops nothing costs no bookkeeping (`_record`).
     for _ in range(_MODEL_PASSES):
         if not acted:
             break
         before, doc.site = len(doc.lines), detected
-        tried = _tried(doc, ruleset, settings, kept, detected, repeats) if text else None
-        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats) if tried is None else tried
+        _, acted, kept, repeats = _clean_once(doc, ruleset, settings, kept, repeats)
         if len(doc.lines) == before:
             break
     doc.site = detected
-    if text:
+    if doc.metadata.get("format") not in ("html", "jsonl-html"):
         _drop_after_article(doc, ruleset, settings, kept)
     return doc
 
@@ -179,8 +177,16 @@ def _clean_once(
 
 
 def _record(doc: Document, ruleset: RuleSet, lines: list[Line], title: int | None) -> tuple[bool, list[Line]]:
-    """The end of a run: the paywall check, the title, an audit event per drop, the kept lines.
-    Returns whether a line was dropped or spared from a context drop, and the kept lines."""
+    """The end of a run; returns whether a line was dropped or spared from a context drop, and the
+    kept lines. A run that dropped nothing (most later runs) changes nothing here: no paywall stub
+    (it follows a paywall rule's drop), no title (taken by a drop), no audit event (`_audit`)."""
+    if all(line.rule is None for line in lines):
+        return any(line.saved for line in lines), lines
+    return _audit(doc, ruleset, lines, title)
+
+
+def _audit(doc: Document, ruleset: RuleSet, lines: list[Line], title: int | None) -> tuple[bool, list[Line]]:
+    """`_record` in full: the paywall check, the title, an audit event per drop, the kept lines."""
     drop_paywall_stub(lines, ruleset.with_role("paywall"))
     if title is not None and doc.title is None:
         doc.title = lines[title].text.strip()
@@ -197,42 +203,6 @@ def _record(doc: Document, ruleset: RuleSet, lines: list[Line], title: int | Non
     doc.keep_lines([line.rule is None for line in lines])
     acted = any(line.saved or line.rule is not None for line in lines)
     return acted, [line for line in lines if line.rule is None]
-
-
-def _tried(
-    doc: Document, ruleset: RuleSet, settings: ChromeSettings, kept: list[Line], site: str | None, repeats: bool
-) -> tuple[int, bool, list[Line], bool] | None:
-    """A later run over the kept lines of a text page, the line model on, tried before its
-    bookkeeping: None (run `_clean_once`) when a site is found on them or a line's rule slot
-    changed (the rules may then match); else that run's result, done here. Its other steps (the
-    repeats pass, if `repeats`, the model, the context pass) are `_clean_once`'s on the same lines,
-    so a run that drops nothing ends without an audit pass or a reset (most later runs), and one
-    that drops lines is finished, not run again. The lines are not reset (`_again`): the scoring
-    sets what it would on every line it reads, and `saved` is cleared below."""
-    model = line_model.load_model(settings.line_model)
-    assert model is not None  # (a later run happens only with the model)
-    lines = kept
-    if site is None and site_evidence(doc, ruleset, [line.key for line in lines])[0] is not None:
-        return None
-    matcher, zones, last = ruleset.matcher(site), _zones(lines), max(len(lines) - 1, 1)
-    for i, line in enumerate(lines):
-        line.feats.pos, line.saved = i / last, False
-        if line.cls != "empty":  # = `_slot(...) == line.slot`, written out for the usual case
-            old = line.slot
-            if old is None or old[0] is not matcher or old[1] != zones[i]:
-                return None
-            if old[2] != matcher.position_key(line.feats) and _slot(matcher, line, zones[i]) is not old:
-                return None  # (the pass sets the same positions)
-    if repeats:
-        repeats = drop_repeats(lines, settings)
-    low = line_model.score_lines(lines, model, False, settings.long_min_words)
-    spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
-    title = apply_context(lines)
-    for i, why in line_model.drops(lines, model, False, settings.long_min_words, low):
-        _drop(lines[i], line_model.ROLE, why)
-    if all(line.rule is None for line in lines):
-        return 0, False, lines, repeats  # (`acted` is not read after a run that dropped nothing)
-    return 0, *_record(doc, ruleset, lines, title), repeats
 
 
 def undecided(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> list[Line]:
@@ -294,8 +264,10 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> Slot:
     the line (drops above it) keeps its slot when no rule with a position condition could match the
     line or its unbulleted form: its answer is then the same anywhere in the page."""
     old, where = line.slot, matcher.position_key(line.feats)
-    if old is None or old[0] is not matcher or old[1] != zone or old[2] == where:
+    if old is None or old[0] is not matcher or old[1] != zone:
         return (matcher, zone, where)
+    if old[2] == where:
+        return old  # (most lines of a later run: compared with itself, at once)
     bare = _unbulleted(line.key)
     if matcher.positional(line.key, line.feats, zone) or (
         bare is not None and matcher.positional(bare, line.feats, zone)
