@@ -186,8 +186,9 @@ class SiteInfo:
         """How many of the detect patterns match `text` (keys, one per line). A pattern whose
         required strings are all absent is not run: most pages carry no marker of most sites."""
         found = 0
+        present = {s for s in self._all_needs if s in text}  # each string looked for once, for all patterns
         for pattern, needs in self._detect_needs:
-            if needs is None or any(s in text for s in needs):
+            if needs is None or not needs.isdisjoint(present):
                 found += pattern.search(text) is not None
         return found
 
@@ -195,6 +196,10 @@ class SiteInfo:
     def _detect_needs(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
         # Two characters are worth a test here: the text is a whole page's edges, not one line.
         return tuple((p, required_literals(p, shortest=2)) for p in self.detect)
+
+    @functools.cached_property
+    def _all_needs(self) -> tuple[str, ...]:
+        return tuple(sorted({s for _, needs in self._detect_needs if needs for s in needs}))
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def _clean_once(
     lines = [_line(t, settings) for t in doc.lines] if carried is None else [_again(line) for line in carried]
     if carried is None and doc.joins:
         _set_pieces(lines, doc)
-    keys = [line.key for line in lines]
+    keys = [line.key for line in lines] if doc.site is None else None  # (for the site markers)
     doc.site, scores = site_evidence(doc, ruleset, keys)
     doc.site_markers = None  # they describe these lines only: some are dropped below
     extracted = doc.metadata.get("format") in ("html", "jsonl-html")
@@ -238,10 +238,14 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
     last = max(len(lines) - 1, 1)
     for i, line in enumerate(lines):
         line.feats.pos = i / last
-    i = 0
+    i, position_key = 0, matcher.position_key
     while i < len(lines):
         line = lines[i]
-        if line.cls != "empty" and line.rule is None and (slot := _slot(matcher, line, zones[i])) != line.slot:
+        if line.cls == "empty" or line.rule is not None:
+            pass
+        elif (old := line.slot) and old[0] is matcher and old[1] == zones[i] and old[2] == position_key(line.feats):
+            pass  # = `_slot(...) == old`, the usual case in a later run, written out
+        elif (slot := _slot(matcher, line, zones[i])) != old:
             key = line.key
             rule = matcher.first(key, line.feats, zones[i], slot[2])
             if rule is None and (bare := _unbulleted(key)) is not None:
