@@ -60,6 +60,8 @@ _LANGUAGE_SAMPLE = 1500  # characters of the page's lines that choose its stopwo
 
 def page_stopwords(keys: list[str]) -> frozenset[str]:
     """The stopwords of the language whose list the page's distinct words hit most (empty if none)."""
+    if sum(map(len, keys)) + len(keys) <= _LANGUAGE_SAMPLE:  # (a small page: all of them, summed in C)
+        return _stopwords_of_head(tuple(keys))
     size = 0
     for end, key in enumerate(keys, 1):  # only the keys the sample needs are joined
         size += len(key) + 1
@@ -314,7 +316,7 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     block = _main_block(good)
     thread = _thread_start(lines, visible, block)
     # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
-    around = ["none", *(line.cls if line.rule is None else _rule_kind(line.rule) for line in shown), "none"]
+    around = ["none", *[line.cls if line.rule is None else _rule_kind(line.rule) for line in shown], "none"]
     first, last = (good[0], good[-1]) if good else (n, -1)
     right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
     index, repeats, keys = [], [], []
@@ -325,8 +327,8 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
         index.append(visible[k])
-        repeats.append(1 if counts is None else min(counts[line.key], 4))
+        repeats.append(1 if counts is None else r if (r := counts[line.key]) < 4 else 4)
         keys.append((cls, around[k], around[k + 2], "head" if k < first else "tail" if k > last else "body",
-                     min(near, 4), "in" if start <= k <= end else "before" if k < start else "after",  # = _side
+                     near if near < 4 else 4, "in" if start <= k <= end else "before" if k < start else "after",
                      10 * k // span, "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
     return index, stop, repeats, keys

@@ -94,7 +94,11 @@ class LineModel:
     _context_scores: dict[ContextKey, tuple[tuple[str, ...], float]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False
     )
-    _second_scores: dict[SecondKey, tuple[tuple[str, ...], float]] = dataclasses.field(
+    _second_scores: dict[SecondKey, tuple[tuple[str, ...], float]] = dataclasses.field(  # (cues, probability)
+        default_factory=dict, repr=False, compare=False
+    )
+    # ...and the first stage's probability with both cue tuples, by (own inputs, context key).
+    _first_scores: dict[Any, tuple[tuple[str, ...], tuple[str, ...], float]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -199,18 +203,22 @@ def _second_key(first: list[float], j: int, extracted: bool) -> SecondKey:
 
 
 def _second_keys(first: list[float], extracted: bool) -> list[SecondKey]:
-    """`_second_key` of every line of a page: each probability's buckets are found once."""
+    """`_second_key` of every line of a page: each probability's buckets are found once, and on a
+    page of at most 9 lines (most later runs) the wide window, the whole page, is summed once."""
     at, n = bisect.bisect_right, len(first)
     own = [at(_OWN_EDGES, p) for p in first]
     side = [at(_P_EDGES, p) for p in first]
+    whole = at(_P_EDGES, sum(first) / n) if 0 < n <= 9 else -1  # = sum(first[0 : j + 9]) / n for each j
     keys = []
     for j, mine in enumerate(first):
         near = first[j - 3 if j > 3 else 0 : j + 4]
-        wide = first[j - 8 if j > 8 else 0 : j + 9]
         m = len(near)
+        if whole < 0:
+            wide = first[j - 8 if j > 8 else 0 : j + 9]
+            ww = at(_P_EDGES, sum(wide) / len(wide))
         keys.append((own[j], side[j - 1] if j else side[j], side[j + 1] if j + 1 < n else side[j],
-                     at(_P_EDGES, (sum(near) - mine) / (m - 1) if m > 1 else mine),
-                     at(_P_EDGES, sum(wide) / len(wide)), extracted))  # fmt: skip
+                     at(_P_EDGES, (sum(near) - mine) / (m - 1)) if m > 1 else side[j],
+                     ww if whole < 0 else whole, extracted))  # fmt: skip
     return keys
 
 
@@ -276,29 +284,25 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     Returns the indexes of the lines under the highest drop threshold: the only ones `drops` may drop.
     """
     index, stop, repeats, keys = page_keys(lines)
-    own_memo, context_memo = model._own_scores, model._context_scores
-    weights, bias = model.weights, model.bias
-    owns, arounds, first = [], [], []
+    first_memo, owns, arounds, first = model._first_scores, [], [], []
     for i, n, key in zip(index, repeats, keys, strict=True):
         line = lines[i]
         own_key = (line.feats.text, line.key, line.cls, stop, n)
-        own = own_memo.get(own_key) or _memo_put(own_memo, own_key, _scored(line_own_cues(line, stop, n), weights))
-        around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
-        owns.append(own[0])
-        arounds.append(around[0])
-        z = bias + own[1] + around[1]  # = _sigmoid(z), the clamp without two calls
-        first.append(1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0))))
+        scored = first_memo.get((own_key, key)) or _memo_put(
+            first_memo, (own_key, key), _first(line, own_key, key, model)
+        )
+        owns.append(scored[0])
+        arounds.append(scored[1])
+        first.append(scored[2])
     weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
     second_memo = model._second_scores
-    keys2 = _second_keys(first, extracted) if weights2 else []
     low, highest = [], model.html_drop_below if extracted else max(model.drop_below, model.long_drop_below)
+    keys2 = _second_keys(first, extracted) if weights2 else []
     for j, i in enumerate(index):
         prob, second = first[j], _NO_CUES
         if weights2:
-            key2 = keys2[j]
-            scored = second_memo.get(key2) or _memo_put(second_memo, key2, _scored(_second_names(key2), weights2))
-            z = bias2 + scored[1]
-            prob, second = 1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0))), scored[0]
+            key2 = keys2[j]  # (the memo holds the second stage's cues and probability)
+            second, prob = second_memo.get(key2) or _memo_put(second_memo, key2, _second(key2, weights2, bias2))
         line = lines[i]
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()
@@ -306,6 +310,27 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         if prob < highest:
             low.append(i)
     return low
+
+
+def _first(
+    line: Scored, own_key: tuple[str, str, str, frozenset[str], int], key: ContextKey, model: LineModel
+) -> tuple[tuple[str, ...], tuple[str, ...], float]:
+    """A line's own cues, its context's and its first-stage probability (= `_sigmoid`, the clamp
+    without two calls), the weight sums memoised apart (they recur more than their pairs)."""
+    own_memo, context_memo, weights = model._own_scores, model._context_scores, model.weights
+    own = own_memo.get(own_key) or _memo_put(
+        own_memo, own_key, _scored(line_own_cues(line, own_key[3], own_key[4]), weights)
+    )
+    around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
+    z = model.bias + own[1] + around[1]
+    return own[0], around[0], 1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0)))
+
+
+def _second(key2: SecondKey, weights2: dict[str, float], bias2: float) -> tuple[tuple[str, ...], float]:
+    """A line's second-stage cues and its probability (= `_sigmoid`)."""
+    cues = _second_names(key2)
+    z = bias2 + _weight_sum(cues, weights2)
+    return cues, 1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0)))
 
 
 _NO_CUES: tuple[str, ...] = ()
