@@ -70,12 +70,20 @@ class Matcher:
         self._gated: dict[tuple[int, frozenset[str]], Candidates] = {}  # by (id of a shared list, marks)
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
+        self._where: dict[float, tuple[bool, ...]] = {}  # `position_key` by position
 
     def position_key(self, feats: LineFeatures) -> tuple[bool, ...]:
         """Which of the rules' position conditions the line meets (`Condition.holds` on its `pos`,
         written out: this runs for every line of every pass)."""
         pos = feats.pos
-        return tuple([pos >= v if op == "min" else pos <= v if op == "max" else pos == v for op, v in self._pos_tests])
+        key = self._where.get(pos)  # (a page of n lines has n positions: they recur across pages)
+        if key is None:
+            tests = self._pos_tests
+            key = tuple([pos >= v if op == "min" else pos <= v if op == "max" else pos == v for op, v in tests])
+            if len(self._where) >= 4096:
+                self._where.clear()
+            self._where[pos] = key
+        return key
 
     @functools.cached_property
     def _pos_tests(self) -> list[tuple[str, float | bool]]:

@@ -97,10 +97,6 @@ class LineModel:
     _second_scores: dict[SecondKey, tuple[tuple[str, ...], float]] = dataclasses.field(  # (cues, probability)
         default_factory=dict, repr=False, compare=False
     )
-    # ...and the first stage's probability with both cue tuples, by (own inputs, context key).
-    _first_scores: dict[Any, tuple[tuple[str, ...], tuple[str, ...], float]] = dataclasses.field(
-        default_factory=dict, repr=False, compare=False
-    )
 
     def probability(self, cues: list[str]) -> float:
         """First stage: the line's own cues."""
@@ -284,16 +280,18 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     Returns the indexes of the lines under the highest drop threshold: the only ones `drops` may drop.
     """
     index, stop, repeats, keys = page_keys(lines)
-    first_memo, owns, arounds, first = model._first_scores, [], [], []
+    own_memo, context_memo = model._own_scores, model._context_scores
+    weights, bias = model.weights, model.bias
+    owns, arounds, first = [], [], []
     for i, n, key in zip(index, repeats, keys, strict=True):
         line = lines[i]
         own_key = (line.feats.text, line.key, line.cls, stop, n)
-        scored = first_memo.get((own_key, key)) or _memo_put(
-            first_memo, (own_key, key), _first(line, own_key, key, model)
-        )
-        owns.append(scored[0])
-        arounds.append(scored[1])
-        first.append(scored[2])
+        own = own_memo.get(own_key) or _memo_put(own_memo, own_key, _scored(line_own_cues(line, stop, n), weights))
+        around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
+        owns.append(own[0])
+        arounds.append(around[0])
+        z = bias + own[1] + around[1]  # = _sigmoid(z), the clamp without two calls
+        first.append(1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0))))
     weights2, bias2, keep_above = model.weights2, model.bias2, model.keep_above
     second_memo = model._second_scores
     low, highest = [], model.html_drop_below if extracted else max(model.drop_below, model.long_drop_below)
@@ -310,20 +308,6 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         if prob < highest:
             low.append(i)
     return low
-
-
-def _first(
-    line: Scored, own_key: tuple[str, str, str, frozenset[str], int], key: ContextKey, model: LineModel
-) -> tuple[tuple[str, ...], tuple[str, ...], float]:
-    """A line's own cues, its context's and its first-stage probability (= `_sigmoid`, the clamp
-    without two calls), the weight sums memoised apart (they recur more than their pairs)."""
-    own_memo, context_memo, weights = model._own_scores, model._context_scores, model.weights
-    own = own_memo.get(own_key) or _memo_put(
-        own_memo, own_key, _scored(line_own_cues(line, own_key[3], own_key[4]), weights)
-    )
-    around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
-    z = model.bias + own[1] + around[1]
-    return own[0], around[0], 1.0 / (1.0 + exp(-(z if -30.0 <= z <= 30.0 else 30.0 if z > 30.0 else -30.0)))
 
 
 def _second(key2: SecondKey, weights2: dict[str, float], bias2: float) -> tuple[tuple[str, ...], float]:
