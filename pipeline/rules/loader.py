@@ -59,6 +59,7 @@ _RULE_FIELDS = {
     "sites",
     "examples",
     "role",
+    "inline",
 }
 _PACK_FIELDS = {"pack", "site", "rule"}
 # (?x), (?i)...: legal only at the start of a whole expression, and a rule's patterns run joined
@@ -97,6 +98,13 @@ class RuleSet:
         if role not in self._roles:  # asked once per document: worked out once per run
             self._roles[role] = frozenset(r.id for p in self.all_packs() for r in p.rules if r.role == role)
         return self._roles[role]
+
+    def inline(self) -> frozenset[str]:
+        """The ids of the rules marked `inline = true`: furniture inside articles (a photo credit,
+        an ad label), whose drops the context pass looks through (stages/chrome.py)."""
+        if "inline" not in self._roles:
+            self._roles["inline"] = frozenset(r.id for p in self.all_packs() for r in p.rules if r.inline)
+        return self._roles["inline"]
 
     def decision_id(self, role: str) -> str:
         """The id under which the audit records context decision `role`: the rule of the packs that
@@ -271,6 +279,9 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, pr
     if kind == "feature" and not when:
         raise RuleError(f"{path}: {where}: a feature rule needs a 'when' table")
     role = _role(raw, kind, path, where)
+    inline = raw.get("inline", False)
+    if not isinstance(inline, bool) or (inline and kind == "context"):
+        raise RuleError(f"{path}: {where}: inline must be true or false, and a context rule cannot be inline")
     examples = raw.get("examples", {})
     if not isinstance(examples, dict):
         raise RuleError(f"{path}: {where}: examples must be a table with match/keep lists")
@@ -290,6 +301,7 @@ def _rule(raw: dict[str, Any], pack_id: str, path: Path, shape: bool = False, pr
         examples_match=tuple(_strings(examples, "match", path, where)),
         examples_keep=tuple(_strings(examples, "keep", path, where)),
         role=role,
+        inline=inline,
         shape=shape,
     )
     try:  # the patterns as they run: joined into one expression (named groups must not clash)

@@ -93,6 +93,7 @@ class Rule:
     examples_match: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
     role: str = ""  # what code asks this rule for (loader.ROLES); "" for most rules
+    inline: bool = False  # furniture that sits inside articles: its drops do not break a run (chrome.py)
     shape: bool = False  # from a pack of line shapes ([pack] shapes = true): not for preformatted text
 
     def matches(self, key: str, feats: LineFeatures, zone: str) -> bool:

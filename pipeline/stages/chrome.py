@@ -168,7 +168,7 @@ def _clean_once(
         low = line_model.score_lines(lines, model, extracted, settings.long_min_words)
     if not extracted:  # rows of a flattened table or dated list are not menus (spare.py)
         spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
-    title = apply_context(lines, extracted=extracted)
+    title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):
             _drop(lines[i], line_model.ROLE, why)
@@ -375,11 +375,12 @@ def _joined_headlines(line: Line, settings: ChromeSettings) -> str | None:
 # Pass 3 ------------------------------------------------------------------------------------
 
 
-def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
+def apply_context(lines: list[Line], extracted: bool = False, inline: frozenset[str] = frozenset()) -> int | None:
     """Decide short lines from their neighbours; returns the index of the title line, if any.
 
     `extracted`: the text comes from an HTML extractor that already removed the page layout, so a
-    list or table that ends the article is content, not a footer menu.
+    list or table that ends the article is content, not a footer menu. `inline`: the ids of the
+    rules that drop furniture sitting inside articles (`RuleSet.inline`).
     """
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
@@ -410,7 +411,7 @@ def apply_context(lines: list[Line], extracted: bool = False) -> int | None:
                 _drop(lines[i], ISOLATED, "short line before the article starts")
         elif i > good[-1] and lines[i].kept and not extracted:
             _drop(lines[i], ISOLATED, "short line after the article ends")
-    _decide_runs(lines, visible, extracted)
+    _decide_runs(lines, visible, extracted, inline)
     return title
 
 
@@ -447,13 +448,15 @@ def _headline(line: Line) -> bool:
     return line.cls == "short" and line.feats.words >= 4 and not line.feats.terminal
 
 
-def _decide_runs(lines: list[Line], visible: list[int], extracted: bool) -> None:
-    """Runs of kept short lines between sentence paragraphs: subheadings and lists stay."""
+def _decide_runs(lines: list[Line], visible: list[int], extracted: bool, inline: frozenset[str]) -> None:
+    """Runs of kept short lines between sentence paragraphs: subheadings and lists stay. A line
+    dropped as inline furniture (a photo credit, an ad label) is looked through like a repeat:
+    it sits inside articles, so it says nothing of where the article ends."""
     run: list[int] = []
     before: Line | None = None
     for i in visible:
         line = lines[i]
-        if line.rule in _TRANSPARENT:
+        if line.rule in _TRANSPARENT or line.rule in inline:
             continue
         if line.kept and line.cls == "short":
             run.append(i)

@@ -80,6 +80,18 @@ def test_code_finds_rules_by_role_not_by_id(tmp_path: Path) -> None:
         ruleset.with_role("payfall")
 
 
+def test_rules_marked_inline_are_found_by_the_mark(tmp_path: Path) -> None:
+    _pack(tmp_path, '[[rule]]\nid = "credit"\ninline = true\npatterns = ["x"]\n', "one.toml")
+    _pack(tmp_path, '[[rule]]\nid = "box"\npatterns = ["y"]\n', "two.toml")
+    assert load_ruleset([tmp_path], []).inline() == {"t.credit"}
+
+
+@pytest.mark.parametrize("body", ['inline = "yes"\npatterns = ["x"]', 'kind = "context"\nrole = "listing"\ninline = true'])
+def test_inline_is_a_flag_of_match_rules(tmp_path: Path, body: str) -> None:
+    with pytest.raises(RuleError, match="inline must be true or false"):
+        load_pack(_pack(tmp_path, f'[[rule]]\nid = "a"\n{body}\n'))
+
+
 def test_a_context_role_is_held_by_one_rule(tmp_path: Path) -> None:
     _pack(tmp_path, '[[rule]]\nid = "a"\nkind = "context"\nrole = "listing"\n', "one.toml")
     _pack(tmp_path, '[[rule]]\nid = "b"\nkind = "context"\nrole = "listing"\n', "two.toml")

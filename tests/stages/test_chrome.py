@@ -198,3 +198,30 @@ def test_a_long_paragraph_after_a_read_also_block_is_not_taken_for_joined_headli
                *textwrap.wrap(prose, 60), *textwrap.wrap(P2, 60), *textwrap.wrap(P3, 60)]  # fmt: skip
     doc = clean_document(Document(id="p", source="p.txt", file="p.txt"), "\n".join(wrapped), ctx)
     assert len(doc.joins) == 4 and prose in doc.lines
+
+
+E1 = "We spent three weekends testing family tents in the rain, and only two of them kept everyone dry."
+E2 = "The cheaper tents leaked at the seams after the first night, so we would not take them on a long trip."
+
+
+def test_a_subheading_or_a_list_beside_inline_furniture_stays(ctx: Context) -> None:
+    # A photo credit or a shop button sits inside articles: its drop says nothing of where the
+    # article ends (`inline = true` in the packs), so the short lines beside it are still judged
+    # between paragraphs and stay.
+    caption = "Le maire lors du conseil municipal. (Photo : AP)"
+    doc = clean(ctx, P1, "Des tarifs en hausse", caption, P2, P3)
+    assert doc.lines == [P1, "Des tarifs en hausse", P2, P3]
+    assert dropped(doc)[caption] == "generic.meta.photo-caption-credit"
+    items = ["What to pack", "A sturdy tent", "Two sleeping bags", "A camping stove"]
+    doc = clean(ctx, E1, *items, "Buy it on Gearshop", E2)
+    assert doc.lines == [E1, *items, E2]
+    assert dropped(doc) == {"Buy it on Gearshop": "generic.ads.shop-buttons"}
+
+
+def test_a_headline_beside_a_related_box_still_goes(ctx: Context) -> None:
+    # A related box that ends the article is not inline furniture: the headline above it is
+    # another article's.
+    headline = "Le maire de Lyon annonce sa candidature"
+    doc = clean(ctx, P1, P2, headline, "Sur le même sujet", "Les écoles de la ville fermées lundi", P3)
+    assert doc.lines == [P1, P2]
+    assert dropped(doc)[headline] == "generic.context.isolated-short"
