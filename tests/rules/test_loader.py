@@ -86,7 +86,9 @@ def test_rules_marked_inline_are_found_by_the_mark(tmp_path: Path) -> None:
     assert load_ruleset([tmp_path], []).inline() == {"t.credit"}
 
 
-@pytest.mark.parametrize("body", ['inline = "yes"\npatterns = ["x"]', 'kind = "context"\nrole = "listing"\ninline = true'])
+@pytest.mark.parametrize(
+    "body", ['inline = "yes"\npatterns = ["x"]', 'kind = "context"\nrole = "listing"\ninline = true']
+)
 def test_inline_is_a_flag_of_match_rules(tmp_path: Path, body: str) -> None:
     with pytest.raises(RuleError, match="inline must be true or false"):
         load_pack(_pack(tmp_path, f'[[rule]]\nid = "a"\n{body}\n'))
