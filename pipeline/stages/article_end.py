@@ -38,6 +38,7 @@ LEAD_WORDS = 20  # a segment before the article with no line this long is furnit
 FIRST_SHARE = 0.2  # a lighter segment may be the article (with evidence: `_main`) if it weighs this much
 STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
+CLOSING = 2  # closer lines between the first and the main segment that say the article is over
 
 
 def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[tuple[int, int]]:
@@ -58,9 +59,10 @@ def segments(numbers: Sequence[int], dropped: Sequence[int], gap: int) -> list[t
 class Evidence(NamedTuple):
     """What lets a segment lighter than the heaviest be the article, and the heaviest go:
     `held(lo, hi)`: the lines dropped between input lines lo and hi hold records' stamps or bylines
-    (a comment thread, a ticker: `records.recurring`); `closers`: rule id prefixes whose drop says
+    (a comment thread, a ticker: `records.recurring`); `closers`: rule id prefixes whose drops say
     the article is over (related stories, comments), unlike a share bar, which also stands between
-    a deck and the body."""
+    a deck and the body. It takes `CLOSING` such lines: a section's heading and its items, or two
+    sections; one is a share bar's comment button or count ("Comment", "12 comments")."""
 
     held: Callable[[int, int], bool] = lambda lo, hi: False
     closers: tuple[str, ...] = ()
@@ -117,7 +119,7 @@ def _main(
       heaviest of all while that one holds no more than half the page's weight (one rail of teaser
       headlines among several above a short article) or holds records (`Evidence.held`).
     - The page's first segment (with text), if it holds a lead and `FIRST_SHARE` of the main
-      segment's weight, while the main one holds records or stands beyond a closer
+      segment's weight, while the main one holds records or stands beyond `CLOSING` closer lines
       (`Evidence.closers`), and is broken up (a run of dropped lines for every `BROKEN` kept lines
       or fewer) or holds fewer paragraphs of `LEAD_WORDS` words: a comment thread (each comment's
       dropped name and date), a live ticker (its dropped times), a rail of promos and headlines.
@@ -142,7 +144,7 @@ def _main(
         return main
     a, b = parts[main]
     between = [n for n in dropped if numbers[parts[first][1] - 1] < n < numbers[a]]
-    closed = bool(evidence.closers) and any(drops[n].startswith(evidence.closers) for n in between)
+    closed = bool(evidence.closers) and sum(drops[n].startswith(evidence.closers) for n in between) >= CLOSING
     if not closed and not evidence.held(numbers[a], numbers[b - 1]):
         return main
     breaks = sum(_between(numbers, dropped, k - 1, k) > 0 for k in range(a + 1, b))

@@ -131,7 +131,8 @@ CLOSED = article_end.Evidence(closers=("generic.related.", "generic.comments."))
 def test_a_broken_up_thread_or_a_rail_heavier_than_the_first_segment_is_not_the_article() -> None:
     article = [1, 2, 3, 4]
     gap = {**dict.fromkeys(range(5, 15), "generic.context.isolated-short"), 7: "generic.share.share-buttons"}
-    gap[9] = "generic.comments.comment-count"  # "Comments": the article is over
+    gap[9] = "generic.comments.comment-count"  # "Comments" and "Leave a reply": the article is over
+    gap[10] = "generic.comments.comment-section-end"
     # A comment thread: a comment, a dropped name and date, two comment lines, and so on.
     thread = [15, 17, 18, 20, 21, 23, 24, 26]
     names = dict.fromkeys([16, 19, 22, 25], "generic.context.isolated-short")
@@ -149,8 +150,11 @@ def test_a_broken_up_thread_or_a_rail_heavier_than_the_first_segment_is_not_the_
     assert article_end.outside(article + rail, rail_words, rail_length, gap, 8, END, CLOSED) == ([], list(range(4, 16)))
     # Without a closer between (only a share bar, which also stands under a deck), or without the
     # closers in the settings, the heavier segment stays the article: nothing goes.
-    shared = {n: r for n, r in {**gap, **names}.items() if n != 9}
+    shared = {n: r for n, r in {**gap, **names}.items() if n not in (9, 10)}
     assert article_end.outside(numbers, words, length, shared, 8, END, CLOSED) == ([], [])
+    # One closer line is no evidence either: a share bar under a deck holds a "Comment" button.
+    button = {n: r for n, r in {**gap, **names}.items() if n != 10}
+    assert article_end.outside(numbers, words, length, button, 8, END, CLOSED) == ([], [])
     assert article_end.outside(numbers, words, length, {**gap, **names}, 8, END) == ([], [])
     # ...unless the thread's dropped lines hold records (its stamps, its bylines).
     held = article_end.Evidence(held=lambda lo, hi: lo <= 15 and hi >= 26)
@@ -159,7 +163,7 @@ def test_a_broken_up_thread_or_a_rail_heavier_than_the_first_segment_is_not_the_
 
 def test_a_body_broken_up_by_photo_credits_below_its_deck_stays(ctx: Context) -> None:
     # A Spanish page: a two-paragraph deck, a share bar, then the body with a photo credit every
-    # few paragraphs (broken up, like a thread). No closer and no records: the body is the article.
+    # few paragraphs (broken up, like a thread). No closing section and no records: the body is the article.
     deck = [
         "El ayuntamiento presentó este lunes un plan para plantar diez mil árboles en los barrios del sur de la"
         " ciudad antes de 2030, con el objetivo de reducir el calor en verano y mejorar la calidad del aire.",
@@ -187,9 +191,12 @@ def test_a_body_broken_up_by_photo_credits_below_its_deck_stays(ctx: Context) ->
     photo = "Foto: Archivo municipal"
     bar = ["Compartir", "Facebook", "Twitter", "WhatsApp", "Correo", "Imprimir", "Publicidad", photo]
     pictured = [body[0], photo, *body[1:3], photo, *body[3:6], photo, *body[6:]]
-    doc = clean(ctx, "Inicio", "Local", "Deportes", "Diez mil árboles para el sur", *deck, *bar, *pictured, "Contacto")
-    assert doc.lines == [*deck, *body]
-    assert RULE not in dropped(doc).values()
+    # The bar may hold a comment button or count: one closer line, no evidence (on main it erased the body).
+    for extra in ([], ["Comentar"], ["12 comentarios"]):
+        page = ["Inicio", "Local", "Deportes", "Diez mil árboles para el sur", *deck, *extra, *bar, *pictured]
+        doc = clean(ctx, *page, "Contacto")
+        assert doc.lines == [*deck, *body]
+        assert RULE not in dropped(doc).values()
 
 
 COMMENTS = [
@@ -226,6 +233,7 @@ def test_blank_lines_make_no_first_segment() -> None:
     # Kept blank lines above the page's first text (None: empty) do not stand for the article.
     numbers = [1, 2, 13, 14, 15, 16, *range(27, 39)]
     gap = {**dict.fromkeys([*range(3, 13), *range(17, 27)], "generic.context.isolated-short"), 20: "generic.comments.x"}
+    gap[21] = "generic.comments.x"
     length = [None, None, 30, 30, 30, 30, *[15] * 12]
     words = [0.0, 0.0, 30.0, 30.0, 30.0, 30.0, *[15.0] * 12]
     assert article_end.outside(numbers, words, length, gap, 8, END, CLOSED)[1] == list(range(6, 18))
