@@ -167,7 +167,7 @@ def _clean_once(
     if model is not None:
         low = line_model.score_lines(lines, model, extracted, settings.long_min_words)
     if not extracted:  # rows of a flattened table or dated list are not menus (spare.py)
-        spare.spare_rows(lines, (ISOLATED, line_model.ROLE))
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE), (TITLE,))
     title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):

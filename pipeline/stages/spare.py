@@ -9,6 +9,13 @@ their entries are one or two words and do not open with a number set off by punc
 A run is spared when at least `MIN_RUN` neighbouring lines share the shape of their first
 `SHAPE_TOKENS` tokens (digits, letters and the punctuation between them), that shape holds a
 digit and a punctuation mark, and the lines average `MIN_MEAN_WORDS` words or more.
+
+A list of amounts under its heading is spared too (`listed_amounts`): a recipe's ingredients, a
+packing list, flattened to text without bullets ("Zutaten", "300 g Mehl", "2 EL Olivenöl", "1
+Zwiebel"). Its lines are too short for a row. Without the heading, lines that open with a number
+are as often a teaser rail's "5 days ago", a directory's street numbers or a table of contents
+(measured on train/dev pages), so the heading is required; its words are data (`[lists]` in
+configs/lexicon/shapes.toml).
 """
 
 from __future__ import annotations
@@ -17,10 +24,11 @@ import functools
 import itertools
 import operator
 import re
+import tomllib
 from collections.abc import Sequence
 from typing import Protocol
 
-from pipeline.rules.features import LineFeatures
+from pipeline.rules.features import LEXICON, LineFeatures
 
 MIN_RUN = 3
 SHAPE_TOKENS = 3
@@ -28,12 +36,17 @@ MIN_MEAN_WORDS = 5  # a run of two-word entries ("Ad: Slot1", "Season 4") is a m
 MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
+ITEM_WORDS = 8  # an ingredient or a packed item is short
+# An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
+# letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
+_AMOUNT = re.compile(r"(\d+([.,]\d+)?|\d+/\d+|[½⅓⅔¼¾⅛])(\s?[-–]\s?\d+)?(?=\s|[^\W\d_])")
 
 
 class Spareable(Protocol):
     text: str
     feats: LineFeatures
     cls: str
+    rule: str | None
     spared: tuple[str, ...]
 
 
@@ -77,9 +90,44 @@ def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
     return found
 
 
-def spare_rows(lines: Sequence[Spareable], roles: tuple[str, ...]) -> None:
+def listed_amounts(lines: Sequence[Spareable]) -> list[list[int]]:
+    """A list heading (`list_headings`: "Zutaten", "Ingredients") and the short visible lines after
+    it (`ITEM_WORDS` words at most), up to a longer line, a sentence or a line a rule dropped, when
+    at least `MIN_RUN` of them and half or more open with an amount (`_AMOUNT`)."""
+    headings = list_headings()
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    found: list[list[int]] = []
+    for k, i in enumerate(visible):
+        if not headings.match(lines[i].text.strip().casefold()):
+            continue
+        items = list(
+            itertools.takewhile(
+                lambda j: lines[j].feats.words <= ITEM_WORDS and not lines[j].feats.terminal and lines[j].rule is None,
+                visible[k + 1 :],
+            )
+        )
+        amounts = sum(bool(_AMOUNT.match(lines[j].text.strip())) for j in items)
+        if amounts >= MIN_RUN and 2 * amounts >= len(items):
+            found.append([i, *items])
+    return found
+
+
+@functools.cache
+def list_headings() -> re.Pattern[str]:
+    """The list headings of every language (configs/lexicon/shapes.toml, `[lists]`), as one pattern."""
+    with LEXICON.open("rb") as f:
+        words = tomllib.load(f)["lists"]["headings"]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})\b[^.!?]{{0,40}}$")
+
+
+def spare_rows(lines: Sequence[Spareable], roles: tuple[str, ...], list_roles: tuple[str, ...] = ()) -> None:
     """Mark the lines of every parallel run as spared from the decisions `roles` (the context
-    pass's and the line model's: a row reads like a teaser or a menu entry to either)."""
-    for run in parallel_runs(lines):
+    pass's and the line model's: a row reads like a teaser or a menu entry to either), and those of
+    every list of amounts under its heading from `list_roles` too (an ingredient above the method
+    reads like a title)."""
+    runs = [(run, roles) for run in parallel_runs(lines)]
+    runs += [(run, (*roles, *list_roles)) for run in listed_amounts(lines)]
+    for run, spared in runs:
         for i in run:
-            lines[i].spared = (*lines[i].spared, *(r for r in roles if r not in lines[i].spared))
+            lines[i].spared = (*lines[i].spared, *(r for r in spared if r not in lines[i].spared))

@@ -71,3 +71,43 @@ def test_a_page_that_is_one_schedule_stays_on_the_text_path(ctx: Context) -> Non
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     assert set(ROWS) <= set(doc.lines)
     assert "Teilen" not in doc.lines
+
+
+RECIPE_HEAD = ["Home", "Cronaca", "Cucina", "Sport", "Ricetta: la pasta e fagioli della nonna", "Porzioni: 4"]
+INGREDIENTS = [
+    "Ingredienti",
+    "300 g di fagioli borlotti secchi",
+    "200 g di pasta mista",
+    "1 carota",
+    "1 costa di sedano",
+    "2 cucchiai di passata di pomodoro",
+    "sale e pepe",
+]
+METHOD = [
+    "Mettete i fagioli in ammollo la sera prima, poi scolateli e cuoceteli in acqua per un'ora.",
+    "Tritate carota e sedano, soffriggeteli con l'olio e aggiungete i fagioli con la loro acqua e il pomodoro.",
+    "Cuocete la pasta direttamente nella minestra e servite con un filo d'olio e pepe macinato.",
+]
+
+
+def test_a_list_of_amounts_under_its_heading_is_found() -> None:
+    lines = [line(t) for t in [*RECIPE_HEAD, *INGREDIENTS, *METHOD]]
+    assert spare.listed_amounts(lines) == [list(range(6, 13))]
+    # Amounts without the heading are not enough (a rail's "5 days ago", a directory's street
+    # numbers), nor is the heading over a menu, or the word inside a sentence.
+    assert spare.listed_amounts([line(t) for t in [*RECIPE_HEAD, *INGREDIENTS[1:], *METHOD]]) == []
+    assert spare.listed_amounts([line(t) for t in ["Zutaten", *MENU, *PROSE]]) == []
+    sentence = "Die Zutaten für 4 Personen kosten im Supermarkt kaum mehr als zehn Euro, sagt die Köchin."
+    assert spare.listed_amounts([line(t) for t in [sentence, "300 g Mehl", "2 Eier", "1 Prise Salz"]]) == []
+    # A clock time or a date is no amount: a ticker under the heading is not spared.
+    ticker = ["Ingredients", "14:52 Strike called off", "14:31 Markets close higher", "12.03.2025 Storm warning"]
+    assert spare.listed_amounts([line(t) for t in ticker]) == []
+
+
+def test_ingredients_above_the_method_stay_on_the_text_path(ctx: Context) -> None:
+    """Before the first paragraph, short lines go as menu entries, and the first headline-like one
+    as the title: a recipe with no introduction lost its whole list of ingredients."""
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join([*RECIPE_HEAD, *INGREDIENTS, *METHOD, "Condividi", "Facebook", "Chi siamo", "Privacy"]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == [*INGREDIENTS, *METHOD]
