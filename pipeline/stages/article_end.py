@@ -79,15 +79,19 @@ def outside(
     gap: int,
     end_packs: tuple[str, ...],
     evidence: Evidence = NO_EVIDENCE,
+    rows: Sequence[bool] = (),
 ) -> tuple[list[int], list[int]]:
     """Indices (into `numbers`) of the kept lines before the article and after its end.
 
     `words`: each kept line's weight, its sentence-like words (0 for a short line); `length`: its
     words (None for an empty line); `drops`: the dropped lines' numbers and the ids of the rules
-    that took them; `evidence`: what lets a lighter segment stand for the article (`_main`).
-    Before the main segment, a segment with no line of `LEAD_WORDS` words goes (a menu with its
-    blurbs, headlines; a lead or a deck is longer), unless both its neighbours hold one (a list
-    or a table inside the article)."""
+    that took them; `evidence`: what lets a lighter segment stand for the article (`_main`);
+    `rows`: the kept lines that are rows of a table or list (`spare.py`). Before the main segment, a
+    segment with no line of `LEAD_WORDS` words goes (a menu with its blurbs, headlines; a lead or a
+    deck is longer), unless it holds more rows than the main segment holds paragraphs of that
+    length (a schedule is the page's data when the prose is a sidebar's promos; a dated rail or a
+    table of contents above an article is not), or both its neighbours hold a lead (a list or a
+    table inside the article)."""
     dropped = sorted(drops)
     parts = segments(numbers, dropped, gap)
     if len(parts) < 2:
@@ -95,7 +99,10 @@ def outside(
     main = _main(numbers, drops, parts, (words, length), evidence)
     led = [max((n or 0) for n in length[a:b]) >= LEAD_WORDS for a, b in parts]
     inside = [i > 0 and led[i - 1] and led[i + 1] for i in range(main)]  # between two with leads: a list, a table
-    before = [k for i, (a, b) in enumerate(parts[:main]) if not led[i] and not inside[i] for k in range(a, b)]
+    lo, hi = parts[main]
+    paragraphs = sum((n or 0) >= LEAD_WORDS for n in length[lo:hi])
+    listed = [sum(rows[a:b]) > paragraphs for a, b in parts[:main]]  # a table larger than the prose
+    before = [k for i, (a, b) in enumerate(parts[:main]) if not (led[i] or inside[i] or listed[i]) for k in range(a, b)]
     after: list[int] = []
     ended = False
     for a, b in parts[main + 1 :]:
@@ -174,11 +181,13 @@ def drop_outside(
     rules: tuple[str, str, str],
     weights: tuple[Sequence[float], Sequence[int | None]],
     settings: ChromeSettings,
+    rows: Sequence[bool] = (),
 ) -> None:
     """Drop the document's kept lines before the article and after its end (`outside`, then
     `_stream`), recorded under `rules` (before, after, stream). `weights`: per kept line of `doc`, its
     sentence-like words and its words (`outside`); `stage`: whose drops count; `settings`: the gap,
-    the end-of-article packs and the byline rules (`article_end_*`)."""
+    the end-of-article packs and the byline rules (`article_end_*`); `rows`: per kept line, whether it
+    is a row of a table or list (`outside`)."""
     gap, end_packs = settings.article_end_gap, settings.article_end_packs
     if gap <= 0 or not end_packs:
         return
@@ -193,7 +202,7 @@ def drop_outside(
         return marked >= records.MIN_STAMPS or records.recurring([texts[n] for n in inside])
 
     evidence = Evidence(held, settings.article_end_closers)
-    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, evidence)
+    before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, evidence, rows)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
     stream = _stream(doc, drops, weights[0], set(gone), bylines)
     gone.update(dict.fromkeys(stream, (rules[2], _WHY_STREAM)))

@@ -136,8 +136,9 @@ def _drop_after_article(doc: Document, ruleset: RuleSet, settings: ChromeSetting
     belief = [1.0 if line.prob is None else line.prob for line in kept]
     words = [line.feats.words * p if line.cls == "good" else 0.0 for line, p in zip(kept, belief, strict=True)]
     length = [None if line.cls == "empty" else line.feats.words for line in kept]
+    rows = [line_model.ROLE in line.spared for line in kept]  # a table's or a list's rows (spare.py)
     before, after, stream = (ruleset.decision_id(r) for r in (article_end.BEFORE, article_end.ROLE, article_end.STREAM))
-    article_end.drop_outside(doc, STAGE, (before, after, stream), (words, length), settings)
+    article_end.drop_outside(doc, STAGE, (before, after, stream), (words, length), settings, rows)
 
 
 def _clean_once(
@@ -167,7 +168,10 @@ def _clean_once(
     if model is not None:
         low = line_model.score_lines(lines, model, extracted, settings.long_min_words)
     if not extracted:  # rows of a flattened table or dated list are not menus (spare.py)
-        spare.spare_rows(lines, (ISOLATED, line_model.ROLE), (TITLE,))
+        # ...nor titles: a later run took the next headline-like line above the article for its
+        # title, run after run (the first run's title is gone), a schedule's first rows among them.
+        later = () if carried is None else (TITLE,)
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,))
     title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):

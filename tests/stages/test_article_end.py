@@ -331,3 +331,44 @@ def test_a_list_between_two_paragraphs_above_the_main_segment_stays() -> None:
     # Without the paragraph after it, the list is furniture above the article, as before.
     length[16] = 19
     assert article_end.outside(numbers, words, length, gaps, 8, END) == ([0, 1, 2, 3, *range(6, 18)], [])
+
+
+def test_rows_above_the_main_segment_stay_when_they_outnumber_its_paragraphs() -> None:
+    # A page that is a schedule (12 rows, no sentence) above a sidebar of three promos with a lead
+    # each, the heaviest segment: the schedule is the page's content, not a menu above the article.
+    numbers = [*range(1, 13), *range(23, 26)]
+    gaps = dict.fromkeys(range(13, 23), "generic.context.isolated-short")
+    length, words = [6] * 12 + [22] * 3, [0.0] * 12 + [22.0] * 3
+    rows = [True] * 12 + [False] * 3
+    assert article_end.outside(numbers, words, length, gaps, 8, END, rows=rows) == ([], [])
+    assert article_end.outside(numbers, words, length, gaps, 8, END) == (list(range(12)), [])  # no rows known
+    # A dated rail of five teasers above an article of six paragraphs is furniture, rows or not.
+    numbers = [*range(1, 6), *range(16, 22)]
+    gaps = dict.fromkeys(range(6, 16), "generic.context.isolated-short")
+    length, words, rows = [8] * 5 + [30] * 6, [0.0] * 5 + [30.0] * 6, [True] * 5 + [False] * 6
+    assert article_end.outside(numbers, words, length, gaps, 8, END, rows=rows) == (list(range(5)), [])
+
+
+def test_a_schedule_page_with_a_sidebar_keeps_its_rows(ctx: Context) -> None:
+    # A fixture list (rows: spare.py) under its title, then a menu and two promos with leads.
+    fixtures = [
+        "1. Spieltag: 9. August – SV Nordheim gegen TuS Bergdorf",
+        "2. Spieltag: 16. August – FC Talstadt gegen SV Nordheim",
+        "3. Spieltag: 23. August – SV Nordheim gegen Eintracht Weiler",
+        "4. Spieltag: 30. August – SpVgg Au gegen SV Nordheim",
+        "5. Spieltag: 6. September – SV Nordheim gegen FC Brunnen",
+        "6. Spieltag: 13. September – Germania Ost gegen SV Nordheim",
+        "7. Spieltag: 20. September – SV Nordheim gegen VfR Seeberg",
+        "8. Spieltag: 27. September – TSV Kirchdorf gegen SV Nordheim",
+    ]
+    promos = [
+        "Klicken Sie auf das Bild unseres Kolumnisten und lesen Sie seine wöchentlichen Texte über den Fußball"
+        " in der Region und alles, was die Vereine bewegt.",
+        "In unserem großen Saisonausblick stellen wir alle Mannschaften der Liga vor, mit Neuzugängen, Abgängen und"
+        " den Zielen der Trainer für die kommende Spielzeit.",
+    ]
+    menu = ["Startseite", "Fußball", "Handball", "Tabellen", "Ergebnisse", "Vereine", "Kontakt", "Impressum"]
+    doc = clean(ctx, *menu, "Spielplan SV Nordheim", *fixtures, *menu, "Mehr vom Kreissport", *promos, *menu[:3])
+    # Each later run of the passes took the next row above the article for a title, and the rows
+    # left went as "before the article": the schedule was lost.
+    assert set(fixtures) <= set(doc.lines)
