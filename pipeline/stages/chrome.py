@@ -48,6 +48,8 @@ _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
+_RANK_OR_TIME = re.compile(r"^\s*(\d{1,2}\.?|\d{1,2}[:.]\d{2})\s*$")  # "1", "2.", "18:45"
+_LEAD_WORDS = 12  # a paragraph this long right under a headline of a block above the article: its lead
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
 
@@ -332,13 +334,16 @@ def _take_block(
                 taken += 1
             end = j
         return end
-    headlines = 0
+    headlines, above = 0, not any(line.cls == "good" for line in lines[:start])  # above the article
     for j in range(start + 1, len(lines)):
         line = lines[j]
-        if line.cls == "empty":
-            continue
+        if line.cls == "empty" or _RANK_OR_TIME.match(line.text):
+            continue  # a rail's rank number or a ticker's time between its headlines: not the end
         if line.rule is not None or claimed(j):
             break
+        lead = next((n for n in lines[j + 1 :] if n.cls != "empty"), None)
+        if above and lead is not None and lead.cls == "good" and lead.feats.words >= _LEAD_WORDS:
+            break  # the article's title, right above its lead
         if (shape := "headline" if _headline_like(line, settings) else _joined_headlines(line, settings)) is not None:
             _drop(line, rule.id, f"{reason} ({shape})")
             headlines, end = headlines + 1, j
