@@ -225,3 +225,34 @@ def test_a_headline_beside_a_related_box_still_goes(ctx: Context) -> None:
     doc = clean(ctx, P1, P2, headline, "Sur le même sujet", "Les écoles de la ville fermées lundi", P3)
     assert doc.lines == [P1, P2]
     assert dropped(doc)[headline] == "generic.context.isolated-short"
+
+
+RAIL_ARTICLE = (
+    "Der Stadtrat hat am Dienstag nach langer Debatte die Sanierung der Grundschule am Markt beschlossen.",
+    "Das Gebäude aus dem Jahr 1911 gilt seit Langem als Sorgenkind, weil Fenster und Heizung marode sind.",
+    "Die Arbeiten sollen im Sommer beginnen und nach Plan zu den Herbstferien 2027 abgeschlossen sein.",
+)
+
+
+def test_a_rail_of_ranked_headlines_above_the_title_leaves_the_title(ctx: Context) -> None:
+    # The rail's rank numbers do not end its block, and the block stops at the title over the lead.
+    rail = ("Meistgelesen", "1", "Neue Kita am Stadtpark öffnet im Frühjahr", "2", "Bürgermeister kündigt Sperre an")
+    doc = clean(ctx, *rail, "Stadtrat beschließt Sanierung der Grundschule", *RAIL_ARTICLE)
+    assert doc.title == "Stadtrat beschließt Sanierung der Grundschule"
+    assert doc.lines == list(RAIL_ARTICLE)
+    assert dropped(doc)["Bürgermeister kündigt Sperre an"] == "generic.related.related-section-intl"
+
+
+def test_a_ticker_after_the_article_goes_with_its_times(ctx: Context) -> None:
+    ticker = ("Newsticker", "18:45", "Unfall auf der A7: Vollsperrung", "18:12", "Trainer nach Niederlage entlassen")
+    doc = clean(ctx, "Stadtrat beschließt Sanierung", *RAIL_ARTICLE, *ticker)
+    assert doc.lines == list(RAIL_ARTICLE)
+    assert dropped(doc)["Trainer nach Niederlage entlassen"] != "generic.context.isolated-short"
+
+
+def test_a_box_inside_the_article_takes_its_last_headline_before_a_paragraph(ctx: Context) -> None:
+    # Only a block above the whole article spares the headline over a paragraph (the title).
+    box = ("Mehr zum Thema", "Schulbau: Warum die Kosten explodieren", "Container statt Klassenzimmer")
+    doc = clean(ctx, "Stadtrat beschließt Sanierung", RAIL_ARTICLE[0], *box, *RAIL_ARTICLE[1:])
+    assert doc.lines == list(RAIL_ARTICLE)
+    assert dropped(doc)["Container statt Klassenzimmer"] == "generic.related.read-also-intl"
