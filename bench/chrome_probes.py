@@ -4,8 +4,8 @@ The probes (`tests/data/probes/<lang>.toml`) are written for webclean: per langu
 and, per chrome family (comments, anti-spam notices, share/follow, newsletter, consent, related,
 ads, navigation, login/paywall, print/font-size, copyright/licence, author box, tags, photo
 credits; since session 11 also publication stamps and bylines, agency credits, footer and skip
-links, teaser rails, article tools and app badges), the lines a site of that language shows
-(`lines`; other layouts of the same family in `[[chrome.<family>.variant]]`, with a `gap` note
+links, teaser rails, article tools and app badges, embeds waiting for consent), the lines a site
+of that language shows (`lines`; other layouts of the same family in `[[chrome.<family>.variant]]`, with a `gap` note
 when one is known to leave chrome, and `places` when it stands at fewer places) and article
 sentences that use the same words (`keep`). Each layout is placed at each place sites put it
 (`PLACES`) in a page made of the title, the article and the family's `keep` sentences, and the
@@ -58,6 +58,7 @@ PLACES = {
     "footer": ("tail",),
     "rails": ("head", "tail"),
     "tools": ("top", "tail"),
+    "embed": ("middle",),
 }
 FAMILIES = list(PLACES)
 
