@@ -49,7 +49,6 @@ _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
 _RANK_OR_TIME = re.compile(r"^\s*(\d{1,2}\.?|\d{1,2}[:.]\d{2})\s*$")  # "1", "2.", "18:45"
-_LEAD_WORDS = 12  # a paragraph this long right under a headline of a block above the article: its lead
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
 
@@ -342,8 +341,8 @@ def _take_block(
         if line.rule is not None or claimed(j):
             break
         lead = next((n for n in lines[j + 1 :] if n.cls != "empty"), None)
-        if above and lead is not None and lead.cls == "good" and lead.feats.words >= _LEAD_WORDS:
-            break  # the article's title, right above its lead
+        if above and lead is not None and lead.cls == "good" and lead.feats.words >= 12:
+            break  # the article's title, right above its lead (a sentence-like paragraph of 12+ words)
         if (shape := "headline" if _headline_like(line, settings) else _joined_headlines(line, settings)) is not None:
             _drop(line, rule.id, f"{reason} ({shape})")
             headlines, end = headlines + 1, j
