@@ -32,6 +32,7 @@ from pipeline.rules.prefilter import (
     first_prefixes,
     required_chars,
     required_literals,
+    required_strings,
     union_or_none,
 )
 
@@ -242,7 +243,7 @@ def _pattern_gate(pattern: Source) -> frozenset[str] | None:
     chars = required_chars(pattern)
     if chars is not None and chars.isdisjoint(COMMON_MARKS):
         return chars
-    return required_literals(pattern) or chars
+    return required_literals(pattern) or chars or required_strings(pattern)
 
 
 def _automaton(marks: set[str]) -> ahocorasick.Automaton | None:

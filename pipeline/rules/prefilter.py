@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from pipeline.rules import regex_tree as C
@@ -227,34 +227,55 @@ def required_literals(pattern: Source, shortest: int = MIN_LITERAL) -> frozenset
     return found
 
 
-def _requirement(items: list[Any]) -> frozenset[str] | None:
-    """The best requirement a sequence offers: a run of literals, or one of its parts'."""
+# A one-pass search for many strings at once (the Matcher's Aho-Corasick gate) costs the same for
+# one string or a hundred, and a short one still skips the rule on lines without it.
+MAX_GATE_STRINGS = 96
+
+
+@functools.lru_cache(maxsize=4096)
+def required_strings(pattern: Source) -> frozenset[str] | None:
+    """`required_literals` for a test that looks for all the strings at once: strings of any
+    length, punctuation marks among them (`_MARKS`), and up to MAX_GATE_STRINGS of them."""
+    parsed = tree(pattern)
+    return _requirement(parsed, MAX_GATE_STRINGS, _gate_safe) if parsed is not None else None
+
+
+def _gate_safe(c: str) -> bool:
+    return _safe(c) or c in _MARKS
+
+
+def _requirement(
+    items: list[Any], most: int = MAX_LITERALS, usable: Callable[[str], bool] | None = None
+) -> frozenset[str] | None:
+    """The best requirement a sequence offers: a run of literals (characters `usable` says a key
+    holds as their lower case; `_safe` by default), or one of its parts'; at most `most` strings."""
+    usable = usable or _safe
     best: frozenset[str] | None = None
     run: list[str] = []
 
     def consider(candidate: frozenset[str] | None) -> None:
         nonlocal best
         # Too many strings to test is no use, however long they are: a weaker usable one wins.
-        if candidate and len(candidate) <= MAX_LITERALS and (best is None or _strength(candidate) > _strength(best)):
+        if candidate and len(candidate) <= most and (best is None or _strength(candidate) > _strength(best)):
             best = candidate
 
     for op, arg in items:
-        if op == C.LITERAL and _safe(chr(arg)):
+        if op == C.LITERAL and usable(chr(arg)):
             run.append(chr(arg).lower())
             continue
         if run:
             consider(frozenset({"".join(run)}))
             run = []
         if op == C.SUBPATTERN:
-            consider(_requirement(list(arg[-1])))
+            consider(_requirement(list(arg[-1]), most, usable))
         elif op == C.BRANCH:
-            branches = [_requirement(list(b)) for b in arg[1]]
+            branches = [_requirement(list(b), most, usable) for b in arg[1]]
             if all(b is not None for b in branches):
                 consider(frozenset().union(*branches))  # type: ignore[arg-type]
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            consider(_requirement(list(arg[2])))
+            consider(_requirement(list(arg[2]), most, usable))
         elif op == C.ASSERT and arg[0] == 1:  # a lookahead's text is in the line too
-            consider(_requirement(list(arg[1])))
+            consider(_requirement(list(arg[1]), most, usable))
     if run:
         consider(frozenset({"".join(run)}))
     return best

@@ -20,6 +20,7 @@ from pipeline.rules.prefilter import (
     first_prefixes,
     required_chars,
     required_literals,
+    required_strings,
 )
 from tests.conftest import DEVSET, SEEDS
 
@@ -73,7 +74,7 @@ def real_keys(ctx: Context) -> list[str]:
     return sorted({line_key(line) for line in lines})
 
 
-@pytest.mark.parametrize("required", [required_literals, required_chars])
+@pytest.mark.parametrize("required", [required_literals, required_chars, required_strings])
 def test_sound_on_every_pack_pattern_over_real_lines(ctx: Context, required: Callable[..., Any]) -> None:
     """Whatever a pattern is said to need (strings, or punctuation), every line it matches holds."""
     keys = real_keys(ctx)
@@ -107,6 +108,22 @@ def test_required_chars(pattern: str, expected: set[str] | None) -> None:
     assert (None if got is None else set(got)) == expected
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^(par|by)\s+\w+", {"par", "by"}),  # short strings count for a one-pass search
+        (r"^(©|\(c\)|copyright)\s*.{0,100}$", {"©", "(c)", "copyright"}),  # and marks
+        (r"^(a|b\w*)$", {"a", "b"}),
+        (r"^(x|\w)y$", {"y"}),
+        (r"^\d+$", None),
+        (r"^(x|\d)+$", None),
+    ],
+)
+def test_required_strings(pattern: str, expected: set[str] | None) -> None:
+    got = required_strings(compiled(pattern))
+    assert (None if got is None else set(got)) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
@@ -125,6 +142,9 @@ def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
         chars = required_chars(p)
         if chars is not None and p.search(key):
             assert any(c in key for c in chars), (p.pattern, key)
+        strings = required_strings(p)
+        if strings is not None and p.search(key):
+            assert any(s in key for s in strings), (p.pattern, key)
 
 
 @pytest.mark.parametrize(
