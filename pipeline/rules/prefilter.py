@@ -228,27 +228,36 @@ def required_literals(pattern: Source, shortest: int = MIN_LITERAL) -> frozenset
 
 
 # A one-pass search for many strings at once (the Matcher's Aho-Corasick gate) costs the same for
-# one string or a hundred, and a short one still skips the rule on lines without it.
+# one string or a hundred, and a short one still skips the rule on lines without it; but a single
+# letter is in nearly every line, and its every occurrence is a hit the search reports.
 MAX_GATE_STRINGS = 96
 
 
 @functools.lru_cache(maxsize=4096)
 def required_strings(pattern: Source) -> frozenset[str] | None:
-    """`required_literals` for a test that looks for all the strings at once: strings of any
-    length, punctuation marks among them (`_MARKS`), and up to MAX_GATE_STRINGS of them."""
+    """`required_literals` for a test that looks for all the strings at once: up to
+    MAX_GATE_STRINGS strings of two characters or more, or punctuation marks (`_MARKS`)."""
     parsed = tree(pattern)
-    return _requirement(parsed, MAX_GATE_STRINGS, _gate_safe) if parsed is not None else None
+    return _requirement(parsed, MAX_GATE_STRINGS, _gate_safe, _gate_worth) if parsed is not None else None
 
 
 def _gate_safe(c: str) -> bool:
     return _safe(c) or c in _MARKS
 
 
+def _gate_worth(strings: frozenset[str]) -> bool:
+    return all(len(s) > 1 or s in _MARKS for s in strings)
+
+
 def _requirement(
-    items: list[Any], most: int = MAX_LITERALS, usable: Callable[[str], bool] | None = None
+    items: list[Any],
+    most: int = MAX_LITERALS,
+    usable: Callable[[str], bool] | None = None,
+    worth: Callable[[frozenset[str]], bool] | None = None,
 ) -> frozenset[str] | None:
     """The best requirement a sequence offers: a run of literals (characters `usable` says a key
-    holds as their lower case; `_safe` by default), or one of its parts'; at most `most` strings."""
+    holds as their lower case; `_safe` by default), or one of its parts'; at most `most` strings,
+    each set `worth` a test (by default any: `required_literals` checks the lengths of the best)."""
     usable = usable or _safe
     best: frozenset[str] | None = None
     run: list[str] = []
@@ -256,7 +265,9 @@ def _requirement(
     def consider(candidate: frozenset[str] | None) -> None:
         nonlocal best
         # Too many strings to test is no use, however long they are: a weaker usable one wins.
-        if candidate and len(candidate) <= most and (best is None or _strength(candidate) > _strength(best)):
+        if not candidate or len(candidate) > most or (worth is not None and not worth(candidate)):
+            return
+        if best is None or _strength(candidate) > _strength(best):
             best = candidate
 
     for op, arg in items:
@@ -267,15 +278,15 @@ def _requirement(
             consider(frozenset({"".join(run)}))
             run = []
         if op == C.SUBPATTERN:
-            consider(_requirement(list(arg[-1]), most, usable))
+            consider(_requirement(list(arg[-1]), most, usable, worth))
         elif op == C.BRANCH:
-            branches = [_requirement(list(b), most, usable) for b in arg[1]]
+            branches = [_requirement(list(b), most, usable, worth) for b in arg[1]]
             if all(b is not None for b in branches):
                 consider(frozenset().union(*branches))  # type: ignore[arg-type]
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            consider(_requirement(list(arg[2]), most, usable))
+            consider(_requirement(list(arg[2]), most, usable, worth))
         elif op == C.ASSERT and arg[0] == 1:  # a lookahead's text is in the line too
-            consider(_requirement(list(arg[1]), most, usable))
+            consider(_requirement(list(arg[1]), most, usable, worth))
     if run:
         consider(frozenset({"".join(run)}))
     return best
