@@ -103,8 +103,15 @@ def _stand_ins(chars: str) -> tuple[tuple[str, str], ...]:
     return tuple((c, x) for c, x in pairs if x is not None)
 
 
-_WORD_RUNS = bytes(c if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))  # word bytes, spaces between
+_WORD_MARKS = bytes(ord("a") if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))  # word bytes "a", others " "
 _DIGIT_BYTES, _LETTER_BYTES, _UPPER_BYTES = _byte_class(_DIGIT), _byte_class(_LETTERS), _byte_class(_UPPER)
+# Each byte's class for the three counts: "d" digit, "U" upper-case letter, "l" other letter, " " the
+# rest. Upper-case letters are letters and no digit is one (asserted), so the classes count alike.
+assert set(_UPPER_BYTES) <= set(_LETTER_BYTES) and not set(_DIGIT_BYTES) & set(_LETTER_BYTES)
+_CLASS_BYTES = bytes(
+    ord("d") if c in _DIGIT_BYTES else ord("U") if c in _UPPER_BYTES else ord("l") if c in _LETTER_BYTES else ord(" ")
+    for c in range(256)
+)
 STAND_INS = _stand_ins("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u0153\u2039\u203a")
 _HAS_STAND_IN = frozenset(char for char, _ in STAND_INS)
 
@@ -130,8 +137,9 @@ def latin1_bytes(text: str) -> bytes | None:
 
 def _count_words(text: str) -> int:
     raw = latin1_bytes(text)
-    if raw is not None:  # = len(_WORD.findall(text)): the runs of word bytes (no unspaced script there)
-        return len(raw.translate(_WORD_RUNS).split())
+    if raw is not None:  # = len(_WORD.findall(text)): the runs of word bytes (no unspaced script there),
+        marked = raw.translate(_WORD_MARKS)  # counted where one starts ("a" after " "), no list made
+        return marked.count(b" a") + marked.startswith(b"a")
     return _count_short(text) if len(text) <= _CACHED_CHARS else _count(text)
 
 
@@ -248,9 +256,9 @@ class LineFeatures:
         raw = latin1_bytes(self.text)
         if raw is None:
             return None
-        n = len(raw)
-        return (n - len(raw.translate(None, _DIGIT_BYTES)), n - len(raw.translate(None, _LETTER_BYTES)),
-                n - len(raw.translate(None, _UPPER_BYTES)))  # fmt: skip
+        classes = raw.translate(_CLASS_BYTES)  # one pass, then a count per class (no copy made per class)
+        upper = classes.count(b"U")
+        return classes.count(b"d"), upper + classes.count(b"l"), upper
 
     @_lazy
     def terminal(self) -> bool:
