@@ -47,7 +47,7 @@ _SITE_SCAN_LINES = 40
 _TRANSPARENT = (REPEATED, NEAR, TITLE)
 _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
-_LIST_ITEM = re.compile(r"^\s*[-*•·–—▪►✓]\s")  # a bullet first
+_LIST_ITEM, _BULLETS = re.compile(r"^\s*[-*•·–—▪►✓]\s"), "-*•·–—▪►✓"  # a bullet first (most keys: none)
 _RANK_OR_TIME = re.compile(r"^\s*(\d{1,2}\.?|\d{1,2}[:.]\d{2})\s*$")  # "1", "2.", "18:45"
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
@@ -288,7 +288,7 @@ def _slot(matcher: Matcher, line: Line, zone: str) -> Slot:
 def _unbulleted(key: str) -> str | None:
     """A list item's key without its marker ("- share this": "share this"), for the line rules: a
     share or print button rendered as a list item is the same button. None for any other line."""
-    marker = _LIST_ITEM.match(key) if len(key) < 60 else None
+    marker = _LIST_ITEM.match(key) if len(key) < 60 and (key[:1] in _BULLETS or key[:1].isspace()) else None
     return key[marker.end() :] if marker else None
 
 

@@ -72,8 +72,8 @@ def _row_like(pattern: str) -> bool:
 @functools.lru_cache(maxsize=32_768)  # the passes of the chrome stage see the same lines again
 def _row_shape(text: str) -> str:
     """The line's shape if its opening holds a digit (no row-like run without one), else ''."""
-    head = text.split(maxsplit=SHAPE_TOKENS)[:SHAPE_TOKENS]
-    return shape(" ".join(head)) if any(_DIGIT.search(t) for t in head) else ""
+    head = " ".join(text.split(maxsplit=SHAPE_TOKENS)[:SHAPE_TOKENS])
+    return shape(head) if _DIGIT.search(head) else ""  # (a digit in the head: in one of its tokens)
 
 
 def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:

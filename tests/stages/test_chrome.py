@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
+from pipeline.stages import chrome
 from tests.stages.chrome_page import clean, dropped
 
 P1 = "Le conseil municipal a adopté lundi soir le budget primitif de la commune, après trois heures de débats."
@@ -256,3 +260,10 @@ def test_a_box_inside_the_article_takes_its_last_headline_before_a_paragraph(ctx
     doc = clean(ctx, "Stadtrat beschließt Sanierung", RAIL_ARTICLE[0], *box, *RAIL_ARTICLE[1:])
     assert doc.lines == list(RAIL_ARTICLE)
     assert dropped(doc)["Container statt Klassenzimmer"] == "generic.related.read-also-intl"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("-*•·–—▪►✓ \u00a0\tab"), max_size=12))
+def test_unbulleted_is_the_list_item_pattern(key: str) -> None:
+    marker = chrome._LIST_ITEM.match(key) if len(key) < 60 else None
+    assert chrome._unbulleted(key) == (key[marker.end() :] if marker else None)

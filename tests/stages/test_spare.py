@@ -3,6 +3,11 @@ number set off by punctuation, is spared from the context pass and the line mode
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.core import Context
 from pipeline.document import Document
 from pipeline.rules.features import LineFeatures
@@ -111,3 +116,11 @@ def test_ingredients_above_the_method_stay_on_the_text_path(ctx: Context) -> Non
     doc.set_text("\n".join([*RECIPE_HEAD, *INGREDIENTS, *METHOD, "Condividi", "Facebook", "Chi siamo", "Privacy"]))
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     assert doc.lines == [*INGREDIENTS, *METHOD]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("12 aZ:-.()\u00a0\t²٣x"), max_size=30))
+def test_row_shape_is_the_shape_of_a_head_with_a_digit(text: str) -> None:
+    head = text.split(maxsplit=spare.SHAPE_TOKENS)[: spare.SHAPE_TOKENS]
+    plain = spare.shape(" ".join(head)) if any(re.search(r"\d", t) for t in head) else ""
+    assert spare._row_shape(text) == plain
