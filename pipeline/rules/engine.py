@@ -61,9 +61,10 @@ class Matcher:
         self.starts = [_starts(r) for _, r in self.tried]
         # Lines with the same number of words between two consecutive word bounds share a list.
         self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
-        self._lists: dict[tuple[str, str, int], tuple[Candidates, frozenset[str]]] = {}
-        self._shared: dict[tuple[int, ...], tuple[Candidates, frozenset[str]]] = {}
+        self._lists: dict[tuple[str, str, int], Candidates] = {}
+        self._shared: dict[tuple[int, ...], Candidates] = {}
         self._heads: dict[tuple[str, str, int], list[tuple[int, Rule, Test, Starts]]] = {}
+        self._zones: dict[tuple[str, int], list[tuple[int, Rule, Test, Starts, Starts]]] = {}
         # What a line must hold for a rule's text to match (None: not known), and the lists of
         # rules left once what a line holds is known.
         self.gates = [_gate(r) for _, r in self.tried]
@@ -155,15 +156,14 @@ class Matcher:
         PREFIX_CHARS characters) in `zone` with `words` words, holding `marks` (`marks_in`; None:
         whatever it holds)."""
         slot = (first, zone, bisect.bisect_left(self.bounds, words))
-        listed = self._lists.get(slot)
-        if listed is None:
-            listed = self._lists[slot] = self._listed(first, zone, slot[2], words)
-        found, needed = listed
+        found = self._lists.get(slot)
+        if found is None:
+            found = self._lists[slot] = self._listed(first, zone, slot[2], words)
         if marks is None:
             return found
-        # Only the marks some rule of the list needs tell its rules apart: lines that differ in
-        # other marks, or in their first characters where that keeps the same list, share one.
-        marks = marks & needed
+        # Lines whose first characters keep the same list share its entries. (Narrowing `marks` to
+        # those the list's gates hold would share more, but that set costs more to build, once per
+        # list, than the entries it saves: most lists are met by few lines.)
         gated = self._gated.get((id(found), marks))
         if gated is None:
             if len(self._gated) >= MEMO_SIZE:
@@ -173,19 +173,16 @@ class Matcher:
             self._gated[(id(found), marks)] = gated
         return gated
 
-    def _listed(self, first: str, zone: str, bound: int, words: int) -> tuple[Candidates, frozenset[str]]:
+    def _listed(self, first: str, zone: str, bound: int, words: int) -> Candidates:
         """The candidates of a slot (from the list of the line's first character: many
         two-character prefixes share it), one shared list for every slot that has the same rules
-        (kept in `_shared`, so its id names it), and the marks their gates hold."""
+        (kept in `_shared`, so its id names it)."""
         head = first[:1]
         found = [
             (i, r, test) for i, r, test, starts in self._by_head(head, zone, bound, words)
             if starts is None or head in starts or first in starts
         ]  # fmt: skip
-        shared = self._shared.get(ids := tuple(i for i, _, _ in found))
-        if shared is None:
-            shared = self._shared[ids] = (found, frozenset(m for i in ids for m in self._gate_of[i] or ()))
-        return shared
+        return self._shared.setdefault(tuple(i for i, _, _ in found), found)
 
     def _by_head(self, head: str, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts]]:
         """The rules that can match in `zone` with `words` words (`bound`: its word bound's
@@ -194,10 +191,20 @@ class Matcher:
         found = self._heads.get(slot)
         if found is None:
             found = self._heads[slot] = [
-                (i, r, r.text_test, starts)
+                (i, r, test, starts) for i, r, test, starts, heads in self._by_zone(zone, bound, words)
+                if heads is None or head in heads
+            ]  # fmt: skip
+        return found
+
+    def _by_zone(self, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts, Starts]]:
+        """`_by_head` before the first character is known (a few lists: each head's is cut from one)."""
+        slot = (zone, bound)
+        found = self._zones.get(slot)
+        if found is None:
+            found = self._zones[slot] = [
+                (i, r, r.text_test, starts, heads)
                 for (i, r), starts, heads in zip(self.tried, self.starts, self._starts_heads, strict=True)
-                if (heads is None or head in heads) and r.zone_allows(zone)
-                and (r.max_words is None or words <= r.max_words)
+                if r.zone_allows(zone) and (r.max_words is None or words <= r.max_words)
             ]  # fmt: skip
         return found
 
