@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections.abc import Callable
 
 import ahocorasick
@@ -44,6 +45,7 @@ MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
 _NOTHING: frozenset[str] = frozenset()
+_MARK = operator.itemgetter(1)
 SECTION_HEADING = "section-heading"  # the rule role (rules/loader.py MATCH_ROLES)
 
 
@@ -220,7 +222,7 @@ class Matcher:
         """Which of the strings and characters the rules' texts need are in the key."""
         if self._marks is None:
             return _NOTHING
-        return frozenset([m for _, m in self._marks.iter(key)])
+        return frozenset(map(_MARK, self._marks.iter(key)))  # (the search yields (end, mark) pairs)
 
     def first_slowly(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         """The same answer by trying every rule in order (the reference for the tests)."""
