@@ -12,7 +12,9 @@ shortcuts only skip rules that cannot match:
   they require is in it (Rule.matches, rules/prefilter.py);
 - those strings, and the punctuation other patterns require ("|" for a pipe menu), are looked
   for in a line all at once (one Aho-Corasick pass): a rule whose text needs what the line does
-  not hold is left out of the line's list before any rule is tried.
+  not hold is left out of the line's list before any rule is tried. Short strings count there
+  (`required_strings`), and a feature rule asking for a link-like line is left out for a line
+  with a space.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.model import Rule
+from pipeline.rules.model import Condition, Rule
 from pipeline.rules.prefilter import (
     COMMON_MARKS,
     PREFIX_CHARS,
@@ -46,6 +48,10 @@ MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bo
 _MISSING = object()
 _NOTHING: frozenset[str] = frozenset()
 _MARK = operator.itemgetter(1)
+# A mark no text holds: `_first` adds it for a line whose text holds no space, the one gate of
+# the rules that ask for a link-like line (LineFeatures.link_like: no space, a link's shape).
+_UNSPACED_GATE = frozenset({"\x00unspaced"})
+_LINK_LIKE = Condition("link_like", "is", True)
 SECTION_HEADING = "section-heading"  # the rule role (rules/loader.py MATCH_ROLES)
 
 
@@ -70,7 +76,7 @@ class Matcher:
         # What a line must hold for a rule's text to match (None: not known), and the lists of
         # rules left once what a line holds is known.
         self.gates = [_gate(r) for _, r in self.tried]
-        self._marks = _automaton({m for g in self.gates if g for m in g})
+        self._marks = _automaton({m for g in self.gates if g for m in g} - _UNSPACED_GATE)
         self._gated: dict[tuple[int, frozenset[str]], Candidates] = {}  # by (id of a shared list, marks)
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
@@ -143,7 +149,10 @@ class Matcher:
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words, self.marks_in(key)):
+        marks = self.marks_in(key)
+        if " " not in feats.text:
+            marks = marks | _UNSPACED_GATE
+        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words, marks):
             if i >= hit:
                 break
             if test(key) if test is not None else rule.matches(key, feats, zone):
@@ -240,8 +249,10 @@ def _starts(rule: Rule) -> frozenset[str] | None:
 def _gate(rule: Rule) -> frozenset[str] | None:
     """Strings one of which a line holds whenever the rule matches it; None: not known. A rule
     with needed strings has them tested before its patterns (Rule._text_matches): the same test."""
-    if rule.exact or not rule.patterns:
-        return None  # an exact line, or a feature rule: nothing to require
+    if not rule.patterns:  # a feature rule asking for a link-like line: it holds no space
+        return _UNSPACED_GATE if not rule.exact and _LINK_LIKE in rule.when else None
+    if rule.exact:
+        return None  # an exact line: nothing to require
     if rule.needs is not None:
         return frozenset(rule.needs)
     return union_or_none(_pattern_gate(p) for p in rule.patterns)

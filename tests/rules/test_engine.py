@@ -48,6 +48,21 @@ def test_lookup_equals_trying_every_rule(ctx: Context) -> None:
     assert checked > 5000
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["www.example.org", "https://example.org/a/b", "example.org", "  example.org  ", "ex\u00a8ample.org",
+     "example .org", "Weiter lesen auf example.org", "Teilen", "a" * 1200 + ".org", " " * 995 + "abcdef.org"],
+)  # fmt: skip
+def test_link_lines_meet_the_link_rules(ctx: Context, line: str) -> None:
+    """A feature rule asking for a link-like line is tried only on lines without a space."""
+    matcher = ctx.rules.matcher(None)
+    for zone in ("head", "body", "tail"):
+        feats = LineFeatures.of(line)
+        key = line_key(line)
+        assert matcher.first(key, feats, zone) is matcher.first_slowly(key, feats, zone), (zone, line)
+    assert any(rule.id == "generic.shape.link-only" for rule in matcher.rules)
+
+
 def test_a_line_no_positional_rule_can_match_gets_one_answer_anywhere(ctx: Context) -> None:
     """`Matcher.positional` False: every rule, tried in order, gives the same answer at any position
     (so a later run that only moves the line need not try the rules again)."""
