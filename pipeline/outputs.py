@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import jsonl
 from pipeline.document import OK, QUARANTINED, REJECTED, Document
@@ -162,15 +162,25 @@ class OutputParts:
                 self.layout.part(folder, self.shard).unlink(missing_ok=True)  # stale from an earlier run
 
 
+class LogReader(Protocol):
+    """What reads the audit logs as they are written (report/partial.py's `ShardScan`)."""
+
+    def open_log(self, file: str, path: Path) -> None: ...
+    def add(self, lines: list[bytes]) -> None: ...
+    def close_log(self) -> None: ...
+
+
 class AuditWriter:
     """One audit log per input file under `root` (audit/); a file's documents arrive together, so
-    logs stream. `pieces`: where a split file's part of its log goes instead (pipeline/ranges.py)."""
+    logs stream. `pieces`: where a split file's part of its log goes instead (pipeline/ranges.py).
+    `reader` is given each document's lines as written, and told when a log is complete on disk."""
 
-    def __init__(self, root: Path, pieces: dict[str, Path] | None = None) -> None:
-        self.root, self.pieces = root, pieces or {}
+    def __init__(self, root: Path, pieces: dict[str, Path] | None = None, reader: LogReader | None = None) -> None:
+        self.root, self.pieces, self.reader = root, pieces or {}, reader
         self.current: str | None = None
         self.ctx: Any = None
         self.f: Any = None
+        self.logs: dict[str, Path] = {}  # input file -> where its log (or piece) was written, in order
 
     def __enter__(self) -> AuditWriter:
         return self
@@ -180,8 +190,11 @@ class AuditWriter:
             self._close(None)
             self.current = doc.file
             path = self.pieces.get(doc.file) or audit_path(self.root, doc.file)
+            self.logs[doc.file] = path
             self.ctx = jsonl.atomic_open(path, sync=False)
             self.f = self.ctx.__enter__()
+            if self.reader is not None:
+                self.reader.open_log(doc.file, path)
         dumps, doc_id = jsonl.dumps, doc.id
         if doc.spans:
             ends = {first: last for first, last in doc.spans}  # lines rebuilt by the layout stage
@@ -190,11 +203,15 @@ class AuditWriter:
             lines = [dumps(event.to_record(doc_id)) for event in doc.events]
         lines.append(dumps(summary_record(doc)))
         self.f.write(b"".join(lines))  # one write a document, not one a line
+        if self.reader is not None:
+            self.reader.add(lines)
 
     def _close(self, exc: Any) -> None:
         if self.ctx is not None:
             self.ctx.__exit__(*(exc or (None, None, None)))
             self.ctx = self.f = None
+            if self.reader is not None and exc is None:
+                self.reader.close_log()
 
     def __exit__(self, *exc: Any) -> None:
         self._close(exc if exc[0] else None)

@@ -52,8 +52,7 @@ from pipeline.plan import Plan, load_plan
 from pipeline.progress import write_progress
 from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
-from pipeline.report.files import audit_rel
-from pipeline.report.partial import OutputsScan, scan_written
+from pipeline.report.partial import OutputsScan, ShardScan
 from pipeline.report.review import context_decisions
 from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages import language
@@ -418,9 +417,11 @@ class WriteOutputs(ShardTask):
         pieces = {f.source: layout.audit_part(self.plan, fp, self.shard, f.source)
                   for f in self.plan_info.shard_files(self.shard) if f.is_range}  # fmt: skip
         copies = read_decisions(layout.dedup_decisions(self.plan, self.shard, fp))  # issue 13: copies routed here
-        logs: dict[str, None] = {}  # the input files whose logs (or pieces) this shard wrote, in order
         outputs = OutputsScan(layout, self.shard)  # what the report counts of the records (report/partial.py)
-        with AuditWriter(layout.audit, pieces) as audit, OutputParts(layout, self.shard) as parts, \
+        # The report's scan of these logs, here in parallel rather than in CleanBatch, from the lines
+        # as they are written rather than read back (report/partial.py)
+        scan = ShardScan(context_decisions(self.context().rules), layout.audit, pieces)
+        with AuditWriter(layout.audit, pieces, scan) as audit, OutputParts(layout, self.shard) as parts, \
                 paused_per_document() as document_done:  # fmt: skip
             for i, doc in enumerate(self.documents()):
                 extra = apply_decision(doc, copies.get(i), self.settings.dedup)
@@ -430,17 +431,12 @@ class WriteOutputs(ShardTask):
                 outputs.add(folder, record)
                 written[folder] += 1
                 audit.write(doc)
-                logs[doc.file] = None
                 stats.add(doc)
                 progress.step(doc)
                 document_done()
         progress.finish()
-        # The report's scan of these logs, here in parallel rather than in CleanBatch (report/partial.py)
-        scanned = [(str(pieces.get(f) or layout.audit_log(f)), audit_rel(layout.audit, str(layout.audit_log(f))),
-                    f in pieces) for f in logs]  # fmt: skip
-        scan = scan_written(scanned, context_decisions(self.context().rules), outputs)
         with jsonl.atomic_open(layout.audit_scan(self.plan, self.shard, fp), sync=False) as f:
-            f.write(jsonl.dumps(scan))
+            f.write(jsonl.dumps(scan.to_record(outputs)))
         # The audit logs were written without a per-file fsync: flush them before the marker. One
         # sync, not an fsync per log: each waits for a journal commit (3 s a shard of 750 logs on the
         # development VM, 0.3 s with sync), and from 32 threads still cost more CPU and wall time.

@@ -1,6 +1,6 @@
 """The report's reading in parts (issue 14): each WriteOutputs shard scans the audit logs and output
-parts it wrote, in parallel, and CleanBatch merges the shards' scans instead of reading every log and
-record again while nothing else runs.
+parts it wrote, in parallel, as it writes them, and CleanBatch merges the shards' scans instead of
+reading every log and record again while nothing else runs.
 
 A shard's scan keeps, log by log, what depends on the order of the logs (the distributions, the
 review's examples, the links), and for the whole shard what does not (rules fired, repairs, the top
@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline import jsonl
-from pipeline.layout import OutputLayout
+from pipeline.layout import OutputLayout, audit_path
 from pipeline.report import files
 from pipeline.report.review import EXAMPLES, Flag, Review
 from pipeline.report.scan import AuditScan, Doc, PartsScan, TopK
@@ -29,30 +28,59 @@ OUTCOME = dict(files.OUTCOMES)  # output folder -> the outcome its records count
 FORMAT = 2  # of a part: one of another format is not merged
 
 
-def scan_written(logs: Iterable[tuple[str, str, bool]], context: set[str], outputs: OutputsScan) -> dict[str, Any]:
-    """The scan of one shard: `logs` are the (path, path relative to the output folder, piece?) of the
-    logs it wrote, in order (a piece: its part of a split file's log, joined later); `outputs`, the
-    counts of the records it wrote, whose part files are now closed."""
-    shard = AuditScan(Review(context))
-    entries = []
-    for path, rel, piece in logs:
-        one = AuditScan(Review(context), top=shard.top, flagged=shard.flagged, rejected=shard.rejected)
-        stat = os.stat(path)
-        one.add_log(path, rel)
-        shard.review.fired |= one.review.fired
-        shard.review.repairs += one.review.repairs
-        entries.append({"rel": rel, "size": stat.st_size, "mtime": None if piece else stat.st_mtime_ns,
-                        "removed": one.removed.tolist(), "shares": one.shares.tolist(),
-                        "long": _flags(one.review.long_lines), "large": _flags(one.review.large_share)})  # fmt: skip
-    return {
-        "format": FORMAT,
-        "context": sorted(context),
-        "logs": entries,
-        "fired": sorted(shard.review.fired),
-        "repairs": shard.review.repairs,
-        **{name: [_entry(key, doc) for key, doc in top.heap] for name, top in _tops(shard)},
-        "outputs": outputs.to_record(),
-    }
+class ShardScan:
+    """The scan of one shard's audit logs, fed as WriteOutputs writes them (`AuditWriter`): each
+    document's lines as written, so no log is opened and read again. Per log, what depends on the
+    order of the logs (the distributions, the review's examples, the links); for the whole shard
+    what does not (rules fired, repairs, the top documents: their keys are unique, so the top of
+    the shards' tops is the top of all)."""
+
+    def __init__(self, context: set[str], audit: Path, pieces: dict[str, Path]) -> None:
+        self.context, self.audit, self.pieces = context, audit, pieces
+        self.shard = AuditScan(Review(context))
+        self.entries: list[dict[str, Any]] = []
+        self.log: AuditScan | None = None
+        self.path, self.rel, self.piece = "", "", False
+
+    def open_log(self, file: str, path: Path) -> None:
+        """`path`: where the log of input file `file` is written (a piece of a split file's log
+        under work/, else its log under audit/, whose path relative to the output folder it is)."""
+        shard = self.shard
+        self.log = AuditScan(Review(self.context), top=shard.top, flagged=shard.flagged, rejected=shard.rejected)
+        self.path, self.piece = str(path), file in self.pieces
+        final = str(audit_path(self.audit, file)) if self.piece else self.path
+        self.rel = files.audit_rel(self.audit, final)
+        self.log.count_log(self.rel)
+
+    def add(self, lines: list[bytes]) -> None:
+        """One document's lines (its events, then its summary), as `AuditScan.add_log` reads them."""
+        assert self.log is not None
+        self.log.add_records(self.rel, jsonl.loads(b"[" + b",".join(lines) + b"]"))
+
+    def close_log(self) -> None:
+        """The log is complete on disk: its size and modification time tell the merge it is unchanged."""
+        one, self.log = self.log, None
+        assert one is not None
+        stat = os.stat(self.path)
+        self.shard.review.fired |= one.review.fired
+        self.shard.review.repairs += one.review.repairs
+        mtime = None if self.piece else stat.st_mtime_ns  # a piece: joined later, its time is not the log's
+        review = one.review
+        self.entries.append({"rel": self.rel, "size": stat.st_size, "mtime": mtime,
+                             "removed": one.removed.tolist(), "shares": one.shares.tolist(),
+                             "long": _flags(review.long_lines), "large": _flags(review.large_share)})  # fmt: skip
+
+    def to_record(self, outputs: OutputsScan) -> dict[str, Any]:
+        """The shard's scan; `outputs`: the counts of the records it wrote, whose part files are now closed."""
+        return {
+            "format": FORMAT,
+            "context": sorted(self.context),
+            "logs": self.entries,
+            "fired": sorted(self.shard.review.fired),
+            "repairs": self.shard.review.repairs,
+            **{name: [_entry(key, doc) for key, doc in top.heap] for name, top in _tops(self.shard)},
+            "outputs": outputs.to_record(),
+        }
 
 
 class OutputsScan:

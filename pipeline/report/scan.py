@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,8 @@ class AuditScan:
     top: TopK = field(default_factory=lambda: TopK(SAMPLE))
     flagged: TopK = field(default_factory=lambda: TopK(SAMPLE_FLAGGED))
     rejected: TopK = field(default_factory=lambda: TopK(SAMPLE_REJECTED))
+    # the events read since the last summary (a document's lines may come in several calls)
+    pending: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
     def count_log(self, rel: str) -> None:
         self.logs += 1
@@ -84,13 +86,19 @@ class AuditScan:
 
     def add_log(self, path: str, rel: str) -> None:
         self.count_log(rel)
-        events: list[dict[str, Any]] = []
-        for record in files.read_records(path):
+        self.pending = []  # events after a log's last summary belong to no document
+        self.add_records(rel, files.read_records(path))
+
+    def add_records(self, rel: str, records: Iterable[dict[str, Any]]) -> None:
+        """A log's records, or some of them: each document's events, then its summary."""
+        events = self.pending
+        for record in records:
             if record.get("action") == "summary":
                 self.add_doc(rel, record, events)
                 events = []
             else:
                 events.append(record)
+        self.pending = events
 
     def add_doc(self, log: str, summary: dict[str, Any], events: list[dict[str, Any]]) -> None:
         doc, chars_in = str(summary.get("doc")), int(summary.get("chars_in") or 0)

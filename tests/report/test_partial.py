@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.layout import OutputLayout
+from pipeline.core import Context, clean_document
+from pipeline.document import Document
+from pipeline.layout import OutputLayout, audit_path
+from pipeline.outputs import AuditWriter
 from pipeline.report import build_report, files
-from pipeline.report.partial import load, merged_counts, merged_scan
-from pipeline.report.review import context_rules, load_rules
+from pipeline.report.partial import ShardScan, load, merged_counts, merged_scan
+from pipeline.report.review import Review, context_decisions, context_rules, load_rules
 from pipeline.report.scan import AuditScan, scan_audit, scan_parts
 from tests.conftest import SEEDS, run_cli
 
@@ -104,3 +107,33 @@ def test_a_log_changed_after_the_run_is_read_again(run: Path, tmp_path: Path) ->
     merged, full = _scans(copy)
     assert merged is not None
     _same(merged, full)
+
+
+def test_the_scan_fed_while_writing_is_the_scan_of_the_logs_read_back(tmp_path: Path, ctx: Context) -> None:
+    docs = []
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        file = f"f{i // 2}.txt"  # two documents a log, the last log one
+        doc = Document(id=f"d{i}", source=f"{file}#{i}", file=file, metadata={"format": "txt"})
+        docs.append(clean_document(doc, seed.read_bytes(), ctx))
+    audit, pieces = tmp_path / "audit", {"f1.txt": tmp_path / "piece.audit.jsonl"}
+    context = context_decisions(ctx.rules)
+    fed = ShardScan(context, audit, pieces)
+    with AuditWriter(audit, pieces, fed) as writer:
+        for doc in docs:
+            writer.write(doc)
+    assert [e["rel"] for e in fed.entries] == ["audit/f0.txt.audit.jsonl", "audit/f1.txt.audit.jsonl",
+                                               "audit/f2.txt.audit.jsonl"]  # fmt: skip
+    assert [e["mtime"] is None for e in fed.entries] == [False, True, False]  # a piece: joined later
+    read = AuditScan(Review(context))
+    for file, path in writer.logs.items():
+        read.add_log(str(path), files.audit_rel(audit, str(audit_path(audit, file))))
+    shard, ours = fed.shard, fed.entries
+    assert read.top.heap and read.review.fired  # something to compare
+    assert (shard.review.fired, shard.review.repairs) == (read.review.fired, read.review.repairs)
+    assert [x for e in ours for x in e["removed"]] == list(read.removed)
+    assert [x for e in ours for x in e["shares"]] == list(read.shares)
+    for name in ("top", "flagged", "rejected"):
+        assert [(k, d.summary, d.events) for k, d in getattr(shard, name).best()] == [
+            (k, d.summary, d.events) for k, d in getattr(read, name).best()
+        ]
+    assert [e["size"] for e in ours] == [p.stat().st_size for p in writer.logs.values()]
