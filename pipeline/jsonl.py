@@ -69,8 +69,9 @@ def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
     return n
 
 
-def write_json(path: str | Path, obj: Any) -> None:
-    with atomic_open(path) as f:
+def write_json(path: str | Path, obj: Any, sync: bool = True) -> None:
+    """`sync=False`: no fsync, for files that are only a hint (see `atomic_open`)."""
+    with atomic_open(path, sync) as f:
         f.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
 
 

@@ -125,10 +125,19 @@ def _stage_seconds(layout: OutputLayout, plan: Plan, fingerprints: Fingerprints)
                 output = layout.done(plan.id, i, fingerprints["normalise"])
             else:
                 output = layout.shard_output(stage, plan.id, i, fingerprints[stage])
-            path = layout.timing(output)
-            if path.exists():
-                out[stage] = round(out.get(stage, 0.0) + jsonl.loads(path.read_bytes())["seconds"], 3)
+            seconds = _seconds(layout.timing(output))
+            if seconds is not None:
+                out[stage] = round(out.get(stage, 0.0) + seconds, 3)
     return out
+
+
+def _seconds(path: Path) -> float | None:
+    """A task's seconds from its timing file; None when missing or unreadable (written without
+    fsync, it may be empty after a crash: it is a hint, not an output)."""
+    try:
+        return float(jsonl.loads(path.read_bytes())["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _remove_stale_parts(layout: OutputLayout, shards: int) -> None:

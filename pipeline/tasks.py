@@ -155,8 +155,8 @@ class ShardTask(BatchTask):
 
     @unless_done
     def run(self) -> None:
-        progress = Progress(self, self.total())
         step = self.make_step()
+        progress = Progress(self, self.total(), step.stats)
         with jsonl.atomic_open(self.output().path) as out, paused_per_document() as document_done:
             for doc in self.documents():
                 doc = step(doc)
@@ -176,17 +176,21 @@ def report(task: luigi.Task, percent: int | None, message: str) -> None:
 
 
 class Progress:
-    """Live counts for the Luigi UI: percentage and a status message, throttled."""
+    """Live counts for the Luigi UI: percentage and a status message, throttled. The lines dropped
+    are the step's own count (`stats`), not counted again over each document's events."""
 
-    def __init__(self, task: ShardTask, total: int) -> None:
-        self.task, self.total, self.done = task, max(total, 1), 0
-        self.dropped = self.rejected = self.quarantined = 0
+    def __init__(self, task: ShardTask, total: int, stats: StepStats | None = None) -> None:
+        self.task, self.total, self.done, self.stats = task, max(total, 1), 0, stats
+        self.rejected = self.quarantined = 0
         self.last = 0.0
         self.started = time.monotonic()
 
+    @property
+    def dropped(self) -> int:
+        return self.stats.lines_dropped if self.stats else 0
+
     def step(self, doc: Document) -> None:
         self.done += 1
-        self.dropped += sum(1 for e in doc.events if e.action == "drop" and e.stage == self.task.stage)
         self.rejected += doc.status == REJECTED
         self.quarantined += doc.status == QUARANTINED
         now = time.monotonic()
@@ -212,7 +216,9 @@ class Progress:
         seconds = round(time.monotonic() - self.started, 3)
         t = self.task
         record = {"stage": t.stage, "shard": t.shard, "docs": self.done, "seconds": seconds}
-        jsonl.write_json(t.layout.timing(t.output().path), {**record, "step": step.to_record()} if step else record)
+        # Not synced: only the manifest's `timing` reads it, and a file a crash left empty is skipped there.
+        timing = {**record, "step": step.to_record()} if step else record
+        jsonl.write_json(t.layout.timing(t.output().path), timing, sync=False)
 
 
 class RepairEncoding(ShardTask):
@@ -235,8 +241,8 @@ class RepairEncoding(ShardTask):
 
     @unless_done
     def run(self) -> None:
-        progress = Progress(self, self.total())
         step = self.make_step()
+        progress = Progress(self, self.total(), step.stats)
         read: Counter[str] = Counter()  # documents read per input file, for the accounting check
         # Lines counted per site here, shard by shard in parallel; LearnBoilerplate only adds them up.
         lines = BoilerplateCounter(self.settings.learn)
@@ -344,8 +350,8 @@ class NormaliseParagraphs(ShardTask):
     def run(self) -> None:
         """ShardTask.run, and the delivered texts' signatures for FindDuplicates (issue 13),
         written before the output appears."""
-        progress = Progress(self, self.total())
         step = self.make_step()
+        progress = Progress(self, self.total(), step.stats)
         path = self.layout.signatures(self.stage, self.plan, self.shard, self.fp(self.stage))
         sidecar = SignatureSidecar(path, self.settings.dedup, with_shingles=True)
         with jsonl.atomic_open(self.output().path) as out, sidecar as sigs, paused_per_document() as document_done:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -12,6 +13,8 @@ import pytest
 
 from pipeline import fingerprint
 from pipeline.layout import OutputLayout
+from pipeline.manifest import _stage_seconds
+from pipeline.plan import load_plan
 from tests.conftest import SEEDS, SHARED, run_cli, tree_digest
 
 
@@ -114,3 +117,17 @@ def test_each_shard_task_records_its_steps_counts_and_time(seeds_run: Path) -> N
     audit = [json.loads(line) for p in layout.audit_logs() for line in p.read_text().splitlines()]
     chrome_drops = sum(1 for e in audit if e.get("stage") == "chrome" and e.get("action") == "drop")
     assert totals["chrome"]["lines_dropped"] == chrome_drops > 0
+
+
+def test_the_manifest_skips_a_timing_file_a_crash_left_empty(seeds_run: Path, tmp_path: Path) -> None:
+    """Timing files are written without fsync (a hint, not an output): an empty one is left out."""
+    layout = OutputLayout(seeds_run)
+    manifest = json.loads(layout.manifest.read_text())
+    plan = load_plan(layout.plan_dir(manifest["plan"]["id"]))
+    fps = fingerprint.Fingerprints(tuple(manifest["config"]["fingerprints"].items()))
+    assert _stage_seconds(layout, plan, fps) == manifest["timing"]
+    copy = OutputLayout(tmp_path / "out")
+    shutil.copytree(seeds_run, copy.root)
+    copy.timing(copy.shard_output("chrome", plan.id, 0, fps["chrome"])).write_bytes(b"")
+    seconds = _stage_seconds(copy, load_plan(copy.plan_dir(plan.id)), fps)
+    assert "chrome" not in seconds and seconds["encoding"] == manifest["timing"]["encoding"]
