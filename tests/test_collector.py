@@ -48,3 +48,28 @@ def test_the_collector_is_back_on_after_a_failing_shard() -> None:
         raise RuntimeError("a failing stage")
     assert gc.isenabled()
     assert tasks.cyclic_gc_paused is collector.cyclic_gc_paused  # the batch tasks' pause is the same one
+
+
+def _child_reports(queue: Any) -> None:
+    with collector.cyclic_gc_paused(resume=True):
+        pass
+    resumed = gc.isenabled()
+    with collector.paused_per_document():
+        pass
+    queue.put((collector.task_process(), resumed, gc.isenabled()))
+
+
+def test_a_task_process_does_not_resume_the_collector_it_ends_with() -> None:
+    """In a process started for one task (as Luigi's task processes are), the collector stays off
+    after the task's loop: resuming it would only walk what the task leaves, then the process ends."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_reports, args=(queue,))
+    child.start()
+    in_task_process, resumed, enabled_after = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert in_task_process and resumed  # `resume=True` is obeyed there
+    assert not enabled_after  # by default, still off after the per-document pause
+    assert not collector.task_process() and gc.isenabled()
