@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
-from pipeline.layout import OutputLayout, audit_path
+from pipeline.layout import OutputLayout
 from pipeline.outputs import AuditWriter
 from pipeline.report import build_report, files
 from pipeline.report.partial import ShardScan, load, merged_counts, merged_scan
@@ -115,18 +115,20 @@ def test_the_scan_fed_while_writing_is_the_scan_of_the_logs_read_back(tmp_path: 
         file = f"f{i // 2}.txt"  # two documents a log, the last log one
         doc = Document(id=f"d{i}", source=f"{file}#{i}", file=file, metadata={"format": "txt"})
         docs.append(clean_document(doc, seed.read_bytes(), ctx))
-    audit, pieces = tmp_path / "audit", {"f1.txt": tmp_path / "piece.audit.jsonl"}
+    layout = OutputLayout(tmp_path)
+    audit, pieces = layout.audit, {"f1.txt": layout.audit_part("plan", "fp", 0, "f1.txt")}
     context = context_decisions(ctx.rules)
     fed = ShardScan(context, audit, pieces)
     with AuditWriter(audit, pieces, fed) as writer:
         for doc in docs:
             writer.write(doc)
-    assert [e["rel"] for e in fed.entries] == ["audit/f0.txt.audit.jsonl", "audit/f1.txt.audit.jsonl",
-                                               "audit/f2.txt.audit.jsonl"]  # fmt: skip
+    logs = ["f0.txt", "f1.txt", "f2.txt"]  # a piece's entry names the log it will be joined into
+    assert [e["rel"] for e in fed.entries] == [files.audit_rel(audit, str(layout.audit_log(f))) for f in logs]
+    assert list(writer.logs.values()) == [layout.audit_log("f0.txt"), pieces["f1.txt"], layout.audit_log("f2.txt")]
     assert [e["mtime"] is None for e in fed.entries] == [False, True, False]  # a piece: joined later
     read = AuditScan(Review(context))
     for file, path in writer.logs.items():
-        read.add_log(str(path), files.audit_rel(audit, str(audit_path(audit, file))))
+        read.add_log(str(path), files.audit_rel(audit, str(layout.audit_log(file))))
     shard, ours = fed.shard, fed.entries
     assert read.top.heap and read.review.fired  # something to compare
     assert (shard.review.fired, shard.review.repairs) == (read.review.fired, read.review.repairs)
