@@ -37,6 +37,7 @@ MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
+HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
 _AMOUNT = re.compile(r"(\d+([.,]\d+)?|\d+/\d+|[½⅓⅔¼¾⅛])(\s?[-–]\s?\d+)?(?=\s|[^\W\d_])")
@@ -94,11 +95,16 @@ def listed_amounts(lines: Sequence[Spareable]) -> list[list[int]]:
     """A list heading (`list_headings`: "Zutaten", "Ingredients") and the short visible lines after
     it (`ITEM_WORDS` words at most), up to a longer line, a sentence or a line a rule dropped, when
     at least `MIN_RUN` of them and half or more open with an amount (`_AMOUNT`)."""
-    headings = list_headings()
+    headings = list_headings()  # (this runs on every line of every pass: the word count first)
+    heads = {
+        i for i, x in enumerate(lines) if x.feats.words <= HEADING_WORDS and headings.match(x.text.strip().casefold())
+    }
+    if not heads:
+        return []
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     found: list[list[int]] = []
     for k, i in enumerate(visible):
-        if not headings.match(lines[i].text.strip().casefold()):
+        if i not in heads:
             continue
         items = list(
             itertools.takewhile(
