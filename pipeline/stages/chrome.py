@@ -40,6 +40,7 @@ from pipeline.stages.lines import (
 )
 from pipeline.stages.lines import preformatted as preformatted
 from pipeline.stages.repeats import drop_repeats
+from pipeline.stages.title import title_line
 
 STAGE = "chrome"
 _SITE_SCAN_LINES = 40
@@ -392,7 +393,6 @@ def apply_context(lines: list[Line], extracted: bool = False, inline: frozenset[
     """
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
-    title = None
     if is_listing(lines, visible, good, extracted):
         for i in visible:
             _drop(lines[i], LISTING, "the page is a list of teasers (headline + lead), not an article")
@@ -408,12 +408,10 @@ def apply_context(lines: list[Line], extracted: bool = False, inline: frozenset[
             lines[i].spared = ()
             _drop(lines[i], ISOLATED, "no sentence-like paragraph in the document")
         return None
+    title = title_line(lines, visible, good[0], extracted)
     for i in visible:
         if i < good[0] and lines[i].kept:
-            # An extractor gives the title apart: with the line model, its first line stays.
-            spared = TITLE in lines[i].spared
-            if title is None and lines[i].feats.words >= 3 and not lines[i].feats.terminal and not spared:
-                title = i
+            if i == title:  # (an extractor's other lines above the article stay)
                 _drop(lines[i], TITLE, "title line, moved to the record's title field")
             elif not extracted:
                 _drop(lines[i], ISOLATED, "short line before the article starts")

@@ -1,0 +1,37 @@
+"""Which line above the article is its title (the record's `title` field).
+
+An extractor's text (HTML path) starts with the headline, so its first headline-like line is the
+title. A whole page as text holds navigation, service links and teaser rails above the article:
+there the first such line was a menu entry ("Skip to content", "Advertise with us") on most real
+pages. The title is rather the fullest headline-like line among the few lines right above the
+article's first paragraph (a byline, a date or a share bar may sit between them).
+"""
+
+from __future__ import annotations
+
+from pipeline.stages.lines import TITLE, Line
+
+NEAR_LINES = 8  # visible lines above the article's first paragraph where the title is looked for
+FULL_WORDS = 15  # beyond this many words a line is no more headline-like than at it
+MAX_WORDS = 30  # a longer line is a lead or a caption, not a title
+MIN_ALPHA = 0.6  # a title is mostly letters (not a date, a score or a price line)
+
+
+def title_line(lines: list[Line], visible: list[int], start: int, extracted: bool) -> int | None:
+    """The index of the title among the kept `visible` lines before `start` (the first
+    sentence-like paragraph), or None."""
+    above = [i for i in visible if i < start and lines[i].kept and _headline_like(lines[i])]
+    if extracted:
+        return above[0] if above else None
+    titled = [i for i in above if _titled(lines[i])]
+    near = set([i for i in visible if i < start][-NEAR_LINES:])
+    pool = [i for i in titled if i in near] or titled[-1:]
+    return max(pool, key=lambda i: (min(lines[i].feats.words, FULL_WORDS), i), default=None)
+
+
+def _headline_like(line: Line) -> bool:
+    return line.feats.words >= 3 and not line.feats.terminal and TITLE not in line.spared
+
+
+def _titled(line: Line) -> bool:
+    return line.feats.words <= MAX_WORDS and line.feats.alpha_share >= MIN_ALPHA
