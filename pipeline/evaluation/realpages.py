@@ -22,6 +22,7 @@ from pipeline.evaluation.c4 import c4_lines
 from pipeline.evaluation.metric import macro, page_scores
 from pipeline.evaluation.page_text import whole_page_text
 from pipeline.evaluation.pages import SPLITS, Page
+from pipeline.evaluation.titles import format_titles, page_title, title_rows
 from pipeline.html import trafilatura_text
 from pipeline.stages.paragraphs import final_text
 
@@ -36,10 +37,15 @@ def text_input(page: Page) -> str:
 
 
 def clean(ctx: Context, page: Page, payload: bytes, fmt: str) -> str:
+    return cleaned(ctx, page, payload, fmt)[0]
+
+
+def cleaned(ctx: Context, page: Page, payload: bytes, fmt: str) -> tuple[str, str]:
+    """The clean text ('' unless delivered) and the record's title ('' if none)."""
     name = page.path.name
     doc = Document(id=page.key, source=name, file=name, metadata={"format": fmt})
     doc = clean_document(doc, payload, ctx)
-    return final_text(doc) if doc.status == "ok" else ""
+    return (final_text(doc) if doc.status == "ok" else ""), doc.title or ""
 
 
 def run_page(ctx: Context, page: Page, paths: tuple[str, ...]) -> dict[tuple[str, str], str]:
@@ -48,7 +54,9 @@ def run_page(ctx: Context, page: Page, paths: tuple[str, ...]) -> dict[tuple[str
         text = text_input(page)
         out["text", "page"] = text
         out["text", "c4"] = c4_lines(text)
-        out["text", "webclean"] = clean(ctx, page, text.encode("utf-8"), "txt")
+        out["text", "webclean"], out["title", "webclean"] = cleaned(ctx, page, text.encode("utf-8"), "txt")
+        if page.is_html:
+            out["title", "page"] = page_title(page.raw())
     if "html" in paths and page.is_html:
         raw = page.raw()
         html = raw.decode("utf-8", errors="replace")
@@ -124,9 +132,12 @@ def evaluate_real_pages(
     outputs = run_pages(ctx, pages, paths)
     rows = score_rows(pages, outputs)
     echo(format_table(rows))
+    titles = title_rows(pages, outputs.get(("title", "webclean"), {}), outputs.get(("title", "page"), {}))
+    if titles:
+        echo(format_titles(titles))
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
-        report = {"rows": rows, "pages": per_page(pages, outputs)}
+        report = {"rows": rows, "titles": titles, "pages": per_page(pages, outputs)}
         json_out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         echo(f"json: {json_out}")
     return rows
