@@ -42,7 +42,7 @@ from pipeline.dedup_tasks import (
     take_back_copies,
 )
 from pipeline.document import OK, QUARANTINED, REJECTED, Document, read_documents
-from pipeline.fingerprint import Fingerprints, run_fingerprints
+from pipeline.fingerprint import Fingerprints, code_digest, run_fingerprints
 from pipeline.inputs import read_input
 from pipeline.layout import CLEAN, QUARANTINE, OutputLayout
 from pipeline.layout import REJECTED as REJECTED_FOLDER
@@ -54,6 +54,7 @@ from pipeline.ranges import merge_audit_parts
 from pipeline.report import build_report, track
 from pipeline.report.partial import OutputsScan, ShardScan
 from pipeline.report.review import context_decisions
+from pipeline.rules.cache import prepared_ruleset
 from pipeline.settings import DedupSettings, Settings, load_settings
 from pipeline.stages import language
 from pipeline.stages.boilerplate import BoilerplateCounter, count_for_learning, line_keys, render_pack
@@ -74,8 +75,9 @@ def context_for(config: str, languages: str, learned: str) -> Context:
     if learned:
         base = context_for(config, languages, "")
         return Context(base.settings, base.rules.with_learned(Path(learned)))
-    ctx = Context.load(settings_for(config, languages))
-    ctx.rules.prepare()
+    settings = settings_for(config, languages)
+    rules = prepared_ruleset(settings.pack_paths("generic"), settings.pack_paths("site"), code_digest())
+    ctx = Context(settings, rules)  # as Context.load, prepared (read from the start-up cache if there)
     language.prepare(ctx.settings.language)  # the language profiles too, before any fork
     return ctx
 
