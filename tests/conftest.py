@@ -53,6 +53,16 @@ def tree_digest(out: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The start-up cache of rule packs (pipeline/rules/cache.py) in a folder of the session's own,
+    for the CLI runs of the tests too: not the user's cache, and not shared with another session."""
+    where = tmp_path_factory.mktemp("rule-cache")
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("WEBCLEAN_CACHE", str(where))
+        yield where
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return load_settings()

@@ -18,15 +18,20 @@ Where: `$WEBCLEAN_CACHE`, else `$XDG_CACHE_HOME/webclean`, else `~/.cache/webcle
 
 from __future__ import annotations
 
+import _sre
 import contextlib
 import hashlib
 import importlib.metadata
+import io
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
 from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
+from typing import Any
 
 from pipeline.rules.loader import RuleSet, _pack_files, load_ruleset
 
@@ -98,7 +103,12 @@ def read_entry(path: Path, key: str) -> RuleSet | None:
 
 def write_entry(path: Path, key: str, rules: RuleSet) -> None:
     """Store `rules` under `key` (atomically); a cache that cannot be written is no error."""
-    body = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(rules)
+    except Exception:  # something the packs hold that pickle cannot store: no cache, no error
+        return
+    body = buffer.getvalue()
     data = FORMAT + key.encode() + b"\n" + hashlib.sha256(body).digest() + body
     tmp = None
     try:
@@ -115,6 +125,34 @@ def write_entry(path: Path, key: str, rules: RuleSet) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+class _Pickler(pickle.Pickler):
+    """Compiled patterns stored as `re` compiled them: read back without parsing them again."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        return _pattern_reduction(obj) if type(obj) is re.Pattern else NotImplemented
+
+
+def _pattern_reduction(pattern: re.Pattern[str]) -> Any:
+    """A compiled pattern as `_sre.compile`'s arguments (the last step of `re.compile`, the only one
+    in C: parsing and code generation are the slow Python part). Only when rebuilding it from them
+    gives a pattern equal to it (same text, flags and code); otherwise pickle's own way, which
+    compiles it again when it is read."""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        code = [int(op) for op in _compiler._code(parsed, pattern.flags)]  # plain ints: named ones do not pickle
+        args = (pattern.pattern, pattern.flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex,
+                tuple(indexgroup))  # fmt: skip
+        if _sre.compile(*args) == pattern:
+            return _sre.compile, args
+    except Exception:  # a pattern this reads differently: pickled as usual
+        pass
+    return NotImplemented
 
 
 def prune(folder: Path, keep: int = KEEP) -> None:
