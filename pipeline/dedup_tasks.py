@@ -25,6 +25,7 @@ from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
+import numpy.random  # numpy imports it on first use: here, once, not in each batch task (LSH, stages/lsh.py)
 
 from pipeline import jsonl
 from pipeline.dedup_index import DedupIndex
