@@ -17,7 +17,7 @@ from pipeline.fingerprint import code_digest, run_fingerprints
 from pipeline.rules import cache
 from pipeline.rules.loader import RuleSet, load_ruleset
 from pipeline.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli, tree_digest
 
 PACK = '[pack]\nid = "t"\n[[rule]]\nid = "menu"\npatterns = ["^(?:partager|share)\\\\b"]\n'
 
@@ -147,3 +147,18 @@ def test_only_the_newest_entries_are_kept(folder: Path, tmp_path: Path) -> None:
             os.utime(entry, (1000 + i, 1000 + i))  # distinct times, in the order written
     assert len(_entries(folder)) == cache.KEEP
     assert not list(folder.glob(".rules-*"))  # no temporary file left behind
+
+
+def test_a_run_from_the_cache_writes_the_same_outputs(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI: a first run fills the cache, a second reads it; both as a run without the cache."""
+    digests = []
+    for n, where in enumerate([str(folder), str(folder), "off"]):
+        monkeypatch.setenv("WEBCLEAN_CACHE", where)
+        out = tmp_path / f"out-{n}"
+        result = run_cli("run", "--input", str(SEEDS), "--output", str(out), "--local-scheduler", "--quiet")
+        assert result.returncode == 0, result.stderr
+        digests.append(tree_digest(out))
+        assert len(_entries(folder)) == 1
+    assert digests[0] == digests[1] == digests[2]
