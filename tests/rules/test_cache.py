@@ -62,16 +62,38 @@ def test_the_cached_packs_clean_the_seeds_as_freshly_loaded_ones(
         assert docs[0].to_line() == docs[1].to_line(), path.name
 
 
-def test_patterns_are_stored_compiled_and_read_back_equal() -> None:
-    patterns = [re.compile(r"^(?P<w>\w+) (?:a|b)+$", re.I), re.compile("x[yz]", re.I | re.UNICODE), re.compile("é")]
-    body = pickle.dumps(patterns)  # the usual way: compiled again when read
-    stored = cache._pattern_reduction(patterns[0])
-    assert stored is not NotImplemented and stored[0] is not re.compile
+def test_patterns_compiled_while_noted_are_stored_compiled_and_read_back_equal() -> None:
+    texts = [(r"^(?P<w>\w+) (?:a|b)+$", re.I), ("x[yz]{2}", re.I | re.UNICODE), ("é+", 0)]
+    with cache._noting_compiles() as compiled:
+        noted = [re.compile(text + "(?#noted)", flags) for text, flags in texts]  # new texts: not in re's cache
+    other = re.compile("compiled (?:elsewhere)")
+    assert len(compiled) == len(texts) and all(id(p) in compiled for p in noted)
+    assert re._compiler.compile is not None and "noting" not in re._compiler.compile.__name__  # put back
     buffer = io.BytesIO()
-    cache._Pickler(buffer).dump(patterns)
-    read = pickle.loads(buffer.getvalue())
-    assert read == pickle.loads(body) == patterns
+    cache._Pickler(buffer, compiled).dump([*noted, other])
+    parsed: list[str] = []
+    original = re._parser.parse
+    with pytest.MonkeyPatch.context() as m:  # what is read back is not parsed again, except `other`
+        m.setattr(re._parser, "parse", lambda p, *a: parsed.append(p) or original(p, *a))
+        re.purge()
+        read = pickle.loads(buffer.getvalue())
+    assert parsed == ["compiled (?:elsewhere)"]
+    assert read == [*noted, other]
     assert read[0].groupindex == {"w": 1} and read[0].match("Share aab").group("w") == "Share"
+    assert read[2].search("cafééé").group() == "ééé"
+
+
+def test_noting_compiles_leaves_re_alone_where_its_internals_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_same_as_re", lambda: False)
+    with cache._noting_compiles() as compiled:
+        re.compile("another (?:text)(?#not noted)")
+    assert compiled == {}
+
+
+def test_a_pattern_that_does_not_compile_raises_re_s_own_error_while_noted() -> None:
+    with cache._noting_compiles() as compiled, pytest.raises(re.error, match="missing \\), unterminated"):
+        re.compile("(unclosed(?#noted)")
+    assert "(unclosed(?#noted)" not in {pattern.pattern for pattern, _ in compiled.values()}
 
 
 def test_an_edited_pack_is_loaded_again(folder: Path, tmp_path: Path) -> None:
