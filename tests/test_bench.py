@@ -120,3 +120,15 @@ def test_scheduled_runs_the_tasks_cpu_on_workers() -> None:
         # RepairEncoding 1 takes 3 s: learning waits for it; then both shards side by side
         assert run.scheduled(events, 2) == 1.0 + (3.0 + 0.5 + 2.0 + 1.0 + 0.5 + 0.25 + 1.0 + 0.5) + 0.25
         assert run.scheduled([{**e, "shard": None} for e in events], 2) is None  # shards not recorded
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_startup_prints_the_parts_of_the_start_up(cold: bool) -> None:
+    args = [sys.executable, str(BENCH / "startup.py"), "--repeat", "1", *(["--cold"] if cold else [])]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    parts = dict(part.rsplit(" ", 1) for part in done.stdout.splitlines()[-1].split(";")[0].strip().split(", "))
+    assert set(parts) == {"interpreter", "imports", "rules (cache)", "language profiles", "fingerprints", "plan",
+                          "other"}  # fmt: skip
+    assert all(float(seconds) >= 0 for seconds in parts.values()) and float(parts["imports"]) > 0
+    assert ("empty rule cache" in done.stdout) == cold
