@@ -8,11 +8,12 @@ the packs load, `re`'s compile step is replaced by the same steps that also note
 its last one, `_sre.compile` (`_noting_compiles`), and a pattern is stored as those arguments.
 
 The key is a digest of everything the object is built from: the pack files found (paths and
-bytes), the package's sources (`fingerprint.code_digest`), the Python and pyahocorasick versions
-(the automaton is pickled by its own code). Any difference is another key, so a stale entry is
-never read. A file is written to a temporary sibling and renamed, carries the digest of its
-payload, and is only read when the current user owns it and nobody else may write it: a
-damaged, foreign or unreadable entry is ignored and the packs are loaded as without a cache.
+bytes), the lexicon of line shapes, the package's sources (`fingerprint.code_digest`), the Python
+and pyahocorasick versions (the automaton is pickled by its own code). Any difference is another
+key, so a stale entry is never read. A file is written to a temporary sibling and renamed,
+carries the digest of its payload, and is only read when the current user owns it and nobody
+else may write it: a damaged, foreign or unreadable entry is ignored and the packs are loaded as
+without a cache.
 
 Where: `$WEBCLEAN_CACHE`, else `$XDG_CACHE_HOME/webclean`, else `~/.cache/webclean`;
 `WEBCLEAN_CACHE=off` turns it off. A few entries are kept (the newest `KEEP`).
@@ -36,6 +37,7 @@ from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from pipeline.rules.features import LEXICON
 from pipeline.rules.loader import RuleSet, _pack_files, load_ruleset
 
 FORMAT = b"webclean-rules-1\n"
@@ -76,7 +78,8 @@ def cache_key(generic: list[Path], sites: list[Path], code: str) -> str:
     digest = hashlib.sha256(FORMAT)
     versions = (sys.version, sys.implementation.cache_tag, _version("pyahocorasick"), code)
     digest.update(repr(versions).encode())
-    for group in (generic, sites):
+    # The lexicon of line shapes too: the loader checks each rule's examples with the line features.
+    for group in (generic, sites, [LEXICON]):
         digest.update(b"\x00group\n")
         for path in _pack_files(group):
             data = path.read_bytes()

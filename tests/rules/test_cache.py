@@ -184,3 +184,15 @@ def test_a_run_from_the_cache_writes_the_same_outputs(
         digests.append(tree_digest(out))
         assert len(_entries(folder)) == 1
     assert digests[0] == digests[1] == digests[2]
+
+
+def test_the_key_changes_with_the_lexicon_the_loader_checks_examples_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack, lexicon = _one_pack(tmp_path), tmp_path / "shapes.toml"
+    lexicon.write_bytes(cache.LEXICON.read_bytes())
+    monkeypatch.setattr(cache, "LEXICON", lexicon)
+    before = cache.cache_key([pack], [], "code")
+    assert cache.cache_key([pack], [], "code") == before
+    lexicon.write_bytes(lexicon.read_bytes() + b"\n# edited\n")
+    assert cache.cache_key([pack], [], "code") != before
