@@ -106,16 +106,8 @@ class Matcher:
         values if it is not empty: so each such rule is tried with the line moved to each of them
         (and the line put back). False for most lines: such rules are rare ("comments" or "related"
         headings in the page's second half)."""
-        where = feats.pos
-        try:
-            for rule in self._positional_rules:
-                for position in self._positions:
-                    feats.pos = position
-                    if rule.matches(key, feats, zone):
-                        return True
-        finally:
-            feats.pos = where
-        return False
+        positions = self._positions
+        return any(rule.matches_at(key, feats, zone, positions) for rule in self._positional_rules)
 
     @functools.cached_property
     def _positional_rules(self) -> list[Rule]:

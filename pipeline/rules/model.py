@@ -109,6 +109,28 @@ class Rule:
             return False
         return all(c.holds(feats) for c in self.when) if self.when else bool(self.exact or self.patterns)
 
+    def matches_at(self, key: str, feats: LineFeatures, zone: str, positions: list[float]) -> bool:
+        """Does `matches` hold with the line moved to one of `positions`? The zone, word bound and
+        text (all that does not read the position) are tested once, then the conditions at each
+        position; the line is put back."""
+        if self.zone != "any" and not self.zone_allows(zone):
+            return False
+        if self.max_words is not None and feats.words > self.max_words:
+            return False
+        if (self.exact or self.patterns) and not (key in self.exact or self._text_matches(key)):
+            return False
+        if not self.when:
+            return bool(positions) and bool(self.exact or self.patterns)
+        where = feats.pos
+        try:
+            for position in positions:
+                feats.pos = position
+                if all(c.holds(feats) for c in self.when):
+                    return True
+        finally:
+            feats.pos = where
+        return False
+
     def prepare(self) -> None:
         """Compute the cached parts now (see RuleSet.prepare)."""
         _ = self._compiled, self._needs, self.max_words, self.text_test

@@ -90,6 +90,26 @@ def test_a_line_no_positional_rule_can_match_gets_one_answer_anywhere(ctx: Conte
     assert free > 5000 and positional > 10
 
 
+def test_matches_at_is_matches_at_one_of_the_positions(ctx: Context) -> None:
+    """`Rule.matches_at` tests the text once: the answer of `matches` tried at each position."""
+    lines = ["3 comments", "Leserkommentare", "à voir aussi", "Read more", "a sentence of a few words.", ""]
+    matcher = ctx.rules.matcher(None)
+    rules = [r for r in matcher.rules if r.when][:40] + matcher._positional_rules
+    for rule in rules:
+        for line in lines:
+            key, feats = line_key(line), LineFeatures.of(line)
+            feats.pos = 0.25
+            for zone in ("head", "body", "tail"):
+                for positions in ([], [0.0], [0.0, 0.5, 1.0], matcher._positions):
+                    expected = False
+                    for pos in positions:
+                        feats.pos = pos
+                        expected = expected or rule.matches(key, feats, zone)
+                    feats.pos = 0.25
+                    assert rule.matches_at(key, feats, zone, positions) == expected, (rule.id, line, zone)
+                    assert feats.pos == 0.25
+
+
 def test_position_key_is_what_the_conditions_say(ctx: Context) -> None:
     matcher = ctx.rules.matcher(None)
     feats = LineFeatures.of("a line")
