@@ -18,7 +18,15 @@ from pathlib import Path
 
 from pipeline.rules import regex_tree
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.prefilter import Source, case_neutral, first_chars, required_literals, tree, union_or_none
+from pipeline.rules.prefilter import (
+    Source,
+    case_neutral,
+    first_chars,
+    required_literals,
+    required_strings,
+    tree,
+    union_or_none,
+)
 
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
@@ -217,12 +225,21 @@ class SiteInfo:
 
     @functools.cached_property
     def _detect_needs(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
-        # Two characters are worth a test here: the text is a whole page's edges, not one line.
-        return tuple((p, required_literals(p, shortest=2)) for p in self.detect)
+        # Two characters are worth a test here: the text is a whole page's edges, not one line; and
+        # a few marks ("+" of a font-size widget) beat running the pattern over every line.
+        return tuple((p, required_literals(p, shortest=2) or _few(required_strings(p))) for p in self.detect)
 
     @functools.cached_property
     def _all_needs(self) -> tuple[str, ...]:
         return tuple(sorted({s for _, needs in self._detect_needs if needs for s in needs}))
+
+
+def _few(strings: frozenset[str] | None) -> frozenset[str] | None:
+    """A site marker's required strings when there are few (each is a search of the text)."""
+    return strings if strings is not None and len(strings) <= MAX_MARKER_STRINGS else None
+
+
+MAX_MARKER_STRINGS = 4
 
 
 @dataclass(frozen=True)
