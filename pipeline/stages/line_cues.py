@@ -310,23 +310,31 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
     (`own_cues` and `_context_names` turn them into cues; training and the stage share this)."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
-    shown = [lines[i] for i in visible]
+    n = len(visible)
+    shown = [lines[i] for i in visible] if n < len(lines) else lines
     keys_of = [line.key for line in shown]
     stop = page_stopwords(keys_of)
-    n = len(visible)
-    counts = _counts(keys_of) if len(set(keys_of)) < n else None  # None: every key once
-    good = [k for k, line in enumerate(shown) if line.cls == "good" and line.rule is None]
+    counts = _counts(keys_of) if len(set(keys_of)) < n else None
+    rules = [line.rule for line in shown]
+    classes = [line.cls for line in shown]
+    ruled = rules.count(None) < n  # (none in a later pass: its lines are the kept ones)
+    if ruled:
+        good = [k for k, (cls, rule) in enumerate(zip(classes, rules, strict=True)) if cls == "good" and rule is None]
+        # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
+        around = ["none", *[cls if rule is None else _rule_kind(rule) for cls, rule in zip(classes, rules, strict=True)],
+                  "none"]  # fmt: skip
+    else:
+        good = [k for k, cls in enumerate(classes) if cls == "good"]
+        around = ["none", *classes, "none"]
     block = _main_block(good)
-    thread = _thread_start(lines, visible, block)
-    # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
-    around = ["none", *[line.cls if line.rule is None else _rule_kind(line.rule) for line in shown], "none"]
+    thread = _thread_start(lines, visible, block) if ruled else n
     first, last = (good[0], good[-1]) if good else (n, -1)
     right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
     index, repeats, keys = [], [], []
     for k, line in enumerate(shown):
-        if line.rule is not None:
+        if ruled and line.rule is not None:
             continue
-        cls = line.cls
+        cls = classes[k]
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
         index.append(visible[k])
