@@ -216,6 +216,8 @@ class SiteInfo:
     def markers_found(self, text: str) -> int:
         """How many of the detect patterns match `text` (keys, one per line). A pattern whose
         required strings are all absent is not run: most pages carry no marker of most sites."""
+        if self._all_gated and not any(map(text.__contains__, self._all_needs)):
+            return 0  # (most pages: none of the site's strings, looked for in C)
         found = 0
         present = {s for s in self._all_needs if s in text}  # each string looked for once, for all patterns
         for pattern, needs in self._detect_needs:
@@ -228,6 +230,10 @@ class SiteInfo:
         # Two characters are worth a test here: the text is a whole page's edges, not one line; and
         # a few marks ("+" of a font-size widget) beat running the pattern over every line.
         return tuple((p, required_literals(p, shortest=2) or _few(required_strings(p))) for p in self.detect)
+
+    @functools.cached_property
+    def _all_gated(self) -> bool:
+        return all(needs is not None for _, needs in self._detect_needs)
 
     @functools.cached_property
     def _all_needs(self) -> tuple[str, ...]:

@@ -321,8 +321,8 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     if ruled:
         good = [k for k, (cls, rule) in enumerate(zip(classes, rules, strict=True)) if cls == "good" and rule is None]
         # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
-        around = ["none", *[cls if rule is None else _rule_kind(rule) for cls, rule in zip(classes, rules, strict=True)],
-                  "none"]  # fmt: skip
+        kinds = [cls if rule is None else _rule_kind(rule) for cls, rule in zip(classes, rules, strict=True)]
+        around = ["none", *kinds, "none"]
     else:
         good = [k for k, cls in enumerate(classes) if cls == "good"]
         around = ["none", *classes, "none"]
