@@ -107,11 +107,17 @@ class Matcher:
         (and the line put back). False for most lines: such rules are rare ("comments" or "related"
         headings in the page's second half)."""
         positions = self._positions
-        return any(rule.matches_at(key, feats, zone, positions) for rule in self._positional_rules)
+        return any(
+            (starts is None or key.startswith(starts)) and rule.matches_at(key, feats, zone, positions)
+            for rule, starts in self._positional_rules
+        )
 
     @functools.cached_property
-    def _positional_rules(self) -> list[Rule]:
-        return [r for r in self.rules if any(c.feature == "pos" for c in r.when)]
+    def _positional_rules(self) -> list[tuple[Rule, tuple[str, ...] | None]]:
+        """The rules with a position condition, each with the prefixes one of which a key it
+        matches starts with (None: any key; a rule listing exact lines may match any)."""
+        rules = [r for r in self.rules if any(c.feature == "pos" for c in r.when)]
+        return [(r, None if r.exact or (starts := _starts(r)) is None else tuple(sorted(starts))) for r in rules]
 
     @functools.cached_property
     def _positions(self) -> list[float]:

@@ -94,7 +94,7 @@ def test_matches_at_is_matches_at_one_of_the_positions(ctx: Context) -> None:
     """`Rule.matches_at` tests the text once: the answer of `matches` tried at each position."""
     lines = ["3 comments", "Leserkommentare", "à voir aussi", "Read more", "a sentence of a few words.", ""]
     matcher = ctx.rules.matcher(None)
-    rules = [r for r in matcher.rules if r.when][:40] + matcher._positional_rules
+    rules = [r for r in matcher.rules if r.when][:40] + [r for r, _ in matcher._positional_rules]
     for rule in rules:
         for line in lines:
             key, feats = line_key(line), LineFeatures.of(line)
