@@ -276,6 +276,26 @@ def _thread_start(lines: Sequence[LineLike], visible: list[int], block: tuple[in
     return len(visible)
 
 
+def _first_comment(kinds: list[str], rules: list[str | None], start: int) -> int:
+    """`_thread_start` from the visible lines' neighbour kinds and rules: a comments rule's kind is
+    "rule:comments", so only those lines (found in C) are asked for their rule."""
+    k = start
+    while (k := _index(kinds, "rule:comments", k)) >= 0:
+        rule = rules[k]
+        if rule is not None and rule.startswith("generic.comments."):
+            return k
+        k += 1
+    return len(kinds)
+
+
+def _index(items: list[str], item: str, start: int) -> int:
+    """`items.index(item, start)`, -1 when it is not there."""
+    try:
+        return items.index(item, start)
+    except ValueError:
+        return -1
+
+
 def _neighbour(line: LineLike | None) -> str:
     """A neighbour's class, or the kind of rule that removed it: the pack of a generic rule
     ("rule:meta" after a date line, "rule:comments" after a reply button), "rule" for site and
@@ -315,31 +335,32 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
     keys_of = [line.key for line in shown]
     stop = page_stopwords(keys_of)
     counts = _counts(keys_of) if len(set(keys_of)) < n else None
-    rules = [line.rule for line in shown]
     classes = [line.cls for line in shown]
-    ruled = rules.count(None) < n  # (none in a later pass: its lines are the kept ones)
-    if ruled:
-        good = [k for k, (cls, rule) in enumerate(zip(classes, rules, strict=True)) if cls == "good" and rule is None]
+    rules = [line.rule for line in shown]
+    if rules.count(None) < n:
+        free: Sequence[int] = [k for k, rule in enumerate(rules) if rule is None]  # the lines to key
+        good = [k for k in free if classes[k] == "good"]
         # what each visible line is as a neighbour, worked out once (it is asked from both sides): = _neighbour
         kinds = [cls if rule is None else _rule_kind(rule) for cls, rule in zip(classes, rules, strict=True)]
         around = ["none", *kinds, "none"]
-    else:
+        block = _main_block(good)
+        thread = _first_comment(kinds, rules, max(0, block[0]))  # = _thread_start(lines, visible, block)
+    else:  # no line decided by a rule (a later pass: its lines are the kept ones)
+        free = range(n)
         good = [k for k, cls in enumerate(classes) if cls == "good"]
         around = ["none", *classes, "none"]
-    block = _main_block(good)
-    thread = _thread_start(lines, visible, block) if ruled else n
+        block = _main_block(good)
+        thread = n  # = _thread_start: no comments rule removed a line
     first, last = (good[0], good[-1]) if good else (n, -1)
     right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
-    index, repeats, keys = [], [], []
-    for k, line in enumerate(shown):
-        if ruled and line.rule is not None:
-            continue
+    keys = []
+    for k in free:
         cls = classes[k]
         # the good lines within 3 of k, k itself left out (it is one when it is good)
         near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
-        index.append(visible[k])
-        repeats.append(1 if counts is None else r if (r := counts[line.key]) < 4 else 4)
         keys.append((cls, around[k], around[k + 2], "head" if k < first else "tail" if k > last else "body",
                      near if near < 4 else 4, "in" if start <= k <= end else "before" if k < start else "after",
                      10 * k // span, "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
+    index = [visible[k] for k in free]
+    repeats = [1] * len(free) if counts is None else [min(counts[keys_of[k]], 4) for k in free]
     return index, stop, repeats, keys

@@ -163,3 +163,22 @@ def test_capital_share_is_the_share_of_capitalised_words(text: str) -> None:
     text = LineFeatures(text).text  # what `_own_cues` reads: words split by single spaces
     tokens = text.split()
     assert line_cues._capital_share(text) == sum(w[:1].isupper() for w in tokens) / max(1, len(tokens))
+
+
+RULES = st.sampled_from([None, "generic.comments.a", "generic.comments", "generic.commentsx.b", "generic.meta.c",
+                         "site.x.comments", "isolated-short", "generic.comments.b.c"])  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["good", "short"]), RULES), max_size=20), st.integers(-2, 22))
+def test_first_comment_is_the_thread_start(shown: list[tuple[str, str | None]], start: int) -> None:
+    lines = [line_cues_stub(cls, rule) for cls, rule in shown]
+    visible = list(range(len(lines)))
+    kinds = [line.cls if line.rule is None else line_cues._rule_kind(line.rule) for line in lines]
+    rules = [line.rule for line in lines]
+    expected = line_cues._thread_start(lines, visible, (start, start))
+    assert line_cues._first_comment(kinds, rules, max(0, start)) == expected
+
+
+def line_cues_stub(cls: str, rule: str | None) -> chrome.Line:
+    return chrome.Line("x", "x", LineFeatures("x"), cls, rule)
