@@ -10,8 +10,10 @@ import bisect
 import functools
 import itertools
 import math
+import operator
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -316,8 +318,14 @@ def _rule_kind(rule: str) -> str:
 _RULE_KINDS = {k: f"rule:{k}" for k in ("meta", "comments", "share", "related", "consent", "widgets", "ads", "tags")}
 
 
+_FEW_KEYS = 24
+
+
 def _counts(keys: list[str]) -> dict[str, int]:
-    """= Counter(keys), without Counter's Mapping check (an ABC's, slow for a page's few lines)."""
+    """= Counter(keys): counted in C (Counter's) on a page of many lines, in a loop on a page of a
+    few (Counter's Mapping check, an ABC's, costs more there than the loop)."""
+    if len(keys) > _FEW_KEYS:
+        return Counter(keys)
     counts: dict[str, int] = {}
     get = counts.get
     for key in keys:
@@ -325,18 +333,25 @@ def _counts(keys: list[str]) -> dict[str, int]:
     return counts
 
 
+_CLASS, _KEY, _RULE = operator.attrgetter("cls"), operator.attrgetter("key"), operator.attrgetter("rule")
+
+
 def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], list[int], list[ContextKey]]:
     """What the cues of every visible line no rule decided are made from: the lines' indexes, the
     page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
     (`own_cues` and `_context_names` turn them into cues; training and the stage share this)."""
-    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    classes = list(map(_CLASS, lines))  # (attributes read in C: this runs for every line of every pass)
+    if "empty" in classes:
+        visible = [i for i, cls in enumerate(classes) if cls != "empty"]
+        shown: Sequence[LineLike] = [lines[i] for i in visible]
+        classes = [classes[i] for i in visible]
+    else:
+        visible, shown = list(range(len(lines))), lines
     n = len(visible)
-    shown = [lines[i] for i in visible] if n < len(lines) else lines
-    keys_of = [line.key for line in shown]
+    keys_of = list(map(_KEY, shown))
     stop = page_stopwords(keys_of)
     counts = _counts(keys_of) if len(set(keys_of)) < n else None
-    classes = [line.cls for line in shown]
-    rules = [line.rule for line in shown]
+    rules = list(map(_RULE, shown))
     if rules.count(None) < n:
         free: Sequence[int] = [k for k, rule in enumerate(rules) if rule is None]  # the lines to key
         good = [k for k in free if classes[k] == "good"]
@@ -352,15 +367,19 @@ def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], lis
         block = _main_block(good)
         thread = n  # = _thread_start: no comments rule removed a line
     first, last = (good[0], good[-1]) if good else (n, -1)
-    right, left, span, (start, end) = bisect.bisect_right, bisect.bisect_left, max(1, n), block
+    span, (start, end) = max(1, n), block
+    marks = [0] * n
+    for k in good:
+        marks[k] = 1
+    below = list(itertools.accumulate(marks, initial=0))  # below[j]: how many good lines come before j
     keys = []
     for k in free:
         cls = classes[k]
         # the good lines within 3 of k, k itself left out (it is one when it is good)
-        near = right(good, k + 3) - left(good, k - 3) - (cls == "good")
+        near = below[k + 4 if k + 4 < n else n] - below[k - 3 if k > 3 else 0] - (cls == "good")
         keys.append((cls, around[k], around[k + 2], "head" if k < first else "tail" if k > last else "body",
                      near if near < 4 else 4, "in" if start <= k <= end else "before" if k < start else "after",
                      10 * k // span, "top" if k < 3 else "end" if n - k <= 3 else "", k > thread))  # fmt: skip
     index = [visible[k] for k in free]
-    repeats = [1] * len(free) if counts is None else [min(counts[keys_of[k]], 4) for k in free]
+    repeats = [1] * len(free) if counts is None else [c if (c := counts[keys_of[k]]) < 4 else 4 for k in free]
     return index, stop, repeats, keys

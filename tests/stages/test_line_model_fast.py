@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import random
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -182,3 +183,9 @@ def test_first_comment_is_the_thread_start(shown: list[tuple[str, str | None]], 
 
 def line_cues_stub(cls: str, rule: str | None) -> chrome.Line:
     return chrome.Line("x", "x", LineFeatures("x"), cls, rule)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "share", "", "x y"]), max_size=60))
+def test_counts_are_the_counter(keys: list[str]) -> None:
+    assert line_cues._counts(keys) == Counter(keys)
