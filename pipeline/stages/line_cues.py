@@ -10,7 +10,6 @@ import bisect
 import functools
 import itertools
 import math
-import operator
 import re
 import tomllib
 from collections import Counter
@@ -333,25 +332,18 @@ def _counts(keys: list[str]) -> dict[str, int]:
     return counts
 
 
-_CLASS, _KEY, _RULE = operator.attrgetter("cls"), operator.attrgetter("key"), operator.attrgetter("rule")
-
-
 def page_keys(lines: Sequence[LineLike]) -> tuple[list[int], frozenset[str], list[int], list[ContextKey]]:
     """What the cues of every visible line no rule decided are made from: the lines' indexes, the
     page's stopwords, how often each line's key recurs on the page (at most 4) and its context key
     (`own_cues` and `_context_names` turn them into cues; training and the stage share this)."""
-    classes = list(map(_CLASS, lines))  # (attributes read in C: this runs for every line of every pass)
-    if "empty" in classes:
-        visible = [i for i, cls in enumerate(classes) if cls != "empty"]
-        shown: Sequence[LineLike] = [lines[i] for i in visible]
-        classes = [classes[i] for i in visible]
-    else:
-        visible, shown = list(range(len(lines))), lines
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     n = len(visible)
-    keys_of = list(map(_KEY, shown))
+    shown = [lines[i] for i in visible] if n < len(lines) else lines
+    keys_of = [line.key for line in shown]
     stop = page_stopwords(keys_of)
     counts = _counts(keys_of) if len(set(keys_of)) < n else None
-    rules = list(map(_RULE, shown))
+    classes = [line.cls for line in shown]
+    rules = [line.rule for line in shown]
     if rules.count(None) < n:
         free: Sequence[int] = [k for k, rule in enumerate(rules) if rule is None]  # the lines to key
         good = [k for k in free if classes[k] == "good"]
