@@ -173,7 +173,7 @@ def _clean_once(
         # ...nor titles: a later run took the next headline-like line above the article for its
         # title, run after run (the first run's title is gone), a schedule's first rows among them.
         later = () if carried is None else (TITLE,)
-        spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,))
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,), (ISOLATED,))
     title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):

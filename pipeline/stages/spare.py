@@ -16,6 +16,19 @@ Zwiebel"). Its lines are too short for a row. Without the heading, lines that op
 are as often a teaser rail's "5 days ago", a directory's street numbers or a table of contents
 (measured on train/dev pages), so the heading is required; its words are data (`[lists]` in
 configs/lexicon/shapes.toml).
+
+A table's rows keep their cells apart in a text dump (`table_rows`: tab-separated cells, a
+whole-page text as `page_text` makes it): `MIN_RUN` neighbouring lines of the same number of cells
+are a table (a phase plan, a price list), however short its cells, when half its rows hold a
+digit; one layout row of menu cells is no run, a grid of links holds no digits.
+
+The short sentences that close a paragraph run (`tail`: a recipe's last step, an interview's last
+answer, "Season to taste.", right before the share bar) are no page furniture either: a run of
+lines ending a sentence right after a paragraph, nothing dropped between, is spared from the
+context pass; when it closes a list of short sentences (steps, questions and answers), from the
+line model too, which takes a three-word sentence for a button. (Sparing every such run from the
+model cost a train page 0.035: kept "Shop now."-like links after long paragraphs pulled the
+model's window down under its neighbours.)
 """
 
 from __future__ import annotations
@@ -36,7 +49,9 @@ MIN_MEAN_WORDS = 5  # a run of two-word entries ("Ad: Slot1", "Season 4") is a m
 MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
+_CELLS = re.compile(r"\t+")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
+STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
@@ -91,6 +106,55 @@ def parallel_runs(lines: Sequence[Spareable]) -> list[list[int]]:
     return found
 
 
+def table_rows(lines: Sequence[Spareable]) -> list[list[int]]:
+    """Runs of `MIN_RUN` or more neighbouring visible lines holding the same number (2 or more) of
+    tab-separated cells (a table's rows in a whole-page text; indices), half of them or more with a
+    digit (a date, a time, a price): a grid of links laid out as a table ("Ohio LLC | Utah LLC",
+    "Hire a UI Designer | Hire a Web Designer") holds none."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    cells = [len(_CELLS.split(lines[i].text.strip())) if "\t" in lines[i].text else 0 for i in visible]
+    found: list[list[int]] = []
+    for count, group in itertools.groupby(zip(cells, visible, strict=True), key=operator.itemgetter(0)):
+        run = [i for _, i in group]
+        if count >= 2 and len(run) >= MIN_RUN and 2 * sum(bool(_DIGIT.search(lines[i].text)) for i in run) >= len(run):
+            found.append(run)
+    return found
+
+
+def tail(lines: Sequence[Spareable]) -> tuple[list[int], list[int]]:
+    """The short sentences right after a sentence-like line (no line dropped between them), up to
+    the first line that does not end a sentence: (those closing a list of short sentences: a
+    sentence-like line of `STEP_WORDS` words at most, itself right after another short sentence,
+    as in a method's steps or an interview's answers; the others), as indices."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    steps: list[int] = []
+    closing: list[int] = []
+    run: list[int] | None = None  # where the lines of the current run go
+    for k, i in enumerate(visible):
+        line = lines[i]
+        if line.rule is None and line.cls == "good":
+            listed = line.feats.words <= STEP_WORDS and k > 0 and _brief(lines[visible[k - 1]])
+            run = steps if listed else closing
+        elif run is not None and line.rule is None and line.cls == "short" and _sentence_end(line.text):
+            run.append(i)
+        else:
+            run = None
+    return steps, closing
+
+
+def _brief(line: Spareable) -> bool:
+    """A kept short sentence: a step, a question, an answer."""
+    return line.rule is None and line.feats.words <= STEP_WORDS and _sentence_end(line.text)
+
+
+def _sentence_end(text: str) -> bool:
+    """Does the line end a sentence ("Season to taste.", "Why?")? Not a colon: "Contact:" opens a list."""
+    return text.rstrip().rstrip(_CLOSERS).endswith(_ENDS)
+
+
+_ENDS, _CLOSERS = (".", "!", "?", "…", "。", "！", "？"), "\"'»”’)]"
+
+
 def listed_amounts(lines: Sequence[Spareable]) -> list[list[int]]:
     """A list heading (`list_headings`: "Zutaten", "Ingredients") and the short visible lines after
     it (`ITEM_WORDS` words at most), up to a longer line, a sentence or a line a rule dropped, when
@@ -127,12 +191,22 @@ def list_headings() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})\b[^.!?]{{0,40}}$")
 
 
-def spare_rows(lines: Sequence[Spareable], roles: tuple[str, ...], list_roles: tuple[str, ...] = ()) -> None:
-    """Mark the lines of every parallel run as spared from the decisions `roles` (the context
-    pass's and the line model's: a row reads like a teaser or a menu entry to either), and those of
-    every list of amounts under its heading from `list_roles` too (an ingredient above the method
-    reads like a title)."""
-    runs = [(run, roles) for run in parallel_runs(lines)]
+def spare_rows(
+    lines: Sequence[Spareable],
+    roles: tuple[str, ...],
+    list_roles: tuple[str, ...] = (),
+    tail_roles: tuple[str, ...] = (),
+) -> None:
+    """Mark the lines of every parallel run and table as spared from the decisions `roles` (the
+    context pass's and the line model's: a row reads like a teaser or a menu entry to either), those
+    of every list of amounts under its heading from `list_roles` too (an ingredient above the method
+    reads like a title), and the short sentences closing a paragraph run (`tail`) from `tail_roles`,
+    and from `roles` too when they close a list of short sentences (a method's last step reads like
+    a button to the line model; after a long paragraph its doubt stands: "Shop now.")."""
+    runs = [(run, roles) for run in (*parallel_runs(lines), *table_rows(lines))]
+    if tail_roles:
+        steps, closing = tail(lines)
+        runs += [(steps, (*tail_roles, *roles)), (closing, tail_roles)]
     runs += [(run, (*roles, *list_roles)) for run in listed_amounts(lines)]
     for run, spared in runs:
         for i in run:

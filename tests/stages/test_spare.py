@@ -124,3 +124,59 @@ def test_row_shape_is_the_shape_of_a_head_with_a_digit(text: str) -> None:
     head = text.split(maxsplit=spare.SHAPE_TOKENS)[: spare.SHAPE_TOKENS]
     plain = spare.shape(" ".join(head)) if any(re.search(r"\d", t) for t in head) else ""
     assert spare._row_shape(text) == plain
+
+
+PHASES = [  # a table's rows as a whole-page text dump holds them: cells apart by tabs
+    "Bauabschnitt\t\tZeitraum",
+    "Abriss der Turnhalle\t\tJanuar bis März 2027",
+    "Erdarbeiten\t\tApril 2027",
+    "Rohbau\t\tMai bis Dezember 2027",
+    "Einzug\t\tJuli 2028",
+]
+
+
+def test_a_table_of_short_cells_is_found_and_a_grid_of_links_is_not() -> None:
+    lines = [line(t) for t in [*MENU, *PHASES, *PROSE]]
+    assert spare.table_rows(lines) == [list(range(5, 10))]
+    grid = ["Ohio LLC\tUtah LLC\tIowa LLC", "Texas LLC\tMaine LLC\tOregon LLC", "Idaho LLC\tKansas LLC\tNevada LLC"]
+    assert spare.table_rows([line(t) for t in grid]) == []  # no digit: links laid out as a table
+    assert spare.table_rows([line(t) for t in PHASES[:2]]) == []  # two rows are no run
+    assert spare.table_rows([line("Start\tNews\tSport\tKontakt 24"), *map(line, PROSE)]) == []
+
+
+def _classified(texts: list[str], dropped: set[int] = frozenset()) -> list[Line]:  # type: ignore[assignment]
+    lines = []
+    for i, t in enumerate(texts):
+        feats = LineFeatures.of(t)
+        cls = "empty" if not feats.chars else "good" if feats.words >= 4 and feats.terminal else "short"
+        lines.append(Line(t, t.lower(), feats, cls, rule="x" if i in dropped else None))
+    return lines
+
+
+def test_the_short_sentences_closing_a_paragraph_run_are_the_tail() -> None:
+    texts = [PROSE[0], "Blend until smooth.", "Season to taste.", "Share", "Tags:", PROSE[1], "Why?", "Yes.", "Home"]
+    assert spare.tail(_classified(texts)) == ([], [1, 2, 6, 7])
+    # Nothing dropped may stand between: a short sentence beyond a share bar is another matter.
+    assert spare.tail(_classified(texts, dropped={1})) == ([], [6, 7])
+    # A line ending with a colon opens a list, it closes nothing.
+    assert spare.tail(_classified([PROSE[0], "Pressekontakt:", "Ja."])) == ([], [])
+    # After a short sentence (a step, an answer), the run is a list's end.
+    steps = ["Add the tomatoes and stock.", "Simmer for 15 minutes.", "Blend until smooth.", "Home"]
+    assert spare.tail(_classified(steps)) == ([2], [])
+    assert spare.tail(_classified([PROSE[0], *steps[1:]])) == ([], [2])  # one short sentence is no list
+
+
+def test_a_recipe_s_last_step_and_a_phase_table_stay_on_the_text_path(ctx: Context) -> None:
+    """The last step of a method ("Cuire 35 minutes.": three words, no paragraph) went as a short
+    line after the article, right before the share bar; a table of phases went to the line model."""
+    steps = ["Préchauffer le four à 180 °C.", "Battre les œufs avec la crème et le lait.", "Cuire 35 minutes."]
+    chrome = ["Partager", "Facebook", "À lire aussi", "La piscine rouvrira en mars", "Mentions légales"]
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join([*MENU, *PROSE, *PHASES, *PROSE_FR, *steps, *chrome]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == [*PROSE, *PHASES, *PROSE_FR, *steps]
+
+
+PROSE_FR = [
+    "Un classique facile à préparer pour un dîner en famille, avec des produits que l'on trouve partout.",
+]
