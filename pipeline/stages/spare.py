@@ -20,7 +20,8 @@ configs/lexicon/shapes.toml).
 A table's rows keep their cells apart in a text dump (`table_rows`: tab-separated cells, a
 whole-page text as `page_text` makes it): `MIN_RUN` neighbouring lines of the same number of cells
 are a table (a phase plan, a price list), however short its cells, when half its rows hold a
-digit; one layout row of menu cells is no run, a grid of links holds no digits.
+digit; one layout row of menu cells is no run, a grid of links holds no digits. A programme's
+entries open with clock times in order (`timed_runs`), however short ("14:00 Dog show").
 
 The short sentences that close a paragraph run (`tail`: a recipe's last step, an interview's last
 answer, "Season to taste.", right before the share bar) are no page furniture either: a run of
@@ -50,6 +51,8 @@ MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
 _CELLS = re.compile(r"\t+")
+# A clock time opening a line: "10:00", "18.30 Uhr", "9h15"; not a date ("12.03.2025").
+_CLOCK = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)(?![.:]?\d)")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
 STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
@@ -118,6 +121,25 @@ def table_rows(lines: Sequence[Spareable]) -> list[list[int]]:
         run = [i for _, i in group]
         if count >= 2 and len(run) >= MIN_RUN and 2 * sum(bool(_DIGIT.search(lines[i].text)) for i in run) >= len(run):
             found.append(run)
+    return found
+
+
+def timed_runs(lines: Sequence[Spareable]) -> list[list[int]]:
+    """Runs of `MIN_RUN` or more neighbouring visible lines that open with a clock time, the times
+    in order and not all the same (a programme, a timetable; a ticker or a live blog runs newest
+    first), however short the lines ("10:00 Opening", "14:00 Dog show"; indices)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    found: list[list[int]] = []
+    run: list[tuple[int, int]] = []  # (index, minutes)
+    for i in [*visible, -1]:
+        clock = _CLOCK.match(lines[i].text) if i >= 0 and lines[i].feats.words <= MAX_WORDS else None
+        minutes = int(clock.group(1)) * 60 + int(clock.group(2)) if clock else -1
+        if clock and (not run or minutes >= run[-1][1]):
+            run.append((i, minutes))
+            continue
+        if len(run) >= MIN_RUN and run[-1][1] > run[0][1]:
+            found.append([k for k, _ in run])
+        run = [(i, minutes)] if clock else []
     return found
 
 
@@ -203,7 +225,7 @@ def spare_rows(
     reads like a title), and the short sentences closing a paragraph run (`tail`) from `tail_roles`,
     and from `roles` too when they close a list of short sentences (a method's last step reads like
     a button to the line model; after a long paragraph its doubt stands: "Shop now.")."""
-    runs = [(run, roles) for run in (*parallel_runs(lines), *table_rows(lines))]
+    runs = [(run, roles) for run in (*parallel_runs(lines), *table_rows(lines), *timed_runs(lines))]
     if tail_roles:
         steps, closing = tail(lines)
         runs += [(steps, (*tail_roles, *roles)), (closing, tail_roles)]

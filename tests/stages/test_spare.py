@@ -180,3 +180,31 @@ def test_a_recipe_s_last_step_and_a_phase_table_stay_on_the_text_path(ctx: Conte
 PROSE_FR = [
     "Un classique facile à préparer pour un dîner en famille, avec des produits que l'on trouve partout.",
 ]
+
+
+PROGRAMME = [
+    "10:00 Opening ceremony",
+    "10:30 Brass band",
+    "12:00 Children's theatre",
+    "14:00 Dog show",
+    "22:00 Fireworks",
+]
+
+
+def test_a_programme_in_time_order_is_found_and_a_ticker_is_not() -> None:
+    lines = [line(t) for t in [*MENU, *PROSE, *PROGRAMME, "Share"]]
+    assert spare.timed_runs(lines) == [list(range(7, 12))]
+    ticker = ["16:45 Line reopened", "15:20 Tree falls on car", "14:05 Warning extended"]
+    assert spare.timed_runs([line(t) for t in ticker]) == []  # newest first: a ticker, a live blog
+    dates = ["12.03.2025 Storm warning", "14.03.2025 Roads reopen", "20.03.2025 Clean-up ends"]
+    assert spare.timed_runs([line(t) for t in dates]) == []  # a date is no clock time
+    assert spare.timed_runs([line(t) for t in ["18.00 Uhr Treffen"] * 3]) == []  # one time, thrice
+
+
+def test_a_short_programme_after_its_introduction_stays_on_the_text_path(ctx: Context) -> None:
+    """Entries of two or three words after the last paragraph went as short lines after the article."""
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    intro = "The festival returns to Victoria Park this weekend. Entry is free and all events are outdoors."
+    doc.set_text("\n".join(["Home", "News", "Local", intro, *PROGRAMME, "Share", "Facebook", "Privacy policy"]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == [intro, *PROGRAMME]
