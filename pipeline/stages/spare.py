@@ -21,7 +21,7 @@ A table's rows keep their cells apart in a text dump (`table_rows`: tab-separate
 whole-page text as `page_text` makes it): `MIN_RUN` neighbouring lines of the same number of cells
 are a table (a phase plan, a price list), however short its cells, when half its rows hold a
 digit; one layout row of menu cells is no run, a grid of links holds no digits. A programme's
-entries open with clock times in order (`timed_runs`), however short ("14:00 Dog show").
+entries open with clock times or days in order (`timed_runs`), however short ("14:00 Dog show").
 
 The short sentences that close a paragraph run (`tail`: a recipe's last step, an interview's last
 answer, "Season to taste.", right before the share bar) are no page furniture either: a run of
@@ -51,8 +51,10 @@ MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
 _CELLS = re.compile(r"\t+")
-# A clock time opening a line: "10:00", "18.30 Uhr", "9h15"; not a date ("12.03.2025").
-_CLOCK = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)(?![.:]?\d)")
+# A clock time opening a line: "10:00", "18.30 Uhr", "9h15"; not a date ("12.03.2025", "14.03.").
+_CLOCK = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)(?![.:\d])")
+# A day and month opening a line, as in a calendar: "14.03.", "14.03.2027", "14/03"; the year aside.
+_DAY = re.compile(r"\s*([0-3]?\d)[./]([01]?\d)(?:\.|[./](?:\d{4}|\d{2})\b)")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
 STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
@@ -125,22 +127,32 @@ def table_rows(lines: Sequence[Spareable]) -> list[list[int]]:
 
 
 def timed_runs(lines: Sequence[Spareable]) -> list[list[int]]:
-    """Runs of `MIN_RUN` or more neighbouring visible lines that open with a clock time, the times
-    in order and not all the same (a programme, a timetable; a ticker or a live blog runs newest
-    first), however short the lines ("10:00 Opening", "14:00 Dog show"; indices)."""
+    """Runs of `MIN_RUN` or more neighbouring visible lines that open with a clock time or a day
+    (`_when`), in order and not all the same (a programme, a timetable, a club's dates; a ticker,
+    a live blog or a rail of dated teasers runs newest first), however short the lines ("10:00
+    Opening", "14.03. Wanderung"; indices)."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     found: list[list[int]] = []
-    run: list[tuple[int, int]] = []  # (index, minutes)
+    run: list[tuple[int, int]] = []  # (index, when)
     for i in [*visible, -1]:
-        clock = _CLOCK.match(lines[i].text) if i >= 0 and lines[i].feats.words <= MAX_WORDS else None
-        minutes = int(clock.group(1)) * 60 + int(clock.group(2)) if clock else -1
-        if clock and (not run or minutes >= run[-1][1]):
-            run.append((i, minutes))
+        when = _when(lines[i].text) if i >= 0 and lines[i].feats.words <= MAX_WORDS else None
+        if when is not None and (not run or when >= run[-1][1]):
+            run.append((i, when))
             continue
         if len(run) >= MIN_RUN and run[-1][1] > run[0][1]:
             found.append([k for k, _ in run])
-        run = [(i, minutes)] if clock else []
+        run = [(i, when)] if when is not None else []
     return found
+
+
+def _when(text: str) -> int | None:
+    """A line's opening clock time in minutes, or its opening day and month (as 10000 + 40 * month
+    + day, which orders the days of a year), or None."""
+    if clock := _CLOCK.match(text):
+        return int(clock.group(1)) * 60 + int(clock.group(2))
+    if (day := _DAY.match(text)) and 1 <= int(day.group(2)) <= 12 and 1 <= int(day.group(1)) <= 31:
+        return 10_000 + 40 * int(day.group(2)) + int(day.group(1))
+    return None
 
 
 def tail(lines: Sequence[Spareable]) -> tuple[list[int], list[int]]:

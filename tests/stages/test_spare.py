@@ -196,8 +196,10 @@ def test_a_programme_in_time_order_is_found_and_a_ticker_is_not() -> None:
     assert spare.timed_runs(lines) == [list(range(7, 12))]
     ticker = ["16:45 Line reopened", "15:20 Tree falls on car", "14:05 Warning extended"]
     assert spare.timed_runs([line(t) for t in ticker]) == []  # newest first: a ticker, a live blog
-    dates = ["12.03.2025 Storm warning", "14.03.2025 Roads reopen", "20.03.2025 Clean-up ends"]
-    assert spare.timed_runs([line(t) for t in dates]) == []  # a date is no clock time
+    dates = ["14.03. Vortrag: Mühlen im Tal", "28.03. Wanderung", "11.04.2027 Ostermarkt", "25.04. Abend"]
+    assert spare.timed_runs([line(t) for t in dates]) == [[0, 1, 2, 3]]  # a club's dates, in order
+    rail = ["20.03.2025 Clean-up ends", "14.03.2025 Roads reopen", "12.03.2025 Storm warning"]
+    assert spare.timed_runs([line(t) for t in rail]) == []  # dated teasers, newest first
     assert spare.timed_runs([line(t) for t in ["18.00 Uhr Treffen"] * 3]) == []  # one time, thrice
 
 
