@@ -267,3 +267,24 @@ def test_a_box_inside_the_article_takes_its_last_headline_before_a_paragraph(ctx
 def test_unbulleted_is_the_list_item_pattern(key: str) -> None:
     marker = chrome._LIST_ITEM.match(key) if len(key) < 60 else None
     assert chrome._unbulleted(key) == (key[marker.end() :] if marker else None)
+
+
+def test_subheadings_over_one_sentence_each_are_no_listing_on_extracted_text(ctx: Context) -> None:
+    """The phases of a building plan, each a subheading over one sentence, read as a page of
+    teasers; trafilatura chose them as the article, and the page was emptied as a listing."""
+    phases = [
+        "Phase 1: Rodung und Vermessung (Januar bis März 2027)",
+        "Entlang der künftigen Trasse werden Bäume gefällt und die Fläche wird vermessen.",
+        "Phase 2: Brücke über die Seeve (April bis Dezember 2027)",
+        "Die neue Brücke entsteht neben der alten, die bis zum Schluss befahrbar bleibt.",
+        "Phase 3: Fahrbahn und Anschlüsse (2028)",
+        "Die Fahrbahn wird gebaut und an die B75 und die K12 angeschlossen.",
+    ]
+    doc = Document(id="t", source="t.html", file="t.html", metadata={"format": "html"})
+    doc.set_text("\n".join(phases))
+    chrome.remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == phases
+    text = Document(id="t", source="t.txt", file="t.txt")
+    text.set_text("\n".join(phases))
+    chrome.remove_chrome(text, ctx.rules, ctx.settings.chrome)
+    assert set(dropped(text).values()) == {"generic.context.listing"}  # a whole page's dump: still a listing
