@@ -446,7 +446,8 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
             return False
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False
-    return len(good) >= 3 or sum(lines[i].kept and _headline(lines[i]) for i in visible) >= 3
+    numbered = spare.numbered([lines[before[i]].text for i in good])  # a plan's phases, steps: sections
+    return not numbered and (len(good) >= 3 or sum(lines[i].kept and _headline(lines[i]) for i in visible) >= 3)
 
 
 def _headline(line: Line) -> bool:

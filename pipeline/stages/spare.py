@@ -155,6 +155,13 @@ def _when(text: str) -> int | None:
     return None
 
 
+def numbered(headings: Sequence[str]) -> bool:
+    """Do the headings all open with the same row-like shape ("Phase 1: ...", "Schritt 2 – ...",
+    "3. ...")? Then they number an article's sections, not a page's teasers."""
+    shapes = {_row_shape(h) for h in headings}
+    return len(headings) >= 2 and len(shapes) == 1 and _row_like(shapes.pop())
+
+
 def tail(lines: Sequence[Spareable]) -> tuple[list[int], list[int]]:
     """The short sentences right after a sentence-like line (no line dropped between them), up to
     the first line that does not end a sentence: (those closing a list of short sentences: a

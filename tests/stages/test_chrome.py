@@ -271,7 +271,8 @@ def test_unbulleted_is_the_list_item_pattern(key: str) -> None:
 
 def test_subheadings_over_one_sentence_each_are_no_listing_on_extracted_text(ctx: Context) -> None:
     """The phases of a building plan, each a subheading over one sentence, read as a page of
-    teasers; trafilatura chose them as the article, and the page was emptied as a listing."""
+    teasers; trafilatura chose them as the article, and the page was emptied as a listing. On the
+    text path, headings numbered alike ("Phase 1:", "Phase 2:") are an article's sections."""
     phases = [
         "Phase 1: Rodung und Vermessung (Januar bis März 2027)",
         "Entlang der künftigen Trasse werden Bäume gefällt und die Fläche wird vermessen.",
@@ -287,4 +288,9 @@ def test_subheadings_over_one_sentence_each_are_no_listing_on_extracted_text(ctx
     text = Document(id="t", source="t.txt", file="t.txt")
     text.set_text("\n".join(phases))
     chrome.remove_chrome(text, ctx.rules, ctx.settings.chrome)
-    assert set(dropped(text).values()) == {"generic.context.listing"}  # a whole page's dump: still a listing
+    assert text.lines == phases[1:]  # numbered sections on the text path too; the first heading is the title
+    teasers = [p.split(": ", 1)[1] if i % 2 == 0 else p for i, p in enumerate(phases)]
+    text = Document(id="t", source="t.txt", file="t.txt")
+    text.set_text("\n".join(teasers))  # unnumbered, in a whole page's dump: a page of teasers
+    chrome.remove_chrome(text, ctx.rules, ctx.settings.chrome)
+    assert set(dropped(text).values()) == {"generic.context.listing"}

@@ -210,3 +210,11 @@ def test_a_short_programme_after_its_introduction_stays_on_the_text_path(ctx: Co
     doc.set_text("\n".join(["Home", "News", "Local", intro, *PROGRAMME, "Share", "Facebook", "Privacy policy"]))
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     assert doc.lines == [intro, *PROGRAMME]
+
+
+def test_headings_numbered_alike_are_sections() -> None:
+    assert spare.numbered(["Phase 1: Rodung", "Phase 2: Brücke", "Phase 3: Fahrbahn"])
+    assert spare.numbered(["1. Heizung richtig einstellen", "2. Stoßlüften", "3. Rollläden schließen"])
+    assert not spare.numbered(["Feuerwehr rückt aus", "Neue Buslinie", "Markt zieht um"])  # teasers
+    assert not spare.numbered(["Phase 1: Rodung", "Brücke über die Seeve (2027)"])
+    assert not spare.numbered(["Phase 1: Rodung"])
