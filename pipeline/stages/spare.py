@@ -158,7 +158,7 @@ def _when(text: str) -> int | None:
 def numbered(headings: Sequence[str]) -> bool:
     """Do the headings all open with the same row-like shape ("Phase 1: ...", "Schritt 2 – ...",
     "3. ...")? Then they number an article's sections, not a page's teasers."""
-    shapes = {_row_shape(h) for h in headings}
+    shapes = {shape(h, 2) for h in headings}  # (the opening two tokens: the titles that follow vary)
     return len(headings) >= 2 and len(shapes) == 1 and _row_like(shapes.pop())
 
 
