@@ -22,6 +22,7 @@ whole-page text as `page_text` makes it): `MIN_RUN` neighbouring lines of the sa
 are a table (a phase plan, a price list), however short its cells, when half its rows hold a
 digit; one layout row of menu cells is no run, a grid of links holds no digits. A programme's
 entries open with clock times or days in order (`timed_runs`), however short ("14:00 Dog show").
+A data sheet between two paragraphs ("Akku: 36 V", `specs`) is no list of page furniture either.
 
 The short sentences that close a paragraph run (`tail`: a recipe's last step, an interview's last
 answer, "Season to taste.", right before the share bar) are no page furniture either: a run of
@@ -51,6 +52,7 @@ MAX_WORDS = 40  # a paragraph ends a run: it is prose, not a row
 _MARKS = frozenset(":-+*.,()|/–—#")
 _DIGIT = re.compile(r"\d")
 _CELLS = re.compile(r"\t+")
+_KEY_VALUE = re.compile(r"[^\W\d_][^:]{0,30}:\s+\S")  # "Akku: 36 V", "Screen size: 6.8 inches"
 # A clock time opening a line: "10:00", "18.30 Uhr", "9h15"; not a date ("12.03.2025", "14.03.").
 _CLOCK = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)(?![.:\d])")
 # A day and month opening a line, as in a calendar: "14.03.", "14.03.2027", "14/03"; the year aside.
@@ -162,6 +164,27 @@ def numbered(headings: Sequence[str]) -> bool:
     return len(headings) >= 2 and len(shapes) == 1 and _row_like(shapes.pop())
 
 
+def specs(lines: Sequence[Spareable]) -> list[int]:
+    """A run of short lines between two sentence-like lines, nothing dropped in between, that holds
+    `MIN_RUN` or more "key: value" lines and is half made of them (a product's data sheet, with
+    its headings; indices)."""
+    found: list[int] = []
+    run: list[int] | None = None
+    for i, line in enumerate(lines):
+        if line.cls == "empty":
+            continue
+        if line.rule is not None:
+            run = None
+        elif line.cls == "good":
+            pairs = sum(bool(_KEY_VALUE.match(lines[k].text)) for k in run or ())
+            if run and pairs >= MIN_RUN and 2 * pairs >= len(run):
+                found += run
+            run = []
+        elif run is not None:
+            run.append(i)
+    return found
+
+
 def tail(lines: Sequence[Spareable]) -> tuple[list[int], list[int]]:
     """The short sentences right after a sentence-like line (no line dropped between them), up to
     the first line that does not end a sentence: (those closing a list of short sentences: a
@@ -244,7 +267,7 @@ def spare_rows(
     reads like a title), and the short sentences closing a paragraph run (`tail`) from `tail_roles`,
     and from `roles` too when they close a list of short sentences (a method's last step reads like
     a button to the line model; after a long paragraph its doubt stands: "Shop now.")."""
-    runs = [(run, roles) for run in (*parallel_runs(lines), *table_rows(lines), *timed_runs(lines))]
+    runs = [(run, roles) for run in (*parallel_runs(lines), *table_rows(lines), *timed_runs(lines), specs(lines))]
     if tail_roles:
         steps, closing = tail(lines)
         runs += [(steps, (*tail_roles, *roles)), (closing, tail_roles)]

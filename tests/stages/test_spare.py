@@ -218,3 +218,12 @@ def test_headings_numbered_alike_are_sections() -> None:
     assert not spare.numbered(["Feuerwehr rückt aus", "Neue Buslinie", "Markt zieht um"])  # teasers
     assert not spare.numbered(["Phase 1: Rodung", "Brücke über die Seeve (2027)"])
     assert not spare.numbered(["Phase 1: Rodung"])
+
+
+def test_a_data_sheet_between_paragraphs_is_found() -> None:
+    sheet = ["Technische Daten", "Schnittbreite: 37 cm", "Akku: 36 V, 4 Ah", "Gewicht: 15,8 kg", "Fazit"]
+    lines = _classified([PROSE[0], *sheet, PROSE[1], *MENU])
+    assert spare.specs(lines) == [1, 2, 3, 4, 5]
+    assert spare.specs(_classified([PROSE[0], *sheet[:3], PROSE[1]])) == []  # two pairs are no sheet
+    assert spare.specs(_classified([PROSE[0], *sheet, *MENU])) == []  # not closed by a paragraph
+    assert spare.specs(_classified([PROSE[0], *sheet, PROSE[1]], dropped={3})) == []  # a drop inside
