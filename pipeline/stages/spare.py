@@ -15,7 +15,8 @@ packing list, flattened to text without bullets ("Zutaten", "300 g Mehl", "2 EL 
 Zwiebel"). Its lines are too short for a row. Without the heading, lines that open with a number
 are as often a teaser rail's "5 days ago", a directory's street numbers or a table of contents
 (measured on train/dev pages), so the heading is required; its words are data (`[lists]` in
-configs/lexicon/shapes.toml).
+configs/lexicon/shapes.toml); so is a method's steps under its heading (`method_steps`: "Zubereitung",
+then "Ofen vorheizen.", "Mehl unterheben.", `[lists] steps`).
 
 A table's rows keep their cells apart in a text dump (`table_rows`: tab-separated cells, a
 whole-page text as `page_text` makes it): `MIN_RUN` neighbouring lines of the same number of cells
@@ -219,20 +220,17 @@ def _sentence_end(text: str) -> bool:
 _ENDS, _CLOSERS = (".", "!", "?", "…", "。", "！", "？"), "\"'»”’)]"
 
 
-def listed_amounts(lines: Sequence[Spareable]) -> list[list[int]]:
-    """A list heading (`list_headings`: "Zutaten", "Ingredients") and the short visible lines after
+def listed_amounts(lines: Sequence[Spareable], heads: dict[int, str] | None = None) -> list[list[int]]:
+    """A list heading (`headed`: "Zutaten", "Ingredients") and the short visible lines after
     it (`ITEM_WORDS` words at most), up to a longer line, a sentence or a line a rule dropped, when
     at least `MIN_RUN` of them and half or more open with an amount (`_AMOUNT`)."""
-    headings = list_headings()  # (this runs on every line of every pass: the word count first)
-    heads = {
-        i for i, x in enumerate(lines) if x.feats.words <= HEADING_WORDS and headings.match(x.text.strip().casefold())
-    }
-    if not heads:
+    starts = {i for i, kind in (headed(lines) if heads is None else heads).items() if kind == "list"}
+    if not starts:
         return []
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     found: list[list[int]] = []
     for k, i in enumerate(visible):
-        if i not in heads:
+        if i not in starts:
             continue
         items = list(
             itertools.takewhile(
@@ -246,13 +244,46 @@ def listed_amounts(lines: Sequence[Spareable]) -> list[list[int]]:
     return found
 
 
+def method_steps(lines: Sequence[Spareable], heads: dict[int, str] | None = None) -> list[list[int]]:
+    """A method's heading (`headed`: "Zubereitung", "Method") and the visible lines after it, up to
+    a line a rule dropped and to the last short sentence, when `MIN_RUN` or more of them, and half
+    or more, are short sentences ("Ofen vorheizen.", "Lepić i gotować.")."""
+    starts = {i for i, kind in (headed(lines) if heads is None else heads).items() if kind == "steps"}
+    if not starts:
+        return []
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    found: list[list[int]] = []
+    for k, i in enumerate(visible):
+        if i in starts:
+            items = list(itertools.takewhile(lambda j: lines[j].rule is None, visible[k + 1 :]))
+            briefs = [n for n, j in enumerate(items) if _brief(lines[j])]
+            items = items[: briefs[-1] + 1] if briefs else []  # (up to the last step)
+            steps = len(briefs)
+            if steps >= MIN_RUN and 2 * steps >= len(items):
+                found.append([i, *items])
+    return found
+
+
 @functools.cache
 def list_headings() -> re.Pattern[str]:
-    """The list headings of every language (configs/lexicon/shapes.toml, `[lists]`), as one pattern."""
+    """The headings of lists ("headings") and of a method's steps ("steps") in every language
+    (configs/lexicon/shapes.toml, `[lists]`), as one pattern, a named group for each kind."""
     with LEXICON.open("rb") as f:
-        words = tomllib.load(f)["lists"]["headings"]
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternatives})\b[^.!?]{{0,40}}$")
+        lists = tomllib.load(f)["lists"]
+    words = {kind: "|".join(re.escape(w) for w in sorted(lists[key], key=len, reverse=True))
+             for kind, key in (("list", "headings"), ("steps", "steps"))}  # fmt: skip
+    return re.compile(rf"(?:(?P<list>{words['list']})|(?P<steps>{words['steps']}))\b[^.!?]{{0,40}}$")
+
+
+def headed(lines: Sequence[Spareable]) -> dict[int, str]:
+    """The lines that are a list's or a method's heading, and which ("list", "steps"). (This runs on
+    every line of every pass: the word count first, one pattern for both.)"""
+    pattern = list_headings()
+    heads: dict[int, str] = {}
+    for i, x in enumerate(lines):
+        if x.feats.words <= HEADING_WORDS and (match := pattern.match(x.text.strip().casefold())):
+            heads[i] = "list" if match.group("list") else "steps"
+    return heads
 
 
 def spare_rows(
@@ -271,7 +302,8 @@ def spare_rows(
     if tail_roles:
         steps, closing = tail(lines)
         runs += [(steps, (*tail_roles, *roles)), (closing, tail_roles)]
-    runs += [(run, (*roles, *list_roles)) for run in listed_amounts(lines)]
+    heads = headed(lines)
+    runs += [(run, (*roles, *list_roles)) for run in (*listed_amounts(lines, heads), *method_steps(lines, heads))]
     for run, spared in runs:
         for i in run:
             lines[i].spared = (*lines[i].spared, *(r for r in spared if r not in lines[i].spared))

@@ -37,7 +37,6 @@ GAPS = {  # (page, path): what still takes article lines
     ("es-resultados", "text"): "results lines; the page is under the minimum length",
     ("es-resultados", "html"): "a page of 156 characters: under the minimum length (200)",
     ("pl-faq", "text"): "the line model: a three-word question",
-    ("pl-przepis", "text"): "a method of two-word steps after the ingredients; then too short",
     ("de-beschluss", "text"): "the line model: '§ 1' and its heading; the signature lines",
     ("de-beschluss", "html"): "generic.meta.date-line-intl: the signature's 'Holm, den 5. Dezember 2026'",
     ("de-produkt", "text"): "a list of parts and specs after the one paragraph; then too short",

@@ -227,3 +227,15 @@ def test_a_data_sheet_between_paragraphs_is_found() -> None:
     assert spare.specs(_classified([PROSE[0], *sheet[:3], PROSE[1]])) == []  # two pairs are no sheet
     assert spare.specs(_classified([PROSE[0], *sheet, *MENU])) == []  # not closed by a paragraph
     assert spare.specs(_classified([PROSE[0], *sheet, PROSE[1]], dropped={3})) == []  # a drop inside
+
+
+def test_a_method_s_steps_under_their_heading_are_found() -> None:
+    steps = ["Przygotowanie", "Ugotować ziemniaki.", "Podsmażyć cebulę.", "Wymieszać farsz.", "Lepić i gotować."]
+    lines = _classified([PROSE[0], "Składniki", "500 g mąki", "2 cebule", *steps, "Polecamy", "Udostępnij"])
+    assert spare.method_steps(lines) == [[4, 5, 6, 7, 8]]  # up to the last step: "Polecamy" is not one
+    assert spare.method_steps(_classified([PROSE[0], *steps[:3], *MENU])) == []  # two steps, then a menu
+    assert spare.method_steps(_classified(["Zubereitung", *MENU])) == []
+    assert spare.headed(_classified(["Zutaten", "Zubereitung:", "Zubereitung ist alles.", "Menü"])) == {
+        0: "list",
+        1: "steps",
+    }
