@@ -393,7 +393,7 @@ def apply_context(lines: list[Line], extracted: bool = False, inline: frozenset[
     """
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
-    if not extracted and is_listing(lines, visible, good):
+    if is_listing(lines, visible, good, extracted):
         for i in visible:
             _drop(lines[i], LISTING, "the page is a list of teasers (headline + lead), not an article")
         return None
@@ -431,11 +431,10 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
             _drop(line, TEASER, "only a teaser before a paywall: the article is not in the page")
 
 
-def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
-    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline. Two pairs
-    alone (headline, paragraph, subheading, paragraph) are as likely a short article, and emptying
-    an article is the worse mistake: they make a listing only beside a third headline. Text path
-    only: an extractor chose the article, so its pairs are subheadings (a plan's phases, tips)."""
+def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
+    """Every paragraph is a teaser: a one- or two-sentence lead right under a headline, headlines not numbered alike
+    (a plan's phases: `spare.numbered`). Two pairs alone (headline, paragraph, subheading, paragraph) are as likely
+    a short article, and emptying an article is the worse mistake: they make a listing only beside a third headline."""
     if len(good) < 2:
         return False
     before = {i: prev for prev, i in itertools.pairwise(visible)}
@@ -444,6 +443,8 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int]) -> bool:
         lead = lines[i]
         if prev is None or not _headline(prev):
             return False
+        if extracted and (preformatted(prev) or preformatted(lead)):
+            return False  # hard-wrapped preformatted text alternates short and sentence lines too
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False
     numbered = spare.numbered([lines[before[i]].text for i in good])  # a plan's phases, steps: sections

@@ -44,6 +44,7 @@ GAPS = {  # (page, path): what still takes article lines
     ("de-wahl", "text"): "results with percentages after the one paragraph; then too short",
     ("de-wahl", "html"): "a page of 192 characters: under the minimum length (200)",
     ("de-faq2", "text"): "a page of teasers (listing): unnumbered subheadings over one sentence each",
+    ("de-faq2", "html"): "a page of teasers (listing): unnumbered subheadings over one sentence each",
     ("de-phasen", "text"): "the first subheading, between the share bar and the first paragraph",
     ("de-ratgeber", "text"): "the first subheading, between the share bar and the first paragraph",
 }
