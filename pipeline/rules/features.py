@@ -78,6 +78,8 @@ def _headline_shapes(path: Path) -> tuple[re.Pattern[str], tuple[str, ...]]:
 _CAPITAL = "[A-ZÀ-ÖØ-ÞА-ЯЁ]"
 _CAPITALS = "[A-ZÀ-ÖØ-ÞА-ЯЁ'’. -]"
 _TERMINAL, _DATELINE = _shapes(LEXICON)
+with LEXICON.open("rb") as _f:
+    _NAME_ENDS = tuple(tomllib.load(_f)["terminal"]["name_ends"])  # "… e.V.": a name, not a sentence
 TIME_PREFIX, QUESTION_ENDS = _headline_shapes(LEXICON)
 _LINK = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 
@@ -262,7 +264,7 @@ class LineFeatures:
 
     @_lazy
     def terminal(self) -> bool:
-        return bool(_TERMINAL.search(self.text))
+        return bool(_TERMINAL.search(self.text)) and not self.text.rstrip().endswith(_NAME_ENDS)
 
     @_lazy
     def link_like(self) -> bool:

@@ -89,3 +89,9 @@ def test_latin1_bytes_are_the_plain_ones(text: str) -> None:
 def test_latin1_bytes_give_up_at_a_character_without_stand_in() -> None:
     assert latin1_bytes("’Жа’") is None and latin1_bytes("Ж’") is None
     assert latin1_bytes("’é…") == plain_latin1_bytes("’é…") is not None
+
+
+def test_a_name_ending_in_an_abbreviation_is_not_a_sentence_end() -> None:
+    assert not LineFeatures.of("TSV Grünwald 1908 e.V.").terminal
+    assert not LineFeatures.of("Freundeskreis des Museums e. V.").terminal
+    assert LineFeatures.of("Die Mitglieder trafen sich im Vereinsheim.").terminal
