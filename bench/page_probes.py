@@ -8,6 +8,7 @@ Each page (`tests/data/probes/pages/<lang>-<kind>.txt`) marks every line with it
     A <line>   article: must stay
     T <line>   the title: stays, or becomes the record's title
     G <line>   chrome known to stay (a noted gap; the `# gap:` comment above says why)
+    L <line>   article known to be lost (a noted loss; the `# loss:` comment above says why)
     # ...      a comment
 
 Where `chrome_probes.py` puts one family at a time around an article, these pages hold every
@@ -19,8 +20,9 @@ what they see on a real page. Written for webclean, never taken from an evaluati
     .venv/bin/python bench/page_probes.py            # one row a page
     .venv/bin/python bench/page_probes.py --detail   # and each failing line, with the rule that dropped it
 
-Exit 1 when a page loses an article line, keeps a `C` line or drops a `G` line (the gap closed:
-mark it `C`). `tests/test_page_probes.py` asserts the same.
+Exit 1 when a page loses an `A` line, keeps a `C` line, drops a `G` line (the gap closed: mark it
+`C`) or keeps an `L` line (the loss is mended: mark it `A`). `tests/test_page_probes.py` asserts
+the same.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pipeline.settings import load_settings
 from pipeline.stages.chrome import remove_chrome
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "probes" / "pages"
-PARTS = ("C", "A", "T", "G")
+PARTS = ("C", "A", "T", "G", "L")
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Page:
     lines: list[tuple[str, str]]  # (part, text)
     left: list[str] = field(default_factory=list)  # C lines kept
     lost: list[tuple[str, str]] = field(default_factory=list)  # A/T lines dropped, with the rule
-    closed: list[str] = field(default_factory=list)  # G lines that went
+    closed: list[str] = field(default_factory=list)  # G lines that went, L lines that stayed
 
     @property
     def ok(self) -> bool:
@@ -84,16 +86,16 @@ def run(ctx: Context, page: Page) -> Page:
     page.left = [text for part, text in page.lines if part == "C" and text in kept]
     page.lost = [(text, rules.get(text, "?")) for part, text in page.lines if part == "A" and text not in kept]
     page.lost += [(t, rules.get(t, "?")) for p, t in page.lines if p == "T" and t not in kept and doc.title != t]
-    page.closed = [text for part, text in page.lines if part == "G" and text not in kept]
+    page.closed = [text for part, text in page.lines if (part == "G") == (text not in kept) and part in "GL"]
     return page
 
 
 def table(pages: list[Page]) -> str:
-    rows = [f"{'page':<16}{'chrome':>8}{'left':>6}{'article':>9}{'lost':>6}{'gaps':>6}{'closed':>8}"]
+    rows = [f"{'page':<16}{'chrome':>8}{'left':>6}{'article':>9}{'lost':>6}{'gaps':>6}{'losses':>8}{'closed':>8}"]
     for p in pages:
         rows.append(
             f"{p.name:<16}{p.count('C'):>8}{len(p.left):>6}{p.count('A') + p.count('T'):>9}"
-            f"{len(p.lost):>6}{p.count('G'):>6}{len(p.closed):>8}"
+            f"{len(p.lost):>6}{p.count('G'):>6}{p.count('L'):>8}{len(p.closed):>8}"
         )
     chrome = sum(p.count("C") + p.count("G") for p in pages)
     left = sum(len(p.left) + p.count("G") - len(p.closed) for p in pages)
@@ -109,7 +111,7 @@ def detail(pages: list[Page]) -> str:
         out.append(f"[{p.name}]")
         out += [f"  chrome left: {line}" for line in p.left]
         out += [f"  article lost ({rule}): {line}" for line, rule in p.lost]
-        out += [f"  gap closed (mark it C): {line}" for line in p.closed]
+        out += [f"  noted gap or loss closed (mark it C or A): {line}" for line in p.closed]
     return "\n".join(out)
 
 
