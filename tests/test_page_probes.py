@@ -31,7 +31,7 @@ def test_the_chrome_goes_and_the_article_stays(ctx: Context, page: Any) -> None:
 
 def test_an_unmarked_line_is_refused() -> None:
     with pytest.raises(ValueError, match="starts with one of"):
-        page_probes.parse("x", "A An article line.\nA line with no part\n")
+        page_probes.parse("x", "A An article line.\nno part marks this line\n")
 
 
 def test_the_table_counts_every_page(ctx: Context) -> None:
