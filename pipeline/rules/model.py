@@ -109,11 +109,7 @@ class Rule:
 
         Cheapest tests first: zone and word bound, then the patterns, then other conditions.
         """
-        if self.zone != "any" and not self.zone_allows(zone):
-            return False
-        if self.max_words is not None and feats.words > self.max_words:
-            return False
-        if (self.exact or self.patterns) and not (key in self.exact or self._text_matches(key)):
+        if not self._placed_text_matches(key, feats, zone):
             return False
         return all(c.holds(feats) for c in self.when) if self.when else bool(self.exact or self.patterns)
 
@@ -121,11 +117,7 @@ class Rule:
         """Does `matches` hold with the line moved to one of `positions`? The zone, word bound and
         text (all that does not read the position) are tested once, then the conditions at each
         position; the line is put back."""
-        if self.zone != "any" and not self.zone_allows(zone):
-            return False
-        if self.max_words is not None and feats.words > self.max_words:
-            return False
-        if (self.exact or self.patterns) and not (key in self.exact or self._text_matches(key)):
+        if not self._placed_text_matches(key, feats, zone):
             return False
         if not self.when:
             return bool(positions) and bool(self.exact or self.patterns)
@@ -138,6 +130,14 @@ class Rule:
         finally:
             feats.pos = where
         return False
+
+    def _placed_text_matches(self, key: str, feats: LineFeatures, zone: str) -> bool:
+        """All that does not read the line's position: the zone, the word bound, the text."""
+        if self.zone != "any" and not self.zone_allows(zone):
+            return False
+        if self.max_words is not None and feats.words > self.max_words:
+            return False
+        return not (self.exact or self.patterns) or key in self.exact or self._text_matches(key)
 
     def prepare(self) -> None:
         """Compute the cached parts now (see RuleSet.prepare)."""
