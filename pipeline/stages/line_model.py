@@ -51,6 +51,7 @@ class Scored(LineLike, Protocol):
     cues: list[str] | None
     parts: Parts | None
     spared: tuple[str, ...]
+    sure: bool  # sentence-like, and p >= keep_above in an earlier run: the model never drops it
 
 
 # Context decisions that spare a line the model is sure of; on the HTML path, what spares every line.
@@ -278,6 +279,12 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     The probabilities are `page_probabilities(page_parts(lines))`, the same floats added in the same
     order; the cues and their weight sums come from the model's memos (`_scored`).
     Returns the indexes of the lines under the highest drop threshold: the only ones `drops` may drop.
+
+    A sentence-like line the model was sure of (p >= `keep_above`) stays `sure` in the later runs:
+    they score it again without the neighbours the last run dropped, and chrome gone from around a
+    paragraph is no evidence against it (the second stage read the neighbours' drops as a chrome
+    block, and peeled an article's lead next to a byline, run after run). Measured on train/dev
+    text in docs/line-model.md.
     """
     index, stop, repeats, keys = page_keys(lines)
     own_memo, context_memo = model._own_scores, model._context_scores
@@ -305,7 +312,9 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
         line.prob = prob
         line.spared = SPARED_EXTRACTED if extracted else SPARED_IF_SURE if prob >= keep_above else ()
         line.parts = (owns[j], arounds[j], second)  # what `drops` names the strongest of, for the lines it drops
-        if prob < highest:
+        if prob >= keep_above and line.cls == "good":
+            line.sure = True  # (kept by `_again` for the next runs)
+        elif prob < highest and not line.sure:
             low.append(i)
     return low
 
@@ -347,7 +356,8 @@ def drops(
     # = line.prob < threshold(extracted, line.feats.words, long_words), the method's branches read once
     short, long = (model.html_drop_below,) * 2 if extracted else (model.drop_below, model.long_drop_below)
     below = {i for i in (range(len(lines)) if low is None else low) if (p := (line := lines[i]).prob) is not None
-             and line.rule is None and p < (long if line.feats.words >= long_words else short)}  # fmt: skip
+             and line.rule is None and p < (long if line.feats.words >= long_words else short)
+             and not line.sure}  # fmt: skip
     if not below:
         return []
     below.discard(_lead(lines))

@@ -37,6 +37,7 @@ class Line:
     exact: str | None = None  # the repeats pass's exact key (its words), kept for the next passes
     pairs: frozenset[tuple[str, str]] | None = None  # ...and its word pairs (near copies), once needed
     pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
+    sure: bool = False  # a sentence-like line the line model was sure of in an earlier run (stays)
 
     @property
     def kept(self) -> bool:

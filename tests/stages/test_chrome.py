@@ -168,6 +168,27 @@ def test_the_line_model_drops_a_sentence_it_doubts_when_others_stay(ctx: Context
     assert rules == {"Menu": "line-model", P2: None, P1: "line-model", body: None}
 
 
+def test_a_sentence_the_model_was_sure_of_in_an_earlier_run_stays_in_a_later_one(ctx: Context) -> None:
+    from pipeline.stages import line_model
+    from pipeline.stages.chrome import _line
+    from pipeline.stages.lines import _again
+
+    model = line_model.load_model(ctx.settings.chrome.line_model)
+    assert model is not None
+    body = f"{P3} {P2}"
+    lines = [_line(text, ctx.settings.chrome) for text in ("Menu", P2, body, P1)]  # (the opening paragraph never goes)
+    line_model.score_lines(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words)
+    sure = [line.sure for line in lines]
+    assert sure == [False, True, True, True]  # sentence-like lines, p >= keep_above
+    lines = [_again(line) for line in lines]  # the next run: the neighbours changed, P1 is now doubted
+    for line, prob in zip(lines, (0.01, 0.95, 0.95, 0.01), strict=True):
+        line.prob = prob
+    dropped = dict(line_model.drops(lines, model, extracted=False, long_words=ctx.settings.chrome.long_min_words))
+    assert sorted(dropped) == [0]
+    lines[3].sure = False  # (without the earlier run's belief, it goes)
+    assert sorted(dict(line_model.drops(lines, model, False, ctx.settings.chrome.long_min_words))) == [0, 3]
+
+
 def test_the_line_model_alone_never_leaves_a_page_a_few_words(ctx: Context) -> None:
     # P2 alone (18 words) is under MIN_SENTENCE_WORDS: the doubted sentence stays with it
     rules = model_decisions(ctx, {"Menu": 0.01, P2: 0.95, P1: 0.01})
