@@ -104,11 +104,14 @@ def take_back_copies(documents: list[Path], counter: BoilerplateCounter, copies:
     returns how many documents were taken back."""
     n = 0
     for shard, positions in sorted(copies.items()):
+        last = max(positions)
         with open(documents[shard], "rb") as f:
             for i, line in enumerate(f):
                 if i in positions:  # only the copies are parsed
                     counter.remove(Document.from_line(line), positions[i])
                     n += 1
+                if i == last:  # the rest of the shard holds no copy: not read
+                    break
     return n
 
 

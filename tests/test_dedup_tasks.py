@@ -8,8 +8,10 @@ from typing import Any
 
 from pipeline import jsonl
 from pipeline.dedup_index import DedupIndex
-from pipeline.dedup_tasks import find_duplicates, read_decisions
+from pipeline.dedup_tasks import find_duplicates, read_decisions, take_back_copies
+from pipeline.document import Document
 from pipeline.settings import DedupSettings, Settings
+from pipeline.stages.boilerplate import BoilerplateCounter
 from pipeline.stages.dedup import jaccard, sign
 from tests.conftest import SEEDS
 
@@ -55,3 +57,24 @@ def test_pages_of_no_known_site_may_be_reprints_of_each_other(settings: Settings
     assert decisions(tmp_path / "unknown", [[TEXT, copy]], s) == {}
     same = decisions(tmp_path / "known", [[TEXT, copy]], s, site="lemonde.fr")
     assert same[1]["duplicate_of"]["id"] == "b0-0"
+
+
+def test_copies_are_taken_back_from_their_positions_only(settings: Settings, tmp_path: Path) -> None:
+    """Each copy's lines leave the counts, whichever position it has in its shard; the lines after a
+    shard's last copy are not read (here they are no JSON at all)."""
+    texts = [TEXT, "Menu\nA line of its own", "Menu\nAnother line", "Menu\nA third line"]
+    docs = []
+    for i, text in enumerate(texts):
+        doc = Document(id=f"d{i}", source=f"{i}.txt", file=f"{i}.txt")
+        doc.set_text(text)
+        docs.append(doc)
+    counter = BoilerplateCounter(settings.learn)
+    for doc in docs:
+        counter.add(doc, "site")
+    shards = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    shards[0].write_bytes(docs[0].to_line() + docs[1].to_line() + b"not json\n")
+    shards[1].write_bytes(docs[2].to_line() + docs[3].to_line())
+    assert take_back_copies(shards, counter, {0: {1: "site"}, 1: {1: "site"}}) == 2
+    assert counter.docs["site"] == 2
+    assert counter.lines["site"]["menu"] == 1
+    assert counter.lines["site"]["a line of its own"] == 0 and counter.lines["site"]["another line"] == 1

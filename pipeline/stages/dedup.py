@@ -66,7 +66,13 @@ class Signature:
         return bool(self.shingles or self.sh64)
 
     def shingle_set(self) -> np.ndarray:
-        return np.frombuffer(self.shingles or base64.b64decode(self.sh64), dtype=np.uint32)
+        """The shingle hashes as a (read-only) array, decoded once: a document near several kept
+        ones is checked against each of them."""
+        decoded = self.__dict__.get("_decoded")  # not a field: equality and records ignore it
+        if decoded is None:
+            decoded = np.frombuffer(self.shingles or base64.b64decode(self.sh64), dtype=np.uint32)
+            self.__dict__["_decoded"] = decoded
+        return decoded
 
 
 class ShingleStore(Protocol):
@@ -321,5 +327,10 @@ class Deduplicator:
         an estimate by (1 - J) / 256, under 0.001 near the threshold."""
         if not len(cands):
             return np.zeros(0)
-        rows = np.stack([self.blocks[c // _CHUNK][c % _CHUNK] for c in cands.tolist()])
+        keys = cands.tolist()
+        first = min(keys) // _CHUNK
+        if first == max(keys) // _CHUNK:  # all in one block (most searches): one gather, not a row each
+            rows = self.blocks[first][cands % _CHUNK]
+        else:
+            rows = np.stack([self.blocks[c // _CHUNK][c % _CHUNK] for c in keys])
         return np.count_nonzero(rows == low, axis=1) / len(low)

@@ -168,3 +168,32 @@ def test_checking_many_at_once_decides_as_one_by_one(settings: Settings, monkeyp
     assert got == expected
     assert any(m is not None and m.exact for m in got) and any(m is not None and not m.exact for m in got)
     assert many.kept == one.kept
+
+
+@pytest.mark.parametrize("chunk", [2, 3, 4096])
+def test_estimates_are_the_same_whatever_the_blocks(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                                    chunk: int) -> None:  # fmt: skip
+    """Kept MinHash rows live in blocks; candidates in one block are gathered at once, others row by
+    row: the estimates and decisions do not depend on how the kept documents fall into blocks."""
+    s = settings.dedup
+    texts = [_seed(n % 5) for n in range(5)] + _near_copies(6) + _near_copies(4)
+    sigs = [sig for sig in (sign(t, s) for t in texts) if sig]
+    docs = [(sig, Origin(f"d{i}", f"{i}.txt"), -1) for i, sig in enumerate(sigs)]
+    expected = Deduplicator(s).check_many(docs)
+    monkeypatch.setattr(dedup, "_CHUNK", chunk)
+    many = Deduplicator(s)
+    assert many.check_many(docs) == expected
+    assert any(m is not None and not m.exact for m in expected)
+    low = (np.arange(s.num_perm) % 256).astype(np.uint8)
+    cands = np.arange(len(many))
+    rows = np.concatenate(many.blocks)[: len(many)]
+    assert many._estimates(cands, low).tolist() == (np.count_nonzero(rows == low, axis=1) / s.num_perm).tolist()
+
+
+def test_a_signatures_shingles_are_decoded_once(settings: Settings) -> None:
+    sig = sign(_seed(0), settings.dedup, with_shingles=True)
+    assert sig is not None
+    read = dedup.Signature.from_record(sig.to_record())
+    assert read.shingle_set() is read.shingle_set()
+    assert read.shingle_set().tolist() == sig.shingle_set().tolist()
+    assert read == dedup.Signature.from_record(sig.to_record())  # the decoded set is no field

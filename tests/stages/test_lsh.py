@@ -59,3 +59,17 @@ def test_first_is_the_earliest_key_of_a_hash(monkeypatch: pytest.MonkeyPatch, ca
         else:
             table.add(np.array([h], dtype=np.uint64), key)
     assert table.first(2**64 - 1) == -1
+
+
+def test_a_hash_twice_in_one_add_is_stored_twice() -> None:
+    """Most adds bring only new hashes (one dict update); one repeating a hash, or sharing one
+    with a waiting document, takes the slow path: the same pairs either way."""
+    table = HashMultimap()
+    h, g, f = 11, 12, 13
+    table.add(np.array([h, h, g], dtype=np.uint64), 0)
+    table.add(np.array([f, g], dtype=np.uint64), 1)
+    table.add(np.array([f + 1], dtype=np.uint64), 2)
+    before = [sorted(table.get(np.array([x], dtype=np.uint64)).tolist()) for x in (h, g, f, f + 1)]
+    assert before == [[0, 0], [0, 1], [1], [2]]
+    table.flush()
+    assert [sorted(table.get(np.array([x], dtype=np.uint64)).tolist()) for x in (h, g, f, f + 1)] == before
