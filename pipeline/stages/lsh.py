@@ -57,11 +57,10 @@ class HashMultimap:
                 stored = self.keys[idx[hit]]
                 if self.cap and self.pending:
                     found = np.bincount(which[hit], minlength=len(hashes)).tolist()
-        values = hashes.tolist()
-        if not self.pending or self.pending.keys().isdisjoint(values):  # most lookups: one C call, no loop
+        if not self.pending:
             return stored.astype(np.int64)
         waiting: list[int] = []
-        for i, h in enumerate(values):
+        for i, h in enumerate(hashes.tolist()):
             keys = self.pending.get(h)
             if keys is None:
                 continue
@@ -107,18 +106,14 @@ class HashMultimap:
         """Keys must come in increasing order (the earliest are kept under `cap`)."""
         values = hashes.tolist()
         pending = self.pending
-        fresh = dict.fromkeys(values, key)
-        if len(fresh) == len(values) and pending.keys().isdisjoint(fresh):  # most documents: new hashes
-            pending.update(fresh)  # the same entries as the loop below, without a Python step a hash
-        else:
-            for h in values:
-                keys = pending.get(h)
-                if keys is None:
-                    pending[h] = key
-                elif isinstance(keys, int):
-                    pending[h] = [keys, key]
-                else:
-                    keys.append(key)
+        for h in values:
+            keys = pending.get(h)
+            if keys is None:
+                pending[h] = key
+            elif isinstance(keys, int):
+                pending[h] = [keys, key]
+            else:
+                keys.append(key)
         self.new_hashes.extend(values)
         self.new_keys.extend([key] * len(values))
         self.waiting += 1

@@ -62,8 +62,8 @@ def test_first_is_the_earliest_key_of_a_hash(monkeypatch: pytest.MonkeyPatch, ca
 
 
 def test_a_hash_twice_in_one_add_is_stored_twice() -> None:
-    """Most adds bring only new hashes (one dict update); one repeating a hash, or sharing one
-    with a waiting document, takes the slow path: the same pairs either way."""
+    """A document whose bands repeat a hash, or share one with a waiting document, is stored once
+    per band, before and after a flush."""
     table = HashMultimap()
     h, g, f = 11, 12, 13
     table.add(np.array([h, h, g], dtype=np.uint64), 0)
