@@ -82,6 +82,7 @@ class ChromeSettings:
     article_end_packs: tuple[str, ...] = ()
     article_end_bylines: tuple[str, ...] = ()  # rules whose drops, recurring, are other stories' bylines
     article_end_closers: tuple[str, ...] = ()  # packs whose drop says the article is over (article_end._main)
+    article_end_replies: tuple[str, ...] = ()  # rules whose drops are a comment's reply button (records.reply_start)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ and a stream of records is not cut when the article follows it (`_follows_articl
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -37,6 +38,7 @@ PROSE_WORDS = 20  # two paragraphs this long in a row after the gap: the article
 LEAD_WORDS = 20  # a segment before the article with no line this long is furniture
 FIRST_SHARE = 0.2  # a lighter segment may be the article (with evidence: `_main`) if it weighs this much
 STREAM_LEAD = 100  # sentence-like words before a stream of records (`records`): it follows an article
+REPLY_LEAD = 50  # ...before a thread marked by reply buttons after dated comments (`records.reply_start`)
 BROKEN = 10  # ...and the heaviest has a run of dropped lines for every this many kept lines
 CLOSING = 2  # closer lines between the first and the main segment that say the article is over
 
@@ -204,7 +206,7 @@ def drop_outside(
     evidence = Evidence(held, settings.article_end_closers)
     before, after = outside(doc.line_numbers, *weights, drops, gap, end_packs, evidence, rows)
     gone = {**dict.fromkeys(before, (rules[0], _WHY_BEFORE)), **dict.fromkeys(after, (rules[1], _WHY_AFTER))}
-    stream = _stream(doc, drops, weights[0], set(gone), bylines)
+    stream = _stream(doc, (drops, texts), weights[0], set(gone), settings)
     gone.update(dict.fromkeys(stream, (rules[2], _WHY_STREAM)))
     if not gone:
         return
@@ -221,13 +223,19 @@ _WHY_STREAM = "after the article's end: a stream of stamped records (comments, t
 
 
 def _stream(
-    doc: Document, drops: dict[int, str], words: Sequence[float], gone: set[int], bylines: tuple[str, ...]
+    doc: Document,
+    dropped_lines: tuple[dict[int, str], dict[int, str]],
+    words: Sequence[float],
+    gone: set[int],
+    settings: ChromeSettings,
 ) -> list[int]:
     """The kept lines (not yet `gone`) from the start of a stream of records to the end, when it
     follows `STREAM_LEAD` sentence-like words: the article, not a page of records. The stream shows
     in the kept lines' stamps (`records.stream_start`) or in the dropped lines' bylines
     (`records.byline_start`: the first kept line after the first byline of the run). A stream with
-    more weight after its last record than above it stands above the article (`_follows_article`)."""
+    more weight after its last record than above it stands above the article (`_follows_article`),
+    or in the dropped reply buttons after dated comments (`records.reply_start`: their first text)."""
+    (drops, texts), bylines, replies = dropped_lines, settings.article_end_bylines, settings.article_end_replies
     dropped = sorted(drops)
     visible = [k for k in range(len(doc.lines)) if k not in gone and doc.lines[k].strip()]
     joined = [
@@ -237,20 +245,29 @@ def _stream(
         for i in range(len(visible))
     ]
     found = []  # (where a stream opens, where each of its records is marked), as indices into `visible`
+    lead: dict[tuple[int, int], float] = defaultdict(lambda: STREAM_LEAD)  # the article's weight above a stream
     stamped = records.stream_start([doc.lines[k] for k in visible], joined)
     if stamped is not None:
         found.append(stamped)
+    lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])  # the non-empty lines
+    kept = [doc.line_numbers[k] for k in visible]
     if bylines and sum(rule.startswith(bylines) for rule in drops.values()) >= records.MIN_STAMPS:
-        lines = sorted([*dropped, *(doc.line_numbers[k] for k in visible)])  # the non-empty lines
         marked = [i for i, n in enumerate(lines) if drops.get(n, "").startswith(bylines)]
         byline = records.byline_start(marked)
-        kept = [doc.line_numbers[k] for k in visible]
         after = [bisect.bisect_right(kept, lines[i]) for i in marked if byline is not None and i >= byline]
         if after and after[0] < len(visible):
             found.append((after[0], after))
+    if replies and sum(rule.startswith(replies) for rule in drops.values()) >= records.MIN_REPLIES:
+        text = {**texts, **{doc.line_numbers[k]: doc.lines[k] for k in visible}}
+        buttons = [i for i, n in enumerate(lines) if drops.get(n, "").startswith(replies)]
+        entries = records.reply_start([text[n] for n in lines], [n not in drops for n in lines], buttons)
+        marks = [bisect.bisect_left(kept, lines[i]) for i in entries]
+        if marks and marks[0] < len(visible):
+            found.append((marks[0], marks))
+            lead[marks[0], len(marks)] = REPLY_LEAD
     weight = [words[k] for k in visible]
-    starts = [start for start, marks in found if _follows_article(weight, start, marks)]
-    if not starts or sum(weight[: min(starts)]) < STREAM_LEAD:
+    starts = [s for s, marks in found if _follows_article(weight, s, marks) and sum(weight[:s]) >= lead[s, len(marks)]]
+    if not starts:
         return []
     return [k for k in range(visible[min(starts)], len(doc.lines)) if k not in gone]
 

@@ -113,3 +113,33 @@ def recurring(texts: Sequence[str]) -> bool:
         if shape:
             where.setdefault(shape, []).append(text)
     return any(len(found) >= MIN_STAMPS and _moments(found) for found in where.values())
+
+
+MIN_REPLIES = 2  # comments in a row, each closed by its reply button, make a thread
+MAX_BODY = 6  # a comment's text: at most this many lines between its stamp and its button
+MAX_HEADER = 4  # ...and at most this many between one comment's button and the next one's stamp
+
+
+def _dated(text: str) -> bool:
+    """A comment's stamp: a short line with a number ("14 de marzo de 2026 a las 8:12")."""
+    return len(text) <= MAX_CHARS and len(text.split()) <= 2 * MAX_WORDS and bool(_NUMBER.search(text))
+
+
+def reply_start(lines: Sequence[str], kept: Sequence[bool], replies: Sequence[int]) -> list[int]:
+    """The first line of each comment's text in the earliest thread, or []: `MIN_REPLIES` comments
+    in a row, each a dropped stamp (its date or time), 1 to `MAX_BODY` lines of text, then its reply
+    button (`replies`: positions of the dropped buttons, among the page's non-empty `lines`;
+    `kept[i]`: line i was kept). A stamp alone is no evidence: a live blog's entries and an
+    interview's answers carry no reply button; a stamp and a button per entry, twice, is a thread."""
+    entries: list[tuple[int, int]] = []  # (text start, button) of each comment
+    for button in replies:
+        low = max(entries[-1][1] + 1 if entries else 0, button - MAX_BODY - 1)
+        stamp = next((i for i in range(button - 2, low - 1, -1) if not kept[i] and _dated(lines[i])), None)
+        if stamp is None:
+            continue
+        if entries and stamp - entries[-1][1] > MAX_HEADER:  # too far from the last one: a new run
+            if len(entries) >= MIN_REPLIES:
+                break
+            entries = []
+        entries.append((stamp + 1, button))
+    return [start for start, _ in entries] if len(entries) >= MIN_REPLIES else []

@@ -201,3 +201,60 @@ def test_a_news_page_with_latest_stories_between_deck_and_body_keeps_its_body(ct
     doc = clean(ctx, *menu, *deck, "Advertisement", *teasers, "Advertisement", *body, "Share this article", "Email")
     assert all(line in doc.lines for line in deck + body)
     assert not {"generic.context.after-article", STREAM} & set(dropped(doc).values())
+
+
+def test_two_dated_comments_each_with_a_reply_button_are_a_thread() -> None:
+    lines = ["Artikel", "Anna", "14. März 2026 um 08:12", "Gut so.", "Antworten"]
+    lines += ["Ben", "14. März 2026", "Na ja.", "Antworten"]
+    kept = [True, False, False, True, False, False, False, True, False]
+    assert records.reply_start(lines, kept, [4, 8]) == [3, 7]
+    # The text may be dropped too (the line model took it); the stamp and the button mark it.
+    assert records.reply_start(lines, [*kept[:7], False, False], [4, 8]) == [3, 7]
+    assert records.reply_start(lines, kept, [4]) == []  # one comment: no thread
+    # No stamp before a button (an FAQ's answers, an interview): no thread.
+    undated = ["Artikel", "Anna", "Gut so.", "Antworten", "Ben", "Na ja.", "Antworten"]
+    assert records.reply_start(undated, [True, False, True, False, False, True, False], [3, 6]) == []
+    # A stamp the page kept is the article's or a live blog's, not a comment's dropped header.
+    assert records.reply_start(lines, [True, False, True, True, False, False, True, True, False], [4, 8]) == []
+    # Two comments far apart are not one thread.
+    far = [*lines[:5], *["Absatz."] * 8, *lines[5:]]
+    assert records.reply_start(far, [*kept[:5], *[True] * 8, *kept[5:]], [4, 16]) == []
+
+
+def _thread_page(ctx: Context, article: list[str], tail: list[str]) -> Document:
+    return clean(ctx, "Neue Radwege für die Ringstraße", *article, *tail)
+
+
+ARTICLE = [
+    LEAD,
+    "Der erste Abschnitt zwischen Bahnhof und Stadtpark soll noch in diesem Jahr fertig werden, sagte die"
+    " Baudezernentin bei der Vorstellung der Pläne im Rathaus.",
+    "Für die übrigen Abschnitte fehlen noch Zusagen des Landes, das einen großen Teil der Kosten tragen soll.",
+    "Der Fahrradclub begrüßte die Pläne, forderte aber breitere Wege an den Kreuzungen und mehr Abstellplätze.",
+]
+
+
+def test_a_short_thread_after_the_article_goes_a_live_blog_stays(ctx: Context) -> None:
+    comments = [
+        "Klaus Berger",
+        "14. März 2026 um 08:12 Uhr",
+        "Endlich! Ich fahre jeden Tag dort entlang und habe mich oft über die Autos auf dem Radstreifen geärgert.",
+        "Antworten",
+        "Martina",
+        "14. März 2026 um 10:47 Uhr",
+        "Und wer räumt im Winter den Schnee von den neuen Wegen? Das hat bisher niemand gesagt.",
+        "Antworten",
+    ]
+    doc = _thread_page(ctx, ARTICLE, comments)
+    assert all(line in doc.lines for line in ARTICLE)
+    assert comments[2] not in doc.lines and comments[6] not in doc.lines
+    assert dropped(doc)[comments[2]] == STREAM
+    # A live blog's entries: a stamp and a text each, no reply button: they stay.
+    ticker = [
+        "14. März 2026, 10:47 Uhr",
+        "Die Baudezernentin beantwortet jetzt die Fragen der Anwohner, die Stimmung im Saal ist angespannt.",
+        "14. März 2026, 10:12 Uhr",
+        "Der Fahrradclub hat vor dem Rathaus Stellung bezogen und verteilt Flugblätter an die Besucher.",
+    ]
+    doc = _thread_page(ctx, ARTICLE, ticker)
+    assert all(line in doc.lines for line in [*ARTICLE, ticker[1], ticker[3]])
