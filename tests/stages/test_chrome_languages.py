@@ -278,3 +278,20 @@ def test_buttons_as_list_items_go_but_lists_of_content_stay(ctx: Context) -> Non
         DE[2],
     )
     assert dropped(doc) == {"- Teilen": "generic.share.share-intl", "* Drucken": "generic.share.share-intl"}
+
+
+def test_a_comment_form_high_on_the_page_takes_the_sidebar_after_it_but_a_jump_link_keeps_the_article(
+    ctx: Context,
+) -> None:
+    sidebar = ["Suche", "Neueste Beiträge", "Herbst am Okerstausee", "Archiv", "November 2026", "Kategorien"] * 4
+    form = [
+        "Schreibe einen Kommentar Antworten abbrechen Deine E-Mail-Adresse wird nicht veröffentlicht.",
+        "Kommentar *",
+        "Name *",
+    ]
+    doc = clean(ctx, "Erster Schnee am Brocken", *DE, *form, *sidebar)
+    assert all(p in doc.lines for p in DE)
+    assert not set(form + sidebar) & set(doc.lines)
+    # The same heading as a jump link under the title: the article after it stays.
+    doc = clean(ctx, "Erster Schnee am Brocken", "Hinterlasse einen Kommentar", *DE)
+    assert all(p in doc.lines for p in DE)
