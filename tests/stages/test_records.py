@@ -258,3 +258,38 @@ def test_a_short_thread_after_the_article_goes_a_live_blog_stays(ctx: Context) -
     ]
     doc = _thread_page(ctx, ARTICLE, ticker)
     assert all(line in doc.lines for line in [*ARTICLE, ticker[1], ticker[3]])
+
+
+THREAD = [
+    "On March 3, 2026, at 10:07 PM, radler77 wrote:",
+    "Finally. I have been waiting for this lane for years and I will use it every day.",
+    "On March 3, 2026, at 10:41 PM, hberger wrote:",
+    "Who pays for all of this? The city has no money for the schools.",
+    "It will be a building site for years, as always.",
+    "On March 4, 2026, at 9:57 AM, anwohner wrote:",
+    "I hope it will be wide enough for cargo bikes.",
+    "On March 4, 2026, at 10:28 AM, kschulz wrote:",
+    "Why not close the whole street to cars instead?",
+]
+EN_ARTICLE = [
+    "The city presented its plans for a cycle lane along the ring road on Tuesday, linking the centre"
+    " with the northern districts for the first time.",
+    "Work is to start in the spring and take two years, the head of the planning office said, and the"
+    " lane will be separated from the traffic by a low kerb along its whole length.",
+    "Shops along the route had asked for loading zones, which the plans now include at six places.",
+    "The council will vote on the plans in May; the opposition has said it will support them if the"
+    " trees along the northern section can stay where they are.",
+    "Residents can see the plans in the town hall until the end of the month and send their comments"
+    " to the planning office by post or by e-mail.",
+]
+
+
+def test_a_thread_of_comment_headers_after_the_article_goes(ctx: Context) -> None:
+    # Four "... wrote:" headers with their times, each 2-8 lines after the one before, are records:
+    # the comments between them go with them (`article_end_bylines` holds the header rule).
+    doc = clean(ctx, *EN_ARTICLE, *THREAD)
+    assert doc.lines == EN_ARTICLE
+    assert dropped(doc)[THREAD[1]] == STREAM
+    # An article quoting two such e-mails keeps them: two headers are no thread.
+    quoted = [*EN_ARTICLE[:2], *THREAD[:4], EN_ARTICLE[2]]
+    assert clean(ctx, *quoted).lines == [*EN_ARTICLE[:2], THREAD[1], THREAD[3], EN_ARTICLE[2]]
