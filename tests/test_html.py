@@ -340,3 +340,54 @@ def test_teaser_links_after_the_article_are_trimmed(ctx: Context) -> None:
     doc, text = _de_clean(f"<h1>Kulturverein</h1>{article}{teasers}", ctx)
     assert DE_INTRO in text and DE_END in text and not any(t in text for t in TEASERS_DE), text
     assert [e.rule for e in doc.events if e.action == "extract"] == ["input.html.precision-trim"]
+
+
+TITLE_EN = "Harbour town votes to rebuild its old sea wall"
+STORY_EN = [
+    "The council voted on Tuesday to rebuild the crumbling sea wall that has protected the harbour since 1890.",
+    "Engineers told councillors that two winter storms had loosened the stones along two hundred metres.",
+    "The work will cost about four million pounds, shared between the county, the town and a coastal protection fund.",
+    "Fishermen who moor their boats behind the wall welcomed the decision but asked for no works in summer.",
+    "The mayor said that a barrier of rock bags would be placed along the weakest part before the next storms.",
+    "A public meeting on the timetable is planned for next month in the town hall, where the plans will be on display.",
+    "Residents of the streets nearest the harbour will receive letters explaining which roads close during the works.",
+    "The old wall was last repaired in the sixties, after a storm surge flooded the lower town and its market.",
+    "Local schools plan to visit the site so that pupils can see how the new stones are cut and laid.",
+    "The harbour master expects the first boats to return to their usual moorings by the end of next year.",
+]
+
+
+def _titled_page(title: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+
+
+@pytest.fixture
+def en_ctx(ctx: Context) -> Context:
+    return dataclasses.replace(ctx, settings=ctx.settings.with_languages("en"))
+
+
+def test_the_page_title_leaves_the_text_for_the_title_field(en_ctx: Context) -> None:
+    doc = _clean(_titled_page(TITLE_EN, STORY_EN), en_ctx)
+    text = final_text(doc)
+    assert doc.status == "ok" and doc.title == TITLE_EN and TITLE_EN not in text and STORY_EN[0] in text, text
+    assert [e.rule for e in doc.events if e.text == TITLE_EN] == ["generic.context.title"]
+
+
+def test_the_page_title_stays_above_a_short_text(en_ctx: Context) -> None:
+    doc = _clean(_titled_page(TITLE_EN, STORY_EN[:3]), en_ctx)
+    assert doc.status == "ok" and TITLE_EN in final_text(doc)
+
+
+def test_a_closing_heading_above_more_article_takes_only_itself(en_ctx: Context) -> None:
+    story = [*STORY_EN[:6], "Most read in world news", *STORY_EN[6:]]  # the rail itself removed by trafilatura
+    doc = _clean(_titled_page(TITLE_EN, story), en_ctx)
+    text = final_text(doc)
+    assert "Most read in world news" not in text and all(p in text for p in STORY_EN), text
+
+
+def test_a_closing_heading_above_teasers_takes_them(en_ctx: Context) -> None:
+    teasers = ["Trending on Harbour News", "Ferry fares rise again", "Operators blame fuel for a third rise this year."]
+    doc = _clean(_titled_page(TITLE_EN, [*STORY_EN, *teasers]), en_ctx)
+    text = final_text(doc)
+    assert all(p in text for p in STORY_EN) and not any(t in text for t in teasers), text

@@ -40,7 +40,7 @@ from pipeline.stages.lines import (
 )
 from pipeline.stages.lines import preformatted as preformatted
 from pipeline.stages.repeats import drop_repeats
-from pipeline.stages.title import title_line
+from pipeline.stages.title import page_title_line, title_line
 
 STAGE = "chrome"
 _SITE_SCAN_LINES = 40
@@ -50,6 +50,7 @@ _COMMA_LIST = re.compile(r"^[^,.!?;:]{1,60}(?:,[^,.!?;:]{1,60}){3,},?$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 _LIST_ITEM, _BULLETS = re.compile(r"^\s*[-*•·–—▪►✓]\s"), "-*•·–—▪►✓"  # a bullet first (most keys: none)
 _RANK_OR_TIME = re.compile(r"^\s*(\d{1,2}\.?|\d{1,2}[:.]\d{2})\s*$")  # "1", "2.", "18:45"
+PROSE_AFTER_HEADING = 15  # extracted text: a paragraph this long after a closing heading is the article going on
 _MODEL_PASSES = 4  # cleaning again after the line model acted: at most this many more passes
 
 
@@ -175,6 +176,9 @@ def _clean_once(
         later = () if carried is None else (TITLE,)
         spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,), (ISOLATED,))
     title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
+    if extracted and (page := page_title_line(lines, doc.title)) is not None:
+        lines[page].rule, lines[page].reason = TITLE, "the page's title, moved to the record's title field"
+        title = page  # (not `_drop`: the line model spares every line of extracted text from `title`)
     if model is not None:
         for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):
             _drop(lines[i], line_model.ROLE, why)
@@ -264,7 +268,8 @@ def apply_rules(lines: list[Line], matcher: Matcher, settings: ChromeSettings, e
             if rule is not None:
                 _drop(line, rule.id, rule.description or f"matched {rule.kind} rule")
                 if rule.kind == "block":
-                    i = _take_block(lines, i, rule, settings, lambda j: _claimed(lines[j], zones[j], matcher))
+                    claimed = lambda j: _claimed(lines[j], zones[j], matcher)  # noqa: E731
+                    i = _take_block(lines, i, rule, settings, claimed, extracted)
         i += 1
 
 
@@ -314,13 +319,26 @@ def _main_text_follows(lines: list[Line], start: int) -> bool:
     return after > before
 
 
+def _prose_next(lines: list[Line], start: int) -> bool:
+    """Extracted text: is the line after a closing heading a long sentence-like paragraph? The
+    extractor then removed the box the heading named (a most-read rail inside the article) and
+    kept the article around it; a teaser list starts with a headline or a short lead."""
+    after = next((line for line in lines[start + 1 :] if line.cls != "empty"), None)
+    return after is not None and after.cls == "good" and after.feats.words >= PROSE_AFTER_HEADING
+
+
 def _take_block(
-    lines: list[Line], start: int, rule: Rule, settings: ChromeSettings, claimed: Callable[[int], bool]
+    lines: list[Line],
+    start: int,
+    rule: Rule,
+    settings: ChromeSettings,
+    claimed: Callable[[int], bool],
+    extracted: bool = False,
 ) -> int:
     """Drop what a block marker governs; return the index of the block's last line."""
     reason = f"in the block after the marker of {rule.id}"
     end = start
-    if rule.take == "to_end" and not _main_text_follows(lines, start):
+    if rule.take == "to_end" and not _main_text_follows(lines, start) and not (extracted and _prose_next(lines, start)):
         for line in lines[start + 1 :]:
             _drop(line, rule.id, reason)
         return len(lines) - 1

@@ -5,9 +5,17 @@ title. A whole page as text holds navigation, service links and teaser rails abo
 there the first such line was a menu entry ("Skip to content", "Advertise with us") on most real
 pages. The title is rather the fullest headline-like line among the few lines right above the
 article's first paragraph (a byline, a date or a share bar may sit between them).
+
+On the HTML path the line model spares every line from the context pass's title decision, so an
+extractor's first line stays in the text, however headline-like; except when it is the page's own
+title (the extractor's metadata: `<title>`, `og:title`, the main heading) word for word, above an
+article of `PAGE_TITLE_MIN_WORDS` or more: it is then moved to the record's title field
+(`page_title_line`). The guard keeps it where the extraction found little more than a headline.
 """
 
 from __future__ import annotations
+
+import re
 
 from pipeline.stages.lines import TITLE, Line
 
@@ -15,6 +23,8 @@ NEAR_LINES = 8  # visible lines above the article's first paragraph where the ti
 FULL_WORDS = 15  # beyond this many words a line is no more headline-like than at it
 MAX_WORDS = 30  # a longer line is a lead or a caption, not a title
 MIN_ALPHA = 0.6  # a title is mostly letters (not a date, a score or a price line)
+PAGE_TITLE_MIN_WORDS = 150  # HTML path: the page title line goes only above this many words of text
+_WORD = re.compile(r"\w+")
 
 
 def title_line(lines: list[Line], visible: list[int], start: int, extracted: bool) -> int | None:
@@ -35,3 +45,15 @@ def _headline_like(line: Line) -> bool:
 
 def _titled(line: Line) -> bool:
     return line.feats.words <= MAX_WORDS and line.feats.alpha_share >= MIN_ALPHA
+
+
+def page_title_line(lines: list[Line], page_title: str | None) -> int | None:
+    """HTML path: the index of the first kept line when its words are the page's `page_title`
+    (the extractor's metadata), and the kept lines after it hold `PAGE_TITLE_MIN_WORDS` words or
+    more; else None."""
+    words = _WORD.findall(page_title.casefold()) if page_title else []
+    first = next((i for i, line in enumerate(lines) if line.kept), None)
+    if not words or first is None or _WORD.findall(lines[first].text.casefold()) != words:
+        return None
+    rest = sum(line.feats.words for line in lines[first + 1 :] if line.kept)
+    return first if rest >= PAGE_TITLE_MIN_WORDS else None
