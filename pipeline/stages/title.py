@@ -15,6 +15,7 @@ article of `PAGE_TITLE_MIN_WORDS` or more: it is then moved to the record's titl
 
 from __future__ import annotations
 
+import html
 import re
 
 from pipeline.stages.lines import TITLE, Line
@@ -25,6 +26,8 @@ MAX_WORDS = 30  # a longer line is a lead or a caption, not a title
 MIN_ALPHA = 0.6  # a title is mostly letters (not a date, a score or a price line)
 PAGE_TITLE_MIN_WORDS = 150  # HTML path: the page title line goes only above this many words of text
 _WORD = re.compile(r"\w+")
+_SEPARATOR = re.compile(r"\s+(?:[|·•]|[-–—]{1,2}|::)\s+")  # between a headline and the site's name
+KICKER_MAX_WORDS = 4  # a line this short above the title is a kicker (a rubric, a topic)
 
 
 def title_line(lines: list[Line], visible: list[int], start: int, extracted: bool) -> int | None:
@@ -48,12 +51,25 @@ def _titled(line: Line) -> bool:
 
 
 def page_title_line(lines: list[Line], page_title: str | None) -> int | None:
-    """HTML path: the index of the first kept line when its words are the page's `page_title`
-    (the extractor's metadata), and the kept lines after it hold `PAGE_TITLE_MIN_WORDS` words or
-    more; else None."""
-    words = _WORD.findall(page_title.casefold()) if page_title else []
-    first = next((i for i, line in enumerate(lines) if line.kept), None)
-    if not words or first is None or _WORD.findall(lines[first].text.casefold()) != words:
+    """HTML path: the index of the first kept line (or the second, under a kicker of a few words)
+    when its words are the page's `page_title` (the extractor's metadata), with or without the site's
+    name after or before a separator, and the kept lines after it hold `PAGE_TITLE_MIN_WORDS` words
+    or more; else None."""
+    forms = _title_forms(page_title) if page_title else []
+    kept = [i for i, line in enumerate(lines) if line.kept][:2]
+    if len(kept) == 2 and (lines[kept[0]].feats.words > KICKER_MAX_WORDS or lines[kept[0]].feats.terminal):
+        kept = kept[:1]  # (the second line is looked at only under a kicker: a rubric, a topic)
+    found = next((i for i in kept if _WORD.findall(lines[i].text.casefold()) in forms), None)
+    if found is None:
         return None
-    rest = sum(line.feats.words for line in lines[first + 1 :] if line.kept)
-    return first if rest >= PAGE_TITLE_MIN_WORDS else None
+    rest = sum(line.feats.words for line in lines[found + 1 :] if line.kept)
+    return found if rest >= PAGE_TITLE_MIN_WORDS else None
+
+
+def _title_forms(title: str) -> list[list[str]]:
+    """The words of a page title, and of the title without the site's name after its last separator
+    or before its first ("Headline | Site", "Site - Headline")."""
+    title = html.unescape(title)
+    parts = _SEPARATOR.split(title)
+    texts = [title] if len(parts) == 1 else [title, title[: title.rindex(parts[-1])], title[len(parts[0]) :]]
+    return [words for text in texts if (words := _WORD.findall(text.casefold()))]
