@@ -68,8 +68,14 @@ def page_title_line(lines: list[Line], page_title: str | None) -> int | None:
 
 def _title_forms(title: str) -> list[list[str]]:
     """The words of a page title, and of the title without the site's name after its last separator
-    or before its first ("Headline | Site", "Site - Headline")."""
+    or before its first ("Headline | Site", "Site - Headline": the site's name is the shorter side)."""
     title = html.unescape(title)
     parts = _SEPARATOR.split(title)
-    texts = [title] if len(parts) == 1 else [title, title[: title.rindex(parts[-1])], title[len(parts[0]) :]]
-    return [words for text in texts if (words := _WORD.findall(text.casefold()))]
+    words = _WORD.findall(title.casefold())
+    if len(parts) == 1:
+        return [words] if words else []
+    sides = [
+        _WORD.findall(title[: title.rindex(parts[-1])].casefold()),
+        _WORD.findall(title[len(parts[0]) :].casefold()),
+    ]
+    return [words, max(sides, key=len)]

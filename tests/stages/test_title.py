@@ -34,3 +34,13 @@ def test_no_title_when_no_line_above_reads_like_one(ctx: Context) -> None:
     doc = clean(ctx, "12.03.2026 14:05", *LEAD)
     assert doc.title is None
     assert doc.lines == list(LEAD)
+
+
+def test_a_page_title_is_known_with_or_without_the_site_name() -> None:
+    from pipeline.stages.title import _title_forms
+
+    forms = _title_forms("Harbour town votes to rebuild its sea wall | Coast Herald")
+    assert ["harbour", "town", "votes", "to", "rebuild", "its", "sea", "wall"] in forms
+    assert ["coast", "herald"] not in forms  # the site's name alone is no title
+    assert _title_forms("Herald - Harbour town &amp; port")[-1] == ["harbour", "town", "port"]
+    assert _title_forms("Star Wars: a review") == [["star", "wars", "a", "review"]]  # a colon is the title's own
