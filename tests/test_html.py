@@ -380,14 +380,21 @@ def test_the_page_title_stays_above_a_short_text(en_ctx: Context) -> None:
 
 
 def test_a_closing_heading_above_more_article_takes_only_itself(en_ctx: Context) -> None:
-    story = [*STORY_EN[:6], "Most read in world news", *STORY_EN[6:]]  # the rail itself removed by trafilatura
+    story = [*STORY_EN[:6], "More Politics", *STORY_EN[6:]]  # the box itself removed by trafilatura
     doc = _clean(_titled_page(TITLE_EN, story), en_ctx)
     text = final_text(doc)
-    assert "Most read in world news" not in text and all(p in text for p in STORY_EN), text
+    assert "More Politics" not in text and all(p in text for p in STORY_EN), text
 
 
 def test_a_closing_heading_above_teasers_takes_them(en_ctx: Context) -> None:
-    teasers = ["Trending on Harbour News", "Ferry fares rise again", "Operators blame fuel for a third rise this year."]
+    teasers = ["Other Local Stories", "Ferry fares rise again", "Operators blame fuel for a third rise this year."]
     doc = _clean(_titled_page(TITLE_EN, [*STORY_EN, *teasers]), en_ctx)
     text = final_text(doc)
     assert all(p in text for p in STORY_EN) and not any(t in text for t in teasers), text
+
+
+def test_a_rail_of_popular_pieces_takes_its_headlines_only(en_ctx: Context) -> None:
+    rail = ["Trending on Harbour News", "Ferry fares rise again", "Lifeboat crew saves two walkers"]
+    doc = _clean(_titled_page(TITLE_EN, [*STORY_EN[:5], *rail, *STORY_EN[5:]]), en_ctx)
+    text = final_text(doc)
+    assert all(p in text for p in STORY_EN) and not any(r in text for r in rail), text
