@@ -174,7 +174,8 @@ def _clean_once(
         # ...nor titles: a later run took the next headline-like line above the article for its
         # title, run after run (the first run's title is gone), a schedule's first rows among them.
         later = () if carried is None else (TITLE,)
-        spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,), (ISOLATED,))
+        closing = (settings.article_end_packs, settings.closing_list_chars)  # (the list closing a short page)
+        spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,), (ISOLATED,), closing)
     title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
     if extracted and (page := page_title_line(lines, doc.title)) is not None:
         lines[page].rule, lines[page].reason = TITLE, "the page's title, moved to the record's title field"

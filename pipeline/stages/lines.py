@@ -38,6 +38,7 @@ class Line:
     pairs: frozenset[tuple[str, str]] | None = None  # ...and its word pairs (near copies), once needed
     pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
     sure: bool = False  # a sentence-like line the line model was sure of in an earlier run (stays)
+    closing: bool = False  # a line of the list closing the article (`spare.closing_list`; stays)
 
     @property
     def kept(self) -> bool:

@@ -9,10 +9,14 @@ place that sees the final text.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pipeline.document import AuditEvent, Document
+from pipeline.rules.features import LineFeatures
 from pipeline.settings import NormaliseSettings
 
 STAGE = "normalise"
+SENTENCE_WORDS = 4  # a dropped line of this many words that ends a sentence counts as a sentence
 
 
 def normalise_line(line: str, settings: NormaliseSettings) -> str:
@@ -39,14 +43,36 @@ def normalise_paragraphs(doc: Document, settings: NormaliseSettings) -> Document
     doc.lines, doc.line_numbers = lines, numbers
     chars = sum(len(line) for line in lines)
     if not lines:
-        doc.reject("no content: nothing is left after chrome removal", STAGE, "normalise.empty")
+        doc.reject(f"no content: nothing is left after chrome removal{_what_went(doc)}", STAGE, "normalise.empty")
     elif chars < settings.min_doc_chars:
         doc.reject(
-            f"too short: {chars} characters of text left (minimum {settings.min_doc_chars})",
+            f"too short: {chars} characters of text left (minimum {settings.min_doc_chars}){_what_went(doc)}",
             STAGE,
             "normalise.too-short",
         )
     return doc
+
+
+def _what_went(doc: Document) -> str:
+    """What the earlier stages dropped, for a rejection's reason: a page whose input held an article
+    (sentences) says so, and which rules took most of its sentences, so the audit shows whether
+    chrome removal erased it ("; dropped before: 48 lines (2310 characters), 9 sentences, 6 by
+    generic.context.listing")."""
+    drops = [e for e in doc.events if e.action == "drop" and e.text]
+    if not drops:
+        return ""
+    chars = sum(len(e.text.strip()) for e in drops)
+    sentences = Counter(e.rule for e in drops if _sentence(e.text))
+    said = f"; dropped before: {len(drops)} lines ({chars} characters), {sum(sentences.values())} sentences"
+    if sentences:
+        rule, count = sentences.most_common(1)[0]
+        said += f", {count} by {rule}"
+    return said
+
+
+def _sentence(text: str) -> bool:
+    feats = LineFeatures.of(text)
+    return feats.terminal and feats.words >= SENTENCE_WORDS
 
 
 def final_text(doc: Document) -> str:

@@ -60,6 +60,7 @@ _CLOCK = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)(?![.:\d])")
 _DAY = re.compile(r"\s*([0-3]?\d)[./]([01]?\d)(?:\.|[./](?:\d{4}|\d{2})\b)")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
 STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
+CLOSING_MAX = 12  # a list closing the article (`closing_list`) is short: a longer run is a rail or a menu
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
@@ -72,6 +73,7 @@ class Spareable(Protocol):
     cls: str
     rule: str | None
     spared: tuple[str, ...]
+    closing: bool
 
 
 def shape(text: str, tokens: int = SHAPE_TOKENS) -> str:
@@ -207,6 +209,37 @@ def tail(lines: Sequence[Spareable]) -> tuple[list[int], list[int]]:
     return steps, closing
 
 
+def closing_list(lines: Sequence[Spareable], end_packs: tuple[str, ...], prose_chars: int) -> list[int]:
+    """The article's own list after its paragraph: `MIN_RUN` to `CLOSING_MAX` lines right after a
+    sentence-like line (no line dropped between) and right before a line an end-of-article pack
+    took (`end_packs`: the share bar, related stories, comments), none taken by a rule (results, a
+    list of links, departure times, parts; indices), when the page's sentence-like lines hold fewer
+    than `prose_chars` characters: the list is then most of the article, and without it the page
+    is rejected as too short. On a longer page such a run was a rail of headlines or a menu next
+    to a teaser's lead (train/dev). A run of file numbers ("Az. 3 U 12/24" under a ruling,
+    `file_numbers`) is the article's on any page."""
+    prose = sum(len(line.text.strip()) for line in lines if line.rule is None and line.cls == "good")
+    numbers = file_numbers()
+    found: list[int] = []
+    run: list[int] | None = None
+    for i, line in enumerate(lines):
+        if line.cls == "empty":
+            continue
+        if line.rule is None and line.cls == "good":
+            run = []
+        elif run is not None and line.rule is None:
+            run.append(i)
+        elif run is not None and line.rule is not None and line.rule.startswith(end_packs):
+            if (prose < prose_chars and MIN_RUN <= len(run) <= CLOSING_MAX) or (
+                run and all(numbers.match(lines[k].text.strip().casefold()) for k in run)
+            ):
+                found += run
+            run = None
+        else:
+            run = None
+    return found
+
+
 def _brief(line: Spareable) -> bool:
     """A kept short sentence: a step, a question, an answer."""
     return line.rule is None and line.feats.words <= STEP_WORDS and _sentence_end(line.text)
@@ -275,6 +308,16 @@ def list_headings() -> re.Pattern[str]:
     return re.compile(rf"(?:(?P<list>{words['list']})|(?P<steps>{words['steps']}))\b[^.!?]{{0,40}}$")
 
 
+@functools.cache
+def file_numbers() -> re.Pattern[str]:
+    """A file number's opening word and its number ("az. 3 u 12/24"), as one pattern over a
+    casefolded line (configs/lexicon/shapes.toml, `[closing] file_numbers`)."""
+    with LEXICON.open("rb") as f:
+        words = tomllib.load(f)["closing"]["file_numbers"]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})[^.!?\d]{{0,16}}\d[^!?]{{0,60}}$")
+
+
 def headed(lines: Sequence[Spareable]) -> dict[int, str]:
     """The lines that are a list's or a method's heading, and which ("list", "steps"). (This runs on
     every line of every pass: the word count first, one pattern for both.)"""
@@ -291,6 +334,7 @@ def spare_rows(
     roles: tuple[str, ...],
     list_roles: tuple[str, ...] = (),
     tail_roles: tuple[str, ...] = (),
+    ends: tuple[tuple[str, ...], int] = ((), 0),
 ) -> None:
     """Mark the lines of every parallel run and table as spared from the decisions `roles` (the
     context pass's and the line model's: a row reads like a teaser or a menu entry to either), those
@@ -302,6 +346,10 @@ def spare_rows(
     if tail_roles:
         steps, closing = tail(lines)
         runs += [(steps, (*tail_roles, *roles)), (closing, tail_roles)]
+    if ends[0]:
+        for i in closing_list(lines, *ends):
+            lines[i].closing = True  # (the furniture that showed it is gone in the next runs)
+        runs.append(([i for i, line in enumerate(lines) if line.closing], roles))
     heads = headed(lines)
     runs += [(run, (*roles, *list_roles)) for run in (*listed_amounts(lines, heads), *method_steps(lines, heads))]
     for run, spared in runs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from pipeline.document import REJECTED, Document
+from pipeline.document import REJECTED, AuditEvent, Document
 from pipeline.settings import NormaliseSettings
 from pipeline.stages.paragraphs import final_text, normalise_line, normalise_paragraphs
 
@@ -44,3 +44,17 @@ def test_a_paragraph_below_the_minimum_goes_with_an_audit_event_empty_lines_sile
     assert final_text(doc) == f"{LONG}\n\n{LONG}"
     [event] = doc.events
     assert (event.rule, event.action, event.line, event.text) == ("normalise.short-paragraph", "drop", 3, "Photo")
+
+
+def test_a_rejection_says_what_the_earlier_stages_dropped() -> None:
+    """A page whose article went with its chrome is not rejected silently: the reason counts the
+    dropped lines and sentences, and names the rule that took most of the sentences."""
+    doc = Document(id="d", source="s", file="s")
+    doc.set_text("Trop court.")
+    drop = lambda rule, text: AuditEvent("chrome", "drop", rule, "why", 2, text)  # noqa: E731
+    doc.events += [drop("generic.context.listing", LONG), drop("generic.context.listing", LONG), drop("x.menu", "Menu")]
+    normalise_paragraphs(doc, NormaliseSettings())
+    assert doc.reason == (
+        "too short: 11 characters of text left (minimum 200); dropped before: 3 lines"
+        f" ({2 * len(LONG) + 4} characters), 2 sentences, 2 by generic.context.listing"
+    )

@@ -239,3 +239,49 @@ def test_a_method_s_steps_under_their_heading_are_found() -> None:
         0: "list",
         1: "steps",
     }
+
+
+def _ended(texts: list[str], dropped: dict[int, str]) -> list[Line]:
+    """Lines classified as in `_classified`, those in `dropped` taken by the given rules."""
+    lines = _classified(texts)
+    for i, rule in dropped.items():
+        lines[i].rule = rule
+    return lines
+
+
+ENDS = ("generic.share.", "generic.related.")
+
+
+def test_the_list_closing_a_short_page_is_found() -> None:
+    intro = "Der TSV Holm bleibt nach dem Sieg gegen Jesteburg Tabellenführer."
+    results = ["TSV Holm – SV Jesteburg 3:1", "FC Tostedt – VfL Seppensen 0:0", "MTV Hanstedt – SC Wenzendorf 2:4"]
+    texts = ["Teilen", intro, *results, "Teilen", "Facebook"]
+    share = {0: "generic.share.x", 5: "generic.share.x", 6: "generic.share.x"}
+    assert spare.closing_list(_ended(texts, share), ENDS, 200) == [2, 3, 4]
+    assert spare.closing_list(_ended(texts, share), ENDS, 50) == []  # a page with more prose: a rail
+    assert spare.closing_list(_ended(texts, {**share, 5: "generic.footer.x"}), ENDS, 200) == []  # no share bar
+    assert spare.closing_list(_ended(texts, {**share, 2: "generic.meta.x"}), ENDS, 200) == []  # a rule's line in it
+    two = ["Teilen", intro, *results[:2], "Teilen"]
+    assert spare.closing_list(_ended(two, {0: "generic.share.x", 4: "generic.share.x"}), ENDS, 200) == []
+    rail = ["Teilen", intro, *MENU, *MENU, *MENU, "Teilen"]  # 15 lines: a menu, not the article's list
+    assert spare.closing_list(_ended(rail, {0: "generic.share.x", 17: "generic.share.x"}), ENDS, 200) == []
+
+
+def test_a_file_number_closing_a_ruling_is_found_on_any_page() -> None:
+    ruling = "Die zulässige Berufung hat in der Sache keinen Erfolg, weil der Vermieter die Kosten trägt."
+    for number in ["Az. 2 S 114/25", "Aktenzeichen: 3 U 12/24", "Case No. 21-cv-0457", "Sygn. akt II C 123/24"]:
+        lines = _ended([ruling, number, "Teilen"], {2: "generic.share.x"})
+        assert spare.closing_list(lines, ENDS, 0) == [1], number
+    for other in ["Azubis gesucht", "Case studies", "Foto: dpa"]:
+        assert spare.closing_list(_ended([ruling, other, "Teilen"], {2: "generic.share.x"}), ENDS, 0) == [], other
+
+
+def test_a_short_page_s_closing_list_stays_on_the_text_path(ctx: Context) -> None:
+    """A list of links after the one paragraph, before the share bar, went as short lines after the
+    article; then the page was rejected as too short."""
+    intro = "If you are struggling to pay your energy bills, these organisations offer free advice:"
+    links = ["Citizens Advice energy helpline", "National Debtline", "Your supplier's hardship fund"]
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(["Home", "News", "Share", "Facebook", intro, *links, "Share", "Facebook", "Privacy policy"]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == [intro, *links]
