@@ -25,6 +25,11 @@ digit; one layout row of menu cells is no run, a grid of links holds no digits. 
 entries open with clock times or days in order (`timed_runs`), however short ("14:00 Dog show").
 A data sheet between two paragraphs ("Akku: 36 V", `specs`) is no list of page furniture either.
 
+After a page's one short paragraph, its own list may stand alone before the share bar (results,
+links, parts, departure times: `closing_list`, on a page with little prose only; a file number
+under a ruling on any page); and a guide in sections opens with its first heading right above its
+first paragraph (`first_heading`).
+
 The short sentences that close a paragraph run (`tail`: a recipe's last step, an interview's last
 answer, "Season to taste.", right before the share bar) are no page furniture either: a run of
 lines ending a sentence right after a paragraph, nothing dropped between, is spared from the
@@ -61,6 +66,10 @@ _DAY = re.compile(r"\s*([0-3]?\d)[./]([01]?\d)(?:\.|[./](?:\d{4}|\d{2})\b)")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
 STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
 CLOSING_MAX = 12  # a list closing the article (`closing_list`) is short: a longer run is a rail or a menu
+MIN_SECTIONS = 3  # headings in the body after the first (`first_heading`)
+SECTION_SLACK = 3  # ...which may be this many words longer than the longest of them
+SECTION_PARAGRAPHS = 2  # ...each section (the first too) of this many paragraphs at most: tips, phases
+SECTION_WORDS = 12  # a section's heading: "Phase 2: Brücke über die Seeve (April bis Dezember 2027)"
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
@@ -240,6 +249,46 @@ def closing_list(lines: Sequence[Spareable], end_packs: tuple[str, ...], prose_c
     return found
 
 
+def first_heading(lines: Sequence[Spareable]) -> tuple[int | None, bool]:
+    """The first section's heading: the headline-like line right above the first sentence-like
+    line (nothing between), when the body goes on in sections, `MIN_SECTIONS` or more headings
+    each between two sentence-like lines, every section (the first too) of `SECTION_PARAGRAPHS`
+    paragraphs at most (a guide's tips, a plan's phases: "Heizung richtig einstellen", then one
+    paragraph). Its index or None, and whether it is numbered like the others (`numbered`: "Phase
+    1: ..."; then it is no title either); unnumbered, it holds no digit and no colon (a byline, a
+    date, "Authors: ..." stand there on real pages). A news article runs longer between its
+    subheadings; the line above its first paragraph is its title, a deck or a byline."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    kept = [lines[i].rule is None and lines[i].cls == "good" for i in visible]
+    if True not in kept or kept.index(True) == 0:
+        return None, False
+    start = kept.index(True)
+    above = visible[start - 1]
+    if not _heading(lines[above]):
+        return None, False
+    sections: list[int] = []  # the paragraphs under each heading in the body
+    heads: list[str] = []
+    for k in range(start + 1, len(visible) - 1):
+        if kept[k - 1] and kept[k + 1] and _heading(lines[visible[k]]):
+            heads.append(lines[visible[k]].text)
+            sections.append(len(list(itertools.takewhile(bool, kept[k + 1 :]))))
+    first = len(list(itertools.takewhile(bool, kept[start:])))
+    words = max((len(h.split()) for h in heads), default=0)
+    if len(heads) < MIN_SECTIONS or max(first, *sections) > SECTION_PARAGRAPHS:
+        return None, False
+    text = lines[above].text
+    if numbered([text, *heads]):
+        return above, True
+    plain = not _DIGIT.search(text) and ":" not in text  # (not a byline, "Authors: ...", nor a date)
+    return (above, False) if plain and lines[above].feats.words <= words + SECTION_SLACK else (None, False)
+
+
+def _heading(line: Spareable) -> bool:
+    """A kept short line that may head a section: a few words, no sentence end."""
+    short = line.cls == "short" and 2 <= line.feats.words <= SECTION_WORDS
+    return short and line.rule is None and not line.feats.terminal
+
+
 def _brief(line: Spareable) -> bool:
     """A kept short sentence: a step, a question, an answer."""
     return line.rule is None and line.feats.words <= STEP_WORDS and _sentence_end(line.text)
@@ -350,6 +399,9 @@ def spare_rows(
         for i in closing_list(lines, *ends):
             lines[i].closing = True  # (the furniture that showed it is gone in the next runs)
         runs.append(([i for i, line in enumerate(lines) if line.closing], roles))
+    first, numbered_alike = first_heading(lines)
+    if first is not None:  # (numbered like the next ones: a section's heading, not the title)
+        runs.append(([first], (*roles, *list_roles) if numbered_alike else roles))
     heads = headed(lines)
     runs += [(run, (*roles, *list_roles)) for run in (*listed_amounts(lines, heads), *method_steps(lines, heads))]
     for run, spared in runs:

@@ -37,8 +37,6 @@ GAPS = {  # (page, path): what still takes article lines
     ("de-wahl", "html"): "a page of 192 characters: under the minimum length (200)",
     ("de-faq2", "text"): "a page of teasers (listing): unnumbered subheadings over one sentence each",
     ("de-faq2", "html"): "a page of teasers (listing): unnumbered subheadings over one sentence each",
-    ("de-phasen", "text"): "the first subheading, between the share bar and the first paragraph",
-    ("de-ratgeber", "text"): "the first subheading, between the share bar and the first paragraph",
 }
 
 

@@ -285,3 +285,23 @@ def test_a_short_page_s_closing_list_stays_on_the_text_path(ctx: Context) -> Non
     doc.set_text("\n".join(["Home", "News", "Share", "Facebook", intro, *links, "Share", "Facebook", "Privacy policy"]))
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     assert doc.lines == [intro, *links]
+
+
+def test_the_first_section_s_heading_is_found_above_the_first_paragraph() -> None:
+    tips = [
+        "Heizung richtig einstellen", "Jedes Grad weniger spart rund sechs Prozent Heizenergie.",
+        "Stoßlüften statt Kipplüften", "Mehrmals täglich für fünf Minuten die Fenster weit öffnen.",
+        "Heizkörper nicht zustellen", "Möbel und Vorhänge vor dem Heizkörper halten die Wärme zurück.",
+        "Rollläden nachts schließen", "Das verringert den Wärmeverlust über die Fenster deutlich.",
+    ]  # fmt: skip
+    share = {0: "generic.share.x"}
+    assert spare.first_heading(_ended(["Teilen", *tips, "Teilen"], share)) == (1, False)
+    phases = ["Phase 1: Rodung", PROSE[0], "Phase 2: Brücke über die Seeve", PROSE[1], "Phase 3: Fahrbahn", PROSE[0]]
+    phases += ["Phase 4: Freigabe", PROSE[1]]
+    assert spare.first_heading(_ended(["Teilen", *phases], share)) == (1, True)
+    # Two headings in the body are no series of sections; a longer first stretch is a news article's.
+    assert spare.first_heading(_ended(["Teilen", *tips[:6]], share)) == (None, False)
+    news = ["Stadt plant neues Bad", PROSE[0], PROSE[1], PROSE[0], *tips]
+    assert spare.first_heading(_ended(["Teilen", *news], share)) == (None, False)
+    # A line dropped right above the first paragraph: nothing to spare.
+    assert spare.first_heading(_ended(["Teilen", *tips], {0: "generic.share.x", 1: "generic.meta.x"})) == (None, False)
