@@ -225,10 +225,11 @@ def closing_list(lines: Sequence[Spareable], end_packs: tuple[str, ...], prose_c
     list of links, departure times, parts; indices), when the page's sentence-like lines hold fewer
     than `prose_chars` characters: the list is then most of the article, and without it the page
     is rejected as too short. On a longer page such a run was a rail of headlines or a menu next
-    to a teaser's lead (train/dev). A run of file numbers ("Az. 3 U 12/24" under a ruling,
-    `file_numbers`) is the article's on any page."""
+    to a teaser's lead (train/dev). On any page, a run that opens with a press contact's heading
+    ("Pressekontakt:", "Notes to editors", `closing_words`: a release's contact block) and a run of
+    file numbers ("Az. 3 U 12/24" under a ruling) are the article's own."""
     prose = sum(len(line.text.strip()) for line in lines if line.rule is None and line.cls == "good")
-    numbers = file_numbers()
+    numbers = closing_words()["number"]
     found: list[int] = []
     run: list[int] | None = None
     for i, line in enumerate(lines):
@@ -239,9 +240,8 @@ def closing_list(lines: Sequence[Spareable], end_packs: tuple[str, ...], prose_c
         elif run is not None and line.rule is None:
             run.append(i)
         elif run is not None and line.rule is not None and line.rule.startswith(end_packs):
-            if (prose < prose_chars and MIN_RUN <= len(run) <= CLOSING_MAX) or (
-                run and all(numbers.match(lines[k].text.strip().casefold()) for k in run)
-            ):
+            listed = MIN_RUN <= len(run) <= CLOSING_MAX and (prose < prose_chars or _contact(lines, run))
+            if listed or (run and all(numbers.match(lines[k].text.strip().casefold()) for k in run)):
                 found += run
             run = None
         else:
@@ -287,6 +287,13 @@ def _heading(line: Spareable) -> bool:
     """A kept short line that may head a section: a few words, no sentence end."""
     short = line.cls == "short" and 2 <= line.feats.words <= SECTION_WORDS
     return short and line.rule is None and not line.feats.terminal
+
+
+def _contact(lines: Sequence[Spareable], run: list[int]) -> bool:
+    """Does the run open with a press contact's heading (in its first two lines: "Notes to editors",
+    then "Media contact:")?"""
+    pattern = closing_words()["contact"]
+    return any(pattern.match(lines[k].text.strip().casefold()) for k in run[:2])
 
 
 def _brief(line: Spareable) -> bool:
@@ -358,13 +365,17 @@ def list_headings() -> re.Pattern[str]:
 
 
 @functools.cache
-def file_numbers() -> re.Pattern[str]:
-    """A file number's opening word and its number ("az. 3 u 12/24"), as one pattern over a
-    casefolded line (configs/lexicon/shapes.toml, `[closing] file_numbers`)."""
+def closing_words() -> dict[str, re.Pattern[str]]:
+    """The closing lines' words (configs/lexicon/shapes.toml, `[closing]`), each kind as one pattern
+    over a casefolded line: "number", a file number's opening word and its number ("az. 3 u
+    12/24"); "contact", a press contact's heading, alone or before a colon ("pressekontakt:")."""
     with LEXICON.open("rb") as f:
-        words = tomllib.load(f)["closing"]["file_numbers"]
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternatives})[^.!?\d]{{0,16}}\d[^!?]{{0,60}}$")
+        words = tomllib.load(f)["closing"]
+    alternatives = {k: "|".join(re.escape(w) for w in sorted(words[k], key=len, reverse=True)) for k in words}
+    return {
+        "number": re.compile(rf"(?:{alternatives['file_numbers']})[^.!?\d]{{0,16}}\d[^!?]{{0,60}}$"),
+        "contact": re.compile(rf"(?:{alternatives['contact_headings']})\s*(?::.{{0,60}})?$"),
+    }
 
 
 def headed(lines: Sequence[Spareable]) -> dict[int, str]:

@@ -25,9 +25,7 @@ PAGES = sorted((Path(__file__).parents[1] / "data" / "genres").glob("*.html"))
 GAPS = {  # (page, path): what still takes article lines
     ("de-kurz", "text"): "a two-line article of 172 characters: under the minimum length (200)",
     ("de-kurz", "html"): "a two-line article of 172 characters: under the minimum length (200)",
-    ("de-presse", "text"): "the press contact block after the last paragraph (kept on a short page only: closing_list)",
     ("de-interview", "text"): "the line model: 'Danke für das Gespräch.' before the share bar",
-    ("en-press", "text"): "the media contact block after the last paragraph (kept on a short page only: closing_list)",
     ("es-resultados", "text"): "a page of 156 characters with its results: under the minimum length (200)",
     ("es-resultados", "html"): "a page of 156 characters: under the minimum length (200)",
     ("pl-faq", "text"): "the line model: a three-word question",

@@ -305,3 +305,17 @@ def test_the_first_section_s_heading_is_found_above_the_first_paragraph() -> Non
     assert spare.first_heading(_ended(["Teilen", *news], share)) == (None, False)
     # A line dropped right above the first paragraph: nothing to spare.
     assert spare.first_heading(_ended(["Teilen", *tips], {0: "generic.share.x", 1: "generic.meta.x"})) == (None, False)
+
+
+def test_a_press_contact_block_closing_a_release_is_found_on_any_page() -> None:
+    release = "Die Stadtwerke senken zum 1. Januar den Arbeitspreis für Erdgas um 1,2 Cent pro Kilowattstunde."
+    for heading in ["Pressekontakt:", "Notes to editors", "Media contact: James Cole", "Contacto de prensa"]:
+        block = [heading, "Sabine Reuter", "Unternehmenskommunikation", "Telefon: 04181 123-456"]
+        lines = _ended([release, *block, "Teilen"], {5: "generic.share.x"})
+        assert spare.closing_list(lines, ENDS, 0) == [1, 2, 3, 4], heading
+    for other in ["Kontaktieren Sie uns", "Press office hours are short this week."]:
+        block = [other, "Sabine Reuter", "Unternehmenskommunikation", "Telefon: 04181 123-456"]
+        assert spare.closing_list(_ended([release, *block, "Teilen"], {5: "generic.share.x"}), ENDS, 0) == [], other
+    # The heading third in the run: a rail or a menu that holds the words.
+    late = ["Startseite", "Service", "Pressekontakt", "Impressum"]
+    assert spare.closing_list(_ended([release, *late, "Teilen"], {5: "generic.share.x"}), ENDS, 0) == []
