@@ -251,13 +251,14 @@ def closing_list(lines: Sequence[Spareable], end_packs: tuple[str, ...], prose_c
 
 def first_heading(lines: Sequence[Spareable]) -> tuple[int | None, bool]:
     """The first section's heading: the headline-like line right above the first sentence-like
-    line (nothing between), when the body goes on in sections, `MIN_SECTIONS` or more headings
-    each between two sentence-like lines, every section (the first too) of `SECTION_PARAGRAPHS`
-    paragraphs at most (a guide's tips, a plan's phases: "Heizung richtig einstellen", then one
-    paragraph). Its index or None, and whether it is numbered like the others (`numbered`: "Phase
-    1: ..."; then it is no title either); unnumbered, it holds no digit and no colon (a byline, a
-    date, "Authors: ..." stand there on real pages). A news article runs longer between its
-    subheadings; the line above its first paragraph is its title, a deck or a byline."""
+    line (nothing between), when the body goes on in sections from there, one after the other:
+    `MIN_SECTIONS` or more headings, each between two sentence-like lines, every section (the
+    first too) of 1 to `SECTION_PARAGRAPHS` paragraphs (a guide's tips, a plan's phases:
+    "Heizung richtig einstellen", then one paragraph). Its index or None, and whether it is
+    numbered like the others (`numbered`: "Phase 1: ..."; then it is no title either);
+    unnumbered, it holds no digit and no colon (a byline, a date, "Authors: ..." stand there on
+    real pages). A news article runs longer between its subheadings; the line above its first
+    paragraph is its title, a deck or a byline."""
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     kept = [lines[i].rule is None and lines[i].cls == "good" for i in visible]
     if True not in kept or kept.index(True) == 0:
@@ -266,16 +267,20 @@ def first_heading(lines: Sequence[Spareable]) -> tuple[int | None, bool]:
     above = visible[start - 1]
     if not _heading(lines[above]):
         return None, False
-    sections: list[int] = []  # the paragraphs under each heading in the body
-    heads: list[str] = []
-    for k in range(start + 1, len(visible) - 1):
-        if kept[k - 1] and kept[k + 1] and _heading(lines[visible[k]]):
-            heads.append(lines[visible[k]].text)
-            sections.append(len(list(itertools.takewhile(bool, kept[k + 1 :]))))
-    first = len(list(itertools.takewhile(bool, kept[start:])))
-    words = max((len(h.split()) for h in heads), default=0)
-    if len(heads) < MIN_SECTIONS or max(first, *sections) > SECTION_PARAGRAPHS:
+    heads: list[str] = []  # the sections that follow one another from the first paragraph on
+    k = start
+    while True:
+        paragraphs = len(list(itertools.takewhile(bool, kept[k:])))
+        if not 1 <= paragraphs <= SECTION_PARAGRAPHS:
+            return None, False  # (a longer stretch of paragraphs: a news article's)
+        k += paragraphs
+        if k + 1 >= len(visible) or not kept[k + 1] or not _heading(lines[visible[k]]):
+            break
+        heads.append(lines[visible[k]].text)
+        k += 1
+    if len(heads) < MIN_SECTIONS:
         return None, False
+    words = max(len(h.split()) for h in heads)
     text = lines[above].text
     if numbered([text, *heads]):
         return above, True
