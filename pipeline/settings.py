@@ -84,6 +84,7 @@ class ChromeSettings:
     article_end_closers: tuple[str, ...] = ()  # packs whose drop says the article is over (article_end._main)
     article_end_replies: tuple[str, ...] = ()  # rules whose drops are a comment's reply button (records.reply_start)
     closing_list_chars: int = 0  # a page with less prose keeps the list closing it (spare.closing_list)
+    listing_framers: tuple[str, ...] = ()  # packs whose drops next to teaser pairs say "an article" (spare.framed)
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def _clean_once(
         later = () if carried is None else (TITLE,)
         closing = (settings.article_end_packs, settings.closing_list_chars)  # (the list closing a short page)
         spare.spare_rows(lines, (ISOLATED, line_model.ROLE, *later), (TITLE,), (ISOLATED,), closing)
-    title = apply_context(lines, extracted=extracted, inline=ruleset.inline())
+    title = apply_context(lines, extracted=extracted, inline=ruleset.inline(), framers=settings.listing_framers)
     if extracted and (page := page_title_line(lines, doc.title)) is not None:
         lines[page].rule, lines[page].reason = TITLE, "the page's title, moved to the record's title field"
         title = page  # (not `_drop`: the line model spares every line of extracted text from `title`)
@@ -403,16 +403,19 @@ def _joined_headlines(line: Line, settings: ChromeSettings) -> str | None:
 # Pass 3 ------------------------------------------------------------------------------------
 
 
-def apply_context(lines: list[Line], extracted: bool = False, inline: frozenset[str] = frozenset()) -> int | None:
+def apply_context(
+    lines: list[Line], extracted: bool = False, inline: frozenset[str] = frozenset(), framers: tuple[str, ...] = ()
+) -> int | None:
     """Decide short lines from their neighbours; returns the index of the title line, if any.
 
     `extracted`: the text comes from an HTML extractor that already removed the page layout, so a
     list or table that ends the article is content, not a footer menu. `inline`: the ids of the
-    rules that drop furniture sitting inside articles (`RuleSet.inline`).
+    rules that drop furniture sitting inside articles (`RuleSet.inline`); `framers`: the packs whose
+    drops next to a page of teaser pairs make it an article (`is_listing`).
     """
     visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     good = [i for i in visible if lines[i].kept and lines[i].cls == "good"]
-    if is_listing(lines, visible, good, extracted):
+    if is_listing(lines, visible, good, extracted, framers):
         for i in visible:
             _drop(lines[i], LISTING, "the page is a list of teasers (headline + lead), not an article")
         return None
@@ -450,10 +453,13 @@ def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:
             _drop(line, TEASER, "only a teaser before a paywall: the article is not in the page")
 
 
-def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted: bool = False) -> bool:
+def is_listing(
+    lines: list[Line], visible: list[int], good: list[int], extracted: bool = False, framers: tuple[str, ...] = ()
+) -> bool:
     """Every paragraph is a teaser: a one- or two-sentence lead right under a headline, headlines not numbered alike
-    (a plan's phases: `spare.numbered`). Two pairs alone (headline, paragraph, subheading, paragraph) are as likely
-    a short article, and emptying an article is the worse mistake: they make a listing only beside a third headline."""
+    (a plan's phases: `spare.numbered`), not framed by an article's furniture (`spare.framed`: a share bar right
+    above or below the pairs). Two pairs alone (headline, paragraph, subheading, paragraph) are as likely a short
+    article, and emptying an article is the worse mistake: they make a listing only beside a third headline."""
     if len(good) < 2:
         return False
     before = {i: prev for prev, i in itertools.pairwise(visible)}
@@ -467,7 +473,13 @@ def is_listing(lines: list[Line], visible: list[int], good: list[int], extracted
         if lead.feats.words > 45 or len(_SENTENCE_END.findall(lead.text)) > 2:
             return False
     numbered = spare.numbered([lines[before[i]].text for i in good])  # a plan's phases, steps: sections
-    return not numbered and (len(good) >= 3 or sum(lines[i].kept and _headline(lines[i]) for i in visible) >= 3)
+    if numbered or any(lines[i].framed for i in good):
+        return False
+    if spare.framed(lines, visible, (before[good[0]], good[-1]), framers):
+        for i in good:  # (the share bar is gone in the next runs)
+            lines[i].framed = True
+        return False
+    return len(good) >= 3 or sum(lines[i].kept and _headline(lines[i]) for i in visible) >= 3
 
 
 def _headline(line: Line) -> bool:

@@ -39,6 +39,7 @@ class Line:
     pieces: tuple[str, ...] = ()  # the input lines it was unwrapped from, if more than one
     sure: bool = False  # a sentence-like line the line model was sure of in an earlier run (stays)
     closing: bool = False  # a line of the list closing the article (`spare.closing_list`; stays)
+    framed: bool = False  # a lead of teaser-shaped pairs an article's furniture framed (`spare.framed`; stays)
 
     @property
     def kept(self) -> bool:

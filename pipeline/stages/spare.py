@@ -66,7 +66,7 @@ _DAY = re.compile(r"\s*([0-3]?\d)[./]([01]?\d)(?:\.|[./](?:\d{4}|\d{2})\b)")
 ITEM_WORDS = 8  # an ingredient or a packed item is short
 STEP_WORDS = 12  # a step of a method, an answer: a short sentence, shorter than a paragraph
 CLOSING_MAX = 12  # a list closing the article (`closing_list`) is short: a longer run is a rail or a menu
-MIN_SECTIONS = 3  # headings in the body after the first (`first_heading`)
+MIN_SECTIONS = 2  # headings in the body after the first (`first_heading`)
 SECTION_SLACK = 3  # ...which may be this many words longer than the longest of them
 SECTION_PARAGRAPHS = 2  # ...each section (the first too) of this many paragraphs at most: tips, phases
 SECTION_WORDS = 12  # a section's heading: "Phase 2: Brücke über die Seeve (April bis Dezember 2027)"
@@ -174,6 +174,19 @@ def numbered(headings: Sequence[str]) -> bool:
     "3. ...")? Then they number an article's sections, not a page's teasers."""
     shapes = {shape(h, 2) for h in headings}  # (the opening two tokens: the titles that follow vary)
     return len(headings) >= 2 and len(shapes) == 1 and _row_like(shapes.pop())
+
+
+def framed(lines: Sequence[Spareable], visible: Sequence[int], span: tuple[int, int], framers: tuple[str, ...]) -> bool:
+    """Does a line a `framers` pack took (an article's share bar) stand right above the first line of
+    `span` or right below its last (indices into `lines`; `visible`: the non-empty ones, in order)?
+    Then headline + sentence pairs are an article's sections (a guide's tips, an unnumbered FAQ),
+    not a page of teasers: a section front carries no share bar beside its teasers."""
+    if not framers:
+        return False
+    k, m = visible.index(span[0]), visible.index(span[1])
+    beside = [visible[k - 1]] if k > 0 else []
+    beside += [visible[m + 1]] if m + 1 < len(visible) else []
+    return any((rule := lines[i].rule) is not None and rule.startswith(framers) for i in beside)
 
 
 def specs(lines: Sequence[Spareable]) -> list[int]:

@@ -222,3 +222,21 @@ def test_site_scan_lines(tmp_path: Path) -> None:
         doc = Document(id="t", source="t.txt", file="t.txt")
         doc.set_text("\n".join([*filler[:at], "Marqueur du site", *filler[at + 1 :]]))
         assert chrome.marker_scores(doc, ruleset) == {"here": found}, at
+
+
+def test_teaser_pairs_framed_by_a_share_bar_are_an_article(cs: ChromeSettings) -> None:
+    """A guide in sections, an unnumbered FAQ: each subheading over one sentence, like teasers, but
+    with the article's share bar right above or below them; a section front carries none."""
+
+    def framed(above: bool, below: bool) -> bool:
+        page = [*lines(cs, "Teilen"), *teasers(cs), *lines(cs, "Drucken")]
+        page[0].rule = "generic.share.x" if above else None
+        page[-1].rule = "generic.share.x" if below else "generic.footer.x"
+        if not above:
+            page = page[1:]
+        visible = [i for i, line in enumerate(page) if line.cls != "empty"]
+        good = [i for i in visible if page[i].cls == "good"]
+        return not chrome.is_listing(page, visible, good, framers=("generic.share.",))
+
+    assert framed(above=True, below=False) and framed(above=False, below=True)
+    assert not framed(above=False, below=False)  # a footer's line is no article's furniture

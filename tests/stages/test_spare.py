@@ -299,8 +299,8 @@ def test_the_first_section_s_heading_is_found_above_the_first_paragraph() -> Non
     phases = ["Phase 1: Rodung", PROSE[0], "Phase 2: Brücke über die Seeve", PROSE[1], "Phase 3: Fahrbahn", PROSE[0]]
     phases += ["Phase 4: Freigabe", PROSE[1]]
     assert spare.first_heading(_ended(["Teilen", *phases], share)) == (1, True)
-    # Two headings in the body are no series of sections; a longer first stretch is a news article's.
-    assert spare.first_heading(_ended(["Teilen", *tips[:6]], share)) == (None, False)
+    # One heading in the body is no series of sections; a longer first stretch is a news article's.
+    assert spare.first_heading(_ended(["Teilen", *tips[:4]], share)) == (None, False)
     news = ["Stadt plant neues Bad", PROSE[0], PROSE[1], PROSE[0], *tips]
     assert spare.first_heading(_ended(["Teilen", *news], share)) == (None, False)
     # A line dropped right above the first paragraph: nothing to spare.
