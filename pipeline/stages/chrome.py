@@ -41,6 +41,7 @@ from pipeline.stages.lines import (
 from pipeline.stages.lines import preformatted as preformatted
 from pipeline.stages.repeats import drop_repeats
 from pipeline.stages.title import page_title_line, title_line
+from pipeline.stages.title import settle as settle_title
 
 STAGE = "chrome"
 _SITE_SCAN_LINES = 40
@@ -129,6 +130,8 @@ def remove_chrome(doc: Document, ruleset: RuleSet, settings: ChromeSettings) -> 
     doc.site = detected
     if doc.metadata.get("format") not in ("html", "jsonl-html"):
         _drop_after_article(doc, ruleset, settings, kept)
+        above = (ruleset.decision_id(ISOLATED), ruleset.decision_id(article_end.BEFORE))
+        settle_title(doc, STAGE, ruleset.decision_id(TITLE), above, _BEFORE)
     return doc
 
 
@@ -436,11 +439,14 @@ def apply_context(
             if i == title:  # (an extractor's other lines above the article stay)
                 _drop(lines[i], TITLE, "title line, moved to the record's title field")
             elif not extracted:
-                _drop(lines[i], ISOLATED, "short line before the article starts")
+                _drop(lines[i], ISOLATED, _BEFORE)
         elif i > good[-1] and lines[i].kept and not extracted:
             _drop(lines[i], ISOLATED, "short line after the article ends")
     _decide_runs(lines, visible, extracted, inline)
     return title
+
+
+_BEFORE = "short line before the article starts"
 
 
 def drop_paywall_stub(lines: list[Line], paywalls: frozenset[str]) -> None:

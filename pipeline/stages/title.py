@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 import re
 
+from pipeline.document import Document
+from pipeline.rules.features import LineFeatures
 from pipeline.stages.lines import TITLE, Line
 
 NEAR_LINES = 8  # visible lines above the article's first paragraph where the title is looked for
@@ -28,6 +30,7 @@ PAGE_TITLE_MIN_WORDS = 150  # HTML path: the page title line goes only above thi
 _WORD = re.compile(r"\w+")
 _SEPARATOR = re.compile(r"\s+(?:[|·•]|[-–—]{1,2}|::)\s+")  # between a headline and the site's name
 KICKER_MAX_WORDS = 4  # a line this short above the title is a kicker (a rubric, a topic)
+FAR_LINES = 20  # a title this many non-empty lines above the article's first kept line names something else
 
 
 def title_line(lines: list[Line], visible: list[int], start: int, extracted: bool) -> int | None:
@@ -79,3 +82,34 @@ def _title_forms(title: str) -> list[list[str]]:
         _WORD.findall(title[len(parts[0]) :].casefold()),
     ]
     return [words, max(sides, key=len)]
+
+
+def settle(doc: Document, stage: str, title_rule: str, above_rules: tuple[str, ...], why: str) -> None:
+    """Text path, once the article's start is known (`article_end` has dropped what stands before
+    it): the first run chose the title above the first sentence-like paragraph, which on many
+    pages is a cookie notice or a teaser far above the article. When the title's line stands
+    `FAR_LINES` non-empty lines or more above the first kept line (or no title was found), the
+    fullest headline-like line among the `NEAR_LINES` dropped lines right above the article
+    becomes the title (or none is given), and the drop events say so: the chosen line's becomes
+    `title_rule`, the old title's the rule of the line it replaces (`above_rules`: the drops
+    before the article a title may come from; `why`: that rule's reason)."""
+    if not doc.lines:
+        return
+    drops = {e.line: e for e in doc.events if e.stage == stage and e.action == "drop" and e.line is not None}
+    start = doc.line_numbers[0]
+    lines = sorted(n for n, e in drops.items() if n < start and e.text.strip())
+    old = next((e for e in drops.values() if e.rule == title_rule), None)
+    if (old is None and doc.title is not None) or (old is not None and old.line in lines[-FAR_LINES:]):
+        return  # a title given with the record, or one close enough to the article
+    near = [n for n in lines[-NEAR_LINES:] if drops[n].rule in above_rules and _titled_text(drops[n].text)]
+    best = max(near, key=lambda n: (min(LineFeatures.of(drops[n].text).words, FULL_WORDS), n), default=None)
+    if old is not None:
+        old.rule, old.reason = (drops[best].rule, drops[best].reason) if best is not None else (above_rules[0], why)
+    if best is not None:
+        drops[best].rule, drops[best].reason = title_rule, "title line, moved to the record's title field"
+    doc.title = drops[best].text.strip() if best is not None else None
+
+
+def _titled_text(text: str) -> bool:
+    feats = LineFeatures.of(text)
+    return 3 <= feats.words <= MAX_WORDS and not feats.terminal and feats.alpha_share >= MIN_ALPHA

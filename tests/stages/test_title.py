@@ -44,3 +44,36 @@ def test_a_page_title_is_known_with_or_without_the_site_name() -> None:
     assert ["coast", "herald"] not in forms  # the site's name alone is no title
     assert _title_forms("Herald - Harbour town &amp; port")[-1] == ["harbour", "town", "port"]
     assert _title_forms("Star Wars: a review") == [["star", "wars", "a", "review"]]  # a colon is the title's own
+
+
+def test_a_title_far_above_the_article_gives_way_to_the_headline_over_it(ctx: Context) -> None:
+    # The first run takes the line above the page's first sentence for the title: a welcome line
+    # over the site's slogan. Once the slogan and the menu are gone (the article starts with its
+    # lead), that title stands far above the article, and the headline right over it takes its place.
+    body = (
+        *LEAD,
+        "Schwimmvereine und Schulen müssen bis dahin in die Nachbarorte ausweichen; der Landkreis stellt Busse.",
+        "Im Herbst soll das Bad mit neuer Technik und einem barrierefreien Eingang wieder aufmachen.",
+    )
+    menu = [
+        "Startseite",
+        "Politik",
+        "Wirtschaft",
+        "Sport",
+        "Kultur",
+        "Region",
+        "Wetter",
+        "Service",
+        "Anzeigen",
+        "Abo",
+        "Kontakt",
+        "Lokales",
+    ]
+    menu += ["Vereine", "Termine", "Bilder", "Videos", "Podcast", "Leserbriefe", "Archiv", "Suche"]
+    welcome, slogan = "Willkommen beim Seekurier Online", "Hier finden Sie alle Nachrichten aus der Stadt und vom See."
+    doc = clean(ctx, welcome, slogan, *menu, "Hallenbad wird bis zum Herbst saniert", "12. März 2026", *body)
+    assert doc.title == "Hallenbad wird bis zum Herbst saniert"
+    assert doc.lines == list(body)
+    gone = dropped(doc)
+    assert gone["Hallenbad wird bis zum Herbst saniert"] == "generic.context.title"
+    assert gone[welcome] == "generic.context.isolated-short"
