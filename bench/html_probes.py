@@ -1,0 +1,156 @@
+"""HTML probes: hand-written article pages whose body holds the furniture an extractor keeps inside
+it (photo credits, "Lesen Sie auch:" lines, ads, newsletter and author boxes, share and print
+buttons, related links, consent placeholders of embeds, finder boxes), run through the whole
+pipeline on the HTML path (trafilatura, then the chrome stage), as `pipeline evaluate` runs it.
+
+Each page (`tests/data/probes/html/<lang>-<kind>.html`) marks its elements inside `<article>`:
+
+    data-probe="c"   chrome: must go
+    data-probe="g"   chrome known to stay (a noted gap; an HTML comment above says why)
+    data-probe="l"   article known to be lost (a noted loss)
+    (no mark)        a <p>, <li>, <h2>-<h4> or <td> without a mark is article: must stay
+    <h1>             the title: stays, or becomes the record's title
+
+The whole-page probes (`page_probes.py`) test the text path, where the context pass sees the
+page around the article; here the extractor has cut the page down to the article, and what stays
+inside it is up to the rules. Written for webclean, never taken from an evaluation page.
+
+    .venv/bin/python bench/html_probes.py            # one row a page
+    .venv/bin/python bench/html_probes.py --detail   # and each failing line, with the rule that dropped it
+
+Exit 1 when a page keeps a `c` element, loses an article element, drops a `g` one or keeps an `l`
+one. `tests/test_html_probes.py` asserts the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from pipeline.core import Context, clean_document
+from pipeline.document import Document
+from pipeline.settings import load_settings
+
+PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "probes" / "html"
+ARTICLE_TAGS = {"p", "li", "h2", "h3", "h4", "td", "figcaption", "blockquote"}
+
+
+def norm(text: str) -> str:
+    """Spaces, a table's bars and a list's bullet aside (the HTML path writes `| a | b |`, `- a`)."""
+    return re.sub(r"^- ", "", re.sub(r"\s+", " ", text.replace("|", " ")).strip())
+
+
+@dataclass
+class Page:
+    """One hand-written page: its marked elements' texts, and what the pipeline did with them."""
+
+    name: str
+    raw: bytes
+    parts: list[tuple[str, str]]  # (part: C, A, T, G, L; text)
+    left: list[str] = field(default_factory=list)  # c kept
+    lost: list[tuple[str, str]] = field(default_factory=list)  # article dropped, with the rule
+    closed: list[str] = field(default_factory=list)  # g dropped, l kept
+
+    @property
+    def ok(self) -> bool:
+        return not self.left and not self.lost and not self.closed
+
+    def count(self, part: str) -> int:
+        return sum(p == part for p, _ in self.parts)
+
+
+def parse(name: str, raw: bytes) -> Page:
+    tree = lxml_html.fromstring(raw)
+    article = tree.find(".//article")
+    if article is None:
+        raise ValueError(f"{name}: no <article>")
+    parts: list[tuple[str, str]] = []
+    for el in article.iter():
+        if not isinstance(el.tag, str):
+            continue
+        mark = el.get("data-probe")
+        inside = any(a.get("data-probe") for a in el.iterancestors())
+        holds = any(d.get("data-probe") for d in el.iterdescendants() if isinstance(d.tag, str))
+        text = norm(el.text_content())
+        if inside or not text or (holds and not mark):
+            continue
+        if mark:
+            if mark not in ("c", "g", "l"):
+                raise ValueError(f"{name}: data-probe is c, g or l, not {mark!r}")
+            parts.append((mark.upper(), text))
+        elif el.tag == "h1":
+            parts.append(("T", text))
+        elif el.tag in ARTICLE_TAGS and not any(c.tag in ARTICLE_TAGS for c in el.iterdescendants()):
+            parts.append(("A", text))
+    return Page(name, raw, parts)
+
+
+def load(folder: Path = PAGES) -> list[Page]:
+    return [parse(path.stem, path.read_bytes()) for path in sorted(folder.glob("*.html"))]
+
+
+def run(ctx: Context, page: Page) -> Page:
+    """The pipeline on the page (HTML path); notes chrome kept, article lost, gaps closed."""
+    ctx = dataclasses.replace(ctx, settings=ctx.settings.with_languages("any"))
+    doc = Document(id=page.name, source=f"{page.name}.html", file=f"{page.name}.html", metadata={"format": "html"})
+    doc = clean_document(doc, page.raw, ctx)
+    lines = [norm(x) for x in doc.lines] if doc.status == "ok" else []
+    kept, joined = set(lines), " ".join(lines)
+    rules = {norm(e.text): e.rule for e in doc.events if e.action == "drop"}
+
+    def stays(text: str, part: str) -> bool:
+        if part in "CG":  # chrome: a line of its own, or a long one inside a kept line
+            return text in kept or (len(text) >= 40 and text in joined)
+        return text in joined or (part == "T" and doc.title is not None and norm(doc.title) == text)
+
+    page.left = [t for p, t in page.parts if p == "C" and stays(t, p)]
+    page.lost = [(t, rules.get(t, "?")) for p, t in page.parts if p in "AT" and not stays(t, p)]
+    page.closed = [t for p, t in page.parts if (p == "G" and not stays(t, p)) or (p == "L" and stays(t, p))]
+    return page
+
+
+def table(pages: list[Page]) -> str:
+    rows = [f"{'page':<16}{'chrome':>8}{'left':>6}{'article':>9}{'lost':>6}{'gaps':>6}{'losses':>8}{'closed':>8}"]
+    for p in pages:
+        rows.append(
+            f"{p.name:<16}{p.count('C'):>8}{len(p.left):>6}{p.count('A') + p.count('T'):>9}"
+            f"{len(p.lost):>6}{p.count('G'):>6}{p.count('L'):>8}{len(p.closed):>8}"
+        )
+    chrome = sum(p.count("C") + p.count("G") for p in pages)
+    left = sum(len(p.left) + p.count("G") - sum(t in p.closed for _, t in p.parts if _ == "G") for p in pages)
+    rows.append(f"{sum(p.ok for p in pages)}/{len(pages)} pages pass; chrome kept {left}/{chrome}")
+    return "\n".join(rows)
+
+
+def detail(pages: list[Page]) -> str:
+    out = []
+    for p in pages:
+        if p.ok:
+            continue
+        out.append(f"[{p.name}]")
+        out += [f"  chrome left: {line}" for line in p.left]
+        out += [f"  article lost ({rule}): {line}" for line, rule in p.lost]
+        out += [f"  noted gap or loss closed (mark it c or unmark it): {line}" for line in p.closed]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--detail", action="store_true", help="list each failing element")
+    args = parser.parse_args(argv)
+    ctx = Context.load(load_settings())
+    pages = [run(ctx, p) for p in load()]
+    print(table(pages))
+    if args.detail:
+        print(detail(pages))
+    return 0 if all(p.ok for p in pages) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
