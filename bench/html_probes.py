@@ -24,18 +24,18 @@ one. `tests/test_html_probes.py` asserts the same.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
+from page_probes import Page as TextPage
+from page_probes import cli
 
 from pipeline.core import Context, clean_document
 from pipeline.document import Document
-from pipeline.settings import load_settings
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "probes" / "html"
 ARTICLE_TAGS = {"p", "li", "h2", "h3", "h4", "td", "figcaption", "blockquote"}
@@ -47,22 +47,11 @@ def norm(text: str) -> str:
 
 
 @dataclass
-class Page:
-    """One hand-written page: its marked elements' texts, and what the pipeline did with them."""
+class Page(TextPage):
+    """One hand-written page: its marked elements' texts as `lines` (part: C, A, T, G, L; text),
+    the page itself, and what the pipeline did with them."""
 
-    name: str
-    raw: bytes
-    parts: list[tuple[str, str]]  # (part: C, A, T, G, L; text)
-    left: list[str] = field(default_factory=list)  # c kept
-    lost: list[tuple[str, str]] = field(default_factory=list)  # article dropped, with the rule
-    closed: list[str] = field(default_factory=list)  # g dropped, l kept
-
-    @property
-    def ok(self) -> bool:
-        return not self.left and not self.lost and not self.closed
-
-    def count(self, part: str) -> int:
-        return sum(p == part for p, _ in self.parts)
+    raw: bytes = b""
 
 
 def parse(name: str, raw: bytes) -> Page:
@@ -88,7 +77,7 @@ def parse(name: str, raw: bytes) -> Page:
             parts.append(("T", text))
         elif el.tag in ARTICLE_TAGS and not any(c.tag in ARTICLE_TAGS for c in el.iterdescendants()):
             parts.append(("A", text))
-    return Page(name, raw, parts)
+    return Page(name, parts, raw=raw)
 
 
 def load(folder: Path = PAGES) -> list[Page]:
@@ -109,47 +98,14 @@ def run(ctx: Context, page: Page) -> Page:
             return text in kept or (len(text) >= 40 and text in joined)
         return text in joined or (part == "T" and doc.title is not None and norm(doc.title) == text)
 
-    page.left = [t for p, t in page.parts if p == "C" and stays(t, p)]
-    page.lost = [(t, rules.get(t, "?")) for p, t in page.parts if p in "AT" and not stays(t, p)]
-    page.closed = [t for p, t in page.parts if (p == "G" and not stays(t, p)) or (p == "L" and stays(t, p))]
+    page.left = [t for p, t in page.lines if p == "C" and stays(t, p)]
+    page.lost = [(t, rules.get(t, "?")) for p, t in page.lines if p in "AT" and not stays(t, p)]
+    page.closed = [t for p, t in page.lines if (p == "G" and not stays(t, p)) or (p == "L" and stays(t, p))]
     return page
 
 
-def table(pages: list[Page]) -> str:
-    rows = [f"{'page':<16}{'chrome':>8}{'left':>6}{'article':>9}{'lost':>6}{'gaps':>6}{'losses':>8}{'closed':>8}"]
-    for p in pages:
-        rows.append(
-            f"{p.name:<16}{p.count('C'):>8}{len(p.left):>6}{p.count('A') + p.count('T'):>9}"
-            f"{len(p.lost):>6}{p.count('G'):>6}{p.count('L'):>8}{len(p.closed):>8}"
-        )
-    chrome = sum(p.count("C") + p.count("G") for p in pages)
-    left = sum(len(p.left) + p.count("G") - sum(t in p.closed for _, t in p.parts if _ == "G") for p in pages)
-    rows.append(f"{sum(p.ok for p in pages)}/{len(pages)} pages pass; chrome kept {left}/{chrome}")
-    return "\n".join(rows)
-
-
-def detail(pages: list[Page]) -> str:
-    out = []
-    for p in pages:
-        if p.ok:
-            continue
-        out.append(f"[{p.name}]")
-        out += [f"  chrome left: {line}" for line in p.left]
-        out += [f"  article lost ({rule}): {line}" for line, rule in p.lost]
-        out += [f"  noted gap or loss closed (mark it c or unmark it): {line}" for line in p.closed]
-    return "\n".join(out)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--detail", action="store_true", help="list each failing element")
-    args = parser.parse_args(argv)
-    ctx = Context.load(load_settings())
-    pages = [run(ctx, p) for p in load()]
-    print(table(pages))
-    if args.detail:
-        print(detail(pages))
-    return 0 if all(p.ok for p in pages) else 1
+    return cli(argv, __doc__ or "", load, run, ("chrome kept", "mark it c or unmark it"))
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.core import Context
 from pipeline.document import Document
@@ -90,7 +92,7 @@ def run(ctx: Context, page: Page) -> Page:
     return page
 
 
-def table(pages: list[Page]) -> str:
+def table(pages: Sequence[Page], what: str = "chrome lines kept") -> str:
     rows = [f"{'page':<16}{'chrome':>8}{'left':>6}{'article':>9}{'lost':>6}{'gaps':>6}{'losses':>8}{'closed':>8}"]
     for p in pages:
         rows.append(
@@ -98,12 +100,12 @@ def table(pages: list[Page]) -> str:
             f"{len(p.lost):>6}{p.count('G'):>6}{p.count('L'):>8}{len(p.closed):>8}"
         )
     chrome = sum(p.count("C") + p.count("G") for p in pages)
-    left = sum(len(p.left) + p.count("G") - len(p.closed) for p in pages)
-    rows.append(f"{sum(p.ok for p in pages)}/{len(pages)} pages pass; chrome lines kept {left}/{chrome}")
+    left = sum(len(p.left) + sum(part == "G" and t not in p.closed for part, t in p.lines) for p in pages)
+    rows.append(f"{sum(p.ok for p in pages)}/{len(pages)} pages pass; {what} {left}/{chrome}")
     return "\n".join(rows)
 
 
-def detail(pages: list[Page]) -> str:
+def detail(pages: Sequence[Page], closed_hint: str = "mark it C or A") -> str:
     out = []
     for p in pages:
         if p.ok:
@@ -111,20 +113,31 @@ def detail(pages: list[Page]) -> str:
         out.append(f"[{p.name}]")
         out += [f"  chrome left: {line}" for line in p.left]
         out += [f"  article lost ({rule}): {line}" for line, rule in p.lost]
-        out += [f"  noted gap or loss closed (mark it C or A): {line}" for line in p.closed]
+        out += [f"  noted gap or loss closed ({closed_hint}): {line}" for line in p.closed]
     return "\n".join(out)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(
+    argv: list[str] | None,
+    doc: str,
+    load_pages: Callable[[], Sequence[Page]],
+    run_page: Callable[[Context, Any], Page],
+    labels: tuple[str, str] = ("chrome lines kept", "mark it C or A"),
+) -> int:
+    """A probe script's command line: one row a page, `--detail` each failing line; exit 1 on a failure."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="list each failing line")
     args = parser.parse_args(argv)
     ctx = Context.load(load_settings())
-    pages = [run(ctx, p) for p in load()]
-    print(table(pages))
+    pages = [run_page(ctx, p) for p in load_pages()]
+    print(table(pages, labels[0]))
     if args.detail:
-        print(detail(pages))
+        print(detail(pages, labels[1]))
     return 0 if all(p.ok for p in pages) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli(argv, __doc__ or "", load, run)
 
 
 if __name__ == "__main__":

@@ -42,4 +42,4 @@ def test_marked_elements_and_plain_paragraphs_are_told_apart() -> None:
         b'<figure><figcaption><span data-probe="c">Bild 1 von 3</span></figcaption></figure>'
         b'<p data-probe="g">Anna Berg</p></article></body></html>',
     )
-    assert page.parts == [("T", "Titel"), ("A", "Ein Satz des Artikels."), ("C", "Bild 1 von 3"), ("G", "Anna Berg")]
+    assert page.lines == [("T", "Titel"), ("A", "Ein Satz des Artikels."), ("C", "Bild 1 von 3"), ("G", "Anna Berg")]
