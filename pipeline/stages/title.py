@@ -46,11 +46,19 @@ def title_line(lines: list[Line], visible: list[int], start: int, extracted: boo
 
 
 def _headline_like(line: Line) -> bool:
-    return line.feats.words >= 3 and not line.feats.terminal and TITLE not in line.spared
+    return _headline_shape(line.feats) and TITLE not in line.spared
+
+
+def _headline_shape(feats: LineFeatures) -> bool:
+    return feats.words >= 3 and not feats.terminal
 
 
 def _titled(line: Line) -> bool:
-    return line.feats.words <= MAX_WORDS and line.feats.alpha_share >= MIN_ALPHA
+    return _title_shape(line.feats)
+
+
+def _title_shape(feats: LineFeatures) -> bool:
+    return feats.words <= MAX_WORDS and feats.alpha_share >= MIN_ALPHA
 
 
 def page_title_line(lines: list[Line], page_title: str | None) -> int | None:
@@ -111,5 +119,6 @@ def settle(doc: Document, stage: str, title_rule: str, above_rules: tuple[str, .
 
 
 def _titled_text(text: str) -> bool:
+    """A dropped line's text, judged as `title_line` judges a kept line (headline-like, title-shaped)."""
     feats = LineFeatures.of(text)
-    return 3 <= feats.words <= MAX_WORDS and not feats.terminal and feats.alpha_share >= MIN_ALPHA
+    return _headline_shape(feats) and _title_shape(feats)
