@@ -15,7 +15,8 @@ packing list, flattened to text without bullets ("Zutaten", "300 g Mehl", "2 EL 
 Zwiebel"). Its lines are too short for a row. Without the heading, lines that open with a number
 are as often a teaser rail's "5 days ago", a directory's street numbers or a table of contents
 (measured on train/dev pages), so the heading is required; its words are data (`[lists]` in
-configs/lexicon/shapes.toml); so is a method's steps under its heading (`method_steps`: "Zubereitung",
+configs/lexicon/shapes.toml; an item opening with an amount may name a brand and a choice,
+`AMOUNT_WORDS`); so is a method's steps under its heading (`method_steps`: "Zubereitung",
 then "Ofen vorheizen.", "Mehl unterheben.", `[lists] steps`).
 
 A table's rows keep their cells apart in a text dump (`table_rows`: tab-separated cells, a
@@ -24,6 +25,9 @@ are a table (a phase plan, a price list), however short its cells, when half its
 digit; one layout row of menu cells is no run, a grid of links holds no digits. A programme's
 entries open with clock times or days in order (`timed_runs`), however short ("14:00 Dog show").
 A data sheet between two paragraphs ("Akku: 36 V", `specs`) is no list of page furniture either.
+
+A list whose items open with their marks written out ("+ Added ...", "– Book ...",
+`bulleted_runs`) right before or after a sentence-like line is the article's own list.
 
 After a page's one short paragraph, its own list may stand alone before the share bar (results,
 links, parts, departure times: `closing_list`, on a page with little prose only; a file number
@@ -71,6 +75,8 @@ SECTION_SLACK = 3  # ...which may be this many words longer than the longest of 
 SECTION_PARAGRAPHS = 2  # ...each section (the first too) of this many paragraphs at most: tips, phases
 SECTION_WORDS = 12  # a section's heading: "Phase 2: Brücke über die Seeve (April bis Dezember 2027)"
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
+AMOUNT_WORDS = 24  # ...an item that opens with an amount may name a brand and a choice: "1 cup (120g) X Flour or Y"
+_BULLETS = frozenset("-+*•·–—▪")  # a list item's mark written out in the text ("+ Added ...", "– Book ...")
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
 _AMOUNT = re.compile(r"(\d+([.,]\d+)?|\d+/\d+|[½⅓⅔¼¾⅛])(\s?[-–]\s?\d+)?(?=\s|[^\W\d_])")
@@ -339,16 +345,48 @@ def listed_amounts(lines: Sequence[Spareable], heads: dict[int, str] | None = No
     for k, i in enumerate(visible):
         if i not in starts:
             continue
-        items = list(
-            itertools.takewhile(
-                lambda j: lines[j].feats.words <= ITEM_WORDS and not lines[j].feats.terminal and lines[j].rule is None,
-                visible[k + 1 :],
-            )
-        )
+        items = list(itertools.takewhile(lambda j: _item(lines[j]), visible[k + 1 :]))
         amounts = sum(bool(_AMOUNT.match(lines[j].text.strip())) for j in items)
         if amounts >= MIN_RUN and 2 * amounts >= len(items):
             found.append([i, *items])
     return found
+
+
+def _item(line: Spareable) -> bool:
+    """A list's item under its heading: short, no sentence, no rule's; longer when it opens with an
+    amount (an ingredient naming its brand and a choice, `AMOUNT_WORDS`)."""
+    if line.feats.terminal or line.rule is not None:
+        return False
+    words = line.feats.words
+    return words <= ITEM_WORDS or (words <= AMOUNT_WORDS and bool(_AMOUNT.match(line.text.strip())))
+
+
+def bulleted_runs(lines: Sequence[Spareable]) -> list[list[int]]:
+    """Runs of `MIN_RUN` or more neighbouring visible lines that open with the same list mark written
+    out in the text (`_BULLETS` and a space: a changelog's "+ Added ...", a tips list's "– Book ..."),
+    averaging `MIN_MEAN_WORDS` words or more, right before or after a sentence-like line no rule took:
+    an article's list. A menu's entries are one or two words; a rail of bulleted headlines stands
+    among furniture, not against the article's prose (indices)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    marks = [_bullet(lines[i].text) if lines[i].feats.words <= MAX_WORDS else "" for i in visible]
+    found: list[list[int]] = []
+    k = 0
+    for mark, group in itertools.groupby(marks):
+        n = len(list(group))
+        run, k = visible[k : k + n], k + n
+        if not mark or n < MIN_RUN or sum(lines[i].feats.words for i in run) < MIN_MEAN_WORDS * n:
+            continue
+        beside = visible[k - n - 1 : k - n] if k > n else []
+        beside += visible[k : k + 1]
+        if any(lines[i].cls == "good" and lines[i].rule is None and not _bullet(lines[i].text) for i in beside):
+            found.append(run)
+    return found
+
+
+def _bullet(text: str) -> str:
+    """The list mark opening a line ("+", "•", "–"; followed by a space), or ''."""
+    text = text.lstrip()
+    return text[0] if len(text) > 2 and text[0] in _BULLETS and text[1] in " \t" else ""
 
 
 def method_steps(lines: Sequence[Spareable], heads: dict[int, str] | None = None) -> list[list[int]]:
@@ -432,7 +470,8 @@ def spare_rows(
     if first is not None:  # (numbered like the next ones: a section's heading, not the title)
         runs.append(([first], (*roles, *list_roles) if numbered_alike else roles))
     heads = headed(lines)
-    runs += [(run, (*roles, *list_roles)) for run in (*listed_amounts(lines, heads), *method_steps(lines, heads))]
+    lists = (*listed_amounts(lines, heads), *method_steps(lines, heads), *bulleted_runs(lines))
+    runs += [(run, (*roles, *list_roles)) for run in lists]
     for run, spared in runs:
         for i in run:
             lines[i].spared = (*lines[i].spared, *(r for r in spared if r not in lines[i].spared))

@@ -319,3 +319,63 @@ def test_a_press_contact_block_closing_a_release_is_found_on_any_page() -> None:
     # The heading third in the run: a rail or a menu that holds the words.
     late = ["Startseite", "Service", "Pressekontakt", "Impressum"]
     assert spare.closing_list(_ended([release, *late, "Teilen"], {5: "generic.share.x"}), ENDS, 0) == []
+
+
+def test_an_ingredient_naming_its_brand_and_a_choice_is_an_item() -> None:
+    """An amount opens a long ingredient line ("1 cup (120g) ... or ..."): it is still an item of the
+    list under its heading; a long line without an amount ends the list, as before."""
+    items = [
+        "3 cups (360g) stone-ground whole wheat flour from a local mill, or the same weight of spelt flour",
+        "1 1/2 teaspoons fine sea salt",
+        "2 tablespoons (25g) honey or maple syrup, whichever you keep in the cupboard",
+        "1 cup (227g) lukewarm water",
+    ]
+    lines = [line(t) for t in ["Ingredients", *items]]
+    assert spare.listed_amounts(lines) == [[0, 1, 2, 3, 4]]
+    wordy = "Good flour, fresh yeast and patience are what this loaf needs more than any special tool or pan"
+    assert spare.listed_amounts([line(t) for t in ["Ingredients", wordy, *items[1:3]]]) == []
+
+
+CHANGES = [
+    "+ Added a night mode that follows the system setting",
+    "+ Exports now keep the page margins you chose",
+    "+ The search box remembers your last ten queries",
+    "- Removed the old toolbar that nobody used anymore",
+]
+
+
+def good(text: str) -> Line:
+    feats = LineFeatures.of(text)
+    return Line(text, text.lower(), feats, "good")
+
+
+def test_a_bulleted_list_against_the_prose_is_found_and_a_bulleted_menu_is_not() -> None:
+    intro = "Version 4.2 is out today, and it brings a handful of changes that many of you asked for."
+    lines = [good(intro), *(line(t) for t in CHANGES)]
+    assert spare.bulleted_runs(lines) == [[1, 2, 3]]  # (the fourth item's mark differs: a list of its own)
+    assert spare.bulleted_runs([*(line(t) for t in CHANGES[:3]), good(intro)]) == [[0, 1, 2]]
+    # One- and two-word entries are a menu; a bulleted rail among furniture touches no prose.
+    menu = ["- Home", "- News", "- Sport", "- Contact"]
+    assert spare.bulleted_runs([good(intro), *(line(t) for t in menu)]) == []
+    assert spare.bulleted_runs([line("Most read"), *(line(t) for t in CHANGES[:3]), line("Privacy")]) == []
+    taken = good(intro)
+    taken.rule = "generic.share.share-buttons"
+    assert spare.bulleted_runs([taken, *(line(t) for t in CHANGES[:3])]) == []
+    assert spare.bulleted_runs([good(intro), line("+ Added"), line("+ Fixed"), line("+ Removed")]) == []
+
+
+def test_a_bulleted_list_after_its_introduction_stays_on_the_text_path(ctx: Context) -> None:
+    """Items written with their marks ("– Book ...") are short lines: before the credits and the
+    share bar they went as isolated short lines, though they are what the paragraph announces."""
+    intro = "Before you fly out, a few bookings are worth making from home rather than at the airport."
+    items = [
+        "– Reserve a rental car with free cancellation",
+        "– Buy a local SIM card or an eSIM for data",
+        "– Book the airport transfer to your hotel",
+        "– Pick a travel insurance that covers hiking",
+    ]
+    after = ["TEXT & PHOTOS: Anna", "0", "Comments", "Share this:", "Facebook", "Twitter"]
+    doc = Document(id="t", source="t.txt", file="t.txt")
+    doc.set_text("\n".join(["Home", "Blog", "Travel tips", "Lisbon travel checklist", intro, *items, *after]))
+    remove_chrome(doc, ctx.rules, ctx.settings.chrome)
+    assert doc.lines == [intro, *items]
