@@ -184,10 +184,39 @@ def _clean_once(
         lines[page].rule, lines[page].reason = TITLE, "the page's title, moved to the record's title field"
         title = page  # (not `_drop`: the line model spares every line of extracted text from `title`)
     if model is not None:
-        for i, why in line_model.drops(lines, model, extracted, settings.long_min_words, low):
-            _drop(lines[i], line_model.ROLE, why)
+        drops = line_model.drops(lines, model, extracted, settings.long_min_words, low)
+        inside = _between_paragraphs(lines, {i for i, _ in drops})
+        for i, why in drops:
+            if i not in inside:
+                _drop(lines[i], line_model.ROLE, why)
     acted, kept = _record(doc, ruleset, lines, title)
     return sum(1 for v in scores.values() if v), model is not None and acted, kept, repeats
+
+
+PARAGRAPH_WORDS = 20  # a paragraph's neighbours: long sentence-like lines the model keeps
+
+
+def _between_paragraphs(lines: list[Line], dropped: set[int]) -> set[int]:
+    """The sentence-like lines of `PARAGRAPH_WORDS` words or more among the model's `dropped` whose
+    visible neighbours on both sides are such lines, kept (no rule, not `dropped`): a paragraph in
+    the middle of the article's text, where a doubtful model read no more than its wording (a
+    teaser's lead or a promo stands among furniture, not between two of the article's paragraphs)."""
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+
+    def paragraph(i: int, kept: bool) -> bool:
+        line = lines[i]
+        return (
+            line.cls == "good"
+            and line.feats.words >= PARAGRAPH_WORDS
+            and (not kept or (line.rule is None and i not in dropped))
+        )
+
+    return {
+        i
+        for k, i in enumerate(visible)
+        if i in dropped and paragraph(i, False) and 0 < k < len(visible) - 1
+        and paragraph(visible[k - 1], True) and paragraph(visible[k + 1], True)
+    }  # fmt: skip
 
 
 def _record(doc: Document, ruleset: RuleSet, lines: list[Line], title: int | None) -> tuple[bool, list[Line]]:

@@ -240,3 +240,23 @@ def test_teaser_pairs_framed_by_a_share_bar_are_an_article(cs: ChromeSettings) -
 
     assert framed(above=True, below=False) and framed(above=False, below=True)
     assert not framed(above=False, below=False)  # a footer's line is no article's furniture
+
+
+def test_paragraph_words_between_paragraphs(cs: ChromeSettings) -> None:
+    """The model's drop of a paragraph between two kept paragraphs of `PARAGRAPH_WORDS` words or more
+    is undone (`chrome._between_paragraphs`); one word fewer on a side, or a side the model drops
+    too or a rule took, and it stands."""
+    n = chrome.PARAGRAPH_WORDS
+    page = lines(cs, words(n, ".", 0), words(n, ".", 60), words(n, ".", 120))
+    assert chrome._between_paragraphs(page, {1}) == {1}
+    assert chrome._between_paragraphs(page, {1, 2}) == set()  # (the next one goes too: no paragraph)
+    assert chrome._between_paragraphs(page, {0, 1, 2}) == set()
+    short = lines(cs, words(n, ".", 0), words(n, ".", 60), words(n - 1, ".", 120))
+    assert chrome._between_paragraphs(short, {1}) == set()
+    short_middle = lines(cs, words(n, ".", 0), words(n - 1, ".", 60), words(n, ".", 120))
+    assert chrome._between_paragraphs(short_middle, {1}) == set()
+    taken = lines(cs, words(n, ".", 0), words(n, ".", 60), words(n, ".", 120))
+    taken[2].rule = "generic.share.newsletter"
+    assert chrome._between_paragraphs(taken, {1}) == set()
+    gapped = lines(cs, words(n, ".", 0), "", words(n, ".", 60), "", words(n, ".", 120))
+    assert chrome._between_paragraphs(gapped, {2}) == {2}  # (empty lines between paragraphs are no gap)
