@@ -273,7 +273,8 @@ def first_heading(lines: Sequence[Spareable]) -> tuple[int | None, bool]:
     line (nothing between), when the body goes on in sections from there, one after the other:
     `MIN_SECTIONS` or more headings, each between two sentence-like lines, every section (the
     first too) of 1 to `SECTION_PARAGRAPHS` paragraphs (a guide's tips, a plan's phases:
-    "Heizung richtig einstellen", then one paragraph). Its index or None, and whether it is
+    "Heizung richtig einstellen", then one paragraph), of any number when the headings are
+    numbered alike. Its index or None, and whether it is
     numbered like the others (`numbered`: "Phase 1: ..."; then it is no title either);
     unnumbered, it holds no digit and no colon (a byline, a date, "Authors: ..." stand there on
     real pages). A news article runs longer between its subheadings; the line above its first
@@ -286,25 +287,33 @@ def first_heading(lines: Sequence[Spareable]) -> tuple[int | None, bool]:
     above = visible[start - 1]
     if not _heading(lines[above]):
         return None, False
-    heads: list[str] = []  # the sections that follow one another from the first paragraph on
-    k = start
-    while True:
-        paragraphs = len(list(itertools.takewhile(bool, kept[k:])))
-        if not 1 <= paragraphs <= SECTION_PARAGRAPHS:
-            return None, False  # (a longer stretch of paragraphs: a news article's)
-        k += paragraphs
-        if k + 1 >= len(visible) or not kept[k + 1] or not _heading(lines[visible[k]]):
-            break
-        heads.append(lines[visible[k]].text)
-        k += 1
+    heads, longest = _sections(lines, visible, kept, start)
     if len(heads) < MIN_SECTIONS:
         return None, False
-    words = max(len(h.split()) for h in heads)
     text = lines[above].text
     if numbered([text, *heads]):
-        return above, True
+        return above, True  # (numbered alike: "Tip #1 - ...", "Tip #2 - ...", however long the sections)
+    if longest > SECTION_PARAGRAPHS:
+        return None, False  # (a longer stretch of paragraphs: a news article's)
+    words = max(len(h.split()) for h in heads)
     plain = not _DIGIT.search(text) and ":" not in text  # (not a byline, "Authors: ...", nor a date)
     return (above, False) if plain and lines[above].feats.words <= words + SECTION_SLACK else (None, False)
+
+
+def _sections(lines: Sequence[Spareable], visible: list[int], kept: list[bool], start: int) -> tuple[list[str], int]:
+    """The headings of the sections that follow one another from the first paragraph (`start`, an
+    index into `visible`) on, each a heading right above a paragraph, and the most paragraphs a
+    section (the first too) holds."""
+    heads: list[str] = []
+    longest, k = 0, start
+    while True:
+        paragraphs = len(list(itertools.takewhile(bool, kept[k:])))
+        longest = max(longest, paragraphs)
+        k += paragraphs
+        if k + 1 >= len(visible) or not kept[k + 1] or not _heading(lines[visible[k]]):
+            return heads, longest
+        heads.append(lines[visible[k]].text)
+        k += 1
 
 
 def _heading(line: Spareable) -> bool:

@@ -299,6 +299,10 @@ def test_the_first_section_s_heading_is_found_above_the_first_paragraph() -> Non
     phases = ["Phase 1: Rodung", PROSE[0], "Phase 2: Brücke über die Seeve", PROSE[1], "Phase 3: Fahrbahn", PROSE[0]]
     phases += ["Phase 4: Freigabe", PROSE[1]]
     assert spare.first_heading(_ended(["Teilen", *phases], share)) == (1, True)
+    # Numbered alike, the sections may run longer (session 14: "Tip #1 - ...", three paragraphs each).
+    long_phases = ["Phase 1: Rodung", *PROSE, PROSE[0], "Phase 2: Brücke über die Seeve", *PROSE, PROSE[1]]
+    long_phases += ["Phase 3: Fahrbahn", *PROSE, PROSE[0]]
+    assert spare.first_heading(_ended(["Teilen", *long_phases], share)) == (1, True)
     # One heading in the body is no series of sections; a longer first stretch is a news article's.
     assert spare.first_heading(_ended(["Teilen", *tips[:4]], share)) == (None, False)
     news = ["Stadt plant neues Bad", PROSE[0], PROSE[1], PROSE[0], *tips]
