@@ -76,6 +76,8 @@ SECTION_PARAGRAPHS = 2  # ...each section (the first too) of this many paragraph
 SECTION_WORDS = 12  # a section's heading: "Phase 2: Brücke über die Seeve (April bis Dezember 2027)"
 HEADING_WORDS = 8  # "Zutaten für 4 Personen (für eine Springform)": a list's heading is short too
 AMOUNT_WORDS = 24  # ...an item that opens with an amount may name a brand and a choice: "1 cup (120g) X Flour or Y"
+POINT_WORDS = 15  # a review's pro or con, a job ad's task: a phrase, not a paragraph
+MIN_POINTS, MAX_POINTS = 2, 10  # "Pros": two points at least; a longer run goes on into the page's furniture
 _BULLETS = frozenset("-+*•·–—▪")  # a list item's mark written out in the text ("+ Added ...", "– Book ...")
 # An amount: "300 g", "2 EL", "0,5 l", "1/2 TL", "½ Zitrone", "2-3 Zehen", "300g"; then a space or a
 # letter, so a clock time ("14:52") or a date ("12.03.2025") is none.
@@ -418,6 +420,40 @@ def method_steps(lines: Sequence[Spareable], heads: dict[int, str] | None = None
     return found
 
 
+def listed_points(lines: Sequence[Spareable], heads: dict[int, str] | None = None) -> list[list[int]]:
+    """A heading over a review's or a job ad's points (`headed`: "Pros", "Cons", "Ihre Aufgaben",
+    "Ihr Profil", `[lists] points`, the whole line) and the short visible lines after it
+    (`POINT_WORDS` words at most, `MAX_POINTS` at most), up to a line a rule took, another such
+    heading, a line opening with a digit or a price or a line ending in a colon (the offer's price
+    box after a review's cons), when `MIN_POINTS` or more. Spared from `isolated-short` and the
+    title, not from the line model: kept beside a product's sections, they moved its window and it
+    took a section's paragraphs (train/dev)."""
+    heads = headed(lines) if heads is None else heads
+    starts = {i for i, kind in heads.items() if kind == "points"}
+    if not starts:
+        return []
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    found: list[list[int]] = []
+    for k, i in enumerate(visible):
+        if i in starts:
+            items = list(itertools.takewhile(lambda j: _point(lines[j]) and j not in heads, visible[k + 1 :]))
+            if len(items) >= MIN_POINTS:
+                found.append([i, *items[:MAX_POINTS]])
+    return found
+
+
+def _point(line: Spareable) -> bool:
+    text = line.text.strip()  # (a line ending in a colon heads something else: "Best prices today:")
+    opening = text[:1]
+    return (
+        line.rule is None
+        and line.feats.words <= POINT_WORDS
+        and not opening.isdigit()
+        and opening not in "$€£¥"
+        and not text.endswith(":")
+    )
+
+
 @functools.cache
 def list_headings() -> re.Pattern[str]:
     """The headings of lists ("headings") and of a method's steps ("steps") in every language
@@ -425,8 +461,10 @@ def list_headings() -> re.Pattern[str]:
     with LEXICON.open("rb") as f:
         lists = tomllib.load(f)["lists"]
     words = {kind: "|".join(re.escape(w) for w in sorted(lists[key], key=len, reverse=True))
-             for kind, key in (("list", "headings"), ("steps", "steps"))}  # fmt: skip
-    return re.compile(rf"(?:(?P<list>{words['list']})|(?P<steps>{words['steps']}))\b[^.!?]{{0,40}}$")
+             for kind, key in (("list", "headings"), ("steps", "steps"), ("points", "points"))}  # fmt: skip
+    return re.compile(
+        rf"(?:(?P<points>{words['points']})\s*:?$|(?:(?P<list>{words['list']})|(?P<steps>{words['steps']}))\b[^.!?]{{0,40}}$)"
+    )
 
 
 @functools.cache
@@ -450,7 +488,7 @@ def headed(lines: Sequence[Spareable]) -> dict[int, str]:
     heads: dict[int, str] = {}
     for i, x in enumerate(lines):
         if x.feats.words <= HEADING_WORDS and (match := pattern.match(x.text.strip().casefold())):
-            heads[i] = "list" if match.group("list") else "steps"
+            heads[i] = "list" if match.group("list") else "steps" if match.group("steps") else "points"
     return heads
 
 
@@ -481,6 +519,7 @@ def spare_rows(
     heads = headed(lines)
     lists = (*listed_amounts(lines, heads), *method_steps(lines, heads), *bulleted_runs(lines))
     runs += [(run, (*roles, *list_roles)) for run in lists]
+    runs += [(run, (*tail_roles, *list_roles)) for run in listed_points(lines, heads)]
     for run, spared in runs:
         for i in run:
             lines[i].spared = (*lines[i].spared, *(r for r in spared if r not in lines[i].spared))

@@ -383,3 +383,23 @@ def test_a_bulleted_list_after_its_introduction_stays_on_the_text_path(ctx: Cont
     doc.set_text("\n".join(["Home", "Blog", "Travel tips", "Lisbon travel checklist", intro, *items, *after]))
     remove_chrome(doc, ctx.rules, ctx.settings.chrome)
     assert doc.lines == [intro, *items]
+
+
+def test_a_review_s_points_and_a_job_ad_s_lists_under_their_headings_are_found() -> None:
+    review = ["Pros", "Bright, even screen", "Quiet fans under load"]
+    review += ["Cons", "Glossy finish shows prints", "Only two ports"]
+    lines = [line(t) for t in review]
+    assert spare.listed_points(lines) == [[0, 1, 2], [3, 4, 5]]
+    job = ["Ihre Aufgaben:", "Betreuung einer Krippengruppe", "Gespräche mit den Eltern", "Ihr Profil", "Teamgeist"]
+    assert spare.listed_points([line(t) for t in job]) == [[0, 1, 2]]  # (one point is no list)
+    # The price box after the cons ends them: a price, a number, a line heading something else.
+    boxed = ["Cons", "Only two ports", "Heavy charger", "$899 at the maker's shop", "Buy now"]
+    assert spare.listed_points([line(t) for t in boxed]) == [[0, 1, 2]]
+    shops = ["Cons", "Only two ports", "Heavy charger", "Best prices today:", "Retailer"]
+    assert spare.listed_points([line(t) for t in shops]) == [[0, 1, 2]]
+    # The word inside a longer heading or a sentence is no such heading; nor is a menu's "Pro" tier.
+    for other in ["Pros and cons of working from home", "The pros agree on one thing.", "Pro"]:
+        assert spare.listed_points([line(t) for t in [other, "Bright screen", "Quiet fans", "Long battery"]]) == []
+    taken = [line(t) for t in review[:3]]
+    taken[1].rule = "generic.share.x"
+    assert spare.listed_points(taken) == []
