@@ -34,6 +34,8 @@ from pipeline.stages.line_cues import (
     LineLike,
     _context_names,
     _main_block,
+    _own_cues,
+    _words_of,
     line_own_cues,
     page_keys,
 )
@@ -293,7 +295,7 @@ def score_lines(lines: Sequence[Scored], model: LineModel, extracted: bool, long
     for i, n, key in zip(index, repeats, keys, strict=True):
         line = lines[i]
         own_key = (line.feats.text, line.key, line.cls, stop, n)
-        own = own_memo.get(own_key) or _memo_put(own_memo, own_key, _scored(line_own_cues(line, stop, n), weights))
+        own = own_memo.get(own_key) or _memo_put(own_memo, own_key, _scored(_own_of(line, stop, n), weights))
         around = context_memo.get(key) or _memo_put(context_memo, key, _scored(_context_names(key), weights))
         owns.append(own[0])
         arounds.append(around[0])
@@ -327,6 +329,12 @@ def _second(key2: SecondKey, weights2: dict[str, float], bias2: float) -> tuple[
 
 
 _NO_CUES: tuple[str, ...] = ()
+
+
+def _own_of(line: Scored, stop: frozenset[str], repeats: int) -> tuple[str, ...]:
+    """= `line_own_cues`, without its memo (the model's own memo holds the same keys: a miss there is
+    a miss in it, and a new line was looked up and stored twice)."""
+    return tuple(_own_cues(line.feats, line.key, line.cls, _words_of(line.key), stop, repeats))
 
 
 def _scored(cues: tuple[str, ...], weights: dict[str, float]) -> tuple[tuple[str, ...], float]:
