@@ -5,14 +5,16 @@ shortcuts only skip rules that cannot match:
 - exact-string rules (the learned ones, mostly) are found with one dictionary lookup;
 - an anchored pattern (`^(partager|facebook|...)`) can only match a line whose key starts with one
   of a few two-character prefixes ("pa", "fa"; rules/prefilter.py works them out), and a rule's
-  zone and word bound rule out whole classes of lines. So for each first two characters, zone
-  and line length the rules worth trying are listed once, in order, and a line is tried against
-  that list only;
+  zone and word bound rule out whole classes of lines. A set of rules is an int (a rule's bit is
+  its index): the rules a line's zone and number of words leave, those its first characters
+  leave, those what it holds leaves (below) are three masks ANDed, and the rules of the result
+  are listed once per mask, in order (a bounded memo); a line is tried against that list only;
 - inside a rule, patterns that would scan the whole line are skipped when none of the strings
   they require is in it (Rule.matches, rules/prefilter.py);
 - those strings, and the punctuation other patterns require ("|" for a pipe menu), are looked
   for in a line all at once (one Aho-Corasick pass): a rule whose text needs what the line does
-  not hold is left out of the line's list before any rule is tried. Short strings count there
+  not hold is left out of the line's list before any rule is tried (each mark in the automaton
+  carries the mask of the rules that need it: a line's marks ORed). Short strings count there
   (`required_strings`), and a feature rule asking for a link-like line is left out for a line
   with a space.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import ahocorasick
 
@@ -42,15 +44,14 @@ from pipeline.rules.prefilter import (
 # (index, rule, its text test when the list's zone and word bound leave nothing else to check)
 Test = Callable[[str], object] | None
 Candidates = list[tuple[int, Rule, Test]]
-Starts = frozenset[str] | None
 MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
-_NOTHING: frozenset[str] = frozenset()
 _MARK = operator.itemgetter(1)
 # A mark no text holds: `_first` adds it for a line whose text holds no space, the one gate of
 # the rules that ask for a link-like line (LineFeatures.link_like: no space, a link's shape).
-_UNSPACED_GATE = frozenset({"\x00unspaced"})
+_UNSPACED_MARK = "\x00unspaced"
+_UNSPACED_GATE = frozenset({_UNSPACED_MARK})
 _LINK_LIKE = Condition("link_like", "is", True)
 SECTION_HEADING = "section-heading"  # the rule role (rules/loader.py MATCH_ROLES)
 
@@ -69,15 +70,29 @@ class Matcher:
         self.starts = [_starts(r) for _, r in self.tried]
         # Lines with the same number of words between two consecutive word bounds share a list.
         self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
-        self._lists: dict[tuple[str, str, int], Candidates] = {}
-        self._shared: dict[tuple[int, ...], Candidates] = {}
-        self._heads: dict[tuple[str, str, int], list[tuple[int, Rule, Test, Starts]]] = {}
-        self._zones: dict[tuple[str, int], list[tuple[int, Rule, Test, Starts, Starts]]] = {}
-        # What a line must hold for a rule's text to match (None: not known), and the lists of
-        # rules left once what a line holds is known.
+        # Sets of rules are ints, a rule's bit its index: a line's candidates are the bits its
+        # zone and word bound (`_zone_masks`), its first characters (`_unstarted`, `_started`) and
+        # what it holds (`line_mask`) all leave, tried in order (`_entries`, a memo by mask).
+        self._entry = {i: (i, r, r.text_test) for i, r in self.tried}
+        self._unstarted = _mask(i for (i, _), starts in zip(self.tried, self.starts, strict=True) if starts is None)
+        started: dict[str, int] = {}
+        for (i, _), starts in zip(self.tried, self.starts, strict=True):
+            for prefix in starts or ():
+                started[prefix] = started.get(prefix, 0) | 1 << i
+        self._started = started
+        self._zone_masks: dict[tuple[str, int], int] = {}
+        self._entries: dict[int, Candidates] = {}
+        # What a line must hold for a rule's text to match (None: not known): the rules whose gate
+        # holds a mark, found for all the marks a line holds in one Aho-Corasick pass.
         self.gates = [_gate(r) for _, r in self.tried]
-        self._marks = _automaton({m for g in self.gates if g for m in g} - _UNSPACED_GATE)
-        self._gated: dict[tuple[int, frozenset[str]], Candidates] = {}  # by (id of a shared list, marks)
+        self._ungated = _mask(i for (i, _), g in zip(self.tried, self.gates, strict=True) if g is None)
+        self._unspaced = _mask(i for (i, _), g in zip(self.tried, self.gates, strict=True) if g and _UNSPACED_MARK in g)
+        by_mark: dict[str, int] = {}
+        for (i, _), gate in zip(self.tried, self.gates, strict=True):
+            for mark in gate or ():
+                if mark != _UNSPACED_MARK:
+                    by_mark[mark] = by_mark.get(mark, 0) | 1 << i
+        self._marks = _automaton(by_mark)
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
         self._where: dict[float, tuple[bool, ...]] = {}  # `position_key` by position
@@ -147,12 +162,8 @@ class Matcher:
 
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
-        marks = self.marks_in(key)
-        if " " not in feats.text:
-            marks = marks | _UNSPACED_GATE
-        for i, rule, test in self.candidates(key[:PREFIX_CHARS], zone, feats.words, marks):
-            if i >= hit:
-                break
+        allowed = self.slot_mask(key[:PREFIX_CHARS], zone, feats.words) & self.line_mask(key, feats.text)
+        for _, rule, test in self._listed(allowed & ((1 << hit) - 1)):
             if test(key) if test is not None else rule.matches(key, feats, zone):
                 return rule
         for rule in self.rules[hit:]:  # the hit may fail its zone or conditions: go on in order
@@ -160,76 +171,50 @@ class Matcher:
                 return rule
         return None
 
-    def candidates(self, first: str, zone: str, words: int, marks: frozenset[str] | None = None) -> Candidates:
+    def candidates(self, first: str, zone: str, words: int, marks: int = -1) -> Candidates:
         """The rules, in order, that can match a line whose key starts with `first` (its first
-        PREFIX_CHARS characters) in `zone` with `words` words, holding `marks` (`marks_in`; None:
-        whatever it holds)."""
-        slot = (first, zone, bisect.bisect_left(self.bounds, words))
-        found = self._lists.get(slot)
-        if found is None:
-            found = self._lists[slot] = self._listed(first, zone, slot[2], words)
-        if marks is None:
-            return found
-        # Lines whose first characters keep the same list share its entries. (Narrowing `marks` to
-        # those the list's gates hold would share more, but that set costs more to build, once per
-        # list, than the entries it saves: most lists are met by few lines.)
-        gated = self._gated.get((id(found), marks))
-        if gated is None:
-            if len(self._gated) >= MEMO_SIZE:
-                self._gated.clear()
-            gates = self._gate_of
-            gated = [c for c in found if (g := gates[c[0]]) is None or not g.isdisjoint(marks)]
-            self._gated[(id(found), marks)] = gated
-        return gated
+        PREFIX_CHARS characters) in `zone` with `words` words, holding `marks` (`line_mask`; -1:
+        whatever it holds): (index, rule, its text test when the zone and word bound leave
+        nothing else to check)."""
+        return self._listed(self.slot_mask(first, zone, words) & marks)
 
-    def _listed(self, first: str, zone: str, bound: int, words: int) -> Candidates:
-        """The candidates of a slot (from the list of the line's first character: many
-        two-character prefixes share it), one shared list for every slot that has the same rules
-        (kept in `_shared`, so its id names it)."""
-        head = first[:1]
-        found = [
-            (i, r, test) for i, r, test, starts in self._by_head(head, zone, bound, words)
-            if starts is None or head in starts or first in starts
-        ]  # fmt: skip
-        return self._shared.setdefault(tuple(i for i, _, _ in found), found)
+    def slot_mask(self, first: str, zone: str, words: int) -> int:
+        """The rules that can match in `zone` with `words` words a key starting with `first`."""
+        bound = bisect.bisect_left(self.bounds, words)
+        placed = self._zone_masks.get((zone, bound))
+        if placed is None:  # (lines with a number of words between the same two word bounds: one mask)
+            placed = self._zone_masks[(zone, bound)] = _mask(
+                i for i, r in self.tried if r.zone_allows(zone) and (r.max_words is None or words <= r.max_words)
+            )
+        started, head = self._started, first[:1]
+        starts = self._unstarted | started.get(head, 0)
+        if first != head:
+            starts |= started.get(first, 0)
+        return placed & starts
 
-    def _by_head(self, head: str, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts]]:
-        """The rules that can match in `zone` with `words` words (`bound`: its word bound's
-        index) a key whose first character is `head`."""
-        slot = (head, zone, bound)
-        found = self._heads.get(slot)
-        if found is None:
-            found = self._heads[slot] = [
-                (i, r, test, starts) for i, r, test, starts, heads in self._by_zone(zone, bound, words)
-                if heads is None or head in heads
-            ]  # fmt: skip
+    def line_mask(self, key: str, text: str) -> int:
+        """The rules whose text may match a line with this key (and `text`, its features' text):
+        those with no gate, and those whose gate holds a string or character the key holds."""
+        found = self._ungated
+        if self._marks is not None:  # (the search yields (end, mask of the mark) pairs)
+            found = functools.reduce(operator.or_, map(_MARK, self._marks.iter(key)), found)
+        if " " not in text:
+            found |= self._unspaced
         return found
 
-    def _by_zone(self, zone: str, bound: int, words: int) -> list[tuple[int, Rule, Test, Starts, Starts]]:
-        """`_by_head` before the first character is known (a few lists: each head's is cut from one)."""
-        slot = (zone, bound)
-        found = self._zones.get(slot)
+    def _listed(self, mask: int) -> Candidates:
+        """The entries of the rules in `mask`, in order (a bounded memo: lines share sets)."""
+        found = self._entries.get(mask)
         if found is None:
-            found = self._zones[slot] = [
-                (i, r, r.text_test, starts, heads)
-                for (i, r), starts, heads in zip(self.tried, self.starts, self._starts_heads, strict=True)
-                if r.zone_allows(zone) and (r.max_words is None or words <= r.max_words)
-            ]  # fmt: skip
+            if len(self._entries) >= MEMO_SIZE:
+                self._entries.clear()
+            entry, found, rest = self._entry, [], mask
+            while rest:
+                low = rest & -rest
+                found.append(entry[low.bit_length() - 1])
+                rest ^= low
+            self._entries[mask] = found
         return found
-
-    @functools.cached_property
-    def _starts_heads(self) -> list[frozenset[str] | None]:
-        return [None if starts is None else frozenset(s[:1] for s in starts) for starts in self.starts]
-
-    @functools.cached_property
-    def _gate_of(self) -> dict[int, frozenset[str] | None]:
-        return {i: g for (i, _), g in zip(self.tried, self.gates, strict=True)}
-
-    def marks_in(self, key: str) -> frozenset[str]:
-        """Which of the strings and characters the rules' texts need are in the key."""
-        if self._marks is None:
-            return _NOTHING
-        return frozenset(map(_MARK, self._marks.iter(key)))  # (the search yields (end, mark) pairs)
 
     def first_slowly(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         """The same answer by trying every rule in order (the reference for the tests)."""
@@ -264,11 +249,16 @@ def _pattern_gate(pattern: Source) -> frozenset[str] | None:
     return required_literals(pattern) or chars or required_strings(pattern)
 
 
-def _automaton(marks: set[str]) -> ahocorasick.Automaton | None:
-    if not marks:
+def _mask(indices: Iterable[int]) -> int:
+    return sum(1 << i for i in set(indices))
+
+
+def _automaton(masks: dict[str, int]) -> ahocorasick.Automaton | None:
+    """Each mark with the rules whose gate holds it."""
+    if not masks:
         return None
     found = ahocorasick.Automaton()
-    for mark in sorted(marks):
-        found.add_word(mark, mark)
+    for mark in sorted(masks):
+        found.add_word(mark, masks[mark])
     found.make_automaton()
     return found
