@@ -35,9 +35,11 @@ from pipeline.rules.prefilter import (
     PREFIX_CHARS,
     Source,
     first_prefixes,
+    key_lengths,
     required_chars,
     required_literals,
     required_strings,
+    spaceless,
     union_or_none,
 )
 
@@ -93,6 +95,15 @@ class Matcher:
                 if mark != _UNSPACED_MARK:
                     by_mark[mark] = by_mark.get(mark, 0) | 1 << i
         self._marks = _automaton(by_mark)
+        # A rule whose patterns bind the whole key (`^...$`) matches keys of a few lengths only, and
+        # may match no key with a space (`key_lengths`, `spaceless`): the rules a key's length and
+        # its holding a space leave, by (length, space) (`shape_mask`).
+        self._lengths = [(i, lengths) for i, r in self.tried if (lengths := _key_lengths(r)) is not None]
+        self._spaceless = _mask(
+            i for i, r in self.tried if r.patterns and not r.exact and all(map(spaceless, r.patterns))
+        )
+        self._all = _mask(i for i, _ in self.tried)
+        self._shapes: dict[int, int] = {}
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
         self._where: dict[float, tuple[bool, ...]] = {}  # `position_key` by position
@@ -163,6 +174,7 @@ class Matcher:
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
         allowed = self.slot_mask(key[:PREFIX_CHARS], zone, feats.words) & self.line_mask(key, feats.text)
+        allowed &= self.shape_mask(key)
         for _, rule, test in self._listed(allowed & ((1 << hit) - 1)):
             if test(key) if test is not None else rule.matches(key, feats, zone):
                 return rule
@@ -200,6 +212,20 @@ class Matcher:
             found = functools.reduce(operator.or_, map(_MARK, self._marks.iter(key)), found)
         if " " not in text:
             found |= self._unspaced
+        return found
+
+    def shape_mask(self, key: str) -> int:
+        """The rules that may match a key of its length, holding a space or not."""
+        slot = 2 * len(key) + (" " in key)
+        found = self._shapes.get(slot)
+        if found is None:
+            if len(self._shapes) >= MEMO_SIZE:
+                self._shapes.clear()
+            n, found = len(key), self._all & ~self._spaceless if slot & 1 else self._all
+            for i, (least, most) in self._lengths:
+                if not least <= n <= most:
+                    found &= ~(1 << i)
+            self._shapes[slot] = found
         return found
 
     def _listed(self, mask: int) -> Candidates:
@@ -247,6 +273,16 @@ def _pattern_gate(pattern: Source) -> frozenset[str] | None:
     if chars is not None and chars.isdisjoint(COMMON_MARKS):
         return chars
     return required_literals(pattern) or chars or required_strings(pattern)
+
+
+def _key_lengths(rule: Rule) -> tuple[int, float] | None:
+    """The least and most characters of a key the rule's text matches (None: any length)."""
+    if rule.exact or not rule.patterns:
+        return None
+    found = [key_lengths(p) for p in rule.patterns]
+    if any(f is None for f in found):
+        return None
+    return min(f[0] for f in found if f), max(f[1] for f in found if f)
 
 
 def _mask(indices: Iterable[int]) -> int:

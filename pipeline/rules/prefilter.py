@@ -6,7 +6,9 @@
   `^(?=.*\\bcookies?\\b)...`), so a pattern that would scan a whole line is skipped with a few
   substring tests when none of them is in the line;
 - `case_neutral`: the pattern gives the same answers on keys with or without IGNORECASE, so it
-  can run case-sensitively (two to three times faster on long alternations of words).
+  can run case-sensitively (two to three times faster on long alternations of words);
+- `key_lengths`, `spaceless`: a pattern that binds the whole key (`^...$`) matches keys of a few
+  lengths only, and perhaps no key holding a space, so the Matcher leaves it out for other keys.
 
 Both are conservative: when in doubt they answer None ("could be anything"), never a wrong bound.
 """
@@ -393,3 +395,106 @@ def _lower_safe(c: str) -> bool:
     if c.lower() == c == c.upper() == c.casefold():
         return True  # no case at all: IGNORECASE does nothing to it
     return c == c.lower() and _safe(c)
+
+
+# A key holds no newline (white space collapsed to single spaces, rules/features.py): a pattern
+# between ^ and $ (or \A and \Z) at its top level matches the whole key or nothing.
+_STARTS = (C.AT, C.AT_BEGINNING), (C.AT, "AT_BEGINNING_STRING")
+_ENDS = (C.AT, C.AT_END), (C.AT, "AT_END_STRING")
+UNBOUNDED = float("inf")
+
+
+def _whole(pattern: Source) -> list[Any] | None:
+    """The items between a pattern's ^ and $ when both bind it whole (None otherwise)."""
+    parsed = tree(pattern)
+    if not parsed or len(parsed) < 2 or parsed[0] not in _STARTS or parsed[-1] not in _ENDS:
+        return None
+    return parsed[1:-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def key_lengths(pattern: Source) -> tuple[int, float] | None:
+    """The least and most characters of a key the pattern matches, if it binds the whole key
+    (`^...$`; None: any length). `re` matches one character for one, IGNORECASE too."""
+    items = _whole(pattern)
+    return None if items is None else _width(items)
+
+
+def _width(items: list[Any]) -> tuple[int, float] | None:
+    low, high = 0, 0.0
+    for op, arg in items:
+        if op in (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY):
+            found: tuple[int, float] | None = (1, 1.0)
+        elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            found = (0, 0.0)
+        elif op == C.SUBPATTERN:
+            found = _width(list(arg[-1]))
+        elif op == C.ATOMIC_GROUP:
+            found = _width(list(arg))
+        elif op == C.BRANCH:
+            widths = [_width(list(b)) for b in arg[1]]
+            found = None if None in widths else (min(w[0] for w in widths), max(w[1] for w in widths))  # type: ignore[index]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            inner = _width(list(arg[2]))
+            most = UNBOUNDED if arg[1] == C.MAXREPEAT else arg[1]
+            found = None if inner is None else (arg[0] * inner[0], most * inner[1] if inner[1] else 0.0)
+        else:
+            return None
+        if found is None:
+            return None
+        low, high = low + found[0], high + found[1]
+    return low, high
+
+
+@functools.lru_cache(maxsize=4096)
+def spaceless(pattern: Source) -> bool:
+    """True when the pattern binds the whole key (`^...$`) and matches no space: it matches no key
+    holding one. Lookarounds match no character: what they test does not count."""
+    items = _whole(pattern)
+    return items is not None and _no_space(items)
+
+
+def _no_space(items: list[Any]) -> bool:
+    for op, arg in items:
+        if op == C.LITERAL:
+            ok = arg != 32
+        elif op == C.NOT_LITERAL:
+            ok = arg == 32
+        elif op == C.IN:
+            negated = bool(arg) and arg[0][0] == C.NEGATE
+            has = _class_has_space(arg[1:] if negated else arg)
+            ok = has is not None and has == negated
+        elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            ok = True
+        elif op == C.SUBPATTERN:
+            ok = _no_space(list(arg[-1]))
+        elif op == C.ATOMIC_GROUP:
+            ok = _no_space(list(arg))
+        elif op == C.BRANCH:
+            ok = all(_no_space(list(b)) for b in arg[1])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            ok = _no_space(list(arg[2]))
+        else:
+            ok = False  # ANY and what this does not read
+        if not ok:
+            return False
+    return True
+
+
+_SPACE_IN = {C.CATEGORY_SPACE: True, "CATEGORY_NOT_SPACE": False, C.CATEGORY_DIGIT: False,
+             "CATEGORY_NOT_DIGIT": True, C.CATEGORY_WORD: False, "CATEGORY_NOT_WORD": True}  # fmt: skip
+
+
+def _class_has_space(items: list[Any]) -> bool | None:
+    """Does a class's list of members (no NEGATE) hold the space? None: not known."""
+    has = False
+    for op, arg in items:
+        if op == C.LITERAL:
+            has = has or arg == 32
+        elif op == C.RANGE:
+            has = has or arg[0] <= 32 <= arg[1]
+        elif op == C.CATEGORY and arg in _SPACE_IN:
+            has = has or _SPACE_IN[arg]
+        else:
+            return None
+    return has

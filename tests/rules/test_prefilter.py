@@ -18,9 +18,11 @@ from pipeline.rules.prefilter import (
     _safe,
     case_neutral,
     first_prefixes,
+    key_lengths,
     required_chars,
     required_literals,
     required_strings,
+    spaceless,
 )
 from tests.conftest import DEVSET, SEEDS
 
@@ -147,6 +149,11 @@ def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
         strings = required_strings(p)
         if strings is not None and p.search(key):
             assert any(s in key for s in strings), (p.pattern, key)
+        lengths = key_lengths(p)
+        if lengths is not None and p.search(key):
+            assert lengths[0] <= len(key) <= lengths[1], (p.pattern, key)
+        if spaceless(p) and p.search(key):
+            assert " " not in key, (p.pattern, key)
 
 
 @pytest.mark.parametrize(
@@ -219,5 +226,43 @@ def test_first_prefixes_sound_on_every_pack_pattern(ctx: Context) -> None:
         for key in keys:
             if p.search(key):
                 assert key[:1] in starts or key[:2] in starts, (p.pattern, key)
+                checked += 1
+    assert checked > 200
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lengths", "no_space"),
+    [
+        ("^(?=.*\\d)[a-z0-9_=&?-]{20,}$", (20, float("inf")), True),
+        ("^[^\\w]{1,20}$", (1, 20), False),  # \W holds the space
+        ("^(partager|teilen)$", (6, 8), True),
+        ("^(?:ab|c){2}\\Z", (2, 4), True),
+        ("^[^\\W\\d]+\\.?$", (1, float("inf")), True),
+        ("^a.b$", (3, 3), False),
+        ("^[^x]+$", (1, float("inf")), False),
+        ("^\\w+(?: \\w+)?$", (1, float("inf")), False),
+        ("^share", None, False),  # not bound at its end
+        ("^a$|^bc$", None, False),  # the anchors bind the alternatives, not the whole
+        ("(a)\\1", None, False),
+    ],
+)
+def test_key_lengths_and_spaceless(pattern: str, lengths: tuple[int, float] | None, no_space: bool) -> None:
+    assert key_lengths(compiled(pattern)) == lengths
+    assert spaceless(compiled(pattern)) is no_space
+
+
+def test_key_lengths_and_spaceless_sound_on_every_pack_pattern(ctx: Context) -> None:
+    """Every key a pack pattern matches has a length in its bounds, and no space if it is spaceless."""
+    keys = real_keys(ctx)
+    keys += [k[:n] for k in keys[:2000] for n in (1, 5, 20, 21)]  # short keys meet the lower bounds
+    checked = 0
+    for p in pack_patterns(ctx):
+        lengths, no_space = key_lengths(p), spaceless(p)
+        if lengths is None and not no_space:
+            continue
+        for key in keys:
+            if p.search(key):
+                assert lengths is None or lengths[0] <= len(key) <= lengths[1], (p.pattern, key)
+                assert not no_space or " " not in key, (p.pattern, key)
                 checked += 1
     assert checked > 200
