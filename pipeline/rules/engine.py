@@ -29,19 +29,8 @@ from collections.abc import Callable, Iterable
 import ahocorasick
 
 from pipeline.rules.features import LineFeatures
-from pipeline.rules.model import Condition, Rule
-from pipeline.rules.prefilter import (
-    COMMON_MARKS,
-    PREFIX_CHARS,
-    Source,
-    first_prefixes,
-    key_lengths,
-    required_chars,
-    required_literals,
-    required_strings,
-    spaceless,
-    union_or_none,
-)
+from pipeline.rules.model import UNSPACED_MARK, Rule
+from pipeline.rules.prefilter import PREFIX_CHARS
 
 # (index, rule, its text test when the list's zone and word bound leave nothing else to check)
 Test = Callable[[str], object] | None
@@ -50,11 +39,6 @@ MEMO_MAX_CHARS = 160
 MEMO_SIZE = 32_768  # entries; the memo is emptied when full, so memory stays bounded
 _MISSING = object()
 _MARK = operator.itemgetter(1)
-# A mark no text holds: `_first` adds it for a line whose text holds no space, the one gate of
-# the rules that ask for a link-like line (LineFeatures.link_like: no space, a link's shape).
-_UNSPACED_MARK = "\x00unspaced"
-_UNSPACED_GATE = frozenset({_UNSPACED_MARK})
-_LINK_LIKE = Condition("link_like", "is", True)
 SECTION_HEADING = "section-heading"  # the rule role (rules/loader.py MATCH_ROLES)
 
 
@@ -69,7 +53,7 @@ class Matcher:
                 self.exact.setdefault(key, i)
         # Rules that only list exact strings are found through `exact`; the others are candidates.
         self.tried = [(i, r) for i, r in enumerate(self.rules) if r.patterns or not r.exact]
-        self.starts = [_starts(r) for _, r in self.tried]
+        self.starts = [r.starts for _, r in self.tried]
         # Lines with the same number of words between two consecutive word bounds share a list.
         self.bounds = sorted({int(r.max_words) for _, r in self.tried if r.max_words is not None})
         # Sets of rules are ints, a rule's bit its index: a line's candidates are the bits its
@@ -86,22 +70,20 @@ class Matcher:
         self._entries: dict[int, Candidates] = {}
         # What a line must hold for a rule's text to match (None: not known): the rules whose gate
         # holds a mark, found for all the marks a line holds in one Aho-Corasick pass.
-        self.gates = [_gate(r) for _, r in self.tried]
+        self.gates = [r.gate for _, r in self.tried]
         self._ungated = _mask(i for (i, _), g in zip(self.tried, self.gates, strict=True) if g is None)
-        self._unspaced = _mask(i for (i, _), g in zip(self.tried, self.gates, strict=True) if g and _UNSPACED_MARK in g)
+        self._unspaced = _mask(i for (i, _), g in zip(self.tried, self.gates, strict=True) if g and UNSPACED_MARK in g)
         by_mark: dict[str, int] = {}
         for (i, _), gate in zip(self.tried, self.gates, strict=True):
             for mark in gate or ():
-                if mark != _UNSPACED_MARK:
+                if mark != UNSPACED_MARK:
                     by_mark[mark] = by_mark.get(mark, 0) | 1 << i
         self._marks = _automaton(by_mark)
         # A rule whose patterns bind the whole key (`^...$`) matches keys of a few lengths only, and
         # may match no key with a space (`key_lengths`, `spaceless`): the rules a key's length and
         # its holding a space leave, by (length, space) (`shape_mask`).
-        self._lengths = [(i, lengths) for i, r in self.tried if (lengths := _key_lengths(r)) is not None]
-        self._spaceless = _mask(
-            i for i, r in self.tried if r.patterns and not r.exact and all(map(spaceless, r.patterns))
-        )
+        self._lengths = [(i, lengths) for i, r in self.tried if (lengths := r.key_lengths) is not None]
+        self._spaceless = _mask(i for i, r in self.tried if r.spaceless)
         self._all = _mask(i for i, _ in self.tried)
         self._shapes: dict[int, int] = {}
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
@@ -143,7 +125,7 @@ class Matcher:
         """The rules with a position condition, each with the prefixes one of which a key it
         matches starts with (None: any key; a rule listing exact lines may match any)."""
         rules = [r for r in self.rules if any(c.feature == "pos" for c in r.when)]
-        return [(r, None if r.exact or (starts := _starts(r)) is None else tuple(sorted(starts))) for r in rules]
+        return [(r, None if r.exact or (starts := r.starts) is None else tuple(sorted(starts))) for r in rules]
 
     @functools.cached_property
     def _positions(self) -> list[float]:
@@ -245,44 +227,6 @@ class Matcher:
     def first_slowly(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         """The same answer by trying every rule in order (the reference for the tests)."""
         return next((r for r in self.rules if r.matches(key, feats, zone)), None)
-
-
-def _starts(rule: Rule) -> frozenset[str] | None:
-    """Prefixes one of which a line's key must start with for the rule's text to match; None: any
-    (or no pattern)."""
-    if not rule.patterns:
-        return None  # feature rules look at shape, not text
-    return union_or_none(first_prefixes(p) for p in rule.patterns)
-
-
-def _gate(rule: Rule) -> frozenset[str] | None:
-    """Strings one of which a line holds whenever the rule matches it; None: not known. A rule
-    with needed strings has them tested before its patterns (Rule._text_matches): the same test."""
-    if not rule.patterns:  # a feature rule asking for a link-like line: it holds no space
-        return _UNSPACED_GATE if not rule.exact and _LINK_LIKE in rule.when else None
-    if rule.exact:
-        return None  # an exact line: nothing to require
-    if rule.needs is not None:
-        return frozenset(rule.needs)
-    return union_or_none(_pattern_gate(p) for p in rule.patterns)
-
-
-def _pattern_gate(pattern: Source) -> frozenset[str] | None:
-    """Punctuation the pattern needs, unless it is common in prose; else strings it needs."""
-    chars = required_chars(pattern)
-    if chars is not None and chars.isdisjoint(COMMON_MARKS):
-        return chars
-    return required_literals(pattern) or chars or required_strings(pattern)
-
-
-def _key_lengths(rule: Rule) -> tuple[int, float] | None:
-    """The least and most characters of a key the rule's text matches (None: any length)."""
-    if rule.exact or not rule.patterns:
-        return None
-    found = [key_lengths(p) for p in rule.patterns]
-    if any(f is None for f in found):
-        return None
-    return min(f[0] for f in found if f), max(f[1] for f in found if f)
 
 
 def _mask(indices: Iterable[int]) -> int:

@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.rules import regex_tree
+from pipeline.rules import prefilter, regex_tree
 from pipeline.rules.features import LineFeatures
 from pipeline.rules.prefilter import (
+    COMMON_MARKS,
     Source,
     case_neutral,
     first_chars,
+    first_prefixes,
+    required_chars,
     required_literals,
     required_strings,
     tree,
@@ -31,6 +34,9 @@ from pipeline.rules.prefilter import (
 ZONES = ("any", "head", "tail", "edge", "body")
 TAKES = ("headlines", "next", "to_end")
 MAX_RULE_LITERALS = 32  # more strings to test than this and the regex itself is as quick
+# A mark no text holds: the Matcher adds it for a line whose text holds no space, the one gate of
+# the rules that ask for a link-like line (LineFeatures.link_like: no space, a link's shape).
+UNSPACED_MARK = "\x00unspaced"
 
 
 @dataclass(frozen=True)
@@ -140,8 +146,47 @@ class Rule:
         return not (self.exact or self.patterns) or key in self.exact or self._text_matches(key)
 
     def prepare(self) -> None:
-        """Compute the cached parts now (see RuleSet.prepare)."""
+        """Compute the cached parts now (see RuleSet.prepare): kept with the prepared packs in the
+        start-up cache, so a task process that indexes them again (a learned pack added) reads them."""
         _ = self._compiled, self._needs, self.max_words, self.text_test
+        _ = self.starts, self.gate, self.key_lengths, self.spaceless
+
+    # What the Matcher (rules/engine.py) indexes a rule by.
+
+    @functools.cached_property
+    def starts(self) -> frozenset[str] | None:
+        """Prefixes one of which a line's key must start with for the rule's text to match; None:
+        any (or no pattern)."""
+        if not self.patterns:
+            return None  # feature rules look at shape, not text
+        return union_or_none(first_prefixes(p) for p in self.patterns)
+
+    @functools.cached_property
+    def gate(self) -> frozenset[str] | None:
+        """Strings one of which a line holds whenever the rule matches it; None: not known. A rule
+        with needed strings has them tested before its patterns (`_text_matches`): the same test."""
+        if not self.patterns:  # a feature rule asking for a link-like line: it holds no space
+            return frozenset({UNSPACED_MARK}) if not self.exact and _LINK_LIKE in self.when else None
+        if self.exact:
+            return None  # an exact line: nothing to require
+        if self._needs is not None:
+            return frozenset(self._needs)
+        return union_or_none(_pattern_gate(p) for p in self.patterns)
+
+    @functools.cached_property
+    def key_lengths(self) -> tuple[int, float] | None:
+        """The least and most characters of a key the rule's text matches (None: any length)."""
+        if self.exact or not self.patterns:
+            return None
+        found = [prefilter.key_lengths(p) for p in self.patterns]
+        if any(f is None for f in found):
+            return None
+        return min(f[0] for f in found if f), max(f[1] for f in found if f)
+
+    @functools.cached_property
+    def spaceless(self) -> bool:
+        """No key holding a space matches the rule's text (nor it, then)."""
+        return bool(self.patterns) and not self.exact and all(map(prefilter.spaceless, self.patterns))
 
     def _text_matches(self, key: str) -> bool:
         needs = self._needs
@@ -204,6 +249,17 @@ class Rule:
         if self.zone == "edge":
             return zone in ("head", "tail")
         return zone == self.zone
+
+
+_LINK_LIKE = Condition("link_like", "is", True)
+
+
+def _pattern_gate(pattern: Source) -> frozenset[str] | None:
+    """Punctuation the pattern needs, unless it is common in prose; else strings it needs."""
+    chars = required_chars(pattern)
+    if chars is not None and chars.isdisjoint(COMMON_MARKS):
+        return chars
+    return required_literals(pattern) or chars or required_strings(pattern)
 
 
 @dataclass(frozen=True)
