@@ -86,6 +86,13 @@ class Matcher:
         self._spaceless = _mask(i for i, r in self.tried if r.spaceless)
         self._all = _mask(i for i, _ in self.tried)
         self._shapes: dict[int, int] = {}
+        # ...and a rule whose patterns are bound at their end, the last characters of a key.
+        self._unended = _mask(i for i, r in self.tried if r.ends is None)
+        ended: dict[str, int] = {}
+        for i, r in self.tried:
+            for suffix in r.ends or ():
+                ended[suffix] = ended.get(suffix, 0) | 1 << i
+        self._ended = ended
         self.position_conditions = sorted({c for r in self.rules for c in r.when if c.feature == "pos"}, key=repr)
         self._memo: dict[tuple[str, str, str, tuple[bool, ...]], Rule | None] = {}
         self._where: dict[float, tuple[bool, ...]] = {}  # `position_key` by position
@@ -156,7 +163,7 @@ class Matcher:
     def _first(self, key: str, feats: LineFeatures, zone: str) -> Rule | None:
         hit = self.exact.get(key, len(self.rules))
         allowed = self.slot_mask(key[:PREFIX_CHARS], zone, feats.words) & self.line_mask(key, feats.text)
-        allowed &= self.shape_mask(key)
+        allowed &= self.shape_mask(key) & self.end_mask(key)
         for _, rule, test in self._listed(allowed & ((1 << hit) - 1)):
             if test(key) if test is not None else rule.matches(key, feats, zone):
                 return rule
@@ -194,6 +201,14 @@ class Matcher:
             found = functools.reduce(operator.or_, map(_MARK, self._marks.iter(key)), found)
         if " " not in text:
             found |= self._unspaced
+        return found
+
+    def end_mask(self, key: str) -> int:
+        """The rules that may match a key ending with its last characters."""
+        ended, last = self._ended, key[-1:]
+        found = self._unended | ended.get(last, 0)
+        if len(key) > 1:
+            found |= ended.get(key[-PREFIX_CHARS:], 0)
         return found
 
     def shape_mask(self, key: str) -> int:

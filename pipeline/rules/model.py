@@ -149,7 +149,7 @@ class Rule:
         """Compute the cached parts now (see RuleSet.prepare): kept with the prepared packs in the
         start-up cache, so a task process that indexes them again (a learned pack added) reads them."""
         _ = self._compiled, self._needs, self.max_words, self.text_test
-        _ = self.starts, self.gate, self.key_lengths, self.spaceless
+        _ = self.starts, self.ends, self.gate, self.key_lengths, self.spaceless
 
     # What the Matcher (rules/engine.py) indexes a rule by.
 
@@ -160,6 +160,14 @@ class Rule:
         if not self.patterns:
             return None  # feature rules look at shape, not text
         return union_or_none(first_prefixes(p) for p in self.patterns)
+
+    @functools.cached_property
+    def ends(self) -> frozenset[str] | None:
+        """Suffixes one of which a line's key must end with for the rule's text to match; None:
+        any (or no pattern, or exact lines)."""
+        if not self.patterns or self.exact:
+            return None
+        return union_or_none(prefilter.last_suffixes(p) for p in self.patterns)
 
     @functools.cached_property
     def gate(self) -> frozenset[str] | None:

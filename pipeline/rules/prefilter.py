@@ -90,8 +90,13 @@ def first_prefixes(pattern: Source, n: int = PREFIX_CHARS) -> frozenset[str] | N
     found = _seq_prefixes(parsed[1:], n)
     if found is None or any(text == "" for text, _ in found):
         return None
+    return _case_forms({text for text, _ in found})
+
+
+def _case_forms(texts: set[str]) -> frozenset[str] | None:
+    """The texts with each character in every case IGNORECASE matches on keys (None: too many)."""
     out: set[str] = set()
-    for prefix in {text for text, _ in found}:
+    for prefix in texts:
         forms: set[str] = {""}
         for ch in prefix:
             forms = {f + v for f in forms for v in {ch, ch.lower(), ch.upper(), ch.casefold()} if len(v) == 1}
@@ -99,6 +104,36 @@ def first_prefixes(pattern: Source, n: int = PREFIX_CHARS) -> frozenset[str] | N
             return None
         out |= forms
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def last_suffixes(pattern: Source, n: int = PREFIX_CHARS) -> frozenset[str] | None:
+    """Strings of at most `n` characters, one of which ends every key a pattern bound at its end
+    (`...$`) matches (a shorter string: anything may precede it); None when it could end with
+    anything. `first_prefixes` read on the pattern backwards: `(weiterlesen|read more)$` gives
+    {"en", "re"}."""
+    parsed = tree(pattern)
+    if not parsed or parsed[-1] not in _ENDS:
+        return None
+    found = _seq_prefixes(_backwards(parsed[:-1]), n)
+    if found is None or any(text == "" for text, _ in found):
+        return None
+    return _case_forms({text[::-1] for text, _ in found})
+
+
+def _backwards(items: list[Any]) -> list[Any]:
+    """A sequence read from its end: the items in reverse order, groups, alternatives and repeats
+    reversed inside (lookarounds and atomic groups left as they are: the prefixes stop there)."""
+    out: list[Any] = []
+    for op, arg in reversed(items):
+        if op == C.SUBPATTERN:
+            arg = (*arg[:-1], _backwards(list(arg[-1])))
+        elif op == C.BRANCH:
+            arg = (arg[0], [_backwards(list(b)) for b in arg[1]])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            arg = (arg[0], arg[1], _backwards(list(arg[2])))
+        out.append((op, arg))
+    return out
 
 
 _Prefixes = set[tuple[str, bool]]  # (text, exact): exact means the item matched just this text

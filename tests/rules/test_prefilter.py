@@ -19,6 +19,7 @@ from pipeline.rules.prefilter import (
     case_neutral,
     first_prefixes,
     key_lengths,
+    last_suffixes,
     required_chars,
     required_literals,
     required_strings,
@@ -154,6 +155,9 @@ def test_sound_on_generated_lines(ctx: Context, data: st.DataObject) -> None:
             assert lengths[0] <= len(key) <= lengths[1], (p.pattern, key)
         if spaceless(p) and p.search(key):
             assert " " not in key, (p.pattern, key)
+        ends = last_suffixes(p)
+        if ends is not None and p.search(key):
+            assert key[-1:] in ends or key[-2:] in ends, (p.pattern, key)
 
 
 @pytest.mark.parametrize(
@@ -264,5 +268,37 @@ def test_key_lengths_and_spaceless_sound_on_every_pack_pattern(ctx: Context) -> 
             if p.search(key):
                 assert lengths is None or lengths[0] <= len(key) <= lengths[1], (p.pattern, key)
                 assert not no_space or " " not in key, (p.pattern, key)
+                checked += 1
+    assert checked > 200
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(weiterlesen|read more)$", {"en", "re"}),
+        ("[\\w,;]\\s*\\[\\.\\.\\.\\]$", {".]"}),
+        ("(?<=a)b$", {"b"}),  # a lookbehind: the suffix stops there
+        ("x(?:ab)+$", {"ab"}),
+        ("b(?=c)$", None),
+        ("^a.{0,10}$", None),
+        ("(a|b$)", None),  # not bound at its end
+    ],
+)
+def test_last_suffixes(pattern: str, expected: set[str] | None) -> None:
+    got = last_suffixes(compiled(pattern))
+    assert (None if got is None else {p for p in got if p == p.lower()}) == expected
+
+
+def test_last_suffixes_sound_on_every_pack_pattern(ctx: Context) -> None:
+    """Every key a pack pattern matches ends with one of the suffixes the Matcher files it under."""
+    keys = real_keys(ctx)
+    checked = 0
+    for p in pack_patterns(ctx):
+        ends = last_suffixes(p)
+        if ends is None:
+            continue
+        for key in keys:
+            if p.search(key):
+                assert key[-1:] in ends or key[-2:] in ends, (p.pattern, key)
                 checked += 1
     assert checked > 200
