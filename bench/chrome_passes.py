@@ -1,6 +1,6 @@
 """CPU seconds of the chrome stage alone, pass after pass over the same documents.
 
-    python bench/chrome_passes.py --corpus DIR [--passes 3] [--languages any]
+    python bench/chrome_passes.py --corpus DIR [--passes 3] [--languages any] [--prepare]
 
 The documents are read, repaired and counted for learning as `stage_profile.py` does, the
 boilerplate pack learned, then the chrome step runs over every document `--passes` times, each
@@ -27,14 +27,18 @@ from pipeline.document import Document
 from pipeline.settings import load_settings
 
 
-def passes(corpus: Path, n: int, languages: str | None) -> tuple[list[float], str]:
-    """The CPU seconds of each pass, and a digest of the last pass's work-file lines."""
+def passes(corpus: Path, n: int, languages: str | None, prepare: bool = False) -> tuple[list[float], str]:
+    """The CPU seconds of each pass, and a digest of the last pass's work-file lines. `prepare`:
+    the packs, the learned one with them, indexed before the first pass (`RuleSet.prepare`), as a
+    task process finds them once its first document has built them."""
     settings = load_settings().with_languages(languages)
     clock, base = stage_profile.Clock(), Context.load(settings)
     seconds, digest = [], ""
     with tempfile.TemporaryDirectory(prefix="webclean-chrome-") as tmp:
         records, counter = stage_profile.encode_all(corpus, base, Path(tmp), clock)
         step = ChromeStep(Context.load(settings, stage_profile.learn(counter, base, Path(tmp), clock)))
+        if prepare:
+            step.ctx.rules.prepare()
         for _ in range(n):
             docs = [Document.from_line(r) for r in records]
             gc.disable()
@@ -51,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", required=True, type=Path)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--languages", help="accepted languages, as `run --languages` (real pages: any)")
+    ap.add_argument("--prepare", action="store_true", help="index the rule packs before the first pass")
     args = ap.parse_args(argv)
-    seconds, digest = passes(args.corpus, args.passes, args.languages)
+    seconds, digest = passes(args.corpus, args.passes, args.languages, args.prepare)
     print(f"chrome CPU s by pass: {' '.join(f'{s:.3f}' for s in seconds)}  outputs {digest}")
     return 0
 
