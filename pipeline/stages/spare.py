@@ -50,7 +50,7 @@ import itertools
 import operator
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from pipeline.rules.features import LEXICON, LineFeatures
@@ -404,20 +404,28 @@ def method_steps(lines: Sequence[Spareable], heads: dict[int, str] | None = None
     """A method's heading (`headed`: "Zubereitung", "Method") and the visible lines after it, up to
     a line a rule dropped and to the last short sentence, when `MIN_RUN` or more of them, and half
     or more, are short sentences ("Ofen vorheizen.", "Lepić i gotować.")."""
-    starts = {i for i, kind in (headed(lines) if heads is None else heads).items() if kind == "steps"}
-    if not starts:
-        return []
-    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    heads = headed(lines) if heads is None else heads
     found: list[list[int]] = []
+    for i, items in _under_headings(lines, heads, "steps", lambda j: lines[j].rule is None):
+        briefs = [n for n, j in enumerate(items) if _brief(lines[j])]
+        items = items[: briefs[-1] + 1] if briefs else []  # (up to the last step)
+        steps = len(briefs)
+        if steps >= MIN_RUN and 2 * steps >= len(items):
+            found.append([i, *items])
+    return found
+
+
+def _under_headings(
+    lines: Sequence[Spareable], heads: dict[int, str], kind: str, belongs: Callable[[int], bool]
+) -> Iterator[tuple[int, list[int]]]:
+    """Each heading of `kind` and the visible lines right after it, as long as `belongs(index)`."""
+    starts = {i for i, what in heads.items() if what == kind}
+    if not starts:
+        return
+    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
     for k, i in enumerate(visible):
         if i in starts:
-            items = list(itertools.takewhile(lambda j: lines[j].rule is None, visible[k + 1 :]))
-            briefs = [n for n, j in enumerate(items) if _brief(lines[j])]
-            items = items[: briefs[-1] + 1] if briefs else []  # (up to the last step)
-            steps = len(briefs)
-            if steps >= MIN_RUN and 2 * steps >= len(items):
-                found.append([i, *items])
-    return found
+            yield i, list(itertools.takewhile(belongs, visible[k + 1 :]))
 
 
 def listed_points(lines: Sequence[Spareable], heads: dict[int, str] | None = None) -> list[list[int]]:
@@ -429,17 +437,8 @@ def listed_points(lines: Sequence[Spareable], heads: dict[int, str] | None = Non
     title, not from the line model: kept beside a product's sections, they moved its window and it
     took a section's paragraphs (train/dev)."""
     heads = headed(lines) if heads is None else heads
-    starts = {i for i, kind in heads.items() if kind == "points"}
-    if not starts:
-        return []
-    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
-    found: list[list[int]] = []
-    for k, i in enumerate(visible):
-        if i in starts:
-            items = list(itertools.takewhile(lambda j: _point(lines[j]) and j not in heads, visible[k + 1 :]))
-            if len(items) >= MIN_POINTS:
-                found.append([i, *items[:MAX_POINTS]])
-    return found
+    under = _under_headings(lines, heads, "points", lambda j: _point(lines[j]) and j not in heads)
+    return [[i, *items[:MAX_POINTS]] for i, items in under if len(items) >= MIN_POINTS]
 
 
 def _point(line: Spareable) -> bool:
