@@ -219,17 +219,26 @@ def test_first_prefixes(pattern: str, expected: set[str] | None) -> None:
     assert (None if got is None else {p for p in got if p == p.lower()}) == expected
 
 
-def test_first_prefixes_sound_on_every_pack_pattern(ctx: Context) -> None:
-    """Every key a pack pattern matches starts with one of the prefixes the Matcher files it under."""
+@pytest.mark.parametrize(
+    ("affixes", "edges"),
+    [(first_prefixes, lambda key: (key[:1], key[:2])), (last_suffixes, lambda key: (key[-1:], key[-2:]))],
+    ids=["first_prefixes", "last_suffixes"],
+)
+def test_affixes_sound_on_every_pack_pattern(
+    ctx: Context, affixes: Callable[[re.Pattern[str]], Any], edges: Callable[[str], tuple[str, str]]
+) -> None:
+    """Every key a pack pattern matches starts (ends) with one of the prefixes (suffixes) the
+    Matcher files it under."""
     keys = real_keys(ctx)
     checked = 0
     for p in pack_patterns(ctx):
-        starts = first_prefixes(p)
-        if starts is None:
+        filed = affixes(p)
+        if filed is None:
             continue
         for key in keys:
             if p.search(key):
-                assert key[:1] in starts or key[:2] in starts, (p.pattern, key)
+                one, two = edges(key)
+                assert one in filed or two in filed, (p.pattern, key)
                 checked += 1
     assert checked > 200
 
@@ -287,18 +296,3 @@ def test_key_lengths_and_spaceless_sound_on_every_pack_pattern(ctx: Context) -> 
 def test_last_suffixes(pattern: str, expected: set[str] | None) -> None:
     got = last_suffixes(compiled(pattern))
     assert (None if got is None else {p for p in got if p == p.lower()}) == expected
-
-
-def test_last_suffixes_sound_on_every_pack_pattern(ctx: Context) -> None:
-    """Every key a pack pattern matches ends with one of the suffixes the Matcher files it under."""
-    keys = real_keys(ctx)
-    checked = 0
-    for p in pack_patterns(ctx):
-        ends = last_suffixes(p)
-        if ends is None:
-            continue
-        for key in keys:
-            if p.search(key):
-                assert key[-1:] in ends or key[-2:] in ends, (p.pattern, key)
-                checked += 1
-    assert checked > 200
