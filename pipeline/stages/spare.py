@@ -348,15 +348,9 @@ def listed_amounts(lines: Sequence[Spareable], heads: dict[int, str] | None = No
     """A list heading (`headed`: "Zutaten", "Ingredients") and the short visible lines after
     it (`ITEM_WORDS` words at most), up to a longer line, a sentence or a line a rule dropped, when
     at least `MIN_RUN` of them and half or more open with an amount (`_AMOUNT`)."""
-    starts = {i for i, kind in (headed(lines) if heads is None else heads).items() if kind == "list"}
-    if not starts:
-        return []
-    visible = [i for i, line in enumerate(lines) if line.cls != "empty"]
+    heads = headed(lines) if heads is None else heads
     found: list[list[int]] = []
-    for k, i in enumerate(visible):
-        if i not in starts:
-            continue
-        items = list(itertools.takewhile(lambda j: _item(lines[j]), visible[k + 1 :]))
+    for i, items in _under_headings(lines, heads, "list", lambda j: _item(lines[j])):
         amounts = sum(bool(_AMOUNT.match(lines[j].text.strip())) for j in items)
         if amounts >= MIN_RUN and 2 * amounts >= len(items):
             found.append([i, *items])
